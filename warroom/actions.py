@@ -1,0 +1,170 @@
+"""User actions: checked against the current state, then written to the journal.
+
+This is the only write path, shared by the CLI and the TUI. An action never changes state
+directly: it appends an event; state changes when that event is replayed (in the TUI, when the
+journal follower delivers it, exactly like an event from another operator).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from warroom import events as E
+from warroom.errors import ActionError
+from warroom.events import Event
+from warroom.journal import Journal, ReadOnlyJournal
+from warroom.model import Status
+from warroom.state import LaunchState
+from warroom.tmarks import format_tmark, parse_time, parse_tmark, utc_iso
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Actions:
+    def __init__(self, journal: Journal, operator: str, now: Callable[[], datetime] = _now) -> None:
+        self.journal = journal
+        self.operator = operator
+        self.now = now
+
+    def _append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None) -> Event:
+        try:
+            return self.journal.append(kind, target, payload or {}, op=self.operator, now=self.now())
+        except ReadOnlyJournal:
+            raise ActionError("this war room is open read-only: nothing can be changed here") from None
+        except OSError as exc:
+            raise ActionError(f"cannot write the journal {self.journal.path}: {exc.strerror or exc}") from None
+
+    # -- items -------------------------------------------------------------------------------
+    def set_status(self, state: LaunchState, item_ref: str, status: str | Status, reason: str = "") -> Event:
+        item = state.ws.resolve_item(item_ref)
+        try:
+            st = Status(status)
+        except ValueError:
+            raise ActionError(f"unknown status '{status}'; expected one of {', '.join(s.value for s in Status)}") from None
+        reason = reason.strip()
+        if st.needs_reason and not reason:
+            raise ActionError(f"status '{st.value}' needs a reason (--reason)")
+        payload: dict[str, Any] = {"status": st.value}
+        if reason:
+            payload["reason"] = reason
+        return self._append(E.SET_STATUS, item.id, payload)
+
+    def tick(self, state: LaunchState, item_ref: str, undo: bool = False) -> Event:
+        return self.set_status(state, item_ref, Status.TODO if undo else Status.DONE)
+
+    def toggle(self, state: LaunchState, item_ref: str) -> Event:
+        item = state.ws.resolve_item(item_ref)
+        return self.tick(state, item.id, undo=state.items[item.id].status is Status.DONE)
+
+    def note(self, state: LaunchState, item_ref: str | None, text: str) -> Event:
+        text = text.strip()
+        if not text:
+            raise ActionError("a note needs some text")
+        target = state.ws.resolve_item(item_ref).id if item_ref else ""
+        return self._append(E.NOTE, target, {"text": text})
+
+    # -- sign-off ----------------------------------------------------------------------------
+    def sign(self, state: LaunchState, role: str, decision: str, comment: str = "") -> Event:
+        r = state.ws.resolve_role(role)
+        d = _decision(decision)
+        if d == "NO-GO" and not comment.strip():
+            raise ActionError("a NO-GO needs a comment saying why (--comment)")
+        return self._append(E.SIGN, r.name, {"decision": d, "comment": comment.strip()})
+
+    def poll_start(self, state: LaunchState) -> Event:
+        roles = [r.name for r in state.ws.layout.roles_in_poll_order()]
+        if not roles:
+            raise ActionError("this layout has no sign-off roles to poll")
+        if state.poll is not None:
+            raise ActionError(f"a poll is already in progress (waiting on {state.poll.current_role})")
+        return self._append(E.POLL_START, "", {"roles": roles})
+
+    def poll_answer(self, state: LaunchState, decision: str, comment: str = "", role: str | None = None) -> Event:
+        if state.poll is None:
+            raise ActionError("no poll in progress (start one first)")
+        current = state.poll.current_role
+        name = state.ws.resolve_role(role).name if role else current
+        if name != current:
+            raise ActionError(f"the poll is waiting on {current}, not {name}")
+        d = _decision(decision)
+        if d == "NO-GO" and not comment.strip():
+            raise ActionError("a NO-GO needs a comment saying why")
+        return self._append(E.POLL_ANSWER, name, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq})
+
+    def poll_cancel(self, state: LaunchState, reason: str = "") -> Event:
+        if state.poll is None:
+            raise ActionError("no poll in progress")
+        return self._append(E.POLL_CANCEL, "", {"reason": reason.strip(), "poll": state.poll.seq})
+
+    def assess(self, state: LaunchState, criterion: str, result: str, value: str = "", comment: str = "") -> Event:
+        crit = state.ws.criterion(criterion)
+        if crit.tile:
+            raise ActionError(f"criterion '{crit.id}' reads tile '{crit.tile}'; it is not assessed by hand")
+        r = result.strip().lower()
+        if r not in ("pass", "fail"):
+            raise ActionError("a criterion is assessed 'pass' or 'fail'")
+        return self._append(E.ASSESS, crit.id, {"result": r, "value": value.strip(), "comment": comment.strip()})
+
+    # -- the clock ---------------------------------------------------------------------------
+    def hold(self, state: LaunchState, reason: str) -> Event:
+        cd = state.countdown
+        if not reason.strip():
+            raise ActionError("a hold needs a reason")
+        if cd.scrubbed:
+            raise ActionError("the launch is scrubbed; set a new T-0 first")
+        if not cd.has_t0:
+            raise ActionError("there is no T-0 to hold; set one first")
+        if cd.holding:
+            raise ActionError(f"the count is already holding ({cd.hold_reason})")
+        return self._append(E.HOLD, "", {"reason": reason.strip()})
+
+    def resume(self, state: LaunchState) -> Event:
+        cd = state.countdown
+        if cd.scrubbed:
+            raise ActionError("the launch is scrubbed; set a new T-0 to start a new attempt")
+        if not cd.holding:
+            raise ActionError("the count is not holding")
+        return self._append(E.RESUME)
+
+    def recycle(self, state: LaunchState, to: str, reason: str = "") -> Event:
+        cd = state.countdown
+        try:
+            mark = parse_tmark(to)
+        except ValueError as exc:
+            raise ActionError(str(exc)) from None
+        if cd.scrubbed or not cd.has_t0:
+            raise ActionError("nothing to recycle: " + ("the launch is scrubbed" if cd.scrubbed else "there is no T-0"))
+        t = cd.t(self.now())
+        if t is not None and mark > t:
+            raise ActionError(f"recycle goes back to an earlier mark; the clock is at {format_tmark(t)}")
+        return self._append(E.RECYCLE, "", {"to": format_tmark(mark), "reason": reason.strip()})
+
+    def scrub(self, state: LaunchState, reason: str) -> Event:
+        if not reason.strip():
+            raise ActionError("a scrub needs a reason")
+        if state.countdown.scrubbed:
+            raise ActionError("the launch is already scrubbed")
+        return self._append(E.SCRUB, "", {"reason": reason.strip()})
+
+    def set_t0(self, state: LaunchState, when: str | datetime) -> Event:
+        try:
+            t0 = when if isinstance(when, datetime) else parse_time(when)
+        except ValueError as exc:
+            raise ActionError(str(exc)) from None
+        return self._append(E.SET_T0, "", {"t0": utc_iso(t0)})
+
+    def record_command_run(self, state: LaunchState, item_ref: str, index: int, exit_code: int) -> Event:
+        item = state.ws.resolve_item(item_ref)
+        return self._append(E.RUN_COMMAND, item.id, {"command": index, "exit": exit_code})
+
+
+def _decision(value: str) -> str:
+    v = value.strip().upper().replace("_", "-").replace(" ", "-")
+    if v in ("GO", "YES"):
+        return "GO"
+    if v in ("NO-GO", "NOGO", "NO"):
+        return "NO-GO"
+    raise ActionError(f"expected go or no-go, got '{value}'")

@@ -1,0 +1,307 @@
+"""The checklist YAML format (``checklists/*.yaml``): load with validation, dump back.
+
+See ``docs/formats.md`` for the annotated format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from warroom.errors import Problem, did_you_mean
+from warroom.ids import slugify, unique
+from warroom.model import STATUS_VALUES, Checklist, Command, Item, Link, Section, Status
+from warroom.tmarks import format_tmark, parse_tmark
+from warroom.yamlio import Pos, YList, YMap, dump, load_file
+
+CHECKLIST_KEYS = ["id", "title", "source", "description", "sections"]
+SECTION_KEYS = ["id", "title", "description", "status", "items", "sections"]
+ITEM_KEYS = ["id", "text", "owner", "role", "critical", "phase", "due", "commands", "links", "notes", "status", "reason", "items"]
+COMMAND_KEYS = ["code", "language"]
+LINK_KEYS = ["url", "title"]
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(self.path, pos[0], pos[1], message))
+
+    def check_keys(self, node: YMap, allowed: list[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.problem(node.kpos(key), f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}")
+
+    def mapping(self, value: Any, pos: Pos, what: str) -> YMap | None:
+        if isinstance(value, YMap):
+            return value
+        self.problem(pos, f"expected a mapping for {what}, got {_kind(value)}")
+        return None
+
+    def seq(self, node: YMap, key: str) -> YList:
+        value = node.get(key)
+        if value is None:
+            return YList()
+        if isinstance(value, YList):
+            return value
+        self.problem(node.vpos(key), f"expected a list for '{key}', got {_kind(value)}")
+        return YList()
+
+    def text(self, node: YMap, key: str, required: bool = False, what: str = "") -> str:
+        if key not in node or node[key] is None:
+            if required:
+                self.problem(node.pos, f"missing required key '{key}'" + (f" in {what}" if what else ""))
+            return ""
+        value = node[key]
+        if isinstance(value, bool) or isinstance(value, (YMap, YList)):
+            self.problem(node.vpos(key), f"expected text for '{key}', got {_kind(value)}")
+            return ""
+        return str(value)
+
+    def flag(self, node: YMap, key: str, default: bool = False) -> bool:
+        value = node.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.problem(node.vpos(key), f"expected true or false for '{key}', got {_kind(value)}")
+            return default
+        return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def parse_checklist(data: Any, path: Path | str) -> tuple[Checklist | None, list[Problem]]:
+    r = _Reader(str(path))
+    root = r.mapping(data, (1, 1), "the checklist") if data is not None else None
+    if data is None:
+        r.problem((1, 1), "empty file: expected a checklist with 'title' and 'sections'")
+    if root is None:
+        return None, r.problems
+    r.check_keys(root, CHECKLIST_KEYS, "checklist")
+    cid = r.text(root, "id") or slugify(Path(str(path)).stem, "checklist")
+    if slugify(cid) != cid:
+        r.problem(root.vpos("id"), f"checklist id '{cid}' must be a slug of lowercase letters, digits and dashes (e.g. '{slugify(cid)}')")
+    checklist = Checklist(
+        id=cid,
+        title=r.text(root, "title", required=True, what="checklist"),
+        path=Path(path),
+        source=r.text(root, "source"),
+        description=r.text(root, "description"),
+    )
+    seen: dict[str, Pos] = {}
+    taken: set[str] = set()
+    sections = r.seq(root, "sections")
+    if "sections" not in root:
+        r.problem(root.pos, "missing required key 'sections' in checklist")
+    for i, node in enumerate(sections):
+        sec = _section(r, node, sections.ipos(i), cid, taken, seen, 0)
+        if sec:
+            checklist.sections.append(sec)
+    return checklist, r.problems
+
+
+def _local_id(r: _Reader, node: YMap, fallback_text: str, taken: set[str], what: str) -> str:
+    if "id" in node and node["id"] is not None:
+        lid = str(node["id"])
+        if "/" in lid or not lid.strip():
+            r.problem(node.vpos("id"), f"{what} id '{lid}' must not be empty or contain '/'")
+        taken.add(lid)
+        return lid
+    return unique(slugify(fallback_text, what), taken)
+
+
+def _register(r: _Reader, full: str, pos: Pos, seen: dict[str, Pos], what: str) -> None:
+    if full in seen:
+        r.problem(pos, f"duplicate {what} id '{full}' (first at line {seen[full][0]})")
+    else:
+        seen[full] = pos
+
+
+def _section(r: _Reader, value: Any, pos: Pos, prefix: str, taken: set[str], seen: dict[str, Pos], depth: int) -> Section | None:
+    node = r.mapping(value, pos, "a section")
+    if node is None:
+        return None
+    r.check_keys(node, SECTION_KEYS, "section")
+    title = r.text(node, "title", required=True, what="section")
+    lid = _local_id(r, node, title, taken, "section")
+    full = f"{prefix}/{lid}"
+    _register(r, full, node.vpos("id") if "id" in node else node.pos, seen, "section")
+    status_hint = r.text(node, "status")
+    if status_hint and status_hint not in STATUS_VALUES:
+        r.problem(node.vpos("status"), f"unknown status '{status_hint}'; expected one of {', '.join(STATUS_VALUES)}{did_you_mean(status_hint, STATUS_VALUES)}")
+        status_hint = ""
+    section = Section(id=full, local_id=lid, title=title, description=r.text(node, "description"), status_hint=status_hint, depth=depth)
+    child_taken: set[str] = set()
+    items = r.seq(node, "items")
+    for i, child in enumerate(items):
+        item = _item(r, child, items.ipos(i), full, section.id, "", child_taken, seen, 0)
+        if item:
+            section.items.append(item)
+    subs = r.seq(node, "sections")
+    for i, child in enumerate(subs):
+        sub = _section(r, child, subs.ipos(i), full, child_taken, seen, depth + 1)
+        if sub:
+            section.sections.append(sub)
+    return section
+
+
+def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent_id: str, taken: set[str], seen: dict[str, Pos], depth: int) -> Item | None:
+    if isinstance(value, str):  # shorthand: an item as plain text
+        value_map = YMap(text=value)
+        value_map.pos = pos
+        value = value_map
+    node = r.mapping(value, pos, "an item")
+    if node is None:
+        return None
+    r.check_keys(node, ITEM_KEYS, "item")
+    text = r.text(node, "text", required=True, what="item")
+    lid = _local_id(r, node, text, taken, "item")
+    full = f"{prefix}/{lid}"
+    _register(r, full, node.vpos("id") if "id" in node else node.pos, seen, "item")
+    item = Item(
+        id=full,
+        local_id=lid,
+        text=text,
+        checklist_id=section_id.split("/", 1)[0],
+        section_id=section_id,
+        parent_id=parent_id,
+        owner=r.text(node, "owner"),
+        role=r.text(node, "role"),
+        critical=r.flag(node, "critical"),
+        reason=r.text(node, "reason"),
+        depth=depth,
+    )
+    status = r.text(node, "status") or "todo"
+    if status not in STATUS_VALUES:
+        r.problem(node.vpos("status"), f"unknown status '{status}'; expected one of {', '.join(STATUS_VALUES)}{did_you_mean(status, STATUS_VALUES)}")
+    else:
+        item.status = Status(status)
+    for key in ("phase", "due"):
+        mark = r.text(node, key)
+        if not mark:
+            continue
+        try:
+            offset = parse_tmark(mark)
+        except ValueError as exc:
+            r.problem(node.vpos(key), f"unparsable time for '{key}': {exc}")
+            continue
+        if key == "due":
+            item.due = offset
+        else:
+            item.phase = format_tmark(offset)
+    commands = r.seq(node, "commands")
+    for i, cmd in enumerate(commands):
+        if isinstance(cmd, str):
+            item.commands.append(Command(code=cmd))
+            continue
+        cnode = r.mapping(cmd, commands.ipos(i), "a command")
+        if cnode is None:
+            continue
+        r.check_keys(cnode, COMMAND_KEYS, "command")
+        item.commands.append(Command(code=r.text(cnode, "code", required=True, what="command"), language=r.text(cnode, "language")))
+    links = r.seq(node, "links")
+    for i, link in enumerate(links):
+        if isinstance(link, str):
+            item.links.append(Link(url=link))
+            continue
+        lnode = r.mapping(link, links.ipos(i), "a link")
+        if lnode is None:
+            continue
+        r.check_keys(lnode, LINK_KEYS, "link")
+        item.links.append(Link(url=r.text(lnode, "url", required=True, what="link"), title=r.text(lnode, "title")))
+    notes = r.seq(node, "notes")
+    for i, note in enumerate(notes):
+        if isinstance(note, (YMap, YList)) or note is None:
+            r.problem(notes.ipos(i), f"expected text for a note, got {_kind(note)}")
+        else:
+            item.notes.append(str(note))
+    child_taken: set[str] = set()
+    children = r.seq(node, "items")
+    for i, child in enumerate(children):
+        sub = _item(r, child, children.ipos(i), full, section_id, full, child_taken, seen, depth + 1)
+        if sub:
+            item.children.append(sub)
+    return item
+
+
+def load_checklist(path: Path | str) -> tuple[Checklist | None, list[Problem]]:
+    data, problems = load_file(path)
+    if problems and data is None:
+        return None, problems
+    checklist, more = parse_checklist(data, path)
+    return checklist, problems + more
+
+
+# --- dumping -------------------------------------------------------------------------------
+
+def item_to_data(item: Item) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.local_id, "text": item.text}
+    if item.owner:
+        out["owner"] = item.owner
+    if item.role:
+        out["role"] = item.role
+    if item.critical:
+        out["critical"] = True
+    if item.phase:
+        out["phase"] = item.phase
+    if item.due is not None:
+        out["due"] = format_tmark(item.due)
+    if item.status is not Status.TODO:
+        out["status"] = item.status.value
+    if item.reason:
+        out["reason"] = item.reason
+    if item.commands:
+        out["commands"] = [{"code": c.code, "language": c.language} if c.language else {"code": c.code} for c in item.commands]
+    if item.links:
+        out["links"] = [{"url": l.url, "title": l.title} if l.title else {"url": l.url} for l in item.links]
+    if item.notes:
+        out["notes"] = list(item.notes)
+    if item.children:
+        out["items"] = [item_to_data(c) for c in item.children]
+    return out
+
+
+def section_to_data(section: Section) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": section.local_id, "title": section.title}
+    if section.description:
+        out["description"] = section.description
+    if section.status_hint:
+        out["status"] = section.status_hint
+    if section.items:
+        out["items"] = [item_to_data(i) for i in section.items]
+    if section.sections:
+        out["sections"] = [section_to_data(s) for s in section.sections]
+    return out
+
+
+def checklist_to_data(checklist: Checklist) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": checklist.id, "title": checklist.title}
+    if checklist.source:
+        out["source"] = checklist.source
+    if checklist.description:
+        out["description"] = checklist.description
+    out["sections"] = [section_to_data(s) for s in checklist.sections]
+    return out
+
+
+def dump_checklist(checklist: Checklist) -> str:
+    header = f"# warroom checklist: {checklist.title}\n"
+    if checklist.source:
+        header += f"# imported from {checklist.source}\n"
+    return header + dump(checklist_to_data(checklist))

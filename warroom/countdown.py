@@ -1,0 +1,150 @@
+"""The T-clock, like a real countdown: holds, resume, recycle, scrub. Pure functions of events.
+
+While counting, ``T(now) = now - anchor`` (``anchor`` is the effective T-0). A hold freezes T;
+on resume the anchor moves later by the hold's length. Recycle sets T back to an earlier mark
+and holds there until resumed. Scrub ends the attempt; a new ``set-t0`` starts the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from warroom.model import Item, Phase, Status
+
+
+@dataclass
+class HoldRecord:
+    start: datetime
+    reason: str
+    by: str
+    end: datetime | None = None
+    t_value: timedelta | None = None  # T when the hold began
+
+
+@dataclass
+class Countdown:
+    anchor: datetime | None = None  # effective T-0 while counting
+    held_at: timedelta | None = None  # frozen T while holding
+    hold_reason: str = ""
+    scrubbed: bool = False
+    scrub_reason: str = ""
+    attempt: int = 1
+    recycles: int = 0
+    holds: list[HoldRecord] = field(default_factory=list)
+
+    @classmethod
+    def from_t0(cls, t0: datetime | None) -> "Countdown":
+        return cls(anchor=t0)
+
+    @property
+    def holding(self) -> bool:
+        return self.held_at is not None
+
+    @property
+    def has_t0(self) -> bool:
+        return self.anchor is not None or self.held_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.scrubbed:
+            return "SCRUB"
+        if not self.has_t0:
+            return "NO T-0"
+        return "HOLD" if self.holding else "COUNTING"
+
+    def t(self, now: datetime) -> timedelta | None:
+        """T at ``now``: negative before T-0 (T-01:00:00), positive after."""
+        if self.held_at is not None:
+            return self.held_at
+        if self.anchor is None:
+            return None
+        return now - self.anchor
+
+    def effective_t0(self, now: datetime) -> datetime | None:
+        """When T-0 will be if the clock runs from ``now`` (moves later during a hold)."""
+        t = self.t(now)
+        return None if t is None else now - t
+
+    # -- transitions (called by state replay; validation is in actions) ---------------------
+    def hold(self, at: datetime, reason: str, by: str) -> bool:
+        if self.scrubbed or self.holding or self.anchor is None:
+            return False
+        self.held_at = at - self.anchor
+        self.hold_reason = reason
+        self.holds.append(HoldRecord(start=at, reason=reason, by=by, t_value=self.held_at))
+        return True
+
+    def resume(self, at: datetime) -> bool:
+        if self.scrubbed or self.held_at is None:
+            return False
+        self.anchor = at - self.held_at
+        self.held_at = None
+        self.hold_reason = ""
+        if self.holds and self.holds[-1].end is None:
+            self.holds[-1].end = at
+        return True
+
+    def recycle(self, at: datetime, to: timedelta, reason: str, by: str) -> bool:
+        if self.scrubbed or not self.has_t0:
+            return False
+        if not self.holding:
+            self.holds.append(HoldRecord(start=at, reason=reason or "recycle", by=by, t_value=to))
+        self.held_at = to
+        self.hold_reason = reason or f"recycled to {to}"
+        self.recycles += 1
+        return True
+
+    def scrub(self, at: datetime, reason: str) -> bool:
+        if self.scrubbed:
+            return False
+        if self.holds and self.holds[-1].end is None:
+            self.holds[-1].end = at
+        self.scrubbed, self.scrub_reason = True, reason
+        return True
+
+    def set_t0(self, t0: datetime) -> None:
+        if self.scrubbed:
+            self.attempt += 1
+        self.anchor, self.held_at, self.hold_reason = t0, None, ""
+        self.scrubbed, self.scrub_reason = False, ""
+        if self.holds and self.holds[-1].end is None:
+            self.holds[-1].end = t0
+
+
+def phase_index(phases: list[Phase], t: timedelta | None) -> int:
+    """Index of the phase under way at T (-1 before the first, or when there is no clock)."""
+    if t is None:
+        return -1
+    idx = -1
+    for i, phase in enumerate(phases):
+        if t >= phase.mark:
+            idx = i
+    return idx
+
+
+def item_due(item: Item, phases: list[Phase]) -> timedelta | None:
+    """An item is due at its ``due`` mark, else at the start of its phase."""
+    if item.due is not None:
+        return item.due
+    if item.phase:
+        for phase in phases:
+            if phase.label == item.phase or _same_mark(phase, item.phase):
+                return phase.mark
+    return None
+
+
+def _same_mark(phase: Phase, label: str) -> bool:
+    from warroom.tmarks import parse_tmark
+
+    try:
+        return parse_tmark(label) == phase.mark
+    except ValueError:
+        return False
+
+
+def is_overdue(item: Item, status: Status, phases: list[Phase], t: timedelta | None) -> bool:
+    if t is None or status.closed:
+        return False
+    due = item_due(item, phases)
+    return due is not None and t >= due

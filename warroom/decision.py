@@ -1,0 +1,126 @@
+"""The go/no-go decision and every reason it is not GO yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Protocol
+
+from warroom.model import Criterion, Status
+from warroom.state import LaunchState
+
+GO, NO_GO, PENDING = "GO", "NO-GO", "PENDING"
+
+
+class TileVerdict(Protocol):
+    """What the metrics side tells the decision about a tile right now."""
+
+    passing: bool  # a fresh value that meets the tile's condition
+    summary: str  # e.g. "p95 (612ms) < 500ms ✗" or "STALE: no sample for 25s"
+
+
+@dataclass
+class Reason:
+    verdict: str  # NO-GO or PENDING: how much this reason weighs
+    text: str
+    kind: str  # "role" | "item" | "criterion" | "clock"
+    target: str = ""
+
+
+@dataclass
+class RoleView:
+    name: str
+    person: str
+    required: bool
+    state: str  # "pending" | "GO" | "NO-GO" | "stale"
+    by: str = ""
+    at: str = ""
+    comment: str = ""
+    stale_reason: str = ""
+
+
+@dataclass
+class CriterionView:
+    criterion: Criterion
+    state: str  # "pass" | "fail" | "unknown"
+    detail: str = ""
+
+
+@dataclass
+class Decision:
+    verdict: str
+    reasons: list[Reason] = field(default_factory=list)
+    roles: list[RoleView] = field(default_factory=list)
+    criteria: list[CriterionView] = field(default_factory=list)
+
+
+def role_views(state: LaunchState) -> list[RoleView]:
+    out = []
+    for role in state.ws.layout.roles_in_poll_order():
+        sign = state.signoffs.get(role.name)
+        if sign is None:
+            out.append(RoleView(role.name, role.person, role.required, "pending"))
+            continue
+        stale = state.stale_reason(sign)
+        out.append(RoleView(role.name, role.person, role.required, "stale" if stale else sign.decision,
+                            sign.by, sign.at, sign.comment, stale or ""))
+    return out
+
+
+def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -> list[CriterionView]:
+    out = []
+    for crit in state.ws.layout.criteria:
+        if crit.tile:
+            verdict = (tiles or {}).get(crit.tile)
+            if verdict is None:
+                out.append(CriterionView(crit, "unknown", f"no live value from tile '{crit.tile}'"))
+            else:
+                out.append(CriterionView(crit, "pass" if verdict.passing else "fail", verdict.summary))
+            continue
+        a = state.assessments.get(crit.id)
+        if a is None:
+            out.append(CriterionView(crit, "unknown", "not assessed yet"))
+        else:
+            detail = f"{a.result} by {a.by}" + (f" ({a.value})" if a.value else "") + (f": {a.comment}" if a.comment else "")
+            out.append(CriterionView(crit, a.result, detail))
+    return out
+
+
+def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -> Decision:
+    """GO only when every required role's latest sign-off is a GO that still stands, every
+    critical item is done, and every required go/no-go criterion passes."""
+    reasons: list[Reason] = []
+    cd = state.countdown
+    if cd.scrubbed:
+        reasons.append(Reason(NO_GO, "the launch was scrubbed" + (f": {cd.scrub_reason}" if cd.scrub_reason else ""), "clock"))
+    roles = role_views(state)
+    for rv in roles:
+        if not rv.required:
+            continue
+        if rv.state == "NO-GO":
+            reasons.append(Reason(NO_GO, f"{rv.name} is NO-GO ({rv.by})" + (f": {rv.comment}" if rv.comment else ""), "role", rv.name))
+        elif rv.state == "stale":
+            reasons.append(Reason(PENDING, f"{rv.name}'s GO is stale: {rv.stale_reason} after it", "role", rv.name))
+        elif rv.state == "pending":
+            reasons.append(Reason(PENDING, f"{rv.name} has not signed", "role", rv.name))
+    for item in state.ws.critical_items():
+        st = state.items[item.id]
+        if st.status is Status.DONE:
+            continue
+        verdict = NO_GO if st.status is Status.BLOCKED else PENDING
+        why = f" ({st.reason})" if st.reason else ""
+        reasons.append(Reason(verdict, f"critical item {st.status.value}{why}: {item.text}", "item", item.id))
+    crits = criterion_views(state, tiles)
+    for cv in crits:
+        if cv.criterion.kind != "go" or not cv.criterion.required or cv.state == "pass":
+            continue
+        verdict = NO_GO if cv.state == "fail" else PENDING
+        label = f"{cv.criterion.name}" + (f" {cv.criterion.threshold}" if cv.criterion.threshold else "")
+        reasons.append(Reason(verdict, f"criterion {label}: {cv.detail}", "criterion", cv.criterion.id))
+    if any(r.verdict == NO_GO for r in reasons):
+        verdict = NO_GO
+    elif reasons:
+        verdict = PENDING
+    else:
+        verdict = GO
+    reasons.sort(key=lambda r: 0 if r.verdict == NO_GO else 1)
+    return Decision(verdict, reasons, roles, crits)

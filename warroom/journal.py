@@ -1,0 +1,373 @@
+"""The append-only journal: the single source of truth of a launch.
+
+On disk it is a YAML block sequence, one event per line, each written as a JSON flow mapping
+(JSON is valid YAML, so PyYAML and yq read the file; ``json.loads`` reads a line fast)::
+
+    # warroom journal — append-only, one event per line. `warroom verify` checks the hash chain.
+    - {"seq": 1, "ts": "2026-11-23T14:00:00.000Z", "op": "ana@bastion", "kind": "set-status", ...
+       ..., "prev": "000…", "hash": "9f2…"}
+
+``hash`` is the SHA-256 of the line up to (not including) ``, "hash": ``; that text contains
+``prev``, the previous event's hash, so the events form a chain: an edited, inserted or removed
+event breaks it at that point.
+
+Writers take an exclusive ``flock`` on the file, learn the head (last seq and hash) from the
+bytes appended since they last looked, append one line with a single ``write`` and ``fsync``
+before releasing the lock and acknowledging. A crash mid-write can leave a torn last line
+(no newline): the next writer, or a loader allowed to write, moves it to a side file
+``<journal>.torn-<time>`` and truncates the journal back to its last complete line.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from warroom.events import GENESIS, Event
+from warroom.tmarks import utc_iso
+
+HEADER = "# warroom journal — append-only, one event per line. Do not edit: `warroom verify` checks the hash chain.\n"
+_HASH_SEP = ', "hash": "'
+# Characters YAML forbids or reads as line breaks, which json.dumps(ensure_ascii=False) leaves raw.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return "\\u%04x" % ord(match.group())
+
+
+class JournalError(Exception):
+    pass
+
+
+class ReadOnlyJournal(JournalError):
+    pass
+
+
+@dataclass
+class JournalIssue:
+    """Something wrong found while reading a journal (reported, never silently dropped)."""
+
+    line: int
+    message: str
+    side_file: Path | None = None
+
+    def __str__(self) -> str:
+        where = f" (set aside in {self.side_file})" if self.side_file else ""
+        return f"line {self.line}: {self.message}{where}"
+
+
+def encode_event(seq: int, ts: str, op: str, kind: str, target: str, payload: dict[str, Any], prev: str) -> tuple[str, str]:
+    """Return ``(line, hash)`` for an event. The line ends with a newline."""
+    body = {"seq": seq, "ts": ts, "op": op, "kind": kind, "target": target, "payload": payload, "prev": prev}
+    text = "- " + _YAML_UNSAFE.sub(_escape, json.dumps(body, ensure_ascii=False))[:-1]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f'{text}{_HASH_SEP}{digest}"}}\n', digest
+
+
+def decode_line(line: str) -> Event:
+    """Parse one event line (without checking its hash). Raises ValueError."""
+    if not line.startswith("- {"):
+        raise ValueError("expected an event line starting with '- {'")
+    d = json.loads(line[2:])
+    if not isinstance(d, dict):
+        raise ValueError("event is not a mapping")
+    try:
+        return Event(d["seq"], d["ts"], d["op"], d["kind"], d.get("target", ""), d.get("payload") or {}, d["prev"], d["hash"])
+    except KeyError as exc:
+        raise ValueError(f"event lacks the field {exc}") from None
+
+
+def line_hash(line: str) -> tuple[str, str]:
+    """Return ``(recorded hash, computed hash)`` of an event line."""
+    cut = line.rfind(_HASH_SEP)
+    if cut < 0:
+        return "", "-"
+    recorded = line[cut + len(_HASH_SEP): cut + len(_HASH_SEP) + 64]
+    return recorded, hashlib.sha256(line[:cut].encode("utf-8")).hexdigest()
+
+
+@dataclass
+class LoadResult:
+    events: list[Event] = field(default_factory=list)
+    issues: list[JournalIssue] = field(default_factory=list)
+    offset: int = 0  # bytes consumed (end of the last complete line)
+
+
+def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = False) -> tuple[str, int]:
+    """Parse complete lines of ``data`` into ``result``. Returns the new (head hash, head seq)."""
+    text = data.decode("utf-8", errors="replace")
+    line_no = first_line_no
+    for line in text.split("\n")[:-1]:  # the chunk always ends with a newline
+        line_no += 1
+        if not line or line.startswith("#"):
+            continue
+        try:
+            ev = decode_line(line)
+        except ValueError as exc:
+            result.issues.append(JournalIssue(line_no, f"unreadable event: {exc}"))
+            continue
+        if ev.prev != prev_hash or ev.seq != prev_seq + 1:
+            result.issues.append(JournalIssue(line_no, f"hash chain broken at seq {ev.seq}: expected seq {prev_seq + 1} after {prev_hash[:12]}"))
+        elif verify_hash:
+            recorded, computed = line_hash(line)
+            if recorded != computed:
+                result.issues.append(JournalIssue(line_no, f"event seq {ev.seq} was edited: its hash does not match its content"))
+        result.events.append(ev)
+        prev_hash, prev_seq = ev.hash, ev.seq
+    return prev_hash, prev_seq
+
+
+class Journal:
+    """An append-only journal file shared by any number of processes."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._fd: int | None = None
+        self._offset = 0  # how far this writer has read the file
+        self._lines = 0
+        self._head_hash = GENESIS
+        self._head_seq = 0
+        self.issues: list[JournalIssue] = []  # torn tails set aside, broken links seen while appending
+
+    # -- files -------------------------------------------------------------------------------
+    def _open(self) -> int:
+        if self._fd is None:
+            if self.read_only:
+                raise ReadOnlyJournal(f"{self.path} is open read-only")
+            existed = self.path.exists()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            if not existed:
+                dfd = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------------
+    def load(self) -> LoadResult:
+        """Read every event. A writable journal sets a torn tail aside (under the lock)."""
+        if not self.path.exists():
+            return LoadResult()
+        if self.read_only:
+            data = self.path.read_bytes()
+            result = self._parse_all(data)
+            if len(data) > result.offset:
+                line = data[: result.offset].count(b"\n") + 1
+                result.issues.append(JournalIssue(line, f"torn last record ({len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
+            return result
+        fd = self._open()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            data = _read_all(fd)
+            result = self._parse_all(data)
+            issue = self._set_aside_torn(fd, data, result.offset)
+            if issue:
+                result.issues.append(issue)
+            self._offset, self._head_hash = result.offset, (result.events[-1].hash if result.events else GENESIS)
+            self._head_seq = result.events[-1].seq if result.events else 0
+            self._lines = data[: result.offset].count(b"\n")
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        return result
+
+    def _parse_all(self, data: bytes) -> LoadResult:
+        result = LoadResult()
+        end = data.rfind(b"\n") + 1
+        _parse_chunk(data[:end], 0, GENESIS, 0, result)
+        result.offset = end
+        return result
+
+    def _set_aside_torn(self, fd: int, data: bytes, complete: int) -> JournalIssue | None:
+        """``data`` is the file from byte 0; bytes past ``complete`` are a torn record."""
+        if len(data) <= complete:
+            return None
+        return self._move_torn(fd, data[complete:], complete, data[:complete].count(b"\n") + 1)
+
+    def _move_torn(self, fd: int, torn: bytes, complete: int, line: int) -> JournalIssue:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        side = self.path.with_name(f"{self.path.name}.torn-{stamp}")
+        with open(side, "wb") as f:
+            f.write(torn)
+            f.flush()
+            os.fsync(f.fileno())
+        os.ftruncate(fd, complete)
+        os.fsync(fd)
+        issue = JournalIssue(line, f"torn last record ({len(torn)} bytes, no newline): a write was interrupted", side)
+        self.issues.append(issue)
+        return issue
+
+    # -- writing -----------------------------------------------------------------------------
+    def append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None, op: str = "unknown",
+               now: datetime | None = None) -> Event:
+        """Append one event; returns it once it is on disk (fsync'd)."""
+        fd = self._open()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            size = os.fstat(fd).st_size
+            if size != self._offset:
+                self._catch_up(fd, size)
+            ts = utc_iso(now or datetime.now(timezone.utc))
+            line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload or {}, self._head_hash)
+            if self._offset == 0:
+                line = HEADER + line
+            data = line.encode("utf-8")
+            written = os.write(fd, data)
+            while written < len(data):  # a short write: finish it before anyone else may write
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+            self._offset += len(data)
+            self._head_seq += 1
+            self._head_hash = digest
+            self._lines += line.count("\n")
+            return Event(self._head_seq, ts, op, kind, target, payload or {}, _prev_of(line), digest)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _catch_up(self, fd: int, size: int) -> None:
+        """Read what other writers appended since we last looked (we hold the lock)."""
+        if size < self._offset:  # truncated or replaced under us: start again
+            self._offset, self._head_hash, self._head_seq, self._lines = 0, GENESIS, 0, 0
+        data = os.pread(fd, size - self._offset, self._offset)
+        end = data.rfind(b"\n") + 1
+        result = LoadResult()
+        self._head_hash, self._head_seq = _parse_chunk(data[:end], self._lines, self._head_hash, self._head_seq, result)
+        self.issues.extend(result.issues)
+        self._lines += data[:end].count(b"\n")
+        self._offset += end
+        if end < len(data):  # under the lock nobody is mid-write: this is a torn record
+            self._move_torn(fd, data[end:], self._offset, self._lines + 1)
+
+    @property
+    def head(self) -> tuple[int, str]:
+        return self._head_seq, self._head_hash
+
+
+def _prev_of(line: str) -> str:
+    i = line.rfind('"prev": "')
+    return line[i + 9: i + 9 + 64]
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    return os.pread(fd, size, 0) if size else b""
+
+
+class Follower:
+    """Reads only the bytes appended since its last look. ``poll()`` returns the new events.
+
+    An incomplete last line is left for the next poll (a writer may be mid-``write``).
+    If the file shrinks (a torn tail set aside, or the file replaced), ``reset`` is set and the
+    follower starts again from the beginning.
+    """
+
+    def __init__(self, path: Path | str, offset: int = 0, head_hash: str = GENESIS, head_seq: int = 0, lines: int = 0) -> None:
+        self.path = Path(path)
+        self.offset = offset
+        self.head_hash = head_hash
+        self.head_seq = head_seq
+        self.lines = lines
+        self.issues: list[JournalIssue] = []
+        self.reset = False
+
+    def poll(self) -> list[Event]:
+        try:
+            size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return []
+        if size == self.offset:
+            return []
+        if size < self.offset:
+            self.offset, self.head_hash, self.head_seq, self.lines = 0, GENESIS, 0, 0
+            self.reset = True
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read(size - self.offset)
+        end = data.rfind(b"\n") + 1
+        if end == 0:
+            return []
+        result = LoadResult()
+        self.head_hash, self.head_seq = _parse_chunk(data[:end], self.lines, self.head_hash, self.head_seq, result)
+        self.lines += data[:end].count(b"\n")
+        self.offset += end
+        self.issues.extend(result.issues)
+        return result.events
+
+
+def follow_from(result: LoadResult, path: Path | str) -> Follower:
+    head = result.events[-1] if result.events else None
+    lines = 0
+    if result.offset:
+        with open(path, "rb") as f:
+            lines = f.read(result.offset).count(b"\n")
+    return Follower(path, result.offset, head.hash if head else GENESIS, head.seq if head else 0, lines)
+
+
+@dataclass
+class VerifyReport:
+    events: int = 0
+    head_hash: str = GENESIS
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(path: Path | str) -> VerifyReport:
+    """Check every hash and link; pinpoint edited, inserted or removed events by line."""
+    report = VerifyReport()
+    data = Path(path).read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        line = data[:end].count(b"\n") + 1
+        report.problems.append(f"line {line}: torn last record ({len(data) - end} bytes without a newline)")
+    prev_hash, prev_seq = GENESIS, 0
+    for n, raw in enumerate(data[:end].decode("utf-8", errors="replace").split("\n")[:-1], start=1):
+        if not raw or raw.startswith("#"):
+            continue
+        try:
+            ev = decode_line(raw)
+        except ValueError as exc:
+            report.problems.append(f"line {n}: unreadable event ({exc})")
+            continue
+        recorded, computed = line_hash(raw)
+        if recorded != computed:
+            report.problems.append(f"line {n}: event seq {ev.seq} was edited (its hash does not match its content)")
+        if ev.seq != prev_seq + 1:
+            if ev.seq <= prev_seq:
+                report.problems.append(f"line {n}: event seq {ev.seq} is out of order or inserted (expected seq {prev_seq + 1})")
+            else:
+                missing = f"seq {prev_seq + 1}" if ev.seq == prev_seq + 2 else f"seq {prev_seq + 1}..{ev.seq - 1}"
+                report.problems.append(f"line {n}: {missing} removed before event seq {ev.seq}")
+        elif ev.prev != prev_hash:
+            report.problems.append(f"line {n}: event seq {ev.seq} does not link to the event before it (inserted or replaced)")
+        prev_hash, prev_seq = ev.hash, ev.seq
+        report.events += 1
+    report.head_hash = prev_hash
+    return report
+
+
+def iter_events(path: Path | str) -> Iterator[Event]:
+    yield from Journal(path, read_only=True).load().events

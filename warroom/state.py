@@ -1,0 +1,280 @@
+"""The launch state, derived only by replaying journal events over a workspace.
+
+``LaunchState.apply(event)`` is the one way state changes; ``replay`` applies a sequence.
+Events that do not fit (unknown item, bad payload) are kept in ``ignored`` with the reason,
+never fatal: a journal written by a newer or older warroom still loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from warroom import events as E
+from warroom.countdown import Countdown, is_overdue
+from warroom.events import Event
+from warroom.model import Item, Status
+from warroom.tmarks import parse_time, parse_tmark
+from warroom.workspace import Workspace
+
+
+@dataclass
+class NoteEntry:
+    text: str
+    by: str
+    at: str
+    seq: int
+
+
+@dataclass
+class ItemState:
+    status: Status
+    reason: str = ""
+    by: str = ""
+    at: str = ""
+    seq: int = 0  # event that last set the status (0 = as the checklist says)
+    notes: list[NoteEntry] = field(default_factory=list)
+
+
+@dataclass
+class SignOff:
+    role: str
+    decision: str  # "GO" | "NO-GO"
+    by: str
+    at: str
+    comment: str
+    seq: int
+    via_poll: bool = False
+
+
+@dataclass
+class Poll:
+    seq: int  # the poll-start event
+    roles: list[str]
+    started_by: str
+    started_at: str
+    answers: dict[str, SignOff] = field(default_factory=dict)
+    open: bool = True
+
+    @property
+    def current_role(self) -> str | None:
+        for role in self.roles:
+            if role not in self.answers:
+                return role
+        return None
+
+
+@dataclass
+class Invalidation:
+    seq: int
+    at: str
+    reason: str
+
+
+@dataclass
+class Assessment:
+    result: str  # "pass" | "fail"
+    value: str
+    by: str
+    at: str
+    seq: int
+    comment: str = ""
+
+
+@dataclass
+class MetricState:
+    state: str
+    value: Any
+    reason: str
+    at: str
+    seq: int
+
+
+class LaunchState:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.items: dict[str, ItemState] = {i.id: ItemState(i.status, i.reason) for i in ws.items.values()}
+        self.signoffs: dict[str, SignOff] = {}
+        self.countdown = Countdown.from_t0(ws.layout.t0)
+        self.poll: Poll | None = None
+        self.polls: list[Poll] = []
+        self.invalidations: list[Invalidation] = []
+        self.assessments: dict[str, Assessment] = {}
+        self.metrics: dict[str, MetricState] = {}
+        self.rollbacks: dict[str, MetricState] = {}
+        self.launch_notes: list[NoteEntry] = []
+        self.ignored: list[tuple[int, str]] = []
+        self.last_seq = 0
+        self.head_hash = E.GENESIS
+        self.event_count = 0
+
+    @classmethod
+    def replay(cls, ws: Workspace, events: Iterable[Event]) -> "LaunchState":
+        state = cls(ws)
+        for ev in events:
+            state.apply(ev)
+        return state
+
+    # -- applying ----------------------------------------------------------------------------
+    def apply(self, ev: Event) -> None:
+        self.last_seq, self.head_hash = ev.seq, ev.hash
+        self.event_count += 1
+        handler = _HANDLERS.get(ev.kind)
+        if handler is None:
+            self.ignored.append((ev.seq, f"unknown event kind '{ev.kind}'"))
+            return
+        try:
+            problem = handler(self, ev)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            problem = f"malformed {ev.kind} event: {exc}"
+        if problem:
+            self.ignored.append((ev.seq, problem))
+
+    def _set_status(self, ev: Event) -> str | None:
+        st = self.items.get(ev.target)
+        if st is None:
+            return f"unknown item '{ev.target}'"
+        new = Status(ev.payload["status"])
+        item = self.ws.items[ev.target]
+        if item.critical and st.status is Status.DONE and new is not Status.DONE:
+            self.invalidations.append(Invalidation(ev.seq, ev.ts, f"critical item '{item.id}' was un-ticked"))
+        st.status, st.reason, st.by, st.at, st.seq = new, str(ev.payload.get("reason") or ""), ev.op, ev.ts, ev.seq
+        return None
+
+    def _note(self, ev: Event) -> str | None:
+        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq)
+        if not ev.target:
+            self.launch_notes.append(entry)
+            return None
+        st = self.items.get(ev.target)
+        if st is None:
+            return f"unknown item '{ev.target}'"
+        st.notes.append(entry)
+        return None
+
+    def _sign(self, ev: Event) -> str | None:
+        decision = str(ev.payload["decision"]).upper()
+        if decision not in ("GO", "NO-GO"):
+            return f"unknown decision '{decision}'"
+        self.signoffs[ev.target] = SignOff(ev.target, decision, ev.op, ev.ts, str(ev.payload.get("comment") or ""), ev.seq,
+                                           via_poll=ev.kind == E.POLL_ANSWER)
+        if ev.kind == E.POLL_ANSWER and self.poll is not None:
+            self.poll.answers[ev.target] = self.signoffs[ev.target]
+            if self.poll.current_role is None:
+                self.poll.open = False
+                self.poll = None
+        return None
+
+    def _clock(self, ev: Event) -> str | None:
+        cd, at, p = self.countdown, ev.at, ev.payload
+        if ev.kind == E.HOLD:
+            ok = cd.hold(at, str(p.get("reason") or ""), ev.op)
+            if ok:
+                self.invalidations.append(Invalidation(ev.seq, ev.ts, "the count was held" + (f" ({p['reason']})" if p.get("reason") else "")))
+        elif ev.kind == E.RESUME:
+            ok = cd.resume(at)
+        elif ev.kind == E.RECYCLE:
+            ok = cd.recycle(at, parse_tmark(p["to"]), str(p.get("reason") or ""), ev.op)
+            if ok:
+                self.invalidations.append(Invalidation(ev.seq, ev.ts, f"the count was recycled to {p['to']}"))
+        elif ev.kind == E.SCRUB:
+            ok = cd.scrub(at, str(p.get("reason") or ""))
+        else:
+            cd.set_t0(parse_time(p["t0"]))
+            ok = True
+        return None if ok else f"{ev.kind} does not apply in clock state {cd.state}"
+
+    def _poll_start(self, ev: Event) -> str | None:
+        roles = [str(r) for r in ev.payload["roles"]]
+        if self.poll is not None:
+            self.poll.open = False
+        self.poll = Poll(ev.seq, roles, ev.op, ev.ts)
+        self.polls.append(self.poll)
+        return None
+
+    def _poll_cancel(self, ev: Event) -> str | None:
+        if self.poll is None:
+            return "no poll in progress"
+        self.poll.open = False
+        self.poll = None
+        return None
+
+    def _assess(self, ev: Event) -> str | None:
+        result = str(ev.payload["result"]).lower()
+        if result not in ("pass", "fail"):
+            return f"unknown result '{result}'"
+        self.assessments[ev.target] = Assessment(result, str(ev.payload.get("value") or ""), ev.op, ev.ts, ev.seq, str(ev.payload.get("comment") or ""))
+        return None
+
+    def _metric(self, ev: Event) -> str | None:
+        ms = MetricState(str(ev.payload.get("state")), ev.payload.get("value"), str(ev.payload.get("reason") or ""), ev.ts, ev.seq)
+        (self.metrics if ev.kind == E.METRIC_STATE else self.rollbacks)[ev.target] = ms
+        return None
+
+    def _run_command(self, ev: Event) -> str | None:
+        st = self.items.get(ev.target)
+        if st is None:
+            return f"unknown item '{ev.target}'"
+        return None
+
+    # -- questions ---------------------------------------------------------------------------
+    def status_of(self, item_id: str) -> Status:
+        return self.items[item_id].status
+
+    def stale_reason(self, sign: SignOff) -> str | None:
+        """Why a GO no longer stands: something that undermines it happened after it."""
+        if sign.decision != "GO":
+            return None
+        for inv in reversed(self.invalidations):
+            if inv.seq > sign.seq:
+                return inv.reason
+        return None
+
+    def overdue(self, now: datetime) -> list[Item]:
+        t = self.countdown.t(now)
+        phases = self.ws.layout.phases
+        return [i for i in self.ws.items.values() if is_overdue(i, self.items[i.id].status, phases, t)]
+
+    def progress(self, items: Iterable[Item]) -> tuple[int, int]:
+        """(closed, total): done or skipped items over all items."""
+        done = total = 0
+        for item in items:
+            total += 1
+            if self.items[item.id].status.closed:
+                done += 1
+        return done, total
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything derived, as plain data (for comparisons and ``status --json``)."""
+        return {
+            "items": {k: (v.status.value, v.reason, v.by, v.seq, [(n.text, n.by, n.seq) for n in v.notes]) for k, v in self.items.items()},
+            "signoffs": {k: (v.decision, v.by, v.seq, v.comment, v.via_poll) for k, v in self.signoffs.items()},
+            "clock": (self.countdown.state, self.countdown.anchor, self.countdown.held_at, self.countdown.attempt, self.countdown.recycles),
+            "poll": None if self.poll is None else (self.poll.seq, self.poll.roles, sorted(self.poll.answers)),
+            "invalidations": [(i.seq, i.reason) for i in self.invalidations],
+            "assessments": {k: (v.result, v.seq) for k, v in self.assessments.items()},
+            "metrics": {k: (v.state, v.seq) for k, v in self.metrics.items()},
+            "launch_notes": [(n.text, n.seq) for n in self.launch_notes],
+            "ignored": list(self.ignored),
+            "last_seq": self.last_seq,
+        }
+
+
+_HANDLERS = {
+    E.SET_STATUS: LaunchState._set_status,
+    E.NOTE: LaunchState._note,
+    E.SIGN: LaunchState._sign,
+    E.POLL_ANSWER: LaunchState._sign,
+    E.HOLD: LaunchState._clock,
+    E.RESUME: LaunchState._clock,
+    E.RECYCLE: LaunchState._clock,
+    E.SCRUB: LaunchState._clock,
+    E.SET_T0: LaunchState._clock,
+    E.POLL_START: LaunchState._poll_start,
+    E.POLL_CANCEL: LaunchState._poll_cancel,
+    E.ASSESS: LaunchState._assess,
+    E.METRIC_STATE: LaunchState._metric,
+    E.ROLLBACK: LaunchState._metric,
+    E.RUN_COMMAND: LaunchState._run_command,
+}

@@ -1,0 +1,161 @@
+"""A loaded war room: the layout, its checklists, and look-ups across them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warroom.checklist_format import load_checklist
+from warroom.errors import ActionError, InputError, Problem, did_you_mean
+from warroom.layout_format import parse_layout
+from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section
+from warroom.yamlio import YMap, load_file
+
+
+@dataclass
+class Workspace:
+    layout: Layout
+    checklists: list[Checklist]
+    items: dict[str, Item] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for checklist in self.checklists:
+            for section in checklist.walk_sections():
+                self.sections[section.id] = section
+            for item in checklist.walk_items():
+                self.items[item.id] = item
+
+    @property
+    def journal_path(self) -> Path:
+        assert self.layout.journal_path is not None
+        return self.layout.journal_path
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        for c in self.checklists:
+            if c.id == checklist_id:
+                return c
+        raise ActionError(f"unknown checklist '{checklist_id}'{did_you_mean(checklist_id, [c.id for c in self.checklists])}")
+
+    def resolve_item(self, ref: str) -> Item:
+        """A full id, or an unambiguous prefix of one (with or without the checklist part)."""
+        if ref in self.items:
+            return self.items[ref]
+        matches = [i for i in self.items.values() if i.id.startswith(ref) or i.id.split("/", 1)[-1].startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            hint = did_you_mean(ref, self.items)
+            raise ActionError(f"unknown item '{ref}'{hint}; `warroom status LAYOUT --items` lists every id")
+        listed = "\n  ".join(m.id for m in matches[:15])
+        more = f"\n  ... and {len(matches) - 15} more" if len(matches) > 15 else ""
+        raise ActionError(f"item '{ref}' is ambiguous; it matches {len(matches)} items:\n  {listed}{more}")
+
+    def resolve_role(self, name: str) -> Role:
+        for role in self.layout.roles:
+            if role.name == name or role.name.lower() == name.lower():
+                return role
+        names = [r.name for r in self.layout.roles]
+        raise ActionError(f"unknown role '{name}'{did_you_mean(name, names)}; roles: {', '.join(names) or '(none)'}")
+
+    def criterion(self, cid: str) -> Criterion:
+        for c in self.layout.criteria:
+            if c.id == cid:
+                return c
+        raise ActionError(f"unknown criterion '{cid}'{did_you_mean(cid, [c.id for c in self.layout.criteria])}")
+
+    def critical_items(self) -> list[Item]:
+        return [i for i in self.items.values() if i.critical]
+
+
+def default_panes(layout: Layout, checklists: list[Checklist]) -> list[Pane]:
+    """Checklists on the left, timeline / sign-off / tiles stacked on the right."""
+    n = max(1, len(checklists))
+    layout.columns, layout.rows = 2, max(3, n)
+    panes = [Pane(kind="checklist", checklist=c.id, row=i + 1, column=1) for i, c in enumerate(checklists)]
+    right = ["timeline", "signoff", "tiles"]
+    rows = layout.rows
+    spans = [rows // 3 + (1 if k < rows % 3 else 0) for k in range(3)]
+    row = 1
+    for kind, span in zip(right, spans):
+        panes.append(Pane(kind=kind, row=row, column=2, row_span=span))
+        row += span
+    return panes
+
+
+def load_workspace(path: Path | str) -> Workspace:
+    """Load and cross-check a layout and its checklists. Raises InputError with every problem."""
+    ws, problems = _load(Path(path))
+    if problems or ws is None:
+        raise InputError(problems)
+    return ws
+
+
+def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
+    data, problems = load_file(path)
+    if data is None and problems:
+        return None, problems
+    layout, more = parse_layout(data, path)
+    problems += more
+    if layout is None:
+        return None, problems
+    checklists: list[Checklist] = []
+    pos = getattr(layout, "_checklist_pos", {})
+    seen: dict[str, Path] = {}
+    for cpath in layout.checklist_paths:
+        line, col = pos.get(cpath, (0, 0))
+        if not cpath.exists():
+            problems.append(Problem(str(path), line, col, f"unknown checklist: file {cpath} does not exist"))
+            continue
+        checklist, cproblems = load_checklist(cpath)
+        problems += cproblems
+        if checklist is None:
+            continue
+        if checklist.id in seen:
+            problems.append(Problem(str(path), line, col, f"duplicate checklist id '{checklist.id}' (also in {seen[checklist.id]})"))
+            continue
+        seen[checklist.id] = cpath
+        checklists.append(checklist)
+    role_names = [r.name for r in layout.roles]
+    for checklist in checklists:
+        for item in checklist.walk_items():
+            if item.role and item.role not in role_names:
+                problems.append(Problem(str(checklist.path), 0, 0, f"item '{item.id}': unknown role '{item.role}'{did_you_mean(item.role, role_names)}"))
+    if layout.panes:
+        ids = [c.id for c in checklists]
+        for pane in layout.panes:
+            if pane.kind == "checklist" and pane.checklist and pane.checklist not in ids and len(ids) == len(layout.checklist_paths):
+                line, col = getattr(pane, "_pos", (0, 0))
+                problems.append(Problem(str(path), line, col, f"unknown checklist '{pane.checklist}'{did_you_mean(pane.checklist, ids)}"))
+    else:
+        layout.panes = default_panes(layout, checklists)
+    return Workspace(layout=layout, checklists=checklists), problems
+
+
+def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
+    """Validate layouts and checklists (directories are searched for *.yaml). Returns (problems, files checked)."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(x for x in p.rglob("*.yaml") if not x.name.endswith(".journal.yaml"))
+        else:
+            files.append(p)
+    problems: list[Problem] = []
+    checked: set[Path] = set()
+    for f in files:
+        data, yproblems = load_file(f)
+        if data is None:
+            problems += yproblems or [Problem(str(f), 1, 1, "empty file")]
+            continue
+        if isinstance(data, YMap) and "launch" in data:
+            ws, more = _load(f)
+            problems += more
+            if ws:
+                checked.update(c.path.resolve() for c in ws.checklists if c.path)
+        elif f.resolve() not in checked:
+            _, more = load_checklist(f)
+            problems += more
+        checked.add(f.resolve())
+    # one problem, one report, in file order
+    unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
+    return unique, len(files)

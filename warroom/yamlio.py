@@ -1,0 +1,188 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Only plain data is accepted: mappings, sequences, strings, numbers, booleans and null.
+Any other tag (``!!python/object``, ``!custom``, ...) is a problem, never constructed.
+Mappings load as :class:`YMap` and sequences as :class:`YList`; both behave as ``dict`` and
+``list`` and carry the 1-based ``(line, col)`` of themselves and of each key or element.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from warroom.errors import Problem
+
+_PLAIN_SCALARS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Pos = tuple[int, int]
+
+
+class YMap(dict):
+    """A mapping with positions: ``pos`` of the mapping, ``key_pos[k]`` and ``value_pos[k]``."""
+
+    pos: Pos = (0, 0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_pos: dict[Any, Pos] = {}
+        self.value_pos: dict[Any, Pos] = {}
+
+    def kpos(self, key: Any) -> Pos:
+        return self.key_pos.get(key, self.pos)
+
+    def vpos(self, key: Any) -> Pos:
+        return self.value_pos.get(key, self.kpos(key))
+
+
+class YList(list):
+    """A sequence with positions: ``pos`` of the sequence and ``item_pos[i]``."""
+
+    pos: Pos = (0, 0)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_pos: list[Pos] = []
+
+    def ipos(self, index: int) -> Pos:
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+def pos_of(value: Any, default: Pos = (0, 0)) -> Pos:
+    return getattr(value, "pos", default)
+
+
+def _mark(node: yaml.Node) -> Pos:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._constructor = SafeConstructor()
+
+    def problem(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(self.path, pos[0], pos[1], message))
+
+    def build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node)
+        return self._scalar(node)
+
+    def _check_tag(self, node: yaml.Node, plain: str) -> bool:
+        if node.tag == plain or (isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_SCALARS):
+            return True
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.problem(_mark(node), f"unsupported YAML tag '{tag}': only plain data (text, numbers, lists, mappings) is allowed")
+        return False
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if not self._check_tag(node, "tag:yaml.org,2002:str"):
+            return None
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            # Timestamps stay text: warroom parses times itself, with zones, uniformly.
+            return node.value
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:  # e.g. a malformed int
+            self.problem(_mark(node), f"cannot read value {node.value!r}: {exc}")
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode) -> YMap:
+        out = YMap()
+        out.pos = _mark(node)
+        if not self._check_tag(node, "tag:yaml.org,2002:map"):
+            return out
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problem(_mark(key_node), "merge keys ('<<') are not supported; write the keys out")
+                continue
+            key = self.build(key_node)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                self.problem(_mark(key_node), "mapping keys must be plain text")
+                continue
+            if key in out:
+                first = out.key_pos[key]
+                self.problem(_mark(key_node), f"duplicate key '{key}' (first at line {first[0]})")
+                continue
+            out[key] = self.build(value_node)
+            out.key_pos[key] = _mark(key_node)
+            out.value_pos[key] = _mark(value_node)
+        return out
+
+    def _sequence(self, node: yaml.SequenceNode) -> YList:
+        out = YList()
+        out.pos = _mark(node)
+        if not self._check_tag(node, "tag:yaml.org,2002:seq"):
+            return out
+        for child in node.value:
+            out.append(self.build(child))
+            out.item_pos.append(_mark(child))
+        return out
+
+
+def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse ``text`` as YAML. Returns ``(data, problems)``; data is ``None`` on a syntax error."""
+    builder = _Builder(path)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(path, line, col, f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
+    if len(nodes) > 1:
+        return None, [Problem(path, _mark(nodes[1])[0], 1, "expected one YAML document, found several")]
+    if not nodes or nodes[0] is None:
+        return None, []
+    return builder.build(nodes[0]), builder.problems
+
+
+def load_file(path: Path | str) -> tuple[Any, list[Problem]]:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), 0, 0, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(str(path), line, col, "file is not valid UTF-8")]
+    return load_text(text, str(path))
+
+
+def dump(data: Any) -> str:
+    """Dump plain data as readable block YAML (unicode kept, key order kept)."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(YMap, _Dumper.represent_dict)
+_Dumper.add_representer(YList, _Dumper.represent_list)
