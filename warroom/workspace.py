@@ -38,12 +38,15 @@ class Workspace:
         raise ActionError(f"unknown checklist '{checklist_id}'{did_you_mean(checklist_id, [c.id for c in self.checklists])}")
 
     def resolve_item(self, ref: str) -> Item:
-        """A full id, or an unambiguous prefix of one (with or without the checklist part)."""
+        """A full id, or an unambiguous prefix of one. The prefix may start at any ``/`` of the
+        id, so ``pre-launch/load`` and ``load-test`` both find ``payments-v2/pre-launch/load-test``."""
         if ref in self.items:
             return self.items[ref]
-        matches = [i for i in self.items.values() if i.id.startswith(ref) or i.id.split("/", 1)[-1].startswith(ref)]
-        if len(matches) == 1:
-            return matches[0]
+        ref = ref.strip("/")
+        matches = [i for i in self.items.values() if _matches(i.id, ref)]
+        exact = [i for i in matches if i.id.endswith("/" + ref)]
+        if len(matches) == 1 or len(exact) == 1:
+            return exact[0] if len(exact) == 1 else matches[0]
         if not matches:
             hint = did_you_mean(ref, self.items)
             raise ActionError(f"unknown item '{ref}'{hint}; `warroom status LAYOUT --items` lists every id")
@@ -159,3 +162,15 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
     # one problem, one report, in file order
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
     return unique, len(files)
+
+
+def _matches(full_id: str, ref: str) -> bool:
+    """Does ``ref`` start ``full_id`` or start just after one of its ``/``?"""
+    if full_id.startswith(ref):
+        return True
+    start = full_id.find("/")
+    while start >= 0:
+        if full_id.startswith(ref, start + 1):
+            return True
+        start = full_id.find("/", start + 1)
+    return False
