@@ -358,6 +358,8 @@ def verify(path: Path | str) -> VerifyReport:
         if ev.seq != prev_seq + 1:
             if ev.seq <= prev_seq:
                 report.problems.append(f"line {n}: event seq {ev.seq} is out of order or inserted (expected seq {prev_seq + 1})")
+                report.events += 1
+                continue  # the chain goes on from the event before this one
             else:
                 missing = f"seq {prev_seq + 1}" if ev.seq == prev_seq + 2 else f"seq {prev_seq + 1}..{ev.seq - 1}"
                 report.problems.append(f"line {n}: {missing} removed before event seq {ev.seq}")
