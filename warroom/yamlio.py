@@ -71,11 +71,15 @@ class _Builder:
         self.path = path
         self.problems: list[Problem] = []
         self._constructor = SafeConstructor()
+        self._built = 0  # values built, aliases expanded: bounded against "billion laughs"
 
     def problem(self, pos: Pos, message: str) -> None:
         self.problems.append(Problem(self.path, pos[0], pos[1], message))
 
     def build(self, node: yaml.Node) -> Any:
+        self._built += 1
+        if self._built > MAX_VALUES:
+            raise _TooLarge(_mark(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node)
         if isinstance(node, yaml.SequenceNode):
@@ -150,7 +154,18 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, _mark(nodes[1])[0], 1, "expected one YAML document, found several")]
     if not nodes or nodes[0] is None:
         return None, []
-    return builder.build(nodes[0]), builder.problems
+    try:
+        return builder.build(nodes[0]), builder.problems
+    except _TooLarge as exc:
+        line, col = exc.args[0]
+        return None, [Problem(path, line, col, f"too much data: more than {MAX_VALUES} values once aliases (*name) are expanded")]
+
+
+MAX_VALUES = 250_000  # far beyond any real checklist; a few hundred bytes of nested aliases reach it
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def load_file(path: Path | str) -> tuple[Any, list[Problem]]:
