@@ -156,6 +156,31 @@ class Actions:
             raise ActionError(str(exc)) from None
         return self._append(E.SET_T0, "", {"t0": utc_iso(t0)})
 
+    # -- metric tiles (written by the tiles pane on a state transition, not per sample) ---------
+    def metric_state(self, state: LaunchState, tile: str, from_state: str, to_state: str, value: Any = None,
+                     reason: str = "") -> Event | None:
+        """Record a tile's state transition; None when the journal already has that state
+        (another operator's screen polling the same tile recorded it first)."""
+        known = state.metrics.get(tile)
+        if known is not None and known.state == to_state:
+            return None
+        payload: dict[str, Any] = {"from": from_state, "state": to_state, "value": value}
+        if reason:
+            payload["reason"] = reason
+        return self._append(E.METRIC_STATE, tile, payload)
+
+    def rollback_trigger(self, state: LaunchState, criterion_id: str, fired: bool, value: Any = None,
+                         text: str = "") -> Event | None:
+        """Record a rollback trigger firing or clearing; None when already recorded so."""
+        to_state = "fired" if fired else "cleared"
+        known = state.rollbacks.get(criterion_id)
+        if (known is not None and known.state == to_state) or (known is None and not fired):
+            return None
+        payload: dict[str, Any] = {"state": to_state, "value": value}
+        if text:
+            payload["reason"] = text
+        return self._append(E.ROLLBACK, criterion_id, payload)
+
     def record_command_run(self, state: LaunchState, item_ref: str, index: int, exit_code: int) -> Event:
         item = state.ws.resolve_item(item_ref)
         return self._append(E.RUN_COMMAND, item.id, {"command": index, "exit": exit_code})
