@@ -1,0 +1,710 @@
+"""The war-room app: the screen first, then the workspace and journal, then live follow.
+
+A key never changes state: it calls ``Actions`` (which appends to the journal) and the screen
+changes when the journal follower delivers the event, exactly as for another operator's
+events. ``on_journal_events`` is the one place state moves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from warroom.actions import Actions
+from warroom.errors import ActionError, InputError
+from warroom.journal import Journal, follow_from
+from warroom.model import Pane, Status
+from warroom.state import LaunchState
+from warroom.tmarks import format_tmark, parse_duration
+from warroom.tui import keys
+from warroom.tui.commands import WarRoomCommands
+from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
+from warroom.tui.room import Room
+from warroom.tui.screens.details import DetailsScreen
+from warroom.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScreen
+from warroom.tui.screens.filter import FilterScreen
+from warroom.tui.screens.help import HelpScreen
+from warroom.tui.screens.poll import PollScreen
+from warroom.tui.widgets.checklist import ChecklistPane
+from warroom.tui.widgets.header import WarHeader
+from warroom.tui.widgets.journal_log import JournalPane
+from warroom.tui.widgets.render import local_time, zone_of
+from warroom.tui.widgets.signoff import SignoffPane
+from warroom.tui.widgets.timeline import TimelinePane
+
+NARROW_WIDTH = 110
+NARROW_HEIGHT = 30
+PANE_NAMES = {"timeline": "Timeline", "signoff": "Sign-off", "tiles": "Metrics", "journal": "Journal"}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _tiles_pane_class() -> Any:
+    """The metrics area's ``TilesPane`` when it is installed (it lives in ``warroom/tui/tiles.py``)."""
+    try:
+        from warroom.tui.tiles import TilesPane
+    except ImportError:
+        return None
+    return TilesPane
+
+
+class MainScreen(Screen):
+    """The war-room screen. Its keys are app actions, so they do not leak into dialogs."""
+
+    BINDINGS = [replace(b, action=b.action if b.action.startswith("app.") else "app." + b.action) for b in keys.SCREEN]
+
+    def compose(self) -> ComposeResult:
+        app: WarRoomApp = self.app  # type: ignore[assignment]
+        yield WarHeader(app.layout_path.stem, read_only=app.read_only)
+        yield Static("", id="switcher")
+        with Container(id="panes"):
+            yield Static(f"Loading {app.layout_path} …", id="loading")
+        yield Footer()
+
+    def on_descendant_focus(self, event: Any) -> None:
+        app: WarRoomApp = self.app  # type: ignore[assignment]
+        node = event.widget
+        while node is not None and node not in app.pane_widgets:
+            node = node.parent
+        if node is not None:
+            app.set_active(app.pane_widgets.index(node))
+
+
+class TilesNotAvailable(Static):
+    """Shown where the layout places metric tiles when the metrics area is not installed."""
+
+    def __init__(self, room: Room, title: str = "") -> None:
+        super().__init__("", classes="pane")
+        self.border_title = title or "Metrics"
+        names = [getattr(t, "name", str(t)) for t in room.ws.layout.tiles]
+        if names:
+            self.update("\n".join(f"? {n}  not polled" for n in names))
+        else:
+            self.update("this layout declares no metric tiles")
+
+    @property
+    def focus_target(self) -> Widget:
+        return self
+
+
+class WarRoomApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "warroom"
+    COMMANDS = App.COMMANDS | {WarRoomCommands}
+
+    def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
+                 read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
+                 watch_tty: bool = False, exit_when_ready: bool = False) -> None:
+        super().__init__()
+        self.layout_path = Path(layout_path)
+        self.journal_override = Path(journal_path) if journal_path else None
+        self.operator = operator
+        self.read_only = read_only
+        self.now = now
+        self.poll_interval = poll_interval
+        self.watch_tty = watch_tty
+        self.exit_when_ready = exit_when_ready
+        self.room: Room | None = None
+        self.actions: Actions | None = None
+        self.journal: Journal | None = None
+        self.journal_path: Path | None = None
+        self.follower: Any = None
+        self.pane_widgets: list[Widget] = []
+        self.pane_titles: list[str] = []
+        self.checklist_panes: list[ChecklistPane] = []
+        self.active = 0
+        self.narrow = False
+        self.problems: list[str] = []
+        self._passed = 0
+        self._issues_seen = 0
+        self.ready = asyncio.Event()
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    # -- start-up -----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.narrow = self._is_narrow()
+        if self.watch_tty:
+            try:
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
+            except (RuntimeError, NotImplementedError, ValueError):
+                pass
+            self.set_interval(2.0, self._check_terminal)
+        self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
+
+    def _load(self) -> None:
+        try:
+            from warroom.workspace import load_workspace
+
+            ws = load_workspace(self.layout_path)
+            path = self.journal_override or ws.journal_path
+            journal = Journal(path, read_only=self.read_only)
+            result = journal.load()
+        except InputError as exc:
+            self.post_message(LoadFailed([str(p) for p in exc.problems]))
+            return
+        except OSError as exc:
+            self.post_message(LoadFailed([f"{getattr(exc, 'filename', '') or self.layout_path}: {exc.strerror or exc}"]))
+            return
+        self.post_message(Loaded(ws, journal, result))
+
+    @on(LoadFailed)
+    def load_failed(self, message: LoadFailed) -> None:
+        self.problems = message.problems
+        self.exit(return_code=message.code)
+
+    @on(Loaded)
+    async def loaded(self, message: Loaded) -> None:
+        ws, journal, result = message.ws, message.journal, message.load_result
+        self.journal, self.journal_path = journal, journal.path
+        state = LaunchState.replay(ws, result.events)
+        self.room = Room(ws, state, self.operator, self.now)
+        self.actions = Actions(journal, self.operator, now=self.now)
+        self.follower = follow_from(result, journal.path)
+        self.sub_title = f"{ws.layout.launch} — journal {journal.path.name}"
+        for issue in result.issues:
+            self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
+        if state.ignored:
+            self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
+        await self._mount_panes()
+        header = self.query_one(WarHeader)
+        header.launch = ws.layout.launch
+        self._passed = self.room.due_passed()
+        self.refresh_all()
+        journal_pane = self._journal_pane()
+        if journal_pane is not None:
+            journal_pane.add_events(result.events, ws.layout.timezone)
+        self.set_interval(1.0, self.tick_clock, name="clock")
+        self.set_interval(self.poll_interval, self.poll_journal, name="follow")
+        self.show_pane(0)
+        self.ready.set()
+        if self.exit_when_ready:
+            self.call_after_refresh(self.exit)
+
+    async def _mount_panes(self) -> None:
+        room = self.room
+        assert room is not None
+        layout = room.ws.layout
+        container = self.screen.query_one("#panes", Container)
+        await container.query("#loading").remove()
+        checklists = {c.id: c for c in room.ws.checklists}
+        placed: list[tuple[Pane, Widget, str]] = []
+        for pane in layout.panes:
+            widget: Widget | None = None
+            title = pane.title
+            if pane.kind == "checklist":
+                checklist = checklists.get(pane.checklist)
+                if checklist is None:
+                    continue
+                widget = ChecklistPane(checklist, room, title=pane.title)
+                title = title or checklist.title
+                self.checklist_panes.append(widget)  # type: ignore[arg-type]
+            elif pane.kind == "timeline":
+                widget = TimelinePane(pane.title)
+            elif pane.kind == "signoff":
+                widget = SignoffPane(pane.title)
+            elif pane.kind == "journal":
+                widget = JournalPane(pane.title)
+            elif pane.kind == "tiles":
+                tiles_cls = _tiles_pane_class()
+                if tiles_cls is not None:
+                    widget = tiles_cls(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
+                    widget.add_class("pane")
+                    if not widget.border_title:
+                        widget.border_title = pane.title or "Metrics"
+                else:
+                    widget = TilesNotAvailable(room, pane.title)
+            if widget is None:
+                continue
+            placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))
+        # grid cells in row-major order, so Textual's auto-placement puts each pane at its row/column
+        occupied: dict[tuple[int, int], bool] = {}
+        starts = {(p.row, p.column): (p, w) for p, w, _ in placed}
+        ordered: list[Widget] = []
+        for row in range(1, layout.rows + 1):
+            for col in range(1, layout.columns + 1):
+                if (row, col) in occupied:
+                    continue
+                if (row, col) in starts:
+                    p, w = starts[(row, col)]
+                    w.styles.row_span, w.styles.column_span = p.row_span, p.column_span
+                    for r in range(row, row + p.row_span):
+                        for c in range(col, col + p.column_span):
+                            occupied[(r, c)] = True
+                    ordered.append(w)
+                else:
+                    ordered.append(Static("", classes="filler"))
+        container.styles.grid_size_columns = layout.columns
+        wide_cols = {c for p, w, _ in placed if p.kind in ("checklist", "journal") for c in range(p.column, p.column + p.column_span)}
+        container.styles.grid_columns = " ".join("2fr" if c in wide_cols and len(wide_cols) < layout.columns else "1fr"
+                                                 for c in range(1, layout.columns + 1))
+        container.styles.grid_size_rows = layout.rows
+        self.pane_widgets = [w for _, w, _ in placed]
+        self.pane_titles = [t for _, _, t in placed]
+        await container.mount_all(ordered)
+        self._apply_mode()
+
+    # -- the one path by which state changes ------------------------------------------------
+    def poll_journal(self) -> None:
+        """Read what was appended since the last look (ours and every other process's)."""
+        follower = self.follower
+        if follower is None:
+            return
+        events = follower.poll()
+        reset, follower.reset = follower.reset, False
+        issues = [str(i) for i in follower.issues[self._issues_seen:]]
+        self._issues_seen = len(follower.issues)
+        if events or reset or issues:
+            self.post_message(JournalEvents(events, reset, issues))
+
+    @on(JournalEvents)
+    def on_journal_events_arrived(self, message: JournalEvents) -> None:
+        room = self.room
+        if room is None:
+            return
+        for issue in message.issues:
+            self.notify(f"journal: {issue}", severity="warning", timeout=10)
+        changes = room.apply(message.events, reset=message.reset)
+        t = room.t()
+        passed = room.due_passed(t)
+        with self.batch_update():
+            if changes.reset or passed != self._passed:
+                self._passed = passed
+                for pane in self.checklist_panes:
+                    pane.rebuild() if changes.reset else pane.relabel_all(t)
+            elif changes.items:
+                for pane in self.checklist_panes:
+                    pane.update_items(changes.items, t)
+            self.refresh_panels()
+            journal_pane = self._journal_pane()
+            if journal_pane is not None:
+                if changes.reset:
+                    journal_pane.clear()
+                journal_pane.add_events(message.events, room.ws.layout.timezone)
+            for screen in self.screen_stack:
+                if isinstance(screen, PollScreen):
+                    screen.refresh_from_state()
+
+    def refresh_all(self) -> None:
+        t = self.room.t() if self.room else None
+        for pane in self.checklist_panes:
+            pane.update_title()
+        self.refresh_panels()
+        del t
+
+    def refresh_panels(self) -> None:
+        """Header, timeline and sign-off: small, redrawn whole."""
+        room = self.room
+        if room is None:
+            return
+        now = self.now()
+        self.screen_main().query_one(WarHeader).show(room, now, self.narrow)
+        for w in self.pane_widgets:
+            if isinstance(w, TimelinePane):
+                w.show(room, now)
+            elif isinstance(w, SignoffPane):
+                w.show(room)
+        self._show_switcher()
+
+    def tick_clock(self) -> None:
+        room = self.room
+        if room is None:
+            return
+        t = room.t()
+        passed = room.due_passed(t)
+        if passed != self._passed:
+            self._passed = passed
+            for pane in self.checklist_panes:
+                pane.relabel_all(t)
+        now = self.now()
+        self.screen_main().query_one(WarHeader).show(room, now, self.narrow)
+        for w in self.pane_widgets:
+            if isinstance(w, TimelinePane):
+                w.show(room, now)
+
+    def screen_main(self) -> Screen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return self.screen
+
+    def _journal_pane(self) -> JournalPane | None:
+        for w in self.pane_widgets:
+            if isinstance(w, JournalPane):
+                return w
+        return None
+
+    # -- metric tiles (the metrics area's TilesPane posts these) ------------------------------
+    def on_tiles_pane_verdicts_changed(self, message: Any) -> None:
+        if self.room is None:
+            return
+        self.room.set_tiles(dict(message.verdicts))
+        self.refresh_panels()
+
+    def on_tiles_pane_rollback_triggered(self, message: Any) -> None:
+        header = self.screen_main().query_one(WarHeader)
+        header.rollback_banner = f"{message.criterion_id}: {message.text}" if message.text else str(message.criterion_id)
+        self.bell()
+        self.notify(f"rollback trigger {message.criterion_id}: {message.text}", severity="error", timeout=30)
+        self.refresh_panels()
+
+    # -- small and big screens ---------------------------------------------------------------
+    def _is_narrow(self) -> bool:
+        width, height = self.size
+        return width < NARROW_WIDTH or height < NARROW_HEIGHT
+
+    def on_resize(self, event: Any) -> None:
+        narrow = self._is_narrow()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self._apply_mode()
+            self.refresh_panels()
+
+    def _apply_mode(self) -> None:
+        screen = self.screen_main()
+        screen.set_class(self.narrow, "-narrow")
+        try:
+            container = screen.query_one("#panes", Container)
+        except Exception:  # noqa: BLE001 - not composed yet
+            return
+        container.styles.layout = "vertical" if self.narrow else "grid"
+        for i, w in enumerate(self.pane_widgets):
+            w.display = (not self.narrow) or i == self.active
+        for filler in container.query(".filler"):
+            filler.display = not self.narrow
+        self._show_switcher()
+
+    def _show_switcher(self) -> None:
+        switcher = self.screen_main().query_one("#switcher", Static)
+        if not self.pane_titles:
+            switcher.display = False
+            return
+        switcher.display = self.narrow
+        parts = []
+        for i, title in enumerate(self.pane_titles):
+            label = f" {i + 1} {title[:18]} "
+            parts.append(f"[reverse b]{label}[/]" if i == self.active else label)
+        switcher.update("│".join(parts) + "  [dim]tab switches[/]")
+
+    def set_active(self, index: int) -> None:
+        if index == self.active:
+            return
+        for i, w in enumerate(self.pane_widgets):
+            w.set_class(i == index, "-active")
+        self.active = index
+        if self.narrow:
+            self._apply_mode()
+        else:
+            self._show_switcher()
+
+    def action_show_pane(self, index: int) -> None:
+        self.show_pane(index)
+
+    def show_pane(self, index: int) -> None:
+        if not self.pane_widgets or index >= len(self.pane_widgets):
+            return
+        self.active = -1
+        self.set_active(index)
+        self._apply_mode()
+        target = getattr(self.pane_widgets[index], "focus_target", self.pane_widgets[index])
+        if target.can_focus:
+            target.focus()
+
+    def action_next_pane(self) -> None:
+        if self.pane_widgets:
+            self.show_pane((self.active + 1) % len(self.pane_widgets))
+
+    def action_previous_pane(self) -> None:
+        if self.pane_widgets:
+            self.show_pane((self.active - 1) % len(self.pane_widgets))
+
+    # -- terminal reality -----------------------------------------------------------------
+    def _hang_up(self) -> None:
+        self.exit(return_code=129)
+
+    def _check_terminal(self) -> None:
+        """A dropped SSH session leaves stdin without a terminal: exit instead of spinning."""
+        try:
+            alive = sys.__stdin__ is not None and os.isatty(sys.__stdin__.fileno())
+        except (ValueError, OSError):
+            alive = False
+        if not alive:
+            self.exit(return_code=129)
+
+    # -- writing: every change is an appended event -------------------------------------------
+    def _can_write(self) -> bool:
+        if self.room is None or self.actions is None:
+            self.notify("still loading", severity="warning", timeout=2)
+            return False
+        if self.read_only:
+            self.notify("read-only: this screen cannot change anything", severity="warning", timeout=3)
+            return False
+        return True
+
+    def _do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        assert self.room is not None
+        try:
+            fn(self.room.state, *args, **kwargs)
+        except ActionError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return False
+        self.poll_journal()
+        return True
+
+    def tick_item(self, item_id: str) -> None:
+        if self._can_write():
+            self._do(self.actions.toggle, item_id)  # type: ignore[union-attr]
+
+    @work(group="dialog")
+    async def set_item_status(self, item_id: str) -> None:
+        if not self._can_write():
+            return
+        room = self.room
+        item = room.ws.items[item_id]
+        current = room.state.items[item_id].status
+        options = [("t", "○ todo", Status.TODO), ("i", "~ in progress", Status.IN_PROGRESS), ("d", "✓ done", Status.DONE),
+                   ("b", "✗ blocked (asks why)", Status.BLOCKED), ("k", "– skipped (asks why)", Status.SKIPPED)]
+        status = await self.push_screen_wait(ChoiceScreen(f"Status of: {item.text}", options,
+                                                          [o[2] for o in options].index(current)))
+        if status is None:
+            return
+        reason = ""
+        if status.needs_reason:
+            reason = await self.push_screen_wait(PromptScreen(f"Why is it {status.value}?", "the reason, for the journal"))
+            if reason is None:
+                return
+        self._do(self.actions.set_status, item_id, status, reason)
+
+    @work(group="dialog")
+    async def note_item(self, item_id: str) -> None:
+        if not self._can_write():
+            return
+        text = await self.push_screen_wait(PromptScreen(f"Note on: {self.room.ws.items[item_id].text}", "what happened"))
+        if text:
+            self._do(self.actions.note, item_id, text)
+
+    def show_details(self, item_id: str) -> None:
+        if self.room is not None:
+            self.push_screen(DetailsScreen(self.room, item_id))
+
+    @work(group="dialog")
+    async def copy_command(self, item_id: str) -> None:
+        if self.room is None:
+            return
+        item = self.room.ws.items[item_id]
+        if not item.commands:
+            self.notify("this item has no command to copy", severity="warning", timeout=3)
+            return
+        cmd = item.commands[0]
+        if len(item.commands) > 1:
+            options = [(str(i + 1), c.code.strip().splitlines()[0][:60], c) for i, c in enumerate(item.commands[:9])]
+            cmd = await self.push_screen_wait(ChoiceScreen("Copy which command?", options))
+            if cmd is None:
+                return
+        self.copy_to_clipboard(cmd.code.rstrip("\n"))
+        self.notify(f"copied: {cmd.code.strip().splitlines()[0][:50]} (OSC 52)", timeout=3)
+
+    @work(group="dialog")
+    async def ask_filter(self, pane: ChecklistPane) -> None:
+        result = await self.push_screen_wait(FilterScreen(pane.filter_text, pane.quick))
+        if result is not None:
+            pane.set_filter(*result)
+
+    def _clock_text(self) -> str:
+        t = self.room.t() if self.room else None
+        return "no T-0" if t is None else format_tmark(t)
+
+    @work(group="dialog")
+    async def action_hold(self) -> None:
+        if not self._can_write():
+            return
+        reason = await self.push_screen_wait(PromptScreen("Hold the count: why?", "the reason, for everyone"))
+        if reason and await self.push_screen_wait(ConfirmScreen(f"HOLD the count at {self._clock_text()}?", reason)):
+            self._do(self.actions.hold, reason)
+
+    def action_resume(self) -> None:
+        if self._can_write():
+            self._do(self.actions.resume)
+
+    @work(group="dialog")
+    async def action_recycle(self) -> None:
+        if not self._can_write():
+            return
+        room = self.room
+        t = room.t()
+        default = ""
+        if t is not None:
+            from warroom.countdown import phase_index
+
+            idx = phase_index(room.ws.layout.phases, t)
+            if idx >= 0:
+                default = room.ws.layout.phases[idx].label
+        mark = await self.push_screen_wait(PromptScreen("Recycle the count to which T-mark?", "e.g. T-30m", value=default))
+        if not mark:
+            return
+        reason = await self.push_screen_wait(PromptScreen("Why recycle?", "the reason", required=False))
+        if reason is None:
+            return
+        if await self.push_screen_wait(ConfirmScreen(f"RECYCLE the count to {mark}? It holds there until resumed.", reason)):
+            self._do(self.actions.recycle, mark, reason)
+
+    @work(group="dialog")
+    async def action_scrub(self) -> None:
+        if not self._can_write():
+            return
+        reason = await self.push_screen_wait(PromptScreen("SCRUB the launch: why?", "the reason"))
+        if reason and await self.push_screen_wait(ConfirmScreen("SCRUB this launch attempt? A new T-0 starts the next one.", reason)):
+            self._do(self.actions.scrub, reason)
+
+    @work(group="dialog")
+    async def action_set_t0(self) -> None:
+        if not self._can_write():
+            return
+        text = await self.push_screen_wait(PromptScreen(
+            "Set T-0", "90m (from now) or 2026-11-23T16:00:00+01:00",
+            hint="a delay from now (90m, 2h) or an ISO time with a zone; escape cancels"))
+        if not text:
+            return
+        when: Any = text
+        try:
+            when = self.now() + parse_duration(text)
+        except ValueError:
+            pass
+        shown = when if isinstance(when, str) else f"{local_time(when, zone_of(self.room.ws.layout.timezone), True)} {self.room.ws.layout.timezone}"
+        if await self.push_screen_wait(ConfirmScreen(f"Set T-0 to {shown}?", "Everyone's clock moves with it.")):
+            self._do(self.actions.set_t0, when)
+
+    @work(group="dialog")
+    async def action_sign(self) -> None:
+        if not self._can_write():
+            return
+        room = self.room
+        roles = room.ws.layout.roles_in_poll_order()
+        if not roles:
+            self.notify("this layout has no sign-off roles", severity="warning")
+            return
+        options = [(str(i + 1) if i < 9 else "", f"{r.name}" + (f" ({r.person})" if r.person else ""), r.name) for i, r in enumerate(roles)]
+        role = await self.push_screen_wait(ChoiceScreen("Sign as which role?", options))
+        if role is None:
+            return
+        decision = await self.push_screen_wait(ChoiceScreen(f"{role}: your decision?", [("g", "GO", "GO"), ("n", "NO-GO", "NO-GO")]))
+        if decision is None:
+            return
+        comment = await self.push_screen_wait(PromptScreen(
+            f"{role} {decision}: comment" + (" (required: why NO-GO?)" if decision == "NO-GO" else ""),
+            "comment", required=decision == "NO-GO"))
+        if comment is None:
+            return
+        if await self.push_screen_wait(ConfirmScreen(f"Sign {role}: {decision}?", comment)):
+            self._do(self.actions.sign, role, decision, comment)
+
+    @work(group="dialog")
+    async def action_poll(self) -> None:
+        if not self._can_write():
+            return
+        room = self.room
+        if room.state.poll is None:
+            roles = [r.name for r in room.ws.layout.roles_in_poll_order()]
+            if not roles:
+                self.notify("this layout has no sign-off roles to poll", severity="warning")
+                return
+            if not await self.push_screen_wait(ConfirmScreen("Start a go/no-go poll?", " → ".join(roles))):
+                return
+            if not self._do(self.actions.poll_start):
+                return
+        self.push_screen(PollScreen(room))
+
+    @work(group="dialog")
+    async def answer_poll(self, decision: str) -> None:
+        if not self._can_write():
+            return
+        room = self.room
+        poll = room.state.poll
+        if poll is None:
+            self.notify("no poll in progress", severity="warning")
+            return
+        comment = ""
+        if decision == "NO-GO":
+            comment = await self.push_screen_wait(PromptScreen(f"{poll.current_role} is NO-GO: why?", "the reason"))
+            if not comment:
+                return
+        self._do(self.actions.poll_answer, decision, comment)
+
+    @work(group="dialog")
+    async def cancel_poll(self) -> None:
+        if not self._can_write():
+            return
+        if self.room.state.poll is None:
+            self.notify("no poll in progress", severity="warning")
+            return
+        if await self.push_screen_wait(ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
+            self._do(self.actions.poll_cancel, "cancelled from the war room")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- commands for the palette ----------------------------------------------------------
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """(name, help, callback) for every action; the palette lists them."""
+
+        def on_item(fn: Callable[[str], Any]) -> Callable[[], Any]:
+            def run() -> None:
+                pane = self._active_checklist()
+                item = pane.ctree.item_id if pane else None
+                if item is None:
+                    self.notify("select an item in a checklist first", severity="warning")
+                else:
+                    fn(item)
+            return run
+
+        def filt() -> None:
+            pane = self._active_checklist()
+            if pane is not None:
+                self.ask_filter(pane)
+
+        out: list[tuple[str, str, Callable[[], Any]]] = [
+            ("Tick / untick the item", "space or x in a checklist", on_item(self.tick_item)),
+            ("Set the item's status", "s: todo, in progress, done, blocked (why), skipped (why)", on_item(self.set_item_status)),
+            ("Add a note to the item", "n", on_item(self.note_item)),
+            ("Item details", "enter: full text, notes, commands, links", on_item(self.show_details)),
+            ("Copy the item's command", "c: OSC 52 clipboard, works over SSH", on_item(self.copy_command)),
+            ("Filter the checklist", "/: text, open, overdue, critical, mine", filt),
+            ("Hold the count", "h: asks the reason, confirmed", self.action_hold),
+            ("Resume the count", "r", self.action_resume),
+            ("Recycle to a T-mark", "R: confirmed", self.action_recycle),
+            ("Scrub the launch", "X: confirmed", self.action_scrub),
+            ("Set T-0", "T: confirmed", self.action_set_t0),
+            ("Sign off as a role", "o: GO / NO-GO with a comment, confirmed", self.action_sign),
+            ("Go/no-go poll", "p: walks the roles in order", self.action_poll),
+            ("Next pane", "tab", self.action_next_pane),
+            ("Help: every key", "? or F1", self.action_help),
+        ]
+        for i, title in enumerate(self.pane_titles):
+            out.append((f"Go to pane {i + 1}: {title}", f"{i + 1}", lambda i=i: self.show_pane(i)))
+        return out
+
+    def _active_checklist(self) -> ChecklistPane | None:
+        if 0 <= self.active < len(self.pane_widgets) and isinstance(self.pane_widgets[self.active], ChecklistPane):
+            return self.pane_widgets[self.active]  # type: ignore[return-value]
+        return self.checklist_panes[0] if self.checklist_panes else None
+
+    def on_unmount(self) -> None:
+        if self.journal is not None:
+            self.journal.close()

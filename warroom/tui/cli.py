@@ -1,0 +1,126 @@
+"""CLI subcommands of the tui area: ``warroom open LAYOUT`` (also ``warroom LAYOUT``) and ``warroom demo``.
+
+Textual is imported only inside the handlers, so other commands do not pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+
+def _err(msg: str) -> None:
+    print(f"warroom: error: {msg}", file=sys.stderr)
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``open`` and ``demo``."""
+    p = subparsers.add_parser("open", parents=[common], help="open the war-room screen on a layout",
+                              description="Open the war-room screen. Several operators can open the same layout "
+                                          "(same journal) at once; each sees the others' changes live.")
+    p.add_argument("layout", metavar="LAYOUT", help="the layout file (layouts/NAME.yaml)")
+    p.add_argument("--read-only", action="store_true", help="a wall display: shows everything, cannot change anything")
+    p.set_defaults(func=cmd_open)
+
+    p = subparsers.add_parser("demo", parents=[common], help="open the bundled demo war room (with a demo metrics server)",
+                              description="Open the bundled demo layout on a fresh journal, with T-0 90 minutes ahead.")
+    p.add_argument("--read-only", action="store_true", help="open it read-only")
+    p.set_defaults(func=cmd_demo)
+
+
+def _operator(args: argparse.Namespace) -> str:
+    from warroom.operator import current_operator
+
+    return current_operator(getattr(args, "operator", None) or getattr(args, "as_", None))
+
+
+def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool) -> int:
+    from warroom.tui.app import WarRoomApp
+
+    app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
+                     watch_tty=sys.stdin.isatty())
+    app.run()
+    if app.problems:
+        for problem in app.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(app.problems)} problem(s); the war room was not opened", file=sys.stderr)
+    code = app.return_code
+    return 0 if code is None else int(code)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    layout = Path(args.layout)
+    if not layout.is_file():
+        _err(f"{layout}: no such layout file")
+        return 2
+    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only)
+
+
+def bundled_layouts() -> Path:
+    import warroom
+
+    here = Path(warroom.__file__).resolve().parent
+    for candidate in (here.parent / "layouts", here / "_bundled" / "layouts"):
+        if (candidate / "demo.yaml").is_file():
+            return candidate
+    return here.parent / "layouts"
+
+
+def demo_journal_path() -> Path:
+    from platformdirs import user_state_dir
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return Path(user_state_dir("warroom")) / f"demo-{stamp}-{os.getpid()}.journal.yaml"
+
+
+def _start_demo_server() -> None:
+    port = int(os.environ.get("WARROOM_DEMO_PORT", "8787"))
+    try:
+        from warroom.metrics.demo_server import serve_in_thread
+    except ImportError:
+        print("warroom: the demo metrics server is not available; the tiles will show their sources as down", file=sys.stderr)
+        return
+    try:
+        serve_in_thread("127.0.0.1", port)
+    except OSError as exc:
+        print(f"warroom: demo metrics server not started: port {port} is taken ({exc.strerror or exc}); "
+              "set WARROOM_DEMO_PORT to use another", file=sys.stderr)
+        return
+    print(f"demo metrics server on http://127.0.0.1:{port}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from warroom.errors import ActionError, InputError
+    from warroom.workspace import load_workspace
+
+    layout = bundled_layouts() / "demo.yaml"
+    if not layout.is_file():
+        _err(f"the bundled demo layout is missing ({layout})")
+        return 2
+    journal_path = Path(args.journal) if args.journal else demo_journal_path()
+    operator = _operator(args)
+    if not args.read_only and (not journal_path.exists() or journal_path.stat().st_size == 0):
+        from warroom.actions import Actions
+        from warroom.journal import Journal
+        from warroom.state import LaunchState
+
+        try:
+            ws = load_workspace(layout)
+            with Journal(journal_path) as journal:
+                journal.load()
+                state = LaunchState(ws)
+                Actions(journal, operator).set_t0(state, datetime.now(timezone.utc) + timedelta(minutes=90))
+        except InputError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            return 2
+        except (ActionError, OSError) as exc:
+            _err(str(exc))
+            return 1
+    _start_demo_server()
+    print(f"demo journal: {journal_path}")
+    print(f"a second operator can join with: warroom open {layout} --journal {journal_path}")
+    return run_app(layout, journal_path, operator, args.read_only)

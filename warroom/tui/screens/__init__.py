@@ -1,0 +1,1 @@
+"""Modal screens: confirm, prompt, choice, help, details, filter, poll."""

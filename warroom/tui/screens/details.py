@@ -1,0 +1,92 @@
+"""An item in full: text, status history, notes, commands and links."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from warroom.tmarks import format_tmark
+from warroom.tui.widgets.render import STATUS_STYLE, local_time, zone_of
+
+
+class DetailsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="details.close"),
+        Binding("c", "copy", "Copy command", id="details.copy"),
+        Binding("j,down", "scroll_down", show=False),
+        Binding("k,up", "scroll_up", show=False),
+    ]
+
+    def __init__(self, room, item_id: str) -> None:  # noqa: ANN001 - Room
+        super().__init__()
+        self.room = room
+        self.item_id = item_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="details-box"):
+            yield Label("Item details", classes="dialog-title")
+            yield Static(self.render_item(), id="details-body")
+            yield Label("c copy the command · escape closes", classes="dialog-keys")
+
+    def render_item(self) -> Group:
+        room, item = self.room, self.room.ws.items[self.item_id]
+        st = room.state.items[item.id]
+        zone = zone_of(room.ws.layout.timezone)
+        head = Text()
+        head.append(f"{st.status.glyph} {st.status.value}", style=STATUS_STYLE[st.status] or "bold")
+        if item.critical:
+            head.append("  ★ critical", style="bold magenta")
+        if room.overdue(item.id, room.t()):
+            head.append("  ⚠ overdue", style="bold red")
+        head.append("\n\n")
+        head.append(item.text + "\n", style="bold")
+        head.append(f"\nid       {item.id}\n", style="dim")
+        if item.owner:
+            head.append(f"owner    {item.owner}\n")
+        if item.role:
+            head.append(f"role     {item.role}\n")
+        due = room.due_of(item.id)
+        if item.phase or due is not None:
+            head.append(f"due      {format_tmark(due) if due is not None else ''}" + (f" (phase {item.phase})" if item.phase else "") + "\n")
+        if st.by:
+            head.append(f"set by   {st.by} at {local_time(st.at, zone, seconds=True)}\n")
+        if st.reason:
+            head.append(f"reason   {st.reason}\n")
+        parts: list = [head]
+        notes = Text()
+        if item.notes or st.notes:
+            notes.append("Notes\n", style="bold underline")
+            for n in item.notes:
+                notes.append(f"· {n}\n", style="dim")
+            for entry in st.notes:
+                notes.append(f"· {local_time(entry.at, zone)} {entry.by.split(' (ssh', 1)[0]}: ", style="cyan")
+                notes.append(entry.text + "\n")
+            parts.append(notes)
+        if item.commands:
+            parts.append(Text("Commands (c copies the first; nothing runs from here)", style="bold underline"))
+            for cmd in item.commands:
+                parts.append(Syntax(cmd.code.rstrip("\n"), cmd.language or "text", theme="ansi_dark", word_wrap=True))
+        if item.links:
+            links = Text("Links\n", style="bold underline")
+            for link in item.links:
+                links.append(f"· {link.title + ': ' if link.title else ''}{link.url}\n")
+            parts.append(links)
+        return Group(*parts)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_copy(self) -> None:
+        self.app.copy_command(self.item_id)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#details-box").scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#details-box").scroll_up()

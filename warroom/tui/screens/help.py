@@ -1,0 +1,46 @@
+"""F1 / ? : every key, grouped."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from warroom.tui.keys import HELP
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+        Binding("j,down", "scroll_down", show=False),
+        Binding("k,up", "scroll_up", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column()
+        last = ""
+        for group, keys, what in HELP:
+            table.add_row(Text(group if group != last else "", style="bold underline"), keys, what)
+            last = group
+        with VerticalScroll(id="help-box"):
+            yield Label("warroom — keys", classes="dialog-title")
+            yield Static(table)
+            yield Label("Glyphs: ○ todo  ~ in progress  ✓ done  ✗ blocked  – skipped  ★ critical  ⚠ overdue  $ has a command  ✎ notes",
+                        classes="dialog-keys")
+            yield Label("escape closes", classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-box").scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-box").scroll_up()

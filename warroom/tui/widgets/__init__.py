@@ -1,0 +1,1 @@
+"""The panes of the war-room screen and its header."""

@@ -1,0 +1,229 @@
+"""A checklist pane: a tree of sections and items with progress, status glyphs and a filter.
+
+Updating an item touches only its own node and its sections' labels (a dict from id to
+node), so a tick costs the same on a 50-item and on a 5,000-item checklist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from warroom.model import Checklist, Item, Section
+from warroom.tui import keys
+from warroom.tui.widgets.render import item_label, progress_bar, section_label
+
+QUICK_FILTERS = ["all", "open", "overdue", "critical", "mine"]
+
+
+class ChecklistTree(Tree[str]):
+    """The tree; node data is ``"i:<item id>"`` or ``"s:<section id>"``."""
+
+    BINDINGS = keys.CHECKLIST
+
+    def __init__(self, pane: "ChecklistPane", **kwargs) -> None:  # noqa: ANN003
+        super().__init__("checklist", **kwargs)
+        self.pane = pane
+        self.show_root = False
+        self.guide_depth = 2
+
+    @property
+    def item_id(self) -> str | None:
+        node = self.cursor_node
+        if node is not None and node.data and node.data.startswith("i:"):
+            return node.data[2:]
+        return None
+
+    def action_first(self) -> None:
+        self.cursor_line = 0
+        self.scroll_to_line(0)
+
+    def action_last(self) -> None:
+        self.cursor_line = max(0, self.last_line)
+        self.scroll_to_line(self.cursor_line)
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def action_toggle_fold(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.toggle()
+
+    def _item_or_say(self) -> str | None:
+        item = self.item_id
+        if item is None:
+            self.notify("select an item first (this line is a section)", severity="warning", timeout=2)
+        return item
+
+    def action_tick(self) -> None:
+        if (item := self._item_or_say()):
+            self.app.tick_item(item)
+
+    def action_set_status(self) -> None:
+        if (item := self._item_or_say()):
+            self.app.set_item_status(item)
+
+    def action_note(self) -> None:
+        if (item := self._item_or_say()):
+            self.app.note_item(item)
+
+    def action_details(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data and node.data.startswith("s:"):
+            node.toggle()
+            return
+        if (item := self._item_or_say()):
+            self.app.show_details(item)
+
+    def action_copy_command(self) -> None:
+        if (item := self._item_or_say()):
+            self.app.copy_command(item)
+
+    def action_filter(self) -> None:
+        self.app.ask_filter(self.pane)
+
+    def action_clear_filter(self) -> None:
+        if self.pane.filter_text or self.pane.quick != "all":
+            self.pane.set_filter("", "all")
+
+
+class ChecklistPane(Vertical):
+    """One checklist: a filter bar (when filtering) over the tree."""
+
+    DEFAULT_CSS = """
+    ChecklistPane #filter-bar { height: 1; display: none; background: $boost; padding: 0 1; }
+    ChecklistPane.-filtered #filter-bar { display: block; }
+    ChecklistPane ChecklistTree { height: 1fr; }
+    """
+
+    def __init__(self, checklist: Checklist, room, title: str = "", **kwargs) -> None:  # noqa: ANN001, ANN003
+        super().__init__(classes="pane", **kwargs)
+        self.checklist = checklist
+        self.room = room
+        self.pane_title = title or checklist.title
+        self.filter_text = ""
+        self.quick = "all"
+        self.nodes: dict[str, TreeNode[str]] = {}
+        self.section_nodes: dict[str, TreeNode[str]] = {}
+        self.ctree = ChecklistTree(self, id=f"tree-{checklist.id}")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="filter-bar")
+        yield self.ctree
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    @property
+    def focus_target(self) -> ChecklistTree:
+        return self.ctree
+
+    # -- building --------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Build the tree from scratch (on load, on a filter change, after a journal reset)."""
+        room, t = self.room, self.room.t()
+        keep = self.ctree.item_id
+        tree = self.ctree
+        tree.clear()
+        self.nodes, self.section_nodes = {}, {}
+        filtering = bool(self.filter_text) or self.quick != "all"
+        shown = 0
+
+        def wanted(item: Item) -> bool:
+            return any(room.matches(it, self.filter_text, self.quick, t) for it in item.walk())
+
+        def add_items(parent: TreeNode[str], items: list[Item]) -> int:
+            count = 0
+            for item in items:
+                if filtering and not wanted(item):
+                    continue
+                label = item_label(room, item, t)
+                if item.children:
+                    node = parent.add(label, data="i:" + item.id, expand=True)
+                    add_items(node, item.children)
+                else:
+                    node = parent.add_leaf(label, data="i:" + item.id)
+                self.nodes[item.id] = node
+                count += 1
+            return count
+
+        def add_section(parent: TreeNode[str], section: Section) -> int:
+            node = parent.add(section_label(room, section), data="s:" + section.id, expand=True)
+            n = add_items(node, section.items)
+            for sub in section.sections:
+                n += add_section(node, sub)
+            if filtering and n == 0:
+                node.remove()
+                return 0
+            self.section_nodes[section.id] = node
+            return n
+
+        for section in self.checklist.sections:
+            shown += add_section(tree.root, section)
+        self.set_class(filtering, "-filtered")
+        if filtering:
+            what = " ".join(x for x in (f"“{self.filter_text}”" if self.filter_text else "", self.quick if self.quick != "all" else "") if x)
+            self.query_one("#filter-bar", Static).update(
+                Text.assemble(("filter: ", "bold"), what, (f"   {shown} shown · escape clears", "dim")))
+        self.update_title()
+        if keep and keep in self.nodes:
+            self.call_after_refresh(self.ctree.move_cursor, self.nodes[keep])
+        elif self.nodes:
+            first = next(iter(self.nodes.values()))
+            self.call_after_refresh(self.ctree.move_cursor, first)
+
+    # -- updating -------------------------------------------------------------------------
+    def update_items(self, item_ids: set[str], t: timedelta | None) -> None:
+        """Relabel the given items and their sections; O(items touched × depth)."""
+        room = self.room
+        sections: set[str] = set()
+        for item_id in item_ids:
+            item = room.ws.items.get(item_id)
+            if item is None or room._checklist_of.get(item_id) != self.checklist.id:
+                continue
+            node = self.nodes.get(item_id)
+            if node is not None:
+                node.set_label(item_label(room, item, t))
+            sections.update(room._sections_of[item_id])
+        for sid in sections:
+            node = self.section_nodes.get(sid)
+            if node is not None:
+                node.set_label(section_label(room, room.ws.sections[sid]))
+        if sections:
+            self.update_title()
+
+    def relabel_all(self, t: timedelta | None) -> None:
+        room = self.room
+        for item_id, node in self.nodes.items():
+            node.set_label(item_label(room, room.ws.items[item_id], t))
+        for sid, node in self.section_nodes.items():
+            node.set_label(section_label(room, room.ws.sections[sid]))
+        self.update_title()
+
+    def update_title(self) -> None:
+        done = self.room.checklist_done.get(self.checklist.id, 0)
+        total = self.room.checklist_total.get(self.checklist.id, 0)
+        self.border_title = f"{self.pane_title}"
+        self.border_subtitle = f"{progress_bar(done, total, 8)} {done}/{total}"
+
+    def set_filter(self, text: str, quick: str) -> None:
+        self.filter_text, self.quick = text.strip(), quick if quick in QUICK_FILTERS else "all"
+        self.rebuild()
+        self.ctree.focus()

@@ -1,0 +1,103 @@
+"""The header: launch, the T-clock in large digits, real clocks, HOLD/SCRUB banner, decision."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Digits, Static
+
+from warroom.tmarks import format_clock
+from warroom.tui.widgets.render import DECISION_STYLE, big_clock, zone_of
+
+
+class WarHeader(Horizontal):
+    DEFAULT_CSS = """
+    WarHeader { height: 3; background: $panel; }
+    WarHeader #hdr-left { width: 1fr; height: 3; padding: 0 1; }
+    WarHeader #hdr-digits { width: auto; height: 3; padding: 0 1; }
+    WarHeader #hdr-right { width: auto; min-width: 16; height: 3; padding: 0 1; text-align: right; }
+    WarHeader.-narrow { height: 2; }
+    WarHeader.-narrow #hdr-digits { display: none; }
+    WarHeader.-narrow #hdr-left, WarHeader.-narrow #hdr-right { height: 2; }
+    """
+
+    def __init__(self, launch: str = "", read_only: bool = False) -> None:
+        super().__init__(id="header")
+        self.launch = launch
+        self.read_only = read_only
+        self.rollback_banner = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.launch or "warroom", style="bold"), id="hdr-left")
+        yield Digits("--:--:--", id="hdr-digits")
+        yield Static("", id="hdr-right")
+
+    def show(self, room, now: datetime, narrow: bool) -> None:  # noqa: ANN001 - Room
+        self.set_class(narrow, "-narrow")
+        layout = room.ws.layout
+        cd = room.state.countdown
+        t = cd.t(now)
+        zone = zone_of(layout.timezone)
+        clock = "NO T-0" if t is None else format_clock(t)
+        left = Text()
+        left.append(layout.launch, style="bold")
+        if narrow:
+            left.append("  ")
+            left.append(clock, style="bold reverse" if cd.holding else "bold")
+        left.append("\n")
+        local = now.astimezone(zone)
+        zname = layout.timezone if layout.timezone.upper() != "UTC" else ""
+        if zname:
+            left.append(f"{zname} {local:%H:%M:%S %Z}", style="")
+            left.append("  ·  ", style="dim")
+        left.append(f"UTC {now.astimezone(timezone.utc):%H:%M:%S}")
+        banner = self._banner(room)
+        if narrow:
+            if banner.plain:
+                left.append("  ")
+                left.append_text(banner)
+        else:
+            left.append("\n")
+            if banner.plain:
+                left.append_text(banner)
+            elif t is not None:
+                t0 = cd.effective_t0(now)
+                if t0 is not None:
+                    left.append(f"T-0 at {t0.astimezone(zone):%H:%M:%S}" + (f" {zname}" if zname else " UTC"), style="dim")
+            else:
+                left.append("no T-0 set: press T to set one", style="dim")
+        self.query_one("#hdr-left", Static).update(left)
+        self.query_one("#hdr-digits", Digits).update(big_clock(t))
+        decision = room.decision()
+        right = Text()
+        right.append(f" {decision.verdict} ", style=DECISION_STYLE.get(decision.verdict, "bold"))
+        if self.read_only:
+            right.append("\n")
+            right.append(" READ-ONLY ", style="bold reverse")
+        elif not narrow:
+            right.append("\n")
+            right.append(room.operator[:28], style="dim")
+        if not narrow:
+            right.append("\n")
+            right.append(f"{len(decision.reasons)} open reason" + ("" if len(decision.reasons) == 1 else "s"), style="dim")
+        self.query_one("#hdr-right", Static).update(right)
+
+    def _banner(self, room) -> Text:  # noqa: ANN001 - Room
+        cd = room.state.countdown
+        text = Text()
+        if cd.scrubbed:
+            text.append(" ✗ SCRUB ", style="bold white on red")
+            if cd.scrub_reason:
+                text.append(f" {cd.scrub_reason}", style="bold red")
+        elif cd.holding:
+            text.append(" ■ HOLD ", style="bold black on yellow")
+            if cd.hold_reason:
+                text.append(f" {cd.hold_reason}", style="bold yellow")
+        if self.rollback_banner:
+            if text.plain:
+                text.append("  ")
+            text.append(f" ⚠ ROLLBACK: {self.rollback_banner} ", style="bold white on red")
+        return text

@@ -1,0 +1,84 @@
+"""The sign-off panel: roles in poll order, the poll, criteria and the "why not GO yet" list."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, local_time, zone_of
+
+
+class SignoffPane(VerticalScroll, can_focus=True):
+    def __init__(self, title: str = "", **kwargs) -> None:  # noqa: ANN003
+        super().__init__(classes="pane", **kwargs)
+        self.border_title = title or "Sign-off"
+        self.body = Static("", id="signoff-body")
+
+    def compose(self):  # noqa: ANN201
+        yield self.body
+
+    @property
+    def focus_target(self) -> "SignoffPane":
+        return self
+
+    def show(self, room) -> None:  # noqa: ANN001 - Room
+        state = room.state
+        zone = zone_of(room.ws.layout.timezone)
+        decision = room.decision()
+        head = Text()
+        head.append("Decision ", style="bold")
+        head.append(f" {decision.verdict} ", style=DECISION_STYLE.get(decision.verdict, "bold"))
+        poll = state.poll
+        if poll is not None:
+            head.append(f"\nPOLL {len(poll.answers)}/{len(poll.roles)} answered · asking {poll.current_role}",
+                        style="bold yellow")
+        roles = Table.grid(padding=(0, 1))
+        roles.add_column(no_wrap=True, min_width=9)
+        roles.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        for rv in decision.roles:
+            glyph, style = ROLE_GLYPH.get(rv.state, ("?", ""))
+            name = Text(rv.name + ("" if rv.required else " (optional)"), style="bold" if rv.required else "")
+            if rv.person:
+                name.append(f" {rv.person}", style="dim")
+            if poll is not None and poll.current_role == rv.name:
+                name = Text.assemble(("◀ asking ", "bold yellow reverse"), name)
+            roles.add_row(Text(f"{glyph} {rv.state}", style=style), name)
+            if rv.by:
+                who = rv.by.split(" (ssh", 1)[0]
+                detail = f"{who} {local_time(rv.at, zone)}"
+                if poll is not None and rv.name in poll.answers:
+                    detail += " (poll)"
+                if rv.state == "stale":
+                    detail += f" — stale: {rv.stale_reason}"
+                elif rv.comment:
+                    detail += f" — {rv.comment}"
+                roles.add_row("", Text(detail, style="dim"))
+        if not decision.roles:
+            roles.add_row("", Text("no sign-off roles in this layout", style="dim"))
+        parts: list = [head, Text(""), roles]
+        if decision.criteria:
+            crit = Table.grid(padding=(0, 1))
+            crit.add_column(no_wrap=True, min_width=6)
+            crit.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+            for cv in decision.criteria:
+                glyph, style = {"pass": ("✓", "green"), "fail": ("✗", "bold red")}.get(cv.state, ("?", "yellow"))
+                label = cv.criterion.name + (f" {cv.criterion.threshold}" if cv.criterion.threshold else "")
+                if not cv.criterion.required:
+                    label += " (opt)"
+                crit.add_row(Text(f"{glyph} {cv.state}", style=style), Text(f"{label} — {cv.detail}"))
+            parts += [Text(""), Text("Criteria", style="bold underline"), crit]
+        why = Text()
+        if decision.reasons:
+            why.append("Why not GO yet\n", style="bold underline")
+            for r in decision.reasons:
+                mark, style = ("✗", "bold red") if r.verdict == "NO-GO" else ("…", "yellow")
+                why.append(f"{mark} ", style=style)
+                why.append(r.text + "\n")
+        else:
+            why.append("✓ every required role, critical item and criterion is GO\n", style="bold green")
+        why.append("o sign · p poll", style="dim")
+        parts += [Text(""), why]
+        self.body.update(Group(*parts))
