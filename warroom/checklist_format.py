@@ -187,6 +187,8 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
         reason=r.text(node, "reason"),
         depth=depth,
     )
+    if "role" in node:
+        item._role_pos = node.vpos("role")  # type: ignore[attr-defined]  # for "unknown role" in workspace
     status = r.text(node, "status") or "todo"
     if status not in STATUS_VALUES:
         r.problem(node.vpos("status"), f"unknown status '{status}'; expected one of {', '.join(STATUS_VALUES)}{did_you_mean(status, STATUS_VALUES)}")

@@ -99,6 +99,7 @@ class LoadResult:
     events: list[Event] = field(default_factory=list)
     issues: list[JournalIssue] = field(default_factory=list)
     offset: int = 0  # bytes consumed (end of the last complete line)
+    head: tuple[int, str] = (0, GENESIS)  # (seq, hash) the chain goes on from
 
 
 def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = False) -> tuple[str, int]:
@@ -115,7 +116,12 @@ def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int,
             result.issues.append(JournalIssue(line_no, f"unreadable event: {exc}"))
             continue
         if ev.prev != prev_hash or ev.seq != prev_seq + 1:
-            result.issues.append(JournalIssue(line_no, f"hash chain broken at seq {ev.seq}: expected seq {prev_seq + 1} after {prev_hash[:12]}"))
+            what = (f"expected seq {prev_seq + 1} after {prev_hash[:12]}" if ev.seq != prev_seq + 1
+                    else f"it does not link to the event before it ({prev_hash[:12]})")
+            result.issues.append(JournalIssue(line_no, f"hash chain broken at seq {ev.seq}: {what}"))
+            if ev.seq <= prev_seq:  # an old event inserted or moved: the chain goes on from the head
+                result.events.append(ev)
+                continue
         elif verify_hash:
             recorded, computed = line_hash(line)
             if recorded != computed:
@@ -185,8 +191,7 @@ class Journal:
             issue = self._set_aside_torn(fd, data, result.offset)
             if issue:
                 result.issues.append(issue)
-            self._offset, self._head_hash = result.offset, (result.events[-1].hash if result.events else GENESIS)
-            self._head_seq = result.events[-1].seq if result.events else 0
+            self._offset, (self._head_seq, self._head_hash) = result.offset, result.head
             self._lines = data[: result.offset].count(b"\n")
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -195,8 +200,8 @@ class Journal:
     def _parse_all(self, data: bytes) -> LoadResult:
         result = LoadResult()
         end = data.rfind(b"\n") + 1
-        _parse_chunk(data[:end], 0, GENESIS, 0, result)
-        result.offset = end
+        head_hash, head_seq = _parse_chunk(data[:end], 0, GENESIS, 0, result)
+        result.offset, result.head = end, (head_seq, head_hash)
         return result
 
     def _set_aside_torn(self, fd: int, data: bytes, complete: int) -> JournalIssue | None:
@@ -316,12 +321,11 @@ class Follower:
 
 
 def follow_from(result: LoadResult, path: Path | str) -> Follower:
-    head = result.events[-1] if result.events else None
     lines = 0
     if result.offset:
         with open(path, "rb") as f:
             lines = f.read(result.offset).count(b"\n")
-    return Follower(path, result.offset, head.hash if head else GENESIS, head.seq if head else 0, lines)
+    return Follower(path, result.offset, result.head[1], result.head[0], lines)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from warroom.checklist_format import load_checklist
 from warroom.errors import ActionError, InputError, Problem, did_you_mean
-from warroom.layout_format import parse_layout
+from warroom.layout_format import LAYOUT_KEYS, parse_layout
 from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section
 from warroom.yamlio import YMap, load_file
 
@@ -123,7 +123,8 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
     for checklist in checklists:
         for item in checklist.walk_items():
             if item.role and item.role not in role_names:
-                problems.append(Problem(str(checklist.path), 0, 0, f"item '{item.id}': unknown role '{item.role}'{did_you_mean(item.role, role_names)}"))
+                line, col = getattr(item, "_role_pos", (0, 0))
+                problems.append(Problem(str(checklist.path), line, col, f"item '{item.id}': unknown role '{item.role}'{did_you_mean(item.role, role_names)}"))
     if layout.panes:
         ids = [c.id for c in checklists]
         for pane in layout.panes:
@@ -150,7 +151,8 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
         if data is None:
             problems += yproblems or [Problem(str(f), 1, 1, "empty file")]
             continue
-        if isinstance(data, YMap) and "launch" in data:
+        # a layout: any layout key and no checklist 'sections' (so a misspelt 'launch' still reads as a layout)
+        if isinstance(data, YMap) and "sections" not in data and any(k in LAYOUT_KEYS for k in data):
             ws, more = _load(f)
             problems += more
             if ws:

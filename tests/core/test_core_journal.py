@@ -360,3 +360,18 @@ def test_json_loads_reads_every_event_line(tmp_path: Path) -> None:
     _fill(path, 3)
     docs = [json.loads(line[2:]) for line in _lines(path) if line.startswith("- ")]
     assert [d["seq"] for d in docs] == [1, 2, 3]
+
+
+def test_after_an_inserted_old_event_at_the_end_writers_and_followers_go_on_from_the_real_head(chain) -> None:
+    path, lines, head = chain
+    _write(path, lines + [lines[2]])  # a copy of seq 2 pasted at the end
+    result = Journal(path, read_only=True).load()
+    assert result.head == (8, head)
+    assert [(i.line, i.message) for i in result.issues] == [(10, "hash chain broken at seq 2: expected seq 9 after " + head[:12])]
+    follower = follow_from(result, path)
+    with Journal(path) as j:
+        j.load()
+        ev = j.append("note", "", {"text": "next"}, op="bo")
+    assert (ev.seq, ev.prev) == (9, head)
+    assert [e.seq for e in follower.poll()] == [9] and not follower.issues
+    assert verify(path).problems == ["line 10: event seq 2 is out of order or inserted (expected seq 9)"]
