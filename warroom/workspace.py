@@ -161,7 +161,9 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
             _, more = load_checklist(f)
             problems += more
         checked.add(f.resolve())
-    # one problem, one report, in file order
+    # one problem, one report, in file order; a file named on the command line keeps the name given there
+    given = {f.resolve(): str(f) for f in files}
+    problems = [Problem(given.get(Path(p.path).resolve(), p.path), p.line, p.col, p.message) for p in problems]
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
     return unique, len(files)
 
