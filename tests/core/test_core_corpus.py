@@ -41,6 +41,8 @@ def test_the_corpus_is_big_enough_and_covers_every_kind() -> None:
     assert {c.split("-")[0] for c in CASES} == {"layout", "checklist", "journal"}
     for case in CASES:
         assert expected_of(CORPUS / case), f"{case}: expected.txt lists no problem"
+        # (*.journal.yaml is git-ignored: the corpus journals are added with `git add -f`)
+        assert list((CORPUS / case).glob("*.journal.yaml" if case.startswith("journal-") else "*.yaml")), case
 
 
 @pytest.mark.parametrize("case", CASES)
