@@ -1,0 +1,1 @@
+"""warroom.importer: Markdown launch checklists -> warroom checklist and layout YAML. No Textual."""

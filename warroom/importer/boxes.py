@@ -1,0 +1,149 @@
+"""Check boxes and status marks: ``[ ]`` ``[x]`` ``☐`` ``☑`` ``✅`` ``[🟢]`` ``[🔴]`` ... and the
+status legend a document may give (``- 🟢 Complete and verified``).
+
+A mark means a :class:`~warroom.model.Status`. Colour marks are read through the document's own
+legend when it has one; otherwise through these defaults:
+
+=======================================  ==============
+mark                                     status
+=======================================  ==============
+``[ ]`` ``☐`` ``⬜`` ``🔲`` ``🔴`` ``⚪``   todo
+``[x]`` ``[X]`` ``☑`` ``✅`` ``✔`` ``✓``  done
+``🟢``                                   done
+``🟡`` ``🟠`` ``⏳`` ``[~]`` ``[/]``       in-progress
+``☒`` ``❌`` ``⛔`` ``🚫``                  blocked
+``[-]``                                  skipped
+=======================================  ==============
+
+A legend line is read by its words: "complete", "done", "verified" -> done; "in progress",
+"partial" -> in-progress; "not started", "todo", "pending" -> todo; "blocked", "failed" ->
+blocked; "optional", "deferred", "n/a" -> todo, with the meaning kept as a note on the item.
+When a line names two states ("Not started or blocked") the first one wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from warroom.model import Status
+
+VS = "\ufe0f"
+
+DEFAULTS: dict[str, Status] = {
+    " ": Status.TODO, "": Status.TODO, "x": Status.DONE, "X": Status.DONE,
+    "~": Status.IN_PROGRESS, "/": Status.IN_PROGRESS, "-": Status.SKIPPED,
+    "☐": Status.TODO, "⬜": Status.TODO, "🔲": Status.TODO, "◻": Status.TODO, "□": Status.TODO,
+    "☑": Status.DONE, "✅": Status.DONE, "✔": Status.DONE, "✓": Status.DONE, "☒": Status.BLOCKED,
+    "🟢": Status.DONE, "🟡": Status.IN_PROGRESS, "🟠": Status.IN_PROGRESS, "⏳": Status.IN_PROGRESS,
+    "🔴": Status.TODO, "⚪": Status.TODO, "⚫": Status.TODO, "🔵": Status.TODO,
+    "❌": Status.BLOCKED, "⛔": Status.BLOCKED, "🚫": Status.BLOCKED, "✗": Status.BLOCKED, "✘": Status.BLOCKED,
+}
+# Marks that stand alone (without brackets) at the start of a list item.
+GLYPHS = [g for g in DEFAULTS if len(g) == 1 and not g.isascii() and g not in "□"]
+COLOURS = ["🟢", "🟡", "🟠", "🔴", "⚪", "⚫", "🔵", "✅", "❌", "⏳", "⛔", "☑", "☐", "✔", "✓", "🚫"]
+
+_G = "|".join(re.escape(g) for g in sorted(GLYPHS, key=len, reverse=True))
+LEAD_BRACKET = re.compile(r"^\[(\s?|[xX~/-]|(?:" + _G + r")" + VS + r"?)\]\s+")
+LEAD_GLYPH = re.compile(r"^(" + _G + r")" + VS + r"?\s+")
+TRAIL_BRACKET = re.compile(r"\s+\[(" + _G + r"|[xX ])" + VS + r"?\]\s*$")
+TRAIL_GLYPH = re.compile(r"\s+(" + _G + r")" + VS + r"?\s*$")
+
+_MEANINGS = (
+    (r"not\s+started|to\s*do|pending|not\s+done|open|planned|waiting", Status.TODO),
+    (r"in\s+progress|partial|ongoing|started|underway|working", Status.IN_PROGRESS),
+    (r"complete|done|verified|finished|ready|passed|ok\b|green", Status.DONE),
+    (r"blocked|fail|broken|issue|risk", Status.BLOCKED),
+    (r"optional|defer|n/?a\b|nice\s+to\s+have|skip|not\s+applicable|later", Status.TODO),
+)
+_OPTIONAL = re.compile(r"optional|defer|n/?a\b|nice\s+to\s+have|not\s+applicable", re.I)
+
+
+def meaning_status(text: str) -> Status | None:
+    """The status a legend line's words mean; the earliest match in the text wins."""
+    best: tuple[int, Status] | None = None
+    for pattern, status in _MEANINGS:
+        m = re.search(r"\b(?:" + pattern + ")", text, re.I)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), status)
+    return best[1] if best else None
+
+
+@dataclass
+class Legend:
+    meanings: dict[str, tuple[Status, str]] = field(default_factory=dict)  # mark -> (status, words)
+    line: int = 0
+
+    def read(self, mark: str) -> tuple[Status | None, str]:
+        """(status, note) for a mark; ``note`` keeps a meaning the status cannot hold."""
+        mark = mark.replace(VS, "")
+        if mark in self.meanings:
+            status, words = self.meanings[mark]
+            note = f"{mark} {words}" if _OPTIONAL.search(words) else ""
+            return status, note
+        if mark in DEFAULTS:
+            note = "⚪ optional" if mark == "⚪" and not self.meanings else ""
+            return DEFAULTS[mark], note
+        return None, ""
+
+
+def legend_from_list(entries: list[str], heading: str) -> Legend | None:
+    """A list whose every entry is ``<colour mark> words`` with distinct marks is a legend, when
+    the heading says so (status, legend, key) or every entry's words read as a status."""
+    if len(entries) < 2:
+        return None
+    meanings: dict[str, tuple[Status, str]] = {}
+    readable = True
+    for entry in entries:
+        m = re.match(r"^\s*\[?(" + "|".join(re.escape(c) for c in COLOURS) + r")" + VS + r"?\]?\s*[:=\-–—]?\s*(.+)$", entry.strip())
+        if not m or m[1] in meanings:
+            return None
+        words = m[2].strip()
+        status = meaning_status(words)
+        if status is None:
+            readable = False
+            status = DEFAULTS.get(m[1], Status.TODO)
+        meanings[m[1]] = (status, words)
+    if not readable and not re.search(r"status|legend|key", heading, re.I):
+        return None
+    return Legend(meanings=meanings)
+
+
+@dataclass
+class Box:
+    mark: str  # " ", "x", "🟢", ...
+    rest: str  # the text after (or before, for a trailing mark) the box
+    trailing: bool = False
+
+
+def lead_box(text: str) -> Box | None:
+    """``[ ] text`` / ``[x] text`` / ``[🟢] text`` / ``✅ text`` / ``☐ text`` -> Box."""
+    m = LEAD_BRACKET.match(text)
+    if m:
+        return Box(mark=(m[1] or " ").replace(VS, "") or " ", rest=text[m.end():])
+    m = LEAD_GLYPH.match(text)
+    if m:
+        return Box(mark=m[1], rest=text[m.end():])
+    if text.strip() in ("[ ]", "[x]", "[X]", "[]"):
+        return Box(mark=text.strip()[1:-1] or " ", rest="")
+    return None
+
+
+def trail_box(text: str) -> Box | None:
+    """``**Authentication Service** [🔴]`` -> Box with the mark at the end."""
+    m = TRAIL_BRACKET.search(text)
+    if m:
+        return Box(mark=m[1], rest=text[: m.start()], trailing=True)
+    return None
+
+
+def heading_status(title: str) -> tuple[str, str]:
+    """``1. Code & Testing ✅`` -> ("1. Code & Testing", "✅"); ``PostgreSQL [🔴]`` -> ("PostgreSQL", "🔴").
+    A mark at the start of a heading is decoration (``✅ Final Checks``) and stays in the title."""
+    m = TRAIL_BRACKET.search(title)
+    if m and m[1].strip():
+        return title[: m.start()].rstrip(), m[1]
+    m = TRAIL_GLYPH.search(title)
+    if m and title[: m.start()].strip():
+        return title[: m.start()].rstrip(), m[1]
+    return title, ""

@@ -1,0 +1,200 @@
+"""CLI subcommands of the importer area, registered on the main `warroom` parser:
+
+    warroom import FILE.md... [--out-dir checklists/] [--layout layouts/NAME.yaml] [--name NAME]
+    warroom export LAYOUT --format markdown [-o FILE.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from warroom.errors import InputError
+from warroom.importer.build import ImportResult, import_file, name_for
+from warroom.importer.layout import GENERATED, checklist_text, dump_layout, layout_data, write_text
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(f"warroom: error: {message}", file=sys.stderr)
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``import`` and ``export``."""
+    p = subparsers.add_parser(
+        "import", help="turn Markdown launch checklists into checklist and layout YAML",
+        description="Turn Markdown launch checklists into checklist YAML (one per file) and a layout that "
+                    "uses them, then print what was found and every piece that could not be placed.")
+    p.add_argument("files", nargs="+", metavar="FILE.md", help="Markdown checklists")
+    p.add_argument("--out-dir", default="checklists", metavar="DIR", help="where checklist YAML goes (default: checklists/)")
+    p.add_argument("--layout", metavar="PATH", help="one layout for all files (default: layouts/<name>.yaml per file, "
+                                                    "beside the out dir)")
+    p.add_argument("--name", metavar="NAME", help="file name / checklist id for a single file (default: from its title)")
+    p.add_argument("--force", action="store_true", help="overwrite files that were not written by `warroom import`")
+    p.set_defaults(func=cmd_import)
+
+    e = subparsers.add_parser(
+        "export", parents=[common], help="write the current state as a Markdown task list",
+        description="Write the war room's current state (journal replayed) as a GitHub task list: done items [x], "
+                    "statuses, notes and sign-offs included.")
+    e.add_argument("layout", metavar="LAYOUT", help="the layout YAML")
+    e.add_argument("--format", default="markdown", choices=["markdown"], help="output format (markdown)")
+    e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    e.set_defaults(func=cmd_export)
+
+
+def summary_lines(result: ImportResult) -> list[str]:
+    c = result.counts()
+    parts = [f"{c['items']} items ({c['done']} done)", f"{c['sections']} sections", f"{c['commands']} commands",
+             f"{c['roles']} roles", f"{c['criteria']} criteria", f"{c['phases']} phases"]
+    if c["rollback"]:
+        parts.insert(5, f"{c['rollback']} rollback triggers")
+    out = ["  " + ", ".join(parts)]
+    if result.roles:
+        out.append("  roles: " + ", ".join(r.name for r in result.roles))
+    if result.phases:
+        out.append("  phases: " + ", ".join(f"{p.label} {p.name}" for p in result.phases))
+    out += [f"  {note}" for note in result.notes]
+    if result.unplaced:
+        out.append(f"  not placed ({len(result.unplaced)}):")
+        out += [f"    {u}" for u in result.unplaced]
+    else:
+        out.append("  not placed: nothing")
+    return out
+
+
+def _may_write(path: Path, marker: str, force: bool) -> bool:
+    if force or not path.exists():
+        return True
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:600]
+    except OSError:
+        return True
+    return marker in head
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    files = [Path(f) for f in args.files]
+    if args.name and len(files) > 1:
+        _err("--name needs exactly one input file")
+        return EXIT_INPUT
+    results: list[tuple[Path, ImportResult, Path]] = []
+    out_dir = Path(args.out_dir)
+    names: set[str] = set()
+    for f in files:
+        if f.is_dir():
+            _err(f"cannot read {f}: it is a directory")
+            return EXIT_INPUT
+        try:
+            result = import_file(f)
+        except OSError as exc:
+            _err(f"cannot read {f}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        name = args.name or name_for(result.checklist.title, f.stem)
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.add(name)
+        _rename(result, name)
+        results.append((f, result, out_dir / f"{name}.yaml"))
+
+    if args.layout:
+        layouts = [(Path(args.layout), results)]
+    else:
+        layout_dir = out_dir.resolve().parent / "layouts"
+        layouts = [(layout_dir / out.name, [(f, r, out)]) for f, r, out in results]
+
+    refused = [p for _, _, p in results if not _may_write(p, "# imported from", args.force)]
+    refused += [p for p, _ in layouts if not _may_write(p, GENERATED, args.force)]
+    if refused:
+        for p in refused:
+            _err(f"{p} exists and was not written by `warroom import`; use --force to overwrite it")
+        return EXIT_INPUT
+
+    for f, result, out in results:
+        write_text(out, checklist_text(result))
+        print(f"{f} -> {out}")
+        for line in summary_lines(result):
+            print(line)
+    status = EXIT_OK
+    for lpath, group in layouts:
+        data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
+        write_text(lpath, dump_layout(data, [f.name for f, _, _ in group]))
+        print(f"layout: {_rel(lpath)}")
+        status = max(status, _check(lpath))
+    return status
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _rename(result: ImportResult, cid: str) -> None:
+    """Give the checklist its final id (sections and items carry it as their id prefix)."""
+    old = result.checklist.id
+    if old == cid:
+        return
+    result.checklist.id = cid
+    for section in result.checklist.walk_sections():
+        section.id = cid + section.id[len(old):]
+    for item in result.checklist.walk_items():
+        item.id = cid + item.id[len(old):]
+        item.checklist_id = cid
+        item.section_id = cid + item.section_id[len(old):]
+        if item.parent_id:
+            item.parent_id = cid + item.parent_id[len(old):]
+
+
+def _check(layout: Path) -> int:
+    from warroom.workspace import load_workspace
+
+    try:
+        load_workspace(layout)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        _err(f"the written layout {layout} does not validate")
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from warroom.export import export_markdown
+    from warroom.journal import Journal
+    from warroom.state import LaunchState
+    from warroom.workspace import load_workspace
+
+    layout = Path(args.layout)
+    if not layout.exists():
+        _err(f"cannot read {layout}: no such file")
+        return EXIT_INPUT
+    try:
+        ws = load_workspace(layout)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    path = Path(args.journal) if getattr(args, "journal", None) else ws.journal_path
+    events = []
+    if path.exists():
+        result = Journal(path, read_only=True).load()
+        for issue in result.issues:
+            print(f"warroom: warning: {path}: {issue}", file=sys.stderr)
+        events = result.events
+    state = LaunchState.replay(ws, events)
+    text = export_markdown(ws, state)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _err(f"cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
