@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from warroom.metrics.demo_server import DemoServer, serve_in_thread
-from warroom.metrics.spec import TileSpec, parse_tiles
-from warroom.yamlio import load_text
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +48,3 @@ def tls_server(tls_cert: tuple[Path, Path]) -> DemoServer:
     s.stop()
 
 
-def tiles(yaml_text: str, path: str = "layout.yaml") -> list[TileSpec]:
-    """Parse a ``tiles:`` YAML snippet; fails the test on any problem."""
-    data, problems = load_text(yaml_text, path)
-    assert not problems, problems
-    specs, problems = parse_tiles(data["tiles"], path)
-    assert not problems, [str(p) for p in problems]
-    return specs
-
-
-def tile(**fields: object) -> TileSpec:
-    """One tile from keyword fields (values written as YAML flow scalars)."""
-    import json
-
-    body = ", ".join(f"{k}: {json.dumps(v)}" for k, v in fields.items())
-    return tiles(f"tiles:\n  - {{{body}}}\n")[0]

@@ -91,7 +91,7 @@ class Simulation:
     def _tick(self, t: int) -> None:
         bad = _incident(t)
         rps = max(5.0, 180 + 40 * math.sin(2 * math.pi * t / CYCLE) + self.rng.gauss(0, 8))
-        err = 0.002 + 0.023 * bad + abs(self.rng.gauss(0, 0.0008))
+        err = 0.001 + 0.024 * bad + abs(self.rng.gauss(0, 0.0006))
         median = 0.11 + 0.32 * bad + self.rng.gauss(0, 0.006)
         tick = _Tick({}, {}, {})
         for k, route in enumerate(ROUTES):

@@ -209,7 +209,8 @@ class Poller:
         url, params = sources.request_url(spec, url)
         parts = urlsplit(url)
         host = parts.netloc.rsplit("@", 1)[-1] or url
-        shown_host = urlsplit(spec.url).netloc if "${" not in urlsplit(spec.url).netloc else host
+        written = urlsplit(spec.url).netloc if "://" in spec.url else ""
+        shown_host = written if written and "${" not in written else host
         client = self._client(spec)
         sem = self._hosts.get(host)
         if sem is None:

@@ -59,7 +59,7 @@ def format_value(value: float | str | None, unit: str = "") -> str:
     elif a >= 100 or value == int(value):
         text = f"{value:.0f}"
     elif a >= 10:
-        text = f"{value:.1f}"
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
     elif a >= 0.01:
         text = f"{value:.3g}"
     else:

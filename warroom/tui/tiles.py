@@ -1,0 +1,281 @@
+"""The live metric tiles pane: one tile per spec, fed by the poller running in a worker thread.
+
+The poller (``warroom.metrics.poller``) runs on its own event loop in a thread worker, so the
+UI never waits on the network; each sample comes back as a message. Evaluation (thresholds,
+``for:``, staleness) is the pure ``warroom.metrics.evaluate``. State transitions — not every
+sample — go to the journal through ``Actions``; verdicts and rollback triggers go to the app
+as messages.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from warroom.errors import ActionError
+from warroom.metrics.evaluate import (CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, RollbackEvaluator,
+                                      TileEvaluator, TileResult, format_age)
+from warroom.metrics.poller import Poller
+from warroom.metrics.sample import Sample
+from warroom.metrics.spec import TileSpec, rollback_condition
+
+STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
+               ERROR: "bold magenta", NO_DATA: "dim"}
+SPARK = "▁▂▃▄▅▆▇█"
+NO_TILES = ("This layout declares no metric tiles. Add a 'tiles:' list to the layout "
+            "(name, source json|prometheus|promql|http, url, threshold) — see docs/formats.md.")
+
+
+def sparkline(values: list[float], width: int) -> str:
+    vals = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)][-max(0, width):]
+    if not vals:
+        return ""
+    lo, hi = min(vals), max(vals)
+    if hi == lo:
+        return SPARK[3] * len(vals)
+    return "".join(SPARK[min(7, int((v - lo) / (hi - lo) * 7.999))] for v in vals)
+
+
+class TileView(Widget):
+    """One tile: glyph, label, state; value + threshold + sparkline; sample age or error."""
+
+    DEFAULT_CSS = """
+    TileView { height: auto; }
+    """
+
+    def __init__(self, spec: TileSpec) -> None:
+        super().__init__(classes="tile")
+        self.spec = spec
+        self.result: TileResult | None = None
+
+    def show(self, result: TileResult) -> None:
+        self.result = result
+        for state in GLYPHS:
+            self.set_class(result.state == state, f"-{state.lower().replace(' ', '-')}")
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return 3
+
+    def render(self) -> RenderableType:
+        r = self.result
+        spec = self.spec
+        width = max(10, self.size.width)
+        state = r.state if r else NO_DATA
+        style = STATE_STYLE.get(state, "")
+        top = Table.grid(expand=True)
+        top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        top.add_column(no_wrap=True, justify="right")
+        title = Text(f"{GLYPHS[state]} ", style=style)
+        title.append(spec.label, style="bold")
+        tag = Text(state, style=style)
+        if r is not None and state == PENDING and r.pending_for is not None and r.for_:
+            tag = Text(f"{state} {format_age(r.pending_for)}/{format_age(r.for_)}", style=style)
+        top.add_row(title, tag)
+
+        mid = Table.grid(expand=True)
+        mid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        mid.add_column(no_wrap=True, justify="right")
+        value = Text("  ")
+        shown = r.display if r and r.display else "—"
+        value.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
+        if spec.threshold_text:
+            value.append(f"  want {spec.threshold_text}", style="dim")
+        spark_w = max(0, min(24, width - len(value.plain) - 2))
+        spark = Text(sparkline(r.history if r else [], spark_w), style="dim" if state in (STALE, ERROR, NO_DATA) else style)
+        mid.add_row(value, spark)
+
+        bottom = Text("  ", no_wrap=True, overflow="ellipsis")
+        if r is None or r.polled_at is None:
+            bottom.append("no sample yet", style="dim")
+        else:
+            bottom.append(f"{format_age(r.age)} ago", style="dim")
+            if r.error and state in (ERROR, NO_DATA, STALE):
+                bottom.append(" · ", style="dim")
+                bottom.append(r.error, style=STATE_STYLE[state] if state == ERROR else "")
+        return Group(top, mid, bottom)
+
+
+class TilesPane(VerticalScroll, can_focus=True):
+    """Live metric tiles. ``TilesPane(ws, actions, state_getter)``; ``actions=None`` is read-only."""
+
+    DEFAULT_CSS = """
+    TilesPane { height: 1fr; }
+    TilesPane > .tiles-empty { color: $text-muted; }
+    """
+
+    @dataclass
+    class VerdictsChanged(Message):
+        """Each tile's verdict (``.passing``, ``.summary``) after one changed."""
+
+        verdicts: dict[str, TileResult]
+
+    @dataclass
+    class RollbackTriggered(Message):
+        criterion_id: str
+        text: str
+
+    @dataclass
+    class Sampled(Message):
+        """A sample from the poller thread (internal)."""
+
+        name: str
+        sample: Sample
+
+    def __init__(self, ws: Any, actions: Any, state_getter: Callable[[], Any], id: str | None = None, *,
+                 autostart: bool = True, clock: Callable[[], float] = time.time,
+                 env: Mapping[str, str] | None = None) -> None:
+        super().__init__(id=id)
+        if not self.border_title:
+            self.border_title = "Metrics"
+        self.ws = ws
+        self.actions = actions
+        self.state_getter = state_getter
+        self.autostart = autostart
+        self.clock = clock
+        self.env = env
+        self.specs: list[TileSpec] = list(ws.layout.tiles)
+        self.evaluators = {s.name: TileEvaluator(s) for s in self.specs}
+        self.views = {s.name: TileView(s) for s in self.specs}
+        self.results: dict[str, TileResult] = {}
+        self.states: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.rollbacks: dict[str, list[RollbackEvaluator]] = {}
+        by_name = {s.name: s for s in self.specs}
+        for crit in ws.layout.criteria:
+            if crit.kind != "rollback" or crit.tile not in by_name:
+                continue
+            try:
+                cond = rollback_condition(crit.threshold, by_name[crit.tile])
+            except ValueError as exc:
+                self.problems.append(f"rollback trigger {crit.id}: {exc}")
+                continue
+            self.rollbacks.setdefault(crit.tile, []).append(RollbackEvaluator(crit, by_name[crit.tile], cond))
+        self.poller: Poller | None = None
+        self._verdict_key: dict[str, tuple[bool, str]] = {}
+        self._dirty = False
+        self._journal_failed = False
+
+    def compose(self) -> Any:
+        if not self.specs:
+            yield Static(NO_TILES, classes="tiles-empty")
+            return
+        for problem in self.problems:
+            yield Static(Text(f"! {problem}", style="bold magenta"), classes="tiles-problem")
+        yield from self.views.values()
+
+    def on_mount(self) -> None:
+        if not self.specs:
+            return
+        for name in self.views:
+            self._refresh_tile(name, self.clock())
+        self.set_interval(1.0, self._tick, name="tiles-tick")
+        if self.autostart:
+            self.start_polling()
+
+    def start_polling(self) -> None:
+        if self.poller is not None or not self.specs:
+            return
+        self.poller = Poller(self.specs, self._from_poller, env=self.env)
+        self.run_worker(self.poller.run_in_this_thread, thread=True, exclusive=True, group="tiles-poller",
+                        name="tiles-poller", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+
+    def _from_poller(self, name: str, sample: Sample) -> None:
+        """Called on the poller's thread: hand the sample to the UI thread."""
+        self.post_message(self.Sampled(name, sample))
+
+    # -- samples in ----------------------------------------------------------------------------
+    def on_tiles_pane_sampled(self, message: "TilesPane.Sampled") -> None:
+        message.stop()
+        self.feed(message.name, message.sample)
+
+    def feed(self, name: str, sample: Sample) -> None:
+        """Apply one sample to a tile (from the poller, or injected by tests)."""
+        ev = self.evaluators.get(name)
+        if ev is None:
+            return
+        ev.observe(sample)
+        now = self.clock()
+        result = self._refresh_tile(name, now)
+        for rb in self.rollbacks.get(name, []):
+            out = rb.observe(sample, result.state)
+            if out.changed:
+                self._journal_rollback(out.criterion_id, out.fired, out.value, out.text)
+                if out.fired:
+                    self.post_message(self.RollbackTriggered(out.criterion_id, out.text))
+        self._flush_verdicts(force=False)
+
+    def _tick(self) -> None:
+        now = self.clock()
+        for name in self.views:
+            self._refresh_tile(name, now)
+        self._flush_verdicts(force=False)
+
+    def _refresh_tile(self, name: str, now: float) -> TileResult:
+        result = self.evaluators[name].result(now)
+        self.results[name] = result
+        self.views[name].show(result)
+        before = self.states.get(name)
+        if before is None:
+            known = getattr(self.state_getter(), "metrics", {}).get(name) if self.state_getter else None
+            before = known.state if known is not None else NO_DATA
+            self.states[name] = before
+        if result.state != before:
+            self.states[name] = result.state
+            if not (result.state == NO_DATA and result.polled_at is None):
+                self._journal_state(name, before, result)
+        key = (result.passing, result.summary)
+        if self._verdict_key.get(name) != key:
+            self._verdict_key[name] = key
+            self._dirty = True
+        return result
+
+    def _flush_verdicts(self, force: bool) -> None:
+        if self._dirty or force:
+            self._dirty = False
+            self.post_message(self.VerdictsChanged(dict(self.results)))
+
+    # -- the journal ---------------------------------------------------------------------------
+    @staticmethod
+    def _plain(value: Any) -> Any:
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return str(value)
+            return float(f"{value:.6g}")
+        return value
+
+    def _journal_state(self, name: str, before: str, result: TileResult) -> None:
+        if self.actions is None:
+            return
+        try:
+            self.actions.metric_state(self.state_getter(), name, before, result.state, self._plain(result.value),
+                                      result.error)
+        except (ActionError, OSError) as exc:
+            self._journal_error(exc)
+
+    def _journal_rollback(self, criterion_id: str, fired: bool, value: Any, text: str) -> None:
+        if self.actions is None:
+            return
+        try:
+            self.actions.rollback_trigger(self.state_getter(), criterion_id, fired, self._plain(value), text)
+        except (ActionError, OSError) as exc:
+            self._journal_error(exc)
+
+    def _journal_error(self, exc: Exception) -> None:
+        if not self._journal_failed:
+            self._journal_failed = True
+            self.notify(f"metric transitions are not being journaled: {exc}", severity="warning")
