@@ -71,3 +71,17 @@ def test_the_cli_validate_of_the_bundled_demo_is_clean() -> None:
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ok: ")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.startswith("journal-")])
+def test_the_cli_verify_names_each_broken_line_and_fails(case: str) -> None:
+    journal = CORPUS / case / "events.journal.yaml"
+    before = journal.read_bytes()
+    out = subprocess.run([sys.executable, "-m", "warroom", "verify", str(REPO / "layouts" / "demo.yaml"), "--journal", str(journal)],
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    for line in expected_of(CORPUS / case):
+        if line.startswith("verify "):
+            assert line.split(": ", 1)[1] in out.stderr
+    assert "head " in out.stdout
+    assert journal.read_bytes() == before  # verifying never changes the journal
