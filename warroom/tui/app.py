@@ -134,6 +134,11 @@ class WarRoomApp(App):
         self._issues_seen = 0
         self.ready = asyncio.Event()
 
+    def on_screen_resume(self, event: Any) -> None:
+        if self.is_headless:  # tests and benches: no blinking cursor, so frames are stable
+            for inp in self.screen.query("Input"):
+                inp.cursor_blink = False
+
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
@@ -365,12 +370,12 @@ class WarRoomApp(App):
         self.refresh_panels()
 
     # -- small and big screens ---------------------------------------------------------------
-    def _is_narrow(self) -> bool:
-        width, height = self.size
+    def _is_narrow(self, size: Any = None) -> bool:
+        width, height = size or self.size
         return width < NARROW_WIDTH or height < NARROW_HEIGHT
 
     def on_resize(self, event: Any) -> None:
-        narrow = self._is_narrow()
+        narrow = self._is_narrow(event.size)
         if narrow != self.narrow:
             self.narrow = narrow
             self._apply_mode()

@@ -1,0 +1,318 @@
+"""Pilot tests: every key that changes something appends an event, and the screen follows the journal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from conftest import FROZEN, append, loaded, make_app, until
+
+from warroom import events as E
+from warroom.journal import Journal
+from warroom.model import Status
+from warroom.state import LaunchState
+from warroom.workspace import load_workspace
+
+FIRST = "payments-v2/pre-launch/freeze"  # done in the checklist file
+LOAD_TEST = "payments-v2/pre-launch/load-test"
+
+
+def journal_events(path):  # noqa: ANN001, ANN201
+    return Journal(path, read_only=True).load().events
+
+
+async def test_tick_and_untick_go_through_the_journal(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        pane = app.checklist_panes[0]
+        assert pane.ctree.item_id == FIRST
+        await pilot.press("j")
+        assert pane.ctree.item_id == LOAD_TEST
+        await pilot.press("space")
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE)
+        last = journal_events(journal_path)[-1]
+        assert (last.kind, last.target, last.payload["status"], last.op) == (E.SET_STATUS, LOAD_TEST, "done", "alice")
+        assert "✓" in str(pane.nodes[LOAD_TEST].label)
+        assert app.room.section_done["payments-v2/pre-launch"] == 2
+        await pilot.press("x")
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.TODO)
+        assert journal_events(journal_path)[-1].payload["status"] == "todo"
+        assert app.room.section_done["payments-v2/pre-launch"] == 1
+        assert "○" in str(pane.nodes[LOAD_TEST].label)
+
+
+async def test_status_with_reason_and_note(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "s", "b")
+        await pilot.pause()
+        await pilot.press(*"vendor late", "enter")
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.BLOCKED)
+        assert app.room.state.items[LOAD_TEST].reason == "vendor late"
+        assert "vendor late" in str(app.checklist_panes[0].nodes[LOAD_TEST].label)
+        # escape on the reason writes nothing
+        before = len(journal_events(journal_path))
+        await pilot.press("s", "k")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(journal_events(journal_path)) == before
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"rerun at 14:30", "enter")
+        assert await until(pilot, lambda: len(app.room.state.items[LOAD_TEST].notes) == 1)
+        assert app.room.state.items[LOAD_TEST].notes[0].text == "rerun at 14:30"
+        await pilot.press("enter")  # details
+        await pilot.pause()
+        body = str(app.screen.query_one("#details-body").render())
+        assert app.screen.__class__.__name__ == "DetailsScreen"
+        assert "rerun at 14:30" in body or app.screen.render_item() is not None
+        await pilot.press("escape")
+
+
+async def test_sign_go_with_comment_is_confirmed(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("o", "2", "g")  # Tech Lead, GO
+        await pilot.pause()
+        await pilot.press(*"all green", "enter")
+        await pilot.pause()
+        await pilot.press("n")  # refuse at the confirmation: nothing written
+        await pilot.pause()
+        assert "Tech Lead" not in app.room.state.signoffs
+        await pilot.press("o", "2", "g")
+        await pilot.pause()
+        await pilot.press(*"all green", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: "Tech Lead" in app.room.state.signoffs)
+        sign = app.room.state.signoffs["Tech Lead"]
+        assert (sign.decision, sign.comment, sign.by) == ("GO", "all green", "alice")
+
+
+async def test_poll_walks_the_roles_in_order(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: app.room.state.poll is not None)
+        assert app.screen.__class__.__name__ == "PollScreen"
+        await pilot.press("g")
+        assert await until(pilot, lambda: app.room.state.poll.current_role == "Tech Lead")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"pager noisy", "enter")
+        assert await until(pilot, lambda: app.room.state.poll.current_role == "Security")
+        assert app.room.state.signoffs["Tech Lead"].decision == "NO-GO"
+        for _ in range(3):
+            await pilot.press("g")
+            await pilot.pause()
+        assert await until(pilot, lambda: app.room.state.poll is None)
+        answers = [e for e in journal_events(journal_path) if e.kind == E.POLL_ANSWER]
+        assert [e.target for e in answers] == ["Product Owner", "Tech Lead", "Security", "Operations", "Support"]
+        assert app.room.decision().verdict == "NO-GO"
+
+
+async def test_hold_resume_recycle_scrub(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        cd = lambda: app.room.state.countdown  # noqa: E731
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press(*"dba missing", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: cd().holding)
+        assert cd().hold_reason == "dba missing"
+        await pilot.press("r")
+        assert await until(pilot, lambda: not cd().holding)
+        await pilot.press("R")
+        await pilot.pause()
+        app.screen.query_one("Input").value = ""
+        await pilot.press(*"T-2h", "enter")
+        await pilot.pause()
+        await pilot.press(*"redo load test", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: cd().recycles == 1)
+        assert cd().holding
+        await pilot.press("X")
+        await pilot.pause()
+        await pilot.press(*"weather", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: cd().scrubbed)
+        assert app.room.decision().verdict == "NO-GO"
+        kinds = [e.kind for e in journal_events(journal_path)]
+        assert kinds[-4:] == [E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB]
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press(*"45m", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: not cd().scrubbed)
+        assert cd().t(FROZEN).total_seconds() == -45 * 60
+
+
+async def test_an_action_error_is_shown_not_raised(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")  # not holding
+        await pilot.pause()
+        assert any("not holding" in n.message for n in app._notifications)
+        assert journal_events(journal_path)[-1].kind == E.SET_T0
+
+
+async def test_filter_text_and_quick_filters(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        pane = app.checklist_panes[0]
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"migration", "enter")
+        await pilot.pause()
+        assert list(pane.nodes) == ["payments-v2/launch-day/db-migration"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(pane.nodes) == 12
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press("f5")  # critical
+        await pilot.pause()
+        assert pane.quick == "critical"
+        assert set(pane.nodes) == {i.id for i in app.room.ws.items.values() if i.critical}
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press("f3")  # open: not done or skipped
+        await pilot.pause()
+        assert FIRST not in pane.nodes and len(pane.nodes) == 11
+
+
+async def test_live_follow_of_a_separate_process(layout, journal_path) -> None:
+    app = make_app(layout, journal_path, poll_interval=0.2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        code = textwrap.dedent(f"""
+            from warroom.actions import Actions
+            from warroom.journal import Journal
+            from warroom.state import LaunchState
+            from warroom.workspace import load_workspace
+            ws = load_workspace({str(layout)!r})
+            with Journal({str(journal_path)!r}) as j:
+                st = LaunchState.replay(ws, j.load().events)
+                Actions(j, "bob").tick(st, {LOAD_TEST!r})
+        """)
+        subprocess.run([sys.executable, "-c", code], check=True)
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE, timeout=1.5)
+        assert app.room.state.items[LOAD_TEST].by == "bob"
+        assert "✓" in str(app.checklist_panes[0].nodes[LOAD_TEST].label)
+
+
+async def test_concurrent_ticks_end_in_the_same_state_as_the_file(layout, journal_path) -> None:
+    """This app and another process tick the same checklist at once; both views match the journal."""
+    app = make_app(layout, journal_path, poll_interval=0.05)
+    ids = [i for i in load_workspace(layout).items]
+    code = textwrap.dedent(f"""
+        from warroom.actions import Actions
+        from warroom.journal import Journal
+        from warroom.state import LaunchState
+        from warroom.workspace import load_workspace
+        ws = load_workspace({str(layout)!r})
+        with Journal({str(journal_path)!r}) as j:
+            for n in range(3):
+                for item in {ids!r}:
+                    st = LaunchState.replay(ws, j.load().events)
+                    Actions(j, "bob").toggle(st, item)
+    """)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        proc = subprocess.Popen([sys.executable, "-c", code])
+        for _ in range(20):
+            await pilot.press("space", "j")
+        await until(pilot, lambda: proc.poll() is not None, timeout=30)
+        assert proc.returncode == 0
+        result = Journal(journal_path, read_only=True).load()
+        await until(pilot, lambda: app.room.state.last_seq == result.events[-1].seq)
+        mine = LaunchState.replay(load_workspace(layout), result.events).snapshot()
+        assert app.room.state.snapshot() == mine
+        assert {e.op for e in result.events} >= {"alice", "bob"}
+        # the tallies the screen shows agree with a fresh count
+        for cid, done in app.room.checklist_done.items():
+            checklist = app.room.ws.checklist(cid)
+            assert done == app.room.state.progress(checklist.walk_items())[0]
+
+
+async def test_read_only_refuses_every_write(layout, journal_path) -> None:
+    before = journal_path.read_bytes()
+    app = make_app(layout, journal_path, read_only=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        for key in ["space", "x", "s", "n", "h", "r", "R", "X", "T", "o", "p"]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "MainScreen", key
+        assert journal_path.read_bytes() == before
+        assert sum("read-only" in n.message for n in app._notifications) >= 1
+        header = str(app.screen.query_one("#hdr-right").render())
+        assert "READ-ONLY" in header
+        # it still follows what others write
+        append(layout, journal_path, "tick", LOAD_TEST)
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE)
+
+
+async def test_help_palette_and_panes(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.narrow
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        titles = [t for t in app.pane_titles]
+        assert titles[:2] == ["Payments API v2 launch", "Timeline"]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.active == 1 and app.pane_widgets[1].display and not app.pane_widgets[0].display
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.active == 2 and app.pane_widgets[2].display
+        names = [name for name, _, _ in app.palette_commands()]
+        for wanted in ["Hold the count", "Scrub the launch", "Set T-0", "Go/no-go poll", "Sign off as a role", "Filter the checklist"]:
+            assert wanted in names
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert not app.narrow and all(w.display for w in app.pane_widgets)
+
+
+async def test_copy_command_uses_the_clipboard(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "c")
+        await pilot.pause()
+        assert app.clipboard.startswith("k6 run")
+
+
+async def test_a_bad_layout_exits_with_its_problems(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("launch: x\ncheklists: []\n")
+    app = make_app(bad, tmp_path / "j.yaml")
+    async with app.run_test() as pilot:
+        await pilot.pause(0.5)
+    assert app.return_code == 2
+    assert app.problems and app.problems[0].startswith(str(bad))
