@@ -147,3 +147,43 @@ def test_a_process_killed_in_the_middle_of_a_write_leaves_a_torn_tail_the_next_w
     report = verify(path)
     assert report.ok and report.events == 4
     assert [e.payload["text"] for e in Journal(path, read_only=True).load().events] == ["whole 0", "whole 1", "whole 2", "next"]
+
+
+def test_a_follower_sees_every_event_of_four_live_writers_in_order(tmp_path: Path, spawn_writer) -> None:
+    from warroom.journal import Follower
+
+    path = tmp_path / "shared.journal.yaml"
+    follower = Follower(path)
+    procs = [spawn_writer(path, f"op{k}", 60) for k in range(WRITERS)]
+    seen = []
+    while any(p.poll() is None for p in procs):
+        seen += follower.poll()
+    seen += follower.poll()
+    for p in procs:
+        assert p.wait() == 0, p.stderr.read()
+    assert [e.seq for e in seen] == list(range(1, 60 * WRITERS + 1))
+    assert not follower.issues and not follower.reset
+    assert follower.offset == path.stat().st_size
+    assert seen == Journal(path, read_only=True).load().events
+
+
+def test_append_fsyncs_the_event_before_returning(tmp_path: Path, monkeypatch) -> None:
+    import warroom.journal as jmod
+
+    path = tmp_path / "new" / "j.journal.yaml"
+    synced: list[tuple[str, int]] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        real_fsync(fd)
+        target = os.readlink(f"/proc/self/fd/{fd}") if os.path.exists(f"/proc/self/fd/{fd}") else "?"
+        synced.append((target, os.fstat(fd).st_size))
+
+    monkeypatch.setattr(jmod.os, "fsync", spy)
+    with Journal(path) as j:
+        j.append("note", "", {"text": "first"}, op="ana")
+        size_after_first = path.stat().st_size
+        assert synced[-1] == (str(path), size_after_first)  # the event's bytes, fsync'd before append returned
+        assert (str(path.parent), synced[0][1]) == synced[0]  # a new journal's directory entry is synced too
+        j.append("note", "", {"text": "second"}, op="ana")
+        assert synced[-1] == (str(path), path.stat().st_size) and path.stat().st_size > size_after_first
