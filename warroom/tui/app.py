@@ -364,7 +364,7 @@ class WarRoomApp(App):
 
     def on_tiles_pane_rollback_triggered(self, message: Any) -> None:
         header = self.screen_main().query_one(WarHeader)
-        header.rollback_banner = f"{message.criterion_id}: {message.text}" if message.text else str(message.criterion_id)
+        header.rollback_alerts[str(message.criterion_id)] = str(message.text or "")
         self.bell()
         self.notify(f"rollback trigger {message.criterion_id}: {message.text}", severity="error", timeout=30)
         self.refresh_panels()

@@ -28,7 +28,7 @@ class WarHeader(Horizontal):
         super().__init__(id="header")
         self.launch = launch
         self.read_only = read_only
-        self.rollback_banner = ""
+        self.rollback_alerts: dict[str, str] = {}  # criterion id -> text, from the tiles pane
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.launch or "warroom", style="bold"), id="hdr-left")
@@ -96,8 +96,13 @@ class WarHeader(Horizontal):
             text.append(" ■ HOLD ", style="bold black on yellow")
             if cd.hold_reason:
                 text.append(f" {cd.hold_reason}", style="bold yellow")
-        if self.rollback_banner:
+        for cid, ms in room.state.rollbacks.items():
+            if ms.state == "cleared":
+                self.rollback_alerts.pop(cid, None)
+        fired = [cid for cid, ms in room.state.rollbacks.items() if ms.state == "fired"]
+        fired += [cid for cid in self.rollback_alerts if cid not in fired]
+        if fired:
             if text.plain:
                 text.append("  ")
-            text.append(f" ⚠ ROLLBACK: {self.rollback_banner} ", style="bold white on red")
+            text.append(f" ⚠ ROLLBACK: {', '.join(fired)} ", style="bold white on red")
         return text

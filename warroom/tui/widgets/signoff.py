@@ -59,17 +59,31 @@ class SignoffPane(VerticalScroll, can_focus=True):
         if not decision.roles:
             roles.add_row("", Text("no sign-off roles in this layout", style="dim"))
         parts: list = [head, Text(""), roles]
-        if decision.criteria:
+        go = [cv for cv in decision.criteria if cv.criterion.kind != "rollback"]
+        rollback = [cv for cv in decision.criteria if cv.criterion.kind == "rollback"]
+        if go:
             crit = Table.grid(padding=(0, 1))
-            crit.add_column(no_wrap=True, min_width=6)
+            crit.add_column(no_wrap=True, min_width=9)
             crit.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
-            for cv in decision.criteria:
+            for cv in go:
                 glyph, style = {"pass": ("✓", "green"), "fail": ("✗", "bold red")}.get(cv.state, ("?", "yellow"))
                 label = cv.criterion.name + (f" {cv.criterion.threshold}" if cv.criterion.threshold else "")
                 if not cv.criterion.required:
-                    label += " (opt)"
+                    label += " (optional)"
                 crit.add_row(Text(f"{glyph} {cv.state}", style=style), Text(f"{label} — {cv.detail}"))
             parts += [Text(""), Text("Criteria", style="bold underline"), crit]
+        if rollback:
+            trig = Table.grid(padding=(0, 1))
+            trig.add_column(no_wrap=True, min_width=9)
+            trig.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+            for cv in rollback:
+                fired = state.rollbacks.get(cv.criterion.id)
+                if fired is not None and fired.state == "fired":
+                    trig.add_row(Text("⚠ FIRED", style="bold white on red"),
+                                 Text(f"{cv.criterion.name} — {fired.reason or cv.detail}", style="bold red"))
+                else:
+                    trig.add_row(Text("· armed", style="dim"), Text(f"{cv.criterion.name} — {cv.detail}", style="dim"))
+            parts += [Text(""), Text("Rollback triggers", style="bold underline"), trig]
         why = Text()
         if decision.reasons:
             why.append("Why not GO yet\n", style="bold underline")
