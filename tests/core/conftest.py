@@ -10,17 +10,14 @@ from typing import Callable
 
 import pytest
 
-from core_support import DEMO_LAYOUT, REPO, WRITER, Clock, Room
+from core_support import DEMO_LAYOUT, FIXTURES, REPO, WRITER, Clock, Room
 from warroom.workspace import Workspace, load_workspace
 
 
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Path:
-    """A copy of the bundled demo (layout + checklist) whose journal lives in tmp_path."""
-    shutil.copytree(REPO / "layouts", tmp_path / "layouts")
-    shutil.copytree(REPO / "checklists", tmp_path / "checklists")
-    for stale in (tmp_path / "layouts").glob("*.journal.yaml*"):
-        stale.unlink()
+    """A copy of the frozen demo war room (``fixtures/``) whose journal lives in tmp_path."""
+    shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 

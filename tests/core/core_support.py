@@ -12,7 +12,8 @@ from warroom.state import LaunchState
 from warroom.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO_LAYOUT = REPO / "layouts" / "demo.yaml"
+DEMO_LAYOUT = REPO / "layouts" / "demo.yaml"  # the bundled demo (the replay properties run over it)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # a frozen copy of the demo (the rest of the core tests)
 BASE = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)
 
 # A writer process: appends `count` events (forever when count is 0) and prints each seq

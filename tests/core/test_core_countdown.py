@@ -129,8 +129,8 @@ def test_state_as_of_a_time_is_the_replay_of_the_events_until_then(counting, clo
 
 # -- phases and overdue ----------------------------------------------------------------------
 
-def test_phase_index_follows_the_layout_phases(demo_ws) -> None:
-    phases = demo_ws.layout.phases
+def test_phase_index_follows_the_layout_phases(ws) -> None:
+    phases = ws.layout.phases
     assert [p.label for p in phases] == ["T-24h", "T-4h", "T-1h", "T-0", "T+1h", "T+4h", "T+24h"]
     assert phase_index(phases, None) == -1
     assert phase_index(phases, -48 * H) == -1
@@ -141,9 +141,9 @@ def test_phase_index_follows_the_layout_phases(demo_ws) -> None:
     assert phase_index(phases, 30 * H) == 6
 
 
-def test_an_item_is_due_when_its_phase_begins_or_at_its_own_due_mark(demo_ws) -> None:
-    phases = demo_ws.layout.phases
-    item = demo_ws.items["payments-v2/launch-day/db-migration"]
+def test_an_item_is_due_when_its_phase_begins_or_at_its_own_due_mark(ws) -> None:
+    phases = ws.layout.phases
+    item = ws.items["payments-v2/launch-day/db-migration"]
     assert item.phase == "T-1h" and item_due(item, phases) == -H
     assert not is_overdue(item, Status.TODO, phases, -61 * M)
     assert is_overdue(item, Status.TODO, phases, -H)

@@ -9,18 +9,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core_support import BASE
+from core_support import BASE, DEMO_LAYOUT
 from warroom import events as E
 from warroom.decision import decide
 from warroom.events import Event
 from warroom.journal import Follower, Journal
 from warroom.state import LaunchState
-from warroom.workspace import Workspace
+from warroom.workspace import Workspace, load_workspace
 
-ITEMS = ["payments-v2/pre-launch/freeze", "payments-v2/pre-launch/load-test", "payments-v2/pre-launch/pen-test",
-         "payments-v2/launch-day/db-migration", "payments-v2/launch-day/feature-flag", "payments-v2/launch-day/canary/latency"]
-ROLES = ["Product Owner", "Tech Lead", "Security", "Operations", "Support"]
-CRITERIA = ["load-test-signed", "support-ready"]
+# targets that exist in the bundled demo (whatever it holds today) mixed with ones that do not
+_DEMO = load_workspace(DEMO_LAYOUT)
+ITEMS = sorted(_DEMO.items)
+ROLES = [r.name for r in _DEMO.layout.roles]
+CRITERIA = [c.id for c in _DEMO.layout.criteria] + [getattr(t, "name", "") for t in _DEMO.layout.tiles]
 JUNK = st.one_of(st.none(), st.integers(-5, 5), st.text(max_size=6), st.lists(st.integers(), max_size=2),
                  st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 TARGETS = st.one_of(st.sampled_from(ITEMS + ROLES + CRITERIA + [""]), st.text(max_size=8))
