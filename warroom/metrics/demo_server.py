@@ -242,6 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: C901 - one route table
         owner: DemoServer = self.server.owner
         owner.hits += 1
+        owner.last_headers = {k.lower(): v for k, v in self.headers.items()}
         parts = urlsplit(self.path)
         path = parts.path
         override = owner.overrides.get(path)
@@ -339,6 +340,7 @@ class DemoServer:
         self.overrides: dict[str, tuple[int, bytes, str]] = {}
         self.stopping = threading.Event()
         self.hits = 0
+        self.last_headers: dict[str, str] = {}
         self.big_bytes_sent = 0
         self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
