@@ -80,6 +80,7 @@ class ImportResult:
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)])\s+")
 _CRITICAL = re.compile(r"\bMUST\b|\bcritical\b|\bblocker\b", re.I)
+_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b")
 _NOT_CRITICAL = re.compile(r"\boptional\b|\bnice[- ]to[- ]have\b", re.I)
 _ROLLBACK_CTX = re.compile(r"rollback\s+trigger|roll\s*back\s+if|abort\s+criteria|rollback\s+criteria|rollback\s+when", re.I)
 _IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollback|abort|revert)\b", re.I)
@@ -425,7 +426,7 @@ class _Builder:
             phase=ctx.phase, depth=(parent.depth + 1) if parent else 0,
             status=status or Status.TODO,
         )
-        item.critical = (ctx.critical or bool(_CRITICAL.search(text)) or (parent.critical if parent else False)) and not _NOT_CRITICAL.search(text)
+        item.critical = (ctx.critical or bool(_CRITICAL_ITEM.search(text)) or (parent.critical if parent else False)) and not _NOT_CRITICAL.search(text)
         if item.status in (Status.BLOCKED, Status.SKIPPED):
             item.reason = f"marked {box.mark if box else ''} in {self.source or 'the source'}".replace("  ", " ")
         if note:

@@ -77,7 +77,7 @@ _EMOJI_RANGES = (
     (0x274C, 0x274C), (0x274E, 0x274E), (0x2753, 0x2755), (0x2757, 0x2757), (0x2763, 0x2764),
     (0x2795, 0x2797), (0x27A1, 0x27A1), (0x27B0, 0x27B0), (0x27BF, 0x27BF), (0x2934, 0x2935),
     (0x2B05, 0x2B07), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55), (0x3030, 0x3030),
-    (0x303D, 0x303D), (0x3297, 0x3297), (0x3299, 0x3299), (0xFE0F, 0xFE0F), (0x200D, 0x200D),
+    (0x303D, 0x303D), (0x3297, 0x3297), (0x3299, 0x3299), (0xFE0F, 0xFE0F),
     (0x1F000, 0x1FAFF),
 )
 
@@ -87,19 +87,28 @@ def is_emoji(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES)
 
 
-def _score(text: str) -> int:
-    """3 emoji, 2 symbol or punctuation, 1 other printable, 0 unusable."""
-    best = 3
+# Punctuation real documents use all the time: wins a tie against a rare symbol (” vs ‐).
+_COMMON = set("“”‘’–—…•€™°±×·")
+
+
+def _score(text: str) -> float:
+    """3 emoji, 2.5 common punctuation, 2 other symbol or punctuation, 1 other printable,
+    0 unusable (unassigned, private use, control, format characters)."""
+    best = 3.0
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat in ("Cn", "Co", "Cs", "Cc"):
-            return 0
         if is_emoji(ch):
-            s = 3
+            s = 3.0
+        elif ch == "\ufeff":  # a BOM that went through the round trip; dropped afterwards
+            s = 1.0
+        elif cat in ("Cn", "Co", "Cs", "Cc", "Cf"):
+            return 0
+        elif ch in _COMMON:
+            s = 2.5
         elif cat[0] in "SP":
-            s = 2
+            s = 2.0
         else:
-            s = 1
+            s = 1.0
         best = min(best, s)
     return best
 
@@ -150,8 +159,8 @@ def _decode_run(run: str, table: dict[str, int], lossy: bool) -> tuple[str, int,
                 repaired += 1
                 i = j
                 continue
-        elif lossy and have == need - 1:
-            best, best_score = "", 1
+        elif lossy and have == need - 1 and have >= 1:
+            best, best_score = "", 1.0
             body = bs[i + 1 : j]
             for pos in range(have + 1):
                 for m in _LOST:

@@ -1,0 +1,31 @@
+"""Fixtures for the importer tests: the five real seed checklists (byte-exact copies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from warroom.importer.build import ImportResult, import_file
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+REPO = Path(__file__).resolve().parents[2]
+
+_cache: dict[str, ImportResult] = {}
+
+
+def seed_path(prefix: str) -> Path:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+@pytest.fixture
+def seed():
+    """``seed("002")`` -> the ImportResult of that seed (imported once per session)."""
+
+    def get(prefix: str) -> ImportResult:
+        if prefix not in _cache:
+            _cache[prefix] = import_file(seed_path(prefix))
+        return _cache[prefix]
+
+    return get
