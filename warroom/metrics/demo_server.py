@@ -239,8 +239,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode())
 
-    def do_GET(self) -> None:  # noqa: C901 - one route table
+    def do_GET(self) -> None:
         owner: DemoServer = self.server.owner
+        path = urlsplit(self.path).path
+        with owner.lock:
+            owner.in_flight[path] = owner.in_flight.get(path, 0) + 1
+            owner.max_in_flight[path] = max(owner.max_in_flight.get(path, 0), owner.in_flight[path])
+            owner.total_in_flight += 1
+            owner.max_total_in_flight = max(owner.max_total_in_flight, owner.total_in_flight)
+        try:
+            self._route(owner)
+        finally:
+            with owner.lock:
+                owner.in_flight[path] -= 1
+                owner.total_in_flight -= 1
+
+    def _route(self, owner: "DemoServer") -> None:  # noqa: C901 - one route table
         owner.hits += 1
         owner.last_headers = {k.lower(): v for k, v in self.headers.items()}
         parts = urlsplit(self.path)
@@ -275,6 +289,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, b"internal error: database unavailable\n", "text/plain")
         elif name == "html":
             self._send(200, _HTML, "text/html; charset=utf-8")
+        elif name == "slow":
+            owner.stopping.wait(0.15)
+            self._json(200, {"value": 1})
         elif name == "hang":
             owner.stopping.wait(30)
             self._json(200, {"value": 1})
@@ -341,6 +358,11 @@ class DemoServer:
         self.stopping = threading.Event()
         self.hits = 0
         self.last_headers: dict[str, str] = {}
+        self.lock = threading.Lock()
+        self.in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}  # most requests for one path at once
+        self.total_in_flight = 0
+        self.max_total_in_flight = 0
         self.big_bytes_sent = 0
         self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self

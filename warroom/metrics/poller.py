@@ -110,6 +110,7 @@ class PollStats:
     errors: int = 0
     overlaps: int = 0
     drift: deque = field(default_factory=lambda: deque(maxlen=100000))  # seconds late, per scheduled poll
+    host_peak: dict = field(default_factory=dict)  # most requests in flight at once, per host
 
 
 def _ssl_context(tls: TLSOptions, base_dir: str, env: Mapping[str, str]) -> ssl.SSLContext | bool:
@@ -149,6 +150,7 @@ class Poller:
         self.stats = PollStats()
         self._clients: dict[tuple, httpx.AsyncClient | Exception] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._active: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._stop_requested = threading.Event()
@@ -219,6 +221,8 @@ class Poller:
         try:
             async with asyncio.timeout(spec.timeout):
                 async with sem:
+                    active = self._active[host] = self._active.get(host, 0) + 1
+                    self.stats.host_peak[host] = max(self.stats.host_peak.get(host, 0), active)
                     phase = "connect"
                     start = time.perf_counter()
                     async with client.stream("GET", url, params=params or None, headers=headers,
@@ -244,6 +248,9 @@ class Poller:
             raise
         except (httpx.HTTPError, OSError, TimeoutError, ssl.SSLError, ValueError) as exc:
             raise PollError(explain(exc, spec, shown_host, phase)) from None
+        finally:
+            if phase != "queue":
+                self._active[host] -= 1
 
     @staticmethod
     def _cert_not_after(resp: httpx.Response) -> float | None:

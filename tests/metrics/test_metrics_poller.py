@@ -1,0 +1,79 @@
+"""The poller's schedule: no overlapping polls, backoff, a per-host cap, stopping from a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from metrics_support import tile
+from warroom.metrics.demo_server import DemoServer, serve_in_thread
+from warroom.metrics.poller import Poller
+
+
+async def run_for(poller: Poller, seconds: float) -> None:
+    task = asyncio.create_task(poller.run())
+    await asyncio.sleep(seconds)
+    poller.stop()
+    await asyncio.wait_for(task, 5)
+
+
+async def test_a_tile_never_has_two_polls_in_flight(server: DemoServer) -> None:
+    # each response takes 0.15 s and the tile polls every 0.2 s: the next poll waits for the last
+    spec = tile(name="slow", url=server.url + "/fault/slow", path="value", interval="0.2s", timeout="0.19s")
+    fast = [tile(name=f"f{i}", url=server.url + f"/health?{i}", path="availability", interval="0.1s") for i in range(3)]
+    got: dict[str, int] = {}
+    poller = Poller([spec, *fast], lambda n, s: got.__setitem__(n, got.get(n, 0) + 1))
+    await run_for(poller, 1.2)
+    assert server.max_in_flight["/fault/slow"] == 1
+    assert poller.stats.overlaps == 0
+    assert got["slow"] >= 2 and all(got[f"f{i}"] >= 4 for i in range(3))
+
+
+async def test_backoff_after_repeated_errors_keeps_the_error(server: DemoServer) -> None:
+    spec = tile(name="down", url=server.url + "/fault/500", path="value", interval="0.1s")
+    samples = []
+    poller = Poller([spec], lambda n, s: samples.append(s), max_backoff=10)
+    await run_for(poller, 1.0)
+    # without backoff ~10 polls; with 0.1, 0.1, 0.2, 0.4, 0.8 s gaps at most 5 fit in a second
+    assert 2 <= len(samples) <= 5
+    assert all(s.error == "HTTP 500 Internal Server Error" for s in samples)
+    assert poller.next_delay("down") > spec.interval
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    spec = tile(name="t", url="http://127.0.0.1:9/h", path="v", interval="5s")
+    poller = Poller([spec], max_backoff=60)
+    delays = []
+    for errors in range(0, 8):
+        poller.runtimes["t"].errors = errors
+        delays.append(poller.next_delay("t"))
+    assert delays == [5, 5, 10, 20, 40, 60, 60, 60]
+
+
+async def test_a_slow_host_cannot_starve_the_others(server: DemoServer) -> None:
+    other = serve_in_thread()
+    try:
+        hanging = [tile(name=f"h{i}", url=server.url + f"/fault/hang?{i}", path="v", interval="1s", timeout="0.8s")
+                   for i in range(6)]
+        good = tile(name="good", url=other.url + "/health", path="availability", interval="0.2s")
+        got: dict[str, list] = {}
+        poller = Poller([*hanging, good], lambda n, s: got.setdefault(n, []).append(s), per_host=2)
+        await run_for(poller, 1.5)
+        assert len(got["good"]) >= 4 and all(s.ok for s in got["good"])
+        assert poller.stats.host_peak[f"127.0.0.1:{server.port}"] == 2  # the cap held on the slow host
+        errors = [s.error for n in got if n != "good" for s in got[n]]
+        assert errors and all(e.startswith("timed out after 0.8s") for e in errors)
+    finally:
+        other.stop()
+
+
+def test_stop_from_another_thread(server: DemoServer) -> None:
+    spec = tile(name="t", url=server.url + "/health", path="availability", interval="0.2s")
+    seen = threading.Event()
+    poller = Poller([spec], lambda n, s: seen.set())
+    th = threading.Thread(target=poller.run_in_this_thread)
+    th.start()
+    assert seen.wait(5)
+    poller.stop()
+    th.join(5)
+    assert not th.is_alive()
