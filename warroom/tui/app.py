@@ -240,6 +240,16 @@ class WarRoomApp(App):
             placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))
         # grid cells in row-major order, so Textual's auto-placement puts each pane at its row/column
         occupied: dict[tuple[int, int], bool] = {}
+        spans = {id(p): (p.row_span, p.column_span) for p, _, _ in placed}
+        taken = {(r, c) for p, _, _ in placed for r in range(p.row, p.row + p.row_span)
+                 for c in range(p.column, p.column + p.column_span)}
+        for p, _, _ in sorted(placed, key=lambda x: (x[0].row, x[0].column)):
+            # a pane grows down into empty cells below it, so a short column has no holes
+            rows, cols = spans[id(p)]
+            while p.row + rows <= layout.rows and all((p.row + rows, c) not in taken for c in range(p.column, p.column + cols)):
+                taken.update((p.row + rows, c) for c in range(p.column, p.column + cols))
+                rows += 1
+            spans[id(p)] = (rows, cols)
         starts = {(p.row, p.column): (p, w) for p, w, _ in placed}
         ordered: list[Widget] = []
         for row in range(1, layout.rows + 1):
@@ -248,9 +258,10 @@ class WarRoomApp(App):
                     continue
                 if (row, col) in starts:
                     p, w = starts[(row, col)]
-                    w.styles.row_span, w.styles.column_span = p.row_span, p.column_span
-                    for r in range(row, row + p.row_span):
-                        for c in range(col, col + p.column_span):
+                    row_span, column_span = spans[id(p)]
+                    w.styles.row_span, w.styles.column_span = row_span, column_span
+                    for r in range(row, row + row_span):
+                        for c in range(col, col + column_span):
                             occupied[(r, c)] = True
                     ordered.append(w)
                 else:

@@ -16,7 +16,7 @@ from warroom.tui.widgets.render import DECISION_STYLE, big_clock, zone_of
 class WarHeader(Horizontal):
     DEFAULT_CSS = """
     WarHeader { height: 3; background: $panel; }
-    WarHeader #hdr-left { width: 1fr; height: 3; padding: 0 1; }
+    WarHeader #hdr-left { width: 1fr; height: 3; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     WarHeader #hdr-digits { width: auto; height: 3; padding: 0 1; }
     WarHeader #hdr-right { width: auto; min-width: 16; height: 3; padding: 0 1; text-align: right; }
     WarHeader.-narrow { height: 2; }
@@ -42,24 +42,31 @@ class WarHeader(Horizontal):
         t = cd.t(now)
         zone = zone_of(layout.timezone)
         clock = "NO T-0" if t is None else format_clock(t)
-        left = Text()
-        left.append(layout.launch, style="bold")
-        if narrow:
-            left.append("  ")
-            left.append(clock, style="bold reverse" if cd.holding else "bold")
-        left.append("\n")
         local = now.astimezone(zone)
         zname = layout.timezone if layout.timezone.upper() != "UTC" else ""
+        clocks = Text()
         if zname:
-            left.append(f"{zname} {local:%H:%M:%S %Z}", style="")
-            left.append("  ·  ", style="dim")
-        left.append(f"UTC {now.astimezone(timezone.utc):%H:%M:%S}")
+            clocks.append(f"{zname} {local:%H:%M:%S %Z}")
+            clocks.append("  ·  ", style="dim")
+        clocks.append(f"UTC {now.astimezone(timezone.utc):%H:%M:%S}")
         banner = self._banner(room)
+        left = Text(no_wrap=True, overflow="ellipsis")
         if narrow:
+            left.append(clock, style="bold reverse" if cd.holding else "bold")
+            left.append("  ")
             if banner.plain:
-                left.append("  ")
                 left.append_text(banner)
+                left.append("\n")
+                left.append(layout.launch, style="bold")
+                left.append("  ")
+            else:
+                left.append(layout.launch, style="bold")
+                left.append("\n")
+            left.append_text(clocks)
         else:
+            left.append(layout.launch, style="bold")
+            left.append("\n")
+            left.append_text(clocks)
             left.append("\n")
             if banner.plain:
                 left.append_text(banner)
