@@ -1,0 +1,81 @@
+"""`warroom import` through the real command line: files written, summary printed, errors clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, seed_path
+
+from warroom.workspace import load_workspace
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "warroom", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_import_writes_checklist_and_layout_that_validate(tmp_path):
+    src = tmp_path / "launch.md"
+    shutil.copy(seed_path("002"), src)
+    p = run("import", str(src), cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert "checklists/final-launch-378-reconciliation-platform.yaml" in out
+    assert "36 items (0 done), 16 sections, 2 commands, 4 roles, 10 criteria, 3 rollback triggers, 6 phases" in out
+    assert "mojibake repaired: 16 sequences (cp1252, 7 with a lost byte restored)" in out
+    assert "layout: layouts/final-launch-378-reconciliation-platform.yaml" in out
+    ws = load_workspace(tmp_path / "layouts" / "final-launch-378-reconciliation-platform.yaml")
+    assert [r.name for r in ws.layout.roles] == ["CPO", "CTO", "DevOps Lead", "Security Lead"]
+    assert [p.label for p in ws.layout.phases] == ["T-1d", "T-1h", "T-0", "T+4h", "T+1d", "T+7d"]
+    assert len(ws.items) == 36 and ws.checklists[0].source == "launch.md"
+    assert run("validate", "layouts", "checklists", cwd=tmp_path).returncode == 0
+
+
+def test_import_several_files_into_one_layout_and_unplaced_lines(tmp_path):
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("# Alpha\n\n## T-1 Hour\n- [ ] a1\n\n## Sign-off\n**CTO:** ____ Date: ____\n")
+    b.write_text("# Beta\n\n## Launch (T-0)\n- [ ] b1\n- [ ]\n")
+    p = run("import", str(a), str(b), "--out-dir", "out", "--layout", "room/both.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "line 5: check box without text" in p.stdout
+    ws = load_workspace(tmp_path / "room" / "both.yaml")
+    assert [c.id for c in ws.checklists] == ["alpha", "beta"]
+    assert [ph.label for ph in ws.layout.phases] == ["T-1h", "T-0"]
+    assert [r.name for r in ws.layout.roles] == ["CTO"]
+
+
+def test_reimport_overwrites_own_files_but_not_hand_written_ones(tmp_path):
+    src = tmp_path / "x.md"
+    src.write_text("# X\n## S\n- [ ] a\n")
+    assert run("import", str(src), cwd=tmp_path).returncode == 0
+    assert run("import", str(src), cwd=tmp_path).returncode == 0
+    (tmp_path / "layouts" / "x.yaml").write_text("launch: mine\nchecklists: []\n")
+    p = run("import", str(src), cwd=tmp_path)
+    assert p.returncode == 2 and "use --force" in p.stderr and "Traceback" not in p.stderr
+    assert run("import", str(src), "--force", cwd=tmp_path).returncode == 0
+
+
+def test_missing_or_unreadable_input_is_a_clean_error(tmp_path):
+    p = run("import", "nope.md", cwd=tmp_path)
+    assert p.returncode == 2
+    assert p.stderr.startswith("warroom: error: cannot read nope.md") and "Traceback" not in p.stderr
+    (tmp_path / "dir.md").mkdir()
+    p = run("import", "dir.md", cwd=tmp_path)
+    assert p.returncode == 2 and "is a directory" in p.stderr and not (tmp_path / "checklists").exists()
+
+
+def test_committed_seed_conversions_are_current(tmp_path):
+    """checklists/ and layouts/ hold the five seeds as the importer converts them today."""
+    names = {"000": "analytics-platform-launch", "001": "unified-events-production",
+             "002": "final-launch-378-reconciliation-platform", "003": "analytics-api-beta-launch",
+             "004": "candlefish-ai-production-deployment"}
+    for prefix, name in names.items():
+        args = ["import", str(seed_path(prefix)), "--out-dir", str(tmp_path / "checklists")]
+        if prefix == "001":
+            args += ["--name", name]
+        assert run(*args, cwd=tmp_path).returncode == 0
+        assert (tmp_path / "checklists" / f"{name}.yaml").read_text() == (REPO / "checklists" / f"{name}.yaml").read_text()
+        assert (tmp_path / "layouts" / f"{name}.yaml").read_text() == (REPO / "layouts" / f"{name}.yaml").read_text()
+        load_workspace(REPO / "layouts" / f"{name}.yaml")
