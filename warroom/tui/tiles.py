@@ -89,7 +89,9 @@ class TileView(Widget):
         value = Text("  ")
         shown = r.display if r and r.display else "—"
         value.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
-        if spec.threshold_text:
+        if state == WARN and spec.warn is not None:
+            value.append(f"  warn: want {spec.warn.text}", style="yellow")
+        elif spec.threshold_text:
             value.append(f"  want {spec.threshold_text}", style="dim")
         spark_w = max(0, min(24, width - len(value.plain) - 2))
         spark = Text(sparkline(r.history if r else [], spark_w), style="dim" if state in (STALE, ERROR, NO_DATA) else style)
