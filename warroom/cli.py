@@ -88,8 +88,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         err(f"no journal at {path} (nothing has been recorded yet)")
         return EXIT_FAIL
     report = verify(path)
-    for problem in report.problems:
-        print(f"{path}:{problem}", file=sys.stderr)
+    for problem in report.problems:  # "line N: message" -> "path:N: message"
+        where, _, message = problem.partition(": ")
+        print(f"{path}:{where.removeprefix('line ')}: {message}", file=sys.stderr)
     print(f"{path}: {report.events} events; head {report.head_hash}")
     if report.problems:
         print(f"BROKEN: {len(report.problems)} problem(s) in the hash chain", file=sys.stderr)

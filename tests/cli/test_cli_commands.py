@@ -151,7 +151,7 @@ def test_verify_pinpoints_an_edit(capsys, demo):
     journal = demo.with_name("demo.journal.yaml")
     journal.write_text(journal.read_text().replace("pen-test", "freeze", 1))
     code, _, err = run(capsys, "verify", L)
-    assert code == 1 and ":line 3: event seq 2 was edited" in err
+    assert code == 1 and "demo.journal.yaml:3: event seq 2 was edited" in err
     assert not verify(journal).ok
 
 

@@ -82,6 +82,7 @@ def test_the_cli_verify_names_each_broken_line_and_fails(case: str) -> None:
     assert out.returncode != 0 and "Traceback" not in out.stderr
     for line in expected_of(CORPUS / case):
         if line.startswith("verify "):
-            assert line.split(": ", 1)[1] in out.stderr
+            where, message = line.split(": ", 2)[1:]
+            assert f"{journal}:{where.removeprefix('line ')}: {message}" in out.stderr
     assert "head " in out.stdout
     assert journal.read_bytes() == before  # verifying never changes the journal
