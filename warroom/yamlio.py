@@ -141,8 +141,13 @@ class _Builder:
 def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse ``text`` as YAML. Returns ``(data, problems)``; data is ``None`` on a syntax error."""
     builder = _Builder(path)
+    try:  # libyaml when installed: the same nodes and marks, several times faster
+        nodes = list(yaml.compose_all(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        nodes = None  # the pure-Python loader below words the error
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        if nodes is None:
+            nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -161,6 +166,7 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, line, col, f"too much data: more than {MAX_VALUES} values once aliases (*name) are expanded")]
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_VALUES = 250_000  # far beyond any real checklist; a few hundred bytes of nested aliases reach it
 
 
