@@ -25,7 +25,8 @@ def _cell(text: str) -> str:
 
 def _indent(text: str, pad: str) -> list[str]:
     lines = text.split("\n")
-    return [pad + lines[0]] + [(pad + "  " + l) if l.strip() else "" for l in lines[1:]]
+    cont = " " * len(pad)
+    return [pad + lines[0]] + [(cont + l) if l.strip() else "" for l in lines[1:]]
 
 
 def _item_lines(item: Item, state: LaunchState, depth: int) -> list[str]:
@@ -114,7 +115,7 @@ def export_markdown(ws: Workspace, state: LaunchState, now: datetime | None = No
 
     criteria = [c for c in layout.criteria if c.kind == "go"]
     if criteria:
-        lines += ["## Go/No-Go Criteria", "", "| Criterion | Threshold | Required | Assessment |", "|---|---|---|---|"]
+        lines += ["## Go/No-Go Criteria (state at export)", "", "| Criterion | Threshold | Required | Assessment |", "|---|---|---|---|"]
         for c in criteria:
             a = state.assessments.get(c.id)
             assessed = f"{a.result}" + (f" ({a.value})" if a.value else "") + f" — {a.by}, {a.at}" if a else ""
@@ -123,7 +124,7 @@ def export_markdown(ws: Workspace, state: LaunchState, now: datetime | None = No
 
     decision = decide(state)
     if layout.roles:
-        lines += ["## Sign-Off", "", "| Role | Name | Decision | Signed by | At | Comment |", "|---|---|---|---|---|---|"]
+        lines += ["## Sign-Off (state at export)", "", "| Role | Name | Decision | Signed by | At | Comment |", "|---|---|---|---|---|---|"]
         for role in layout.roles_in_poll_order():
             s = state.signoffs.get(role.name)
             lines.append("| " + " | ".join(_cell(x) for x in (

@@ -251,13 +251,17 @@ class _Builder:
         lines = block.text.split("\n")
         kept: list[str] = []
         context = self.context_words()
+        signers: list[str] = []
         for line in lines:
             role = tables.signoff_line(line, context)
             if role:
                 self.add_role(role, "")
+                signers.append(role)
                 continue
             kept.append(line)
             self.launch_field(line)
+        if signers:
+            self.describe("Sign-off roles: " + ", ".join(signers) + ".")
         if kept:
             self.describe(self.source_of(block) if len(kept) == len(lines) else "\n".join(l.rstrip() for l in kept))
         label = _LABEL.match(block.text) if len(lines) == 1 else None

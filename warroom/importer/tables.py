@@ -90,6 +90,7 @@ def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | N
     if nc < 0 or tc < 0 or nc == tc:
         return None
     required = bool(GO_CONTEXT.search(context)) or not re.search(r"success|metric|kpi|week|month|post", context, re.I)
+    rq = _col(header, ("required", "blocking", "must"))
     out: list[CriterionRow] = []
     for row in rows[1:]:
         if nc >= len(row) or placeholder(row[nc]):
@@ -97,10 +98,13 @@ def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | N
         threshold = parse_threshold(row[tc]) if tc < len(row) else parse_threshold("")
         details = []
         for i, cell in enumerate(row):
-            if i in (nc, tc) or i >= len(header) or placeholder(cell):
+            if i in (nc, tc, rq) or i >= len(header) or placeholder(cell):
                 continue
             details.append(f"{clean_cell(header[i])}: {clean_cell(cell)}")
-        out.append(CriterionRow(clean_cell(row[nc]), threshold, details, required))
+        row_required = required
+        if 0 <= rq < len(row) and not placeholder(row[rq]):
+            row_required = clean_cell(row[rq]).lower() in ("yes", "y", "true", "required", "must", "x", "✓", "✅")
+        out.append(CriterionRow(clean_cell(row[nc]), threshold, details, row_required))
     return out
 
 
