@@ -79,3 +79,10 @@ def test_committed_seed_conversions_are_current(tmp_path):
         assert (tmp_path / "checklists" / f"{name}.yaml").read_text() == (REPO / "checklists" / f"{name}.yaml").read_text()
         assert (tmp_path / "layouts" / f"{name}.yaml").read_text() == (REPO / "layouts" / f"{name}.yaml").read_text()
         load_workspace(REPO / "layouts" / f"{name}.yaml")
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path):
+    (tmp_path / "a.md").write_text("- [ ] a\n")
+    (tmp_path / "checklists").write_text("a file, not a directory")
+    p = run("import", "a.md", cwd=tmp_path)
+    assert p.returncode == 2 and p.stderr.startswith("warroom: error: cannot write") and "Traceback" not in p.stderr

@@ -151,3 +151,14 @@ def test_unplaced_pieces_have_line_numbers():
 def test_no_headings_at_all():
     r, items = items_of("- [ ] a\n- [x] b\n")
     assert r.checklist.title == "t" and list(items) == ["checklist/a", "checklist/b"]
+
+
+def test_links_and_owners():
+    md = ("## S\n\n- [ ] Read [the runbook](https://wiki.example/rb) then https://status.example/page.\n"
+          "- [ ] Flip the flag (owner: Tech Lead)\n- [ ] Page the DBA — Owner: Dana Lee\n- [ ] Ping @sam\n- [ ] email a@b.c\n\n"
+          "## Sign-off\n\n| Role | Name | Signature |\n|---|---|---|\n| Tech Lead | Ana | |\n")
+    r, items = items_of(md)
+    read = next(i for k, i in items.items() if k.startswith("s/read"))
+    assert [(l.url, l.title) for l in read.links] == [("https://wiki.example/rb", "the runbook"), ("https://status.example/page", "")]
+    owners = [(i.owner, i.role) for i in r.checklist.walk_items()][1:]
+    assert owners == [("Tech Lead", "Tech Lead"), ("Dana Lee", ""), ("sam", ""), ("", "")]

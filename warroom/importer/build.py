@@ -36,7 +36,7 @@ from warroom.importer import boxes, phases, tables
 from warroom.importer.mojibake import Repair, clean, decode_source
 from warroom.importer.parse import Block, parse_blocks
 from warroom.importer.thresholds import Threshold, split_condition
-from warroom.model import Checklist, Command, Criterion, Item, Phase, Role, Section, Status
+from warroom.model import Checklist, Command, Criterion, Item, Link, Phase, Role, Section, Status
 from warroom.tmarks import format_tmark
 
 
@@ -84,6 +84,12 @@ _CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b")
 _NOT_CRITICAL = re.compile(r"\boptional\b|\bnice[- ]to[- ]have\b", re.I)
 _ROLLBACK_CTX = re.compile(r"rollback\s+trigger|roll\s*back\s+if|abort\s+criteria|rollback\s+criteria|rollback\s+when", re.I)
 _IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollback|abort|revert)\b", re.I)
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BARE_URL = re.compile(r"(?<![(\[<])\bhttps?://[^\s)>\]`]+")
+_OWNER = re.compile(
+    r"[(\[]\s*(?:owner|owned\s+by|assignee|assigned\s+to|who|responsible)\s*:\s*([^)\]]+?)\s*[)\]]"
+    r"|\s[-–—]\s*(?:owner|assignee)\s*:\s*(.+?)\s*$"
+    r"|(?:^|\s)@([A-Za-z][\w.-]*[\w])\s*$", re.I)
 _LABEL = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 
 
@@ -435,6 +441,10 @@ class _Builder:
             item.reason = f"marked {box.mark if box else ''} in {self.source or 'the source'}".replace("  ", " ")
         if note:
             item.notes.append(note)
+        item.links = _links(text)
+        owner = _OWNER.search(text)
+        if owner:
+            item.owner = _one_line(next(g for g in owner.groups() if g)).strip("*_ ")
         (parent.children if parent else ctx.section.items).append(item)
         self.last_item = item
         for child in rest_blocks:
@@ -482,10 +492,26 @@ class _Builder:
             lt = phases.launch_time(d, t, zone)
             r.t0, r.timezone = lt.t0, lt.timezone
             r.notes.append(f"T-0 from the launch date: {lt.t0.isoformat()}" + (f" ({lt.assumed})" if lt.assumed else ""))
+        roles = {role.name.lower(): role.name for role in r.roles}
+        for item in self.checklist.walk_items():
+            if item.owner and item.owner.lower() in roles:
+                item.role = roles[item.owner.lower()]
         if self.legend.meanings:
             r.notes.append(f"status legend (line {self.legend.line}): " + ", ".join(
                 f"{m} = {s.value}" for m, (s, _) in self.legend.meanings.items()))
         return r
+
+
+def _links(text: str) -> list[Link]:
+    """``[runbook](https://…)`` and bare ``https://…`` in an item's text, in order (the text keeps them too)."""
+    found = [(m.start(), Link(url=m[2], title=m[1])) for m in _MD_LINK.finditer(text)]
+    blanked = _MD_LINK.sub(lambda m: " " * len(m.group()), text)
+    found += [(m.start(), Link(url=m.group().rstrip(".,;:"))) for m in _BARE_URL.finditer(blanked)]
+    links: list[Link] = []
+    for _, link in sorted(found, key=lambda x: x[0]):
+        if link.url not in {l.url for l in links}:
+            links.append(link)
+    return links
 
 
 def _holds_items(li: Block) -> bool:

@@ -113,17 +113,21 @@ def cmd_import(args: argparse.Namespace) -> int:
             _err(f"{p} exists and was not written by `warroom import`; use --force to overwrite it")
         return EXIT_INPUT
 
-    for f, result, out in results:
-        write_text(out, checklist_text(result))
-        print(f"{f} -> {out}")
-        for line in summary_lines(result):
-            print(line)
     status = EXIT_OK
-    for lpath, group in layouts:
-        data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
-        write_text(lpath, dump_layout(data, [f.name for f, _, _ in group]))
-        print(f"layout: {_rel(lpath)}")
-        status = max(status, _check(lpath))
+    try:
+        for f, result, out in results:
+            write_text(out, checklist_text(result))
+            print(f"{f} -> {out}")
+            for line in summary_lines(result):
+                print(line)
+        for lpath, group in layouts:
+            data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
+            write_text(lpath, dump_layout(data, [f.name for f, _, _ in group]))
+            print(f"layout: {_rel(lpath)}")
+            status = max(status, _check(lpath))
+    except OSError as exc:
+        _err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
+        return EXIT_INPUT
     return status
 
 
