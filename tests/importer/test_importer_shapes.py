@@ -162,3 +162,14 @@ def test_links_and_owners():
     assert [(l.url, l.title) for l in read.links] == [("https://wiki.example/rb", "the runbook"), ("https://status.example/page", "")]
     owners = [(i.owner, i.role) for i in r.checklist.walk_items()][1:]
     assert owners == [("Tech Lead", "Tech Lead"), ("Dana Lee", ""), ("sam", ""), ("", "")]
+
+
+@pytest.mark.parametrize("fields,t0,zone", [
+    ("**Launch Date/Time:** 2026-03-01 14:00 CET", datetime(2026, 3, 1, 13, 0, tzinfo=timezone.utc), "Europe/Berlin"),
+    ("**Launch Date**: 12 March 2026\n**Launch Time**: 9am PT", datetime(2026, 3, 12, 16, 0, tzinfo=timezone.utc), "America/Los_Angeles"),
+    ("**Go-Live Date:** 2026-05-04T08:30:00Z", datetime(2026, 5, 4, 8, 30, tzinfo=timezone.utc), "UTC"),
+    ("**Launch Date:** TBD\n**Launch Time:** 10:00", None, "UTC"),
+])
+def test_launch_date_time_fields(fields, t0, zone):
+    r, _ = items_of(f"# L\n\n{fields}\n\n## S\n- [ ] x\n")
+    assert (r.t0, r.timezone) == (t0, zone)

@@ -113,7 +113,8 @@ def parse_date(text: str) -> tuple[date | None, time | None, str]:
                 return d, None, ""
             zone = m[7] or ""
             if not zone:
-                _, _, zone = parse_clock(text[m.end():])
+                z = re.match(r"\s*\(?([A-Za-z]{1,4})\b", text[m.end():])
+                zone = z[1].upper() if z and z[1].upper() in ZONES else ""
             return d, t, zone
         t, _, zone = parse_clock(text[m.end():])
         return d, t, zone
