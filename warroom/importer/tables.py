@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from warroom.importer.thresholds import Threshold, parse_threshold
 
-_PLACEHOLDER = re.compile(r"^[\s_\-—–.?*]*$|^\s*(tbd|tba|n/?a|none|todo|pending|\[[^\]]*\]|<[^>]*>)\s*$", re.I)
+_BLANK = re.compile(r"^[\s_\-—–.?*]*$|^\s*(tbd|tba|n/?a|none|to\s?do|pending|\[[^\]]*\]|<[^>]*>)\s*$", re.I)
 
 ROLE_COLS = ("role", "approver", "team", "stakeholder", "function", "area", "sign-off by", "signatory", "position")
 SIGN_COLS = ("signature", "sign-off", "signoff", "signed", "approved", "approval", "date", "decision", "initials", "go/no-go")
@@ -35,8 +35,8 @@ def clean_cell(text: str) -> str:
     return " ".join(text.replace("**", "").replace("__", " ").split()).strip()
 
 
-def placeholder(text: str) -> bool:
-    return bool(_PLACEHOLDER.match(clean_cell(text)))
+def blank_cell(text: str) -> bool:
+    return bool(_BLANK.match(clean_cell(text)))
 
 
 def _col(header: list[str], names: tuple[str, ...]) -> int:
@@ -74,9 +74,9 @@ def signoff_roles(rows: list[list[str]], context: str) -> list[RoleRow] | None:
     pc = _col(header, PERSON_COLS)
     out: list[RoleRow] = []
     for row in rows[1:]:
-        if rc >= len(row) or placeholder(row[rc]):
+        if rc >= len(row) or blank_cell(row[rc]):
             continue
-        person = row[pc] if 0 <= pc < len(row) and not placeholder(row[pc]) else ""
+        person = row[pc] if 0 <= pc < len(row) and not blank_cell(row[pc]) else ""
         out.append(RoleRow(clean_cell(row[rc]).strip(": "), clean_cell(person)))
     return out
 
@@ -93,16 +93,16 @@ def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | N
     rq = _col(header, ("required", "blocking", "must"))
     out: list[CriterionRow] = []
     for row in rows[1:]:
-        if nc >= len(row) or placeholder(row[nc]):
+        if nc >= len(row) or blank_cell(row[nc]):
             continue
         threshold = parse_threshold(row[tc]) if tc < len(row) else parse_threshold("")
         details = []
         for i, cell in enumerate(row):
-            if i in (nc, tc, rq) or i >= len(header) or placeholder(cell):
+            if i in (nc, tc, rq) or i >= len(header) or blank_cell(cell):
                 continue
             details.append(f"{clean_cell(header[i])}: {clean_cell(cell)}")
         row_required = required
-        if 0 <= rq < len(row) and not placeholder(row[rq]):
+        if 0 <= rq < len(row) and not blank_cell(row[rq]):
             row_required = clean_cell(row[rq]).lower() in ("yes", "y", "true", "required", "must", "x", "✓", "✅")
         out.append(CriterionRow(clean_cell(row[nc]), threshold, details, row_required))
     return out
