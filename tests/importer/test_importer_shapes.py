@@ -173,3 +173,9 @@ def test_links_and_owners():
 def test_launch_date_time_fields(fields, t0, zone):
     r, _ = items_of(f"# L\n\n{fields}\n\n## S\n- [ ] x\n")
     assert (r.t0, r.timezone) == (t0, zone)
+
+
+def test_items_before_the_first_section_do_not_swallow_it():
+    r, items = items_of("# Title\n\n- [ ] early\n\n## Later\n- [ ] late\n")
+    assert [s.id for s in r.checklist.sections] == ["t/checklist", "t/later"]
+    assert list(items) == ["checklist/early", "later/late"]

@@ -93,6 +93,9 @@ _OWNER = re.compile(
 _LABEL = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 
 
+_BEFORE_HEADINGS = 99  # the level of the section that holds items before any heading: any heading closes it
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 
@@ -155,12 +158,12 @@ class _Builder:
 
     def section_for_items(self) -> _Ctx:
         if self.ctx is None:
-            self.open_section(1, "Checklist", "", start=0)
+            self.open_section(_BEFORE_HEADINGS, "Checklist", "")
         assert self.ctx is not None
         return self.ctx
 
     # -- sections ------------------------------------------------------------------------------
-    def open_section(self, level: int, title: str, mark: str, start: int) -> None:
+    def open_section(self, level: int, title: str, mark: str) -> None:
         while self.stack and self.stack[-1].level >= level:
             self.close_section()
         parent = self.ctx
@@ -192,7 +195,7 @@ class _Builder:
     # -- blocks --------------------------------------------------------------------------------
     def run(self, blocks: list[Block]) -> None:
         self.find_legend(blocks)
-        for i, block in enumerate(blocks):
+        for block in blocks:
             self.block(block)
             if block.kind != "paragraph":
                 self.last_label = ""
@@ -251,7 +254,7 @@ class _Builder:
         if not title:
             self.unplaced(block, block.text or "#", "heading without text")
             title = "Untitled section"
-        self.open_section(block.level, title, mark, block.start)
+        self.open_section(block.level, title, mark)
 
     def paragraph(self, block: Block) -> None:
         lines = block.text.split("\n")
