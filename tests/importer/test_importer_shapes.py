@@ -179,3 +179,17 @@ def test_items_before_the_first_section_do_not_swallow_it():
     r, items = items_of("# Title\n\n- [ ] early\n\n## Later\n- [ ] late\n")
     assert [s.id for s in r.checklist.sections] == ["t/checklist", "t/later"]
     assert list(items) == ["checklist/early", "later/late"]
+
+
+def test_task_tables_become_items():
+    md = ("## Cutover\n\n| Task | Owner | When | Status | Notes |\n|---|---|---|---|---|\n"
+          "| Freeze deploys | Ops | T-24 Hours | ✅ | announced |\n| Run migration | DBA | T-1 Hour | In progress | |\n"
+          "| Flip DNS | | T-0 | [ ] | |\n| Fix bug | Dev | | Blocked | waiting |\n")
+    r, items = items_of(md)
+    got = [(i.text, i.owner, i.phase, i.status.value, i.notes) for i in r.checklist.walk_items()]
+    assert got == [("Freeze deploys", "Ops", "T-1d", "done", ["Notes: announced"]),
+                   ("Run migration", "DBA", "T-1h", "in-progress", []),
+                   ("Flip DNS", "", "T-0", "todo", []),
+                   ("Fix bug", "Dev", "", "blocked", ["Notes: waiting"])]
+    assert items["cutover/fix-bug"].reason
+    assert [p.label for p in r.phases] == ["T-1d", "T-1h", "T-0"]

@@ -324,6 +324,27 @@ class _Builder:
             kind = "Go/no-go criteria" if crits[0].required else "Success criteria (do not block GO)"
             self.describe(f"{kind}: " + "; ".join(made) + ".")
             return
+        tasks = tables.task_rows(block.rows)
+        if tasks:
+            ctx = self.section_for_items()
+            for row in tasks:
+                box = boxes.lead_box(row.status + " x") if row.status else None
+                if box:
+                    status, note = self.legend.read(box.mark)
+                else:
+                    status, note = (boxes.meaning_status(row.status) if row.status else None), ""
+                phase = None
+                if row.when:
+                    mark = phases.heading_phase(row.when)
+                    if mark is not None:
+                        phase = format_tmark(mark)
+                        self.phase_names.setdefault(mark, row.when)
+                item = self.new_item(ctx, None, row.text, status or Status.TODO, row.status, phase)
+                if row.owner:
+                    item.owner = row.owner
+                item.notes += row.details + ([note] if note else [])
+            self.describe("Task table: " + str(len(tasks)) + " items (listed below).")
+            return
         self.describe(self.source_of(block))
 
     def context_label(self) -> str:
@@ -429,29 +450,33 @@ class _Builder:
                 return None
             self.unplaced(li, self.source_of(li), "item without text, named 'Untitled item'")
             text = "Untitled item"
+        status, note = (self.legend.read(box.mark) if box else (Status.TODO, ""))
+        item = self.new_item(ctx, parent, text, status or Status.TODO, box.mark if box else "")
+        if note:
+            item.notes.append(note)
+        for child in rest_blocks:
+            self.item_child(child, item)
+        return item
+
+    def new_item(self, ctx: _Ctx, parent: Item | None, text: str, status: Status, mark: str, phase: str | None = None) -> Item:
         taken = self.child_taken.setdefault(parent.id, set()) if parent else ctx.taken
         lid = unique(slugify(_NUMBERING.sub("", text, count=1) or text, "item"), taken)
         prefix = parent.id if parent else ctx.section.id
-        status, note = (self.legend.read(box.mark) if box else (Status.TODO, ""))
         item = Item(
             id=f"{prefix}/{lid}", local_id=lid, text=text, checklist_id=self.checklist.id,
             section_id=ctx.section.id, parent_id=parent.id if parent else "",
-            phase=ctx.phase, depth=(parent.depth + 1) if parent else 0,
-            status=status or Status.TODO,
+            phase=ctx.phase if phase is None else phase, depth=(parent.depth + 1) if parent else 0, status=status,
         )
-        item.critical = (ctx.critical or bool(_CRITICAL_ITEM.search(text)) or (parent.critical if parent else False)) and not _NOT_CRITICAL.search(text)
+        item.critical = (ctx.critical or bool(_CRITICAL_ITEM.search(text)) or (parent.critical if parent else False)) \
+            and not _NOT_CRITICAL.search(text)
         if item.status in (Status.BLOCKED, Status.SKIPPED):
-            item.reason = f"marked {box.mark if box else ''} in {self.source or 'the source'}".replace("  ", " ")
-        if note:
-            item.notes.append(note)
+            item.reason = f"marked {mark} in {self.source or 'the source'}" if mark else f"{item.status.value} in the source"
         item.links = _links(text)
         owner = _OWNER.search(text)
         if owner:
             item.owner = _one_line(next(g for g in owner.groups() if g)).strip("*_ ")
         (parent.children if parent else ctx.section.items).append(item)
         self.last_item = item
-        for child in rest_blocks:
-            self.item_child(child, item)
         return item
 
     def item_child(self, block: Block, item: Item) -> None:

@@ -126,3 +126,38 @@ def signoff_line(line: str, context: str) -> str | None:
     if not signing_blank and not SIGN_CONTEXT.search(context):
         return None
     return role
+
+
+TASK_COLS = ("task", "item", "action", "step", "activity", "deliverable", "to do", "todo")
+STATUS_COLS = ("status", "done", "state", "complete", "completed", "✓", "✔", "[x]", "check")
+OWNER_COLS = ("owner", "assignee", "who", "responsible", "role", "team", "dri")
+WHEN_COLS = ("when", "due", "phase", "deadline", "time", "t-mark", "timing")
+
+
+@dataclass
+class TaskRow:
+    text: str
+    status: str  # the status cell as written ("✅", "[x]", "Done", "")
+    owner: str
+    when: str
+    details: list[str]
+
+
+def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
+    """A task table — a Task / Item / Action column and a Status / Done column — gives items."""
+    if len(rows) < 2:
+        return None
+    header = rows[0]
+    xc, sc = _col(header, TASK_COLS), _col(header, STATUS_COLS)
+    if xc < 0 or sc < 0 or xc == sc:
+        return None
+    oc, wc = _col(header, OWNER_COLS), _col(header, WHEN_COLS)
+    out: list[TaskRow] = []
+    for row in rows[1:]:
+        if xc >= len(row) or blank_cell(row[xc]):
+            continue
+        cell = lambda i: row[i].strip() if 0 <= i < len(row) and not blank_cell(row[i]) else ""  # noqa: E731
+        details = [f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
+                   if i not in (xc, sc, oc, wc) and i < len(header) and not blank_cell(c)]
+        out.append(TaskRow(" ".join(row[xc].split()), cell(sc), clean_cell(cell(oc)), clean_cell(cell(wc)), details))
+    return out
