@@ -193,3 +193,14 @@ def test_task_tables_become_items():
                    ("Fix bug", "Dev", "", "blocked", ["Notes: waiting"])]
     assert items["cutover/fix-bug"].reason
     assert [p.label for p in r.phases] == ["T-1d", "T-1h", "T-0"]
+
+
+def test_front_matter_names_the_checklist_and_keeps_line_numbers():
+    md = "---\ntitle: Big Launch\nlaunch_date: 2026-04-01 09:00 UTC\n---\n\n# Heading Title\n\n## S\n- [ ] x\n- [ ]\n"
+    r, items = items_of(md)
+    assert r.checklist.title == "Heading Title"  # an H1 wins over front matter
+    assert r.t0 == datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
+    assert r.checklist.description.startswith("```yaml\ntitle: Big Launch")
+    assert [u.line for u in r.unplaced] == [10]
+    r, _ = items_of("---\ntitle: From Front Matter\n---\n## S\n- [ ] x\n")
+    assert r.checklist.title == "From Front Matter" and [s.title for s in r.checklist.sections] == ["S"]

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import yaml
+
 from warroom.ids import slugify, unique
 from warroom.importer import boxes, phases, tables
 from warroom.importer.mojibake import Repair, clean, decode_source
@@ -131,6 +133,7 @@ class _Builder:
         self.launch_date: tuple[date, time | None, str] | None = None
         self.launch_clock: tuple[time, str] | None = None
         self.t0_clock: tuple[time, str] | None = None
+        self.title_heading_seen = False
 
     # -- helpers -----------------------------------------------------------------------------
     def unplaced(self, block: Block | int, text: str, why: str) -> None:
@@ -161,6 +164,24 @@ class _Builder:
             self.open_section(_BEFORE_HEADINGS, "Checklist", "")
         assert self.ctx is not None
         return self.ctx
+
+    def front_matter(self, text: str) -> None:
+        """Front matter: ``title`` names the checklist, launch date/time keys fill T-0; the whole
+        block is kept in the checklist description."""
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            data = None
+        self.top_desc.append(f"```yaml\n{text.rstrip()}\n```")
+        if not isinstance(data, dict):
+            return
+        title = data.get("title")
+        if isinstance(title, str) and title.strip():
+            self.checklist.title = _one_line(title)
+        for key, value in data.items():
+            label = str(key).replace("_", " ").replace("-", " ")
+            if value is not None and re.fullmatch(r"(target |planned )?(launch|go live|release)( date| time| at|date)?|t0|t 0", label, re.I):
+                self.launch_field(f"**Launch Date:** {value}" if "time" not in label.lower() else f"**Launch Time:** {value}")
 
     # -- sections ------------------------------------------------------------------------------
     def open_section(self, level: int, title: str, mark: str) -> None:
@@ -247,8 +268,9 @@ class _Builder:
 
     def heading(self, block: Block) -> None:
         title = _one_line(block.text)
-        if not self.checklist.title and block.level == 1 and not self.stack and not self.checklist.sections:
-            self.checklist.title = title or "Imported checklist"
+        if not self.title_heading_seen and block.level == 1 and not self.stack and not self.checklist.sections:
+            self.title_heading_seen = True
+            self.checklist.title = title or self.checklist.title or "Imported checklist"
             return
         title, mark = boxes.heading_status(title)
         if not title:
@@ -572,9 +594,12 @@ def _plain_lines(li: Block, depth: int, out: list[str], item: Item) -> None:
 def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportResult:
     """Import Markdown ``text``; ``source`` names the file for messages and ``checklist.source``."""
     fixed = clean(text)
+    body, front = split_front_matter(fixed.text)
     cid = checklist_id or slugify(Path(source).stem if source else "checklist", "checklist")
-    builder = _Builder(fixed.text, Path(source).name if source else "", cid)
-    builder.run(parse_blocks(fixed.text))
+    builder = _Builder(body, Path(source).name if source else "", cid)
+    if front is not None:
+        builder.front_matter(front)
+    builder.run(parse_blocks(body))
     result = builder.finish()
     result.repair = fixed
     if fixed.repaired:
@@ -584,6 +609,18 @@ def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportRe
         result.unplaced.append(Unplaced(line, seq, "mojibake left as written (could not be repaired)"))
     result.unplaced.sort(key=lambda u: u.line)
     return result
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n((?:[A-Za-z_][\w -]*:.*\n|[ \t#-].*\n|\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+
+
+def split_front_matter(text: str) -> tuple[str, str | None]:
+    """YAML front matter (``---`` ... ``---`` at the very top) -> (text with it blanked out, so line
+    numbers stay, front matter text); (text, None) when there is none."""
+    m = _FRONT.match(text)
+    if not m or not re.match(r"[A-Za-z_][\w -]*:", m[1]):
+        return text, None
+    return "\n" * m.group().count("\n") + text[m.end():], m[1]
 
 
 def read_markdown(path: Path) -> tuple[str, str]:
