@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FROZEN, REPO, append, frozen, loaded, make_app
+from conftest import FROZEN, append, frozen, loaded, make_app
 
 from warroom.actions import Actions
 from warroom.journal import Journal
@@ -16,15 +16,14 @@ from warroom.workspace import load_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 SEED = "final-launch-378-reconciliation-platform"
+DATA = Path(__file__).with_name("data")
 
 
 @pytest.fixture
 def seed_layout(tmp_path: Path) -> tuple[Path, Path]:
-    """One of the real seed checklists (imported into layouts/ and checklists/), T-0 90 minutes ahead."""
-    (tmp_path / "layouts").mkdir()
-    (tmp_path / "checklists").mkdir()
-    shutil.copy(REPO / "layouts" / f"{SEED}.yaml", tmp_path / "layouts")
-    shutil.copy(REPO / "checklists" / f"{SEED}.yaml", tmp_path / "checklists")
+    """One of the real seed checklists as `warroom import` made it (a copy kept in tests/tui/data, so
+    the frames do not move when the importer improves), T-0 90 minutes ahead."""
+    shutil.copytree(DATA, tmp_path, dirs_exist_ok=True)
     layout = tmp_path / "layouts" / f"{SEED}.yaml"
     journal_path = tmp_path / "seed.journal.yaml"
     ws = load_workspace(layout)

@@ -33,14 +33,8 @@ from warroom.tui import keys
 from warroom.tui.commands import WarRoomCommands
 from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
 from warroom.tui.room import Room
-from warroom.tui.screens.details import DetailsScreen
-from warroom.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScreen
-from warroom.tui.screens.filter import FilterScreen
-from warroom.tui.screens.help import HelpScreen
-from warroom.tui.screens.poll import PollScreen
 from warroom.tui.widgets.checklist import ChecklistPane
 from warroom.tui.widgets.header import WarHeader
-from warroom.tui.widgets.journal_log import JournalPane
 from warroom.tui.widgets.render import local_time, zone_of
 from warroom.tui.widgets.signoff import SignoffPane
 from warroom.tui.widgets.timeline import TimelinePane
@@ -48,6 +42,20 @@ from warroom.tui.widgets.timeline import TimelinePane
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
 PANE_NAMES = {"timeline": "Timeline", "signoff": "Sign-off", "tiles": "Metrics", "journal": "Journal"}
+
+
+# The modal screens are imported on first use: start-up does not pay for them.
+def _dialogs() -> Any:
+    from warroom.tui.screens import dialogs
+
+    return dialogs
+
+
+def _screen(name: str) -> Any:
+    """``details``, ``filter``, ``help`` or ``poll``: that screen's module."""
+    import importlib
+
+    return importlib.import_module(f"warroom.tui.screens.{name}")
 
 
 def _utcnow() -> datetime:
@@ -103,7 +111,7 @@ class TilesNotAvailable(Static):
 
 
 class WarRoomApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
     COMMANDS = App.COMMANDS | {WarRoomCommands}
 
@@ -225,9 +233,11 @@ class WarRoomApp(App):
             elif pane.kind == "signoff":
                 widget = SignoffPane(pane.title)
             elif pane.kind == "journal":
+                from warroom.tui.widgets.journal_log import JournalPane
+
                 widget = JournalPane(pane.title)
             elif pane.kind == "tiles":
-                tiles_cls = _tiles_pane_class()
+                tiles_cls = _tiles_pane_class() if layout.tiles else None
                 if tiles_cls is not None:
                     widget = tiles_cls(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
                     widget.add_class("pane")
@@ -307,14 +317,15 @@ class WarRoomApp(App):
             elif changes.items:
                 for pane in self.checklist_panes:
                     pane.update_items(changes.items, t)
-            self.refresh_panels()
+            self.refresh_panels(timeline=bool(changes.reset or changes.items or changes.clock),
+                                signoff=bool(changes.reset or changes.signoff or changes.metrics))
             journal_pane = self._journal_pane()
             if journal_pane is not None:
                 if changes.reset:
                     journal_pane.clear()
                 journal_pane.add_events(message.events, room.ws.layout.timezone)
             for screen in self.screen_stack:
-                if isinstance(screen, PollScreen):
+                if type(screen).__name__ == "PollScreen":
                     screen.refresh_from_state()
 
     def refresh_all(self) -> None:
@@ -324,17 +335,17 @@ class WarRoomApp(App):
         self.refresh_panels()
         del t
 
-    def refresh_panels(self) -> None:
-        """Header, timeline and sign-off: small, redrawn whole."""
+    def refresh_panels(self, timeline: bool = True, signoff: bool = True) -> None:
+        """Header, timeline and sign-off: small (the sign-off list is capped), redrawn whole."""
         room = self.room
         if room is None:
             return
         now = self.now()
         self.screen_main().query_one(WarHeader).show(room, now, self.narrow)
         for w in self.pane_widgets:
-            if isinstance(w, TimelinePane):
+            if timeline and isinstance(w, TimelinePane):
                 w.show(room, now)
-            elif isinstance(w, SignoffPane):
+            elif signoff and isinstance(w, SignoffPane):
                 w.show(room)
         self._show_switcher()
 
@@ -360,9 +371,9 @@ class WarRoomApp(App):
                 return screen
         return self.screen
 
-    def _journal_pane(self) -> JournalPane | None:
+    def _journal_pane(self) -> Any:
         for w in self.pane_widgets:
-            if isinstance(w, JournalPane):
+            if type(w).__name__ == "JournalPane":
                 return w
         return None
 
@@ -496,13 +507,13 @@ class WarRoomApp(App):
         current = room.state.items[item_id].status
         options = [("t", "○ todo", Status.TODO), ("i", "~ in progress", Status.IN_PROGRESS), ("d", "✓ done", Status.DONE),
                    ("b", "✗ blocked (asks why)", Status.BLOCKED), ("k", "– skipped (asks why)", Status.SKIPPED)]
-        status = await self.push_screen_wait(ChoiceScreen(f"Status of: {item.text}", options,
+        status = await self.push_screen_wait(_dialogs().ChoiceScreen(f"Status of: {item.text}", options,
                                                           [o[2] for o in options].index(current)))
         if status is None:
             return
         reason = ""
         if status.needs_reason:
-            reason = await self.push_screen_wait(PromptScreen(f"Why is it {status.value}?", "the reason, for the journal"))
+            reason = await self.push_screen_wait(_dialogs().PromptScreen(f"Why is it {status.value}?", "the reason, for the journal"))
             if reason is None:
                 return
         self._do(self.actions.set_status, item_id, status, reason)
@@ -511,13 +522,13 @@ class WarRoomApp(App):
     async def note_item(self, item_id: str) -> None:
         if not self._can_write():
             return
-        text = await self.push_screen_wait(PromptScreen(f"Note on: {self.room.ws.items[item_id].text}", "what happened"))
+        text = await self.push_screen_wait(_dialogs().PromptScreen(f"Note on: {self.room.ws.items[item_id].text}", "what happened"))
         if text:
             self._do(self.actions.note, item_id, text)
 
     def show_details(self, item_id: str) -> None:
         if self.room is not None:
-            self.push_screen(DetailsScreen(self.room, item_id))
+            self.push_screen(_screen("details").DetailsScreen(self.room, item_id))
 
     @work(group="dialog")
     async def copy_command(self, item_id: str) -> None:
@@ -530,7 +541,7 @@ class WarRoomApp(App):
         cmd = item.commands[0]
         if len(item.commands) > 1:
             options = [(str(i + 1), c.code.strip().splitlines()[0][:60], c) for i, c in enumerate(item.commands[:9])]
-            cmd = await self.push_screen_wait(ChoiceScreen("Copy which command?", options))
+            cmd = await self.push_screen_wait(_dialogs().ChoiceScreen("Copy which command?", options))
             if cmd is None:
                 return
         self.copy_to_clipboard(cmd.code.rstrip("\n"))
@@ -538,7 +549,7 @@ class WarRoomApp(App):
 
     @work(group="dialog")
     async def ask_filter(self, pane: ChecklistPane) -> None:
-        result = await self.push_screen_wait(FilterScreen(pane.filter_text, pane.quick))
+        result = await self.push_screen_wait(_screen("filter").FilterScreen(pane.filter_text, pane.quick))
         if result is not None:
             pane.set_filter(*result)
 
@@ -550,8 +561,8 @@ class WarRoomApp(App):
     async def action_hold(self) -> None:
         if not self._can_write():
             return
-        reason = await self.push_screen_wait(PromptScreen("Hold the count: why?", "the reason, for everyone"))
-        if reason and await self.push_screen_wait(ConfirmScreen(f"HOLD the count at {self._clock_text()}?", reason)):
+        reason = await self.push_screen_wait(_dialogs().PromptScreen("Hold the count: why?", "the reason, for everyone"))
+        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(f"HOLD the count at {self._clock_text()}?", reason)):
             self._do(self.actions.hold, reason)
 
     def action_resume(self) -> None:
@@ -571,28 +582,28 @@ class WarRoomApp(App):
             idx = phase_index(room.ws.layout.phases, t)
             if idx >= 0:
                 default = room.ws.layout.phases[idx].label
-        mark = await self.push_screen_wait(PromptScreen("Recycle the count to which T-mark?", "e.g. T-30m", value=default))
+        mark = await self.push_screen_wait(_dialogs().PromptScreen("Recycle the count to which T-mark?", "e.g. T-30m", value=default))
         if not mark:
             return
-        reason = await self.push_screen_wait(PromptScreen("Why recycle?", "the reason", required=False))
+        reason = await self.push_screen_wait(_dialogs().PromptScreen("Why recycle?", "the reason", required=False))
         if reason is None:
             return
-        if await self.push_screen_wait(ConfirmScreen(f"RECYCLE the count to {mark}? It holds there until resumed.", reason)):
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"RECYCLE the count to {mark}? It holds there until resumed.", reason)):
             self._do(self.actions.recycle, mark, reason)
 
     @work(group="dialog")
     async def action_scrub(self) -> None:
         if not self._can_write():
             return
-        reason = await self.push_screen_wait(PromptScreen("SCRUB the launch: why?", "the reason"))
-        if reason and await self.push_screen_wait(ConfirmScreen("SCRUB this launch attempt? A new T-0 starts the next one.", reason)):
+        reason = await self.push_screen_wait(_dialogs().PromptScreen("SCRUB the launch: why?", "the reason"))
+        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen("SCRUB this launch attempt? A new T-0 starts the next one.", reason)):
             self._do(self.actions.scrub, reason)
 
     @work(group="dialog")
     async def action_set_t0(self) -> None:
         if not self._can_write():
             return
-        text = await self.push_screen_wait(PromptScreen(
+        text = await self.push_screen_wait(_dialogs().PromptScreen(
             "Set T-0", "90m (from now) or 2026-11-23T16:00:00+01:00",
             hint="a delay from now (90m, 2h) or an ISO time with a zone; escape cancels"))
         if not text:
@@ -603,7 +614,7 @@ class WarRoomApp(App):
         except ValueError:
             pass
         shown = when if isinstance(when, str) else f"{local_time(when, zone_of(self.room.ws.layout.timezone), True)} {self.room.ws.layout.timezone}"
-        if await self.push_screen_wait(ConfirmScreen(f"Set T-0 to {shown}?", "Everyone's clock moves with it.")):
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Set T-0 to {shown}?", "Everyone's clock moves with it.")):
             self._do(self.actions.set_t0, when)
 
     @work(group="dialog")
@@ -616,18 +627,18 @@ class WarRoomApp(App):
             self.notify("this layout has no sign-off roles", severity="warning")
             return
         options = [(str(i + 1) if i < 9 else "", f"{r.name}" + (f" ({r.person})" if r.person else ""), r.name) for i, r in enumerate(roles)]
-        role = await self.push_screen_wait(ChoiceScreen("Sign as which role?", options))
+        role = await self.push_screen_wait(_dialogs().ChoiceScreen("Sign as which role?", options))
         if role is None:
             return
-        decision = await self.push_screen_wait(ChoiceScreen(f"{role}: your decision?", [("g", "GO", "GO"), ("n", "NO-GO", "NO-GO")]))
+        decision = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{role}: your decision?", [("g", "GO", "GO"), ("n", "NO-GO", "NO-GO")]))
         if decision is None:
             return
-        comment = await self.push_screen_wait(PromptScreen(
+        comment = await self.push_screen_wait(_dialogs().PromptScreen(
             f"{role} {decision}: comment" + (" (required: why NO-GO?)" if decision == "NO-GO" else ""),
             "comment", required=decision == "NO-GO"))
         if comment is None:
             return
-        if await self.push_screen_wait(ConfirmScreen(f"Sign {role}: {decision}?", comment)):
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Sign {role}: {decision}?", comment)):
             self._do(self.actions.sign, role, decision, comment)
 
     @work(group="dialog")
@@ -640,11 +651,11 @@ class WarRoomApp(App):
             if not roles:
                 self.notify("this layout has no sign-off roles to poll", severity="warning")
                 return
-            if not await self.push_screen_wait(ConfirmScreen("Start a go/no-go poll?", " → ".join(roles))):
+            if not await self.push_screen_wait(_dialogs().ConfirmScreen("Start a go/no-go poll?", " → ".join(roles))):
                 return
             if not self._do(self.actions.poll_start):
                 return
-        self.push_screen(PollScreen(room))
+        self.push_screen(_screen("poll").PollScreen(room))
 
     @work(group="dialog")
     async def answer_poll(self, decision: str) -> None:
@@ -657,7 +668,7 @@ class WarRoomApp(App):
             return
         comment = ""
         if decision == "NO-GO":
-            comment = await self.push_screen_wait(PromptScreen(f"{poll.current_role} is NO-GO: why?", "the reason"))
+            comment = await self.push_screen_wait(_dialogs().PromptScreen(f"{poll.current_role} is NO-GO: why?", "the reason"))
             if not comment:
                 return
         self._do(self.actions.poll_answer, decision, comment)
@@ -669,12 +680,12 @@ class WarRoomApp(App):
         if self.room.state.poll is None:
             self.notify("no poll in progress", severity="warning")
             return
-        if await self.push_screen_wait(ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
+        if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
             self._do(self.actions.poll_cancel, "cancelled from the war room")
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if not type(self.screen).__name__ == "HelpScreen":
+            self.push_screen(_screen("help").HelpScreen())
 
     # -- commands for the palette ----------------------------------------------------------
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:

@@ -145,7 +145,8 @@ class Room:
                 changes.metrics = True
         if reset:
             self._retally()
-        self._decision = None
+        if reset or changes.signoff or changes.metrics:
+            self._decision = None  # only these can move the decision; a plain tick does not
         return changes
 
     # -- questions ----------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from textual.widgets import Static
 from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, local_time, zone_of
 
 
+MAX_REASONS = 25  # the panel shows the first ones (NO-GO first); the count says how many more
+
+
 class SignoffPane(VerticalScroll, can_focus=True):
     def __init__(self, title: str = "", **kwargs) -> None:  # noqa: ANN003
         super().__init__(classes="pane", **kwargs)
@@ -87,10 +90,13 @@ class SignoffPane(VerticalScroll, can_focus=True):
         why = Text()
         if decision.reasons:
             why.append("Why not GO yet\n", style="bold underline")
-            for r in decision.reasons:
+            for r in decision.reasons[:MAX_REASONS]:
                 mark, style = ("✗", "bold red") if r.verdict == "NO-GO" else ("…", "yellow")
                 why.append(f"{mark} ", style=style)
                 why.append(r.text + "\n")
+            if len(decision.reasons) > MAX_REASONS:
+                why.append(f"… and {len(decision.reasons) - MAX_REASONS} more (filter the checklists: / then open or critical)\n",
+                           style="dim")
         else:
             why.append("✓ every required role, critical item and criterion is GO\n", style="bold green")
         why.append("o sign · p poll", style="dim")
