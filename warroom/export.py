@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from warroom.decision import decide
+from warroom.importer.boxes import lead_box
 from warroom.model import Checklist, Item, Section, Status
 from warroom.state import LaunchState
 from warroom.tmarks import format_clock, utc_iso
@@ -47,6 +48,8 @@ def _item_lines(item: Item, state: LaunchState, depth: int) -> list[str]:
     elif status is Status.DONE and st and st.by:
         out.append(f"{sub}- done by {st.by} at {st.at}")
     for note in item.notes:
+        if lead_box(note):  # would read back as a check box
+            note = f"note: {note}"
         out += _indent(note, f"{sub}- ")
     if st:
         for entry in st.notes:

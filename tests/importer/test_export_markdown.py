@@ -79,6 +79,8 @@ def test_export_imports_back_with_the_same_ids_and_state(room):
     assert set(before) == set(after)
     done = {i for i, st in state.items.items() if st.status is Status.DONE}
     assert {i for i, it in after.items() if it.status is Status.DONE} == done
+    blocked = after["recon/launch-day-protocol/t-1-hour/team-assembled"]
+    assert (blocked.status, blocked.reason) == (Status.BLOCKED, "two engineers stuck in traffic")
     assert all(after[i].critical == before[i].critical and after[i].phase == before[i].phase for i in before)
     assert all(after[i].commands == before[i].commands for i in before)
     assert [r.name for r in again.roles] == ["CPO", "CTO", "DevOps Lead", "Security Lead"]
@@ -94,3 +96,21 @@ def test_export_cli(room, tmp_path):
     assert "- [x] Final code review complete" in (tmp_path / "final.md").read_text()
     p = subprocess.run([sys.executable, "-m", "warroom", "export", "missing.yaml"], cwd=tmp_path, capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.startswith("warroom: error:") and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_every_seed_round_trips_through_export(prefix, tmp_path):
+    from warroom.importer.build import import_file
+    from warroom.importer.layout import checklist_text, dump_layout, layout_data
+
+    result = import_file(seed_path(prefix), checklist_id="room")
+    cpath, lpath = tmp_path / "room.yaml", tmp_path / "layout.yaml"
+    cpath.write_text(checklist_text(result))
+    lpath.write_text(dump_layout(layout_data([result], [cpath], lpath), ["seed"]))
+    ws = load_workspace(lpath)
+    md = export_markdown(ws, LaunchState(ws), now=NOW)
+    again = import_text(md, "room.md", checklist_id="room")
+    assert [i.id for i in again.checklist.walk_items()] == [i.id for i in result.checklist.walk_items()]
+    assert [(i.status, i.commands) for i in again.checklist.walk_items()] == [(i.status, i.commands) for i in result.checklist.walk_items()]
+    assert [r.name for r in again.roles] == [r.name for r in result.roles]
+    assert [p.mark for p in again.phases] == [p.mark for p in result.phases]

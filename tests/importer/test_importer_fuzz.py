@@ -21,7 +21,7 @@ FRAGMENTS = [
     "| CTO | Ana | | |", "| Criterion | Threshold |", "| Error | < 0.1% |", "| a |", "**CPO:** ____ Date: ____",
     "**Launch Date:** 2026-01-01", "**Launch Time:** 25:99 XYZ", "- 🟢 Complete", "- 🔴 Not started", "> quote", "<div>",
     "---", "", "", "ðŸŸ¢ mojibake", "â³ lost", "üîê mac", "ðŸ", "\ufeff", "\r", "text with `code` and [link](x)",
-    "If CFUR < 99.5%: ROLLBACK", "## Rollback Triggers", "- P95 > 2s for 5 minutes", "T-", "Day -3", "- [ ] " + "x" * 200,
+    "If CFUR < 99.5%: ROLLBACK", "---\ntitle: fm\n---", "| Task | Status | When |", "| a | ✅ | T-1h |", "## Rollback Triggers", "- P95 > 2s for 5 minutes", "T-", "Day -3", "- [ ] " + "x" * 200,
 ]
 
 markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=40).map("\n".join)

@@ -139,7 +139,7 @@ def test_seed_004_legend_status_boxes(seed):
     auth = items["pre-production-verification/service-deployment-checklist/backend-services-priority-order/authentication-service"]
     assert auth.text == "**Authentication Service**" and auth.status is Status.TODO and len(auth.children) == 5
     mobile = items["pre-production-verification/service-deployment-checklist/frontend-deployments/mobile-applications"]
-    assert mobile.notes == ["⚪ Optional or can be deferred"]
+    assert mobile.notes == ["Optional or can be deferred (⚪ in the source)"]
     terraform = items["pre-production-verification/infrastructure-checklist/terraform-infrastructure/initialize-terraform-workspace"]
     assert terraform.commands[0].code.splitlines()[-1] == "terraform workspace new production"  # fence right after the item
     secs = _sections(r)

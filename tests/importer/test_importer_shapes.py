@@ -38,7 +38,7 @@ def test_status_boxes_default_and_trailing_marks():
     md = "## S\n\n- [🟢] g\n- [🟡] y\n- [🔴] r\n- [⚪] w\n1. **Service** [🟡]\n   - [ ] part\n"
     r, items = items_of(md)
     assert [items[k].status for k in ("s/g", "s/y", "s/r", "s/w")] == [Status.DONE, Status.IN_PROGRESS, Status.TODO, Status.TODO]
-    assert items["s/w"].notes == ["⚪ optional"]
+    assert items["s/w"].notes == ["optional (⚪ in the source)"]
     assert items["s/service"].text == "**Service**" and items["s/service"].status is Status.IN_PROGRESS
     assert items["s/service/part"].status is Status.TODO
 

@@ -79,10 +79,10 @@ class Legend:
         mark = mark.replace(VS, "")
         if mark in self.meanings:
             status, words = self.meanings[mark]
-            note = f"{mark} {words}" if _OPTIONAL.search(words) else ""
+            note = f"{words} ({mark} in the source)" if _OPTIONAL.search(words) else ""
             return status, note
         if mark in DEFAULTS:
-            note = "⚪ optional" if mark == "⚪" and not self.meanings else ""
+            note = "optional (⚪ in the source)" if mark == "⚪" and not self.meanings else ""
             return DEFAULTS[mark], note
         return None, ""
 

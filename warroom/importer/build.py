@@ -92,6 +92,8 @@ _OWNER = re.compile(
     r"[(\[]\s*(?:owner|owned\s+by|assignee|assigned\s+to|who|responsible)\s*:\s*([^)\]]+?)\s*[)\]]"
     r"|\s[-–—]\s*(?:owner|assignee)\s*:\s*(.+?)\s*$"
     r"|(?:^|\s)@([A-Za-z][\w.-]*[\w])\s*$", re.I)
+_STATUS_NOTE = re.compile(r"^status:\s*(todo|in-progress|done|blocked|skipped)\b(?:\s*[—–-]\s*(.*?))?"
+                          r"(?:\s*\([^()]*,\s*\d{4}-\d\d-\d\d[^()]*\))?\s*$", re.I | re.S)
 _LABEL = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 
 
@@ -522,7 +524,13 @@ class _Builder:
         lines: list[str] = []
         _plain_lines(li, 0, lines, item)
         note = "\n".join(lines).strip()
-        if note:
+        status = _STATUS_NOTE.match(note)
+        if status and item.status is not Status.DONE:
+            # "status: blocked — reason (who, when)", as `warroom export` writes a status [ ] cannot hold
+            item.status = Status(status[1].lower())
+            if item.status in (Status.BLOCKED, Status.SKIPPED):
+                item.reason = (status[2] or "").strip() or f"{item.status.value} in the source"
+        elif note:
             item.notes.append(note)
         elif not any(c.kind in ("fence", "code_block") for c in li.children):
             self.unplaced(li, self.source_of(li) or li.marker, "empty list entry")
