@@ -22,6 +22,7 @@ import json
 import math
 import random
 import re
+import socket
 import ssl
 import threading
 import time
@@ -226,15 +227,22 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         return
 
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out in separate writes: without NODELAY, Nagle and delayed ACKs
+        # add ~40 ms to every keep-alive response
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _send(self, status: int, body: bytes, ctype: str = "application/json", headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")  # headers and body in one write
         if self.command != "HEAD":
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode())
@@ -264,7 +272,7 @@ class _Handler(BaseHTTPRequestHandler):
             if override is not None:
                 status, body, ctype = override
                 self._send(status, body, ctype)
-            elif path == "/health":
+            elif path == "/health" or path.startswith("/health/"):
                 owner.sim.advance()
                 self._json(200, owner.sim.health())
             elif path == "/metrics":
@@ -277,6 +285,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(status, data)
             elif path.startswith("/fault/"):
                 self._fault(path[len("/fault/"):], owner)
+            elif path == "/_stats":
+                with owner.lock:
+                    self._json(200, {"hits": owner.hits, "max_in_flight": dict(owner.max_in_flight)})
             elif path == "/":
                 self._send(200, b"warroom demo service: /health /metrics /api/v1/query\n", "text/plain")
             else:
@@ -342,6 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
     allow_reuse_address = True
     owner: "DemoServer"
 

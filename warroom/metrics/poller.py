@@ -151,6 +151,7 @@ class Poller:
         self._clients: dict[tuple, httpx.AsyncClient | Exception] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._active: dict[str, int] = {}
+        self._host_cache: dict[str, tuple[str, str, str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._stop_requested = threading.Event()
@@ -209,10 +210,7 @@ class Poller:
         except EnvError as exc:
             raise PollError(str(exc)) from None
         url, params = sources.request_url(spec, url)
-        parts = urlsplit(url)
-        host = parts.netloc.rsplit("@", 1)[-1] or url
-        written = urlsplit(spec.url).netloc if "://" in spec.url else ""
-        shown_host = written if written and "${" not in written else host
+        host, shown_host = self._host_of(spec, url)
         client = self._client(spec)
         sem = self._hosts.get(host)
         if sem is None:
@@ -228,7 +226,7 @@ class Poller:
                     async with client.stream("GET", url, params=params or None, headers=headers,
                                              timeout=httpx.Timeout(spec.timeout)) as resp:
                         phase = "body"
-                        not_after = self._cert_not_after(resp)
+                        not_after = self._cert_not_after(resp) if spec.check == "cert_days" else None
                         length = resp.headers.get("content-length")
                         if length and length.isdigit() and int(length) > spec.max_bytes:
                             raise _TooLarge(int(length))
@@ -251,6 +249,17 @@ class Poller:
         finally:
             if phase != "queue":
                 self._active[host] -= 1
+
+    def _host_of(self, spec: TileSpec, url: str) -> tuple[str, str]:
+        """``(host:port to cap, host to show)``; what is shown never comes from a secret."""
+        cached = self._host_cache.get(spec.name)
+        if cached is not None and cached[0] == url:
+            return cached[1], cached[2]
+        host = urlsplit(url).netloc.rsplit("@", 1)[-1] or url
+        written = urlsplit(spec.url).netloc if "://" in spec.url else ""
+        shown = written.rsplit("@", 1)[-1] if written and "${" not in written else host
+        self._host_cache[spec.name] = (url, host, shown)
+        return host, shown
 
     @staticmethod
     def _cert_not_after(resp: httpx.Response) -> float | None:
@@ -312,11 +321,7 @@ class Poller:
         while not self._stop.is_set():
             delay = due - loop.time()
             if delay > 0:
-                try:
-                    await asyncio.wait_for(self._stop.wait(), delay)
-                    return
-                except asyncio.TimeoutError:
-                    pass
+                await asyncio.sleep(delay)  # run() cancels this task on stop
             started = loop.time()
             self.stats.drift.append(max(0.0, started - due))
             sample = await self.poll(name)

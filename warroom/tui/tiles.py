@@ -10,6 +10,7 @@ as messages.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -62,7 +63,7 @@ class TileView(Widget):
         self.result = result
         for state in GLYPHS:
             self.set_class(result.state == state, f"-{state.lower().replace(' ', '-')}")
-        self.refresh(layout=True)
+        self.refresh()
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         return 3
@@ -127,12 +128,8 @@ class TilesPane(VerticalScroll, can_focus=True):
         criterion_id: str
         text: str
 
-    @dataclass
-    class Sampled(Message):
-        """A sample from the poller thread (internal)."""
-
-        name: str
-        sample: Sample
+    class Drain(Message):
+        """Samples are waiting in the inbox (internal; posted from the poller thread)."""
 
     def __init__(self, ws: Any, actions: Any, state_getter: Callable[[], Any], id: str | None = None, *,
                  autostart: bool = True, clock: Callable[[], float] = time.time,
@@ -165,7 +162,10 @@ class TilesPane(VerticalScroll, can_focus=True):
             self.rollbacks.setdefault(crit.tile, []).append(RollbackEvaluator(crit, by_name[crit.tile], cond))
         self.poller: Poller | None = None
         self._verdict_key: dict[str, tuple[bool, str]] = {}
-        self._dirty = False
+        self._dirty = False  # a summary changed: told to the app within a second
+        self._urgent = False  # a verdict flipped: told to the app at once
+        self._inbox: list[tuple[str, Sample]] = []
+        self._inbox_lock = threading.Lock()
         self._journal_failed = False
 
     def compose(self) -> Any:
@@ -197,13 +197,20 @@ class TilesPane(VerticalScroll, can_focus=True):
             self.poller.stop()
 
     def _from_poller(self, name: str, sample: Sample) -> None:
-        """Called on the poller's thread: hand the sample to the UI thread."""
-        self.post_message(self.Sampled(name, sample))
+        """Called on the poller's thread: queue the sample; one message drains a burst."""
+        with self._inbox_lock:
+            self._inbox.append((name, sample))
+            if len(self._inbox) > 1:
+                return
+        self.post_message(self.Drain())
 
     # -- samples in ----------------------------------------------------------------------------
-    def on_tiles_pane_sampled(self, message: "TilesPane.Sampled") -> None:
+    def on_tiles_pane_drain(self, message: "TilesPane.Drain") -> None:
         message.stop()
-        self.feed(message.name, message.sample)
+        with self._inbox_lock:
+            batch, self._inbox = self._inbox, []
+        for name, sample in batch:
+            self.feed(name, sample)
 
     def feed(self, name: str, sample: Sample) -> None:
         """Apply one sample to a tile (from the poller, or injected by tests)."""
@@ -225,7 +232,7 @@ class TilesPane(VerticalScroll, can_focus=True):
         now = self.clock()
         for name in self.views:
             self._refresh_tile(name, now)
-        self._flush_verdicts(force=False)
+        self._flush_verdicts(force=True)
 
     def _refresh_tile(self, name: str, now: float) -> TileResult:
         result = self.evaluators[name].result(now)
@@ -241,14 +248,18 @@ class TilesPane(VerticalScroll, can_focus=True):
             if not (result.state == NO_DATA and result.polled_at is None):
                 self._journal_state(name, before, result)
         key = (result.passing, result.summary)
-        if self._verdict_key.get(name) != key:
+        old = self._verdict_key.get(name)
+        if old != key:
             self._verdict_key[name] = key
             self._dirty = True
+            if old is None or old[0] != key[0]:
+                self._urgent = True
         return result
 
     def _flush_verdicts(self, force: bool) -> None:
-        if self._dirty or force:
-            self._dirty = False
+        """Post VerdictsChanged at once when a verdict flipped, else at most once a tick."""
+        if self._urgent or (force and self._dirty):
+            self._dirty = self._urgent = False
             self.post_message(self.VerdictsChanged(dict(self.results)))
 
     # -- the journal ---------------------------------------------------------------------------
