@@ -39,7 +39,7 @@ def test_import_several_files_into_one_layout_and_unplaced_lines(tmp_path):
     b.write_text("# Beta\n\n## Launch (T-0)\n- [ ] b1\n- [ ]\n")
     p = run("import", str(a), str(b), "--out-dir", "out", "--layout", "room/both.yaml", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
-    assert "line 5: check box without text" in p.stdout
+    assert f"{b}:5:1: check box without text: - [ ]" in p.stdout
     ws = load_workspace(tmp_path / "room" / "both.yaml")
     assert [c.id for c in ws.checklists] == ["alpha", "beta"]
     assert [ph.label for ph in ws.layout.phases] == ["T-1h", "T-0"]
@@ -86,3 +86,11 @@ def test_unwritable_output_is_a_clean_error(tmp_path):
     (tmp_path / "checklists").write_text("a file, not a directory")
     p = run("import", "a.md", cwd=tmp_path)
     assert p.returncode == 2 and p.stderr.startswith("warroom: error: cannot write") and "Traceback" not in p.stderr
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n\n## S\n- [ ] a\n\n  -\n")
+    p = run("import", "a.md", "--dry-run", cwd=tmp_path)
+    assert p.returncode == 0 and "1 items (0 done), 1 sections" in p.stdout
+    assert "a.md:6:3: empty list entry: -" in p.stdout
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["a.md"]

@@ -204,3 +204,8 @@ def test_front_matter_names_the_checklist_and_keeps_line_numbers():
     assert [u.line for u in r.unplaced] == [10]
     r, _ = items_of("---\ntitle: From Front Matter\n---\n## S\n- [ ] x\n")
     assert r.checklist.title == "From Front Matter" and [s.title for s in r.checklist.sections] == ["S"]
+
+
+def test_setext_underline_inside_a_list_entry():
+    r, items = items_of("## S\n\n- [ ] a\n  -\n- [x] b\n  ===\n")
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("a", "todo"), ("b", "done")]

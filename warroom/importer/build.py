@@ -47,9 +47,14 @@ class Unplaced:
     line: int  # 1-based
     text: str
     why: str
+    col: int = 1
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.why}: {self.text}"
+
+    def problem(self, path: str) -> str:
+        """``path:line:col: why: text``, like every other warroom message about a file."""
+        return f"{path}:{self.line}:{self.col}: {self.why}: {self.text}"
 
 
 @dataclass
@@ -97,6 +102,7 @@ _STATUS_NOTE = re.compile(r"^status:\s*(todo|in-progress|done|blocked|skipped)\b
 _LABEL = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 
 
+_TEXT_BLOCKS = ("paragraph", "heading")  # a list entry's text ("- [ ] a" over "  -" is a setext heading)
 _BEFORE_HEADINGS = 99  # the level of the section that holds items before any heading: any heading closes it
 
 
@@ -140,7 +146,9 @@ class _Builder:
     # -- helpers -----------------------------------------------------------------------------
     def unplaced(self, block: Block | int, text: str, why: str) -> None:
         line = block if isinstance(block, int) else block.line
-        self.result.unplaced.append(Unplaced(line, _one_line(text)[:80], why))
+        src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        col = len(src) - len(src.lstrip()) + 1
+        self.result.unplaced.append(Unplaced(line, _one_line(text)[:80], why, col))
 
     def source_of(self, block: Block) -> str:
         chunk = self.lines[block.start : block.end]
@@ -452,7 +460,7 @@ class _Builder:
     def classify(self, li: Block) -> tuple[boxes.Box | None, bool]:
         """(box, is_item) for a list entry."""
         first = li.children[0] if li.children else None
-        text = first.text if first is not None and first.kind == "paragraph" else ""
+        text = first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
         box = boxes.lead_box(text) or boxes.trail_box(text)
         if box:
             return box, True
@@ -464,7 +472,7 @@ class _Builder:
             return None
         ctx = self.section_for_items()
         first = li.children[0] if li.children else None
-        has_text_para = first is not None and first.kind == "paragraph"
+        has_text_para = first is not None and first.kind in _TEXT_BLOCKS
         raw = box.rest if box else (first.text if has_text_para else "")
         text = _one_line(raw)
         rest_blocks = li.children[1:] if has_text_para else li.children
@@ -577,7 +585,7 @@ def _holds_items(li: Block) -> bool:
         if child.kind in ("bullet_list", "ordered_list"):
             for sub in child.children:
                 first = sub.children[0] if sub.children else None
-                text = first.text if first is not None and first.kind == "paragraph" else ""
+                text = first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
                 if boxes.lead_box(text) or boxes.trail_box(text) or _holds_items(sub):
                     return True
     return False
@@ -613,8 +621,10 @@ def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportRe
     if fixed.repaired:
         result.notes.insert(0, f"mojibake repaired: {fixed.repaired} sequences ({fixed.codec}"
                                + (f", {fixed.lost_bytes} with a lost byte restored" if fixed.lost_bytes else "") + ")")
+    lines = fixed.text.split("\n")
     for line, seq in fixed.unrepaired:
-        result.unplaced.append(Unplaced(line, seq, "mojibake left as written (could not be repaired)"))
+        col = lines[line - 1].find(seq) + 1 if line <= len(lines) else 1
+        result.unplaced.append(Unplaced(line, seq, "mojibake left as written (could not be repaired)", max(col, 1)))
     result.unplaced.sort(key=lambda u: u.line)
     return result
 

@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                                     "beside the out dir)")
     p.add_argument("--name", metavar="NAME", help="file name / checklist id for a single file (default: from its title)")
     p.add_argument("--force", action="store_true", help="overwrite files that were not written by `warroom import`")
+    p.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
     p.set_defaults(func=cmd_import)
 
     e = subparsers.add_parser(
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.set_defaults(func=cmd_export)
 
 
-def summary_lines(result: ImportResult) -> list[str]:
+def summary_lines(result: ImportResult, path: str = "") -> list[str]:
     c = result.counts()
     parts = [f"{c['items']} items ({c['done']} done)", f"{c['sections']} sections", f"{c['commands']} commands",
              f"{c['roles']} roles", f"{c['criteria']} criteria", f"{c['phases']} phases"]
@@ -59,7 +60,7 @@ def summary_lines(result: ImportResult) -> list[str]:
     out += [f"  {note}" for note in result.notes]
     if result.unplaced:
         out.append(f"  not placed ({len(result.unplaced)}):")
-        out += [f"    {u}" for u in result.unplaced]
+        out += [f"    {u.problem(path) if path else u}" for u in result.unplaced]
     else:
         out.append("  not placed: nothing")
     return out
@@ -106,6 +107,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         layout_dir = out_dir.resolve().parent / "layouts"
         layouts = [(layout_dir / out.name, [(f, r, out)]) for f, r, out in results]
 
+    if args.dry_run:
+        for f, result, out in results:
+            print(f"{f} -> {out} (dry run, not written)")
+            for line in summary_lines(result, str(f)):
+                print(line)
+        return EXIT_OK
+
     refused = [p for _, _, p in results if not _may_write(p, "# imported from", args.force)]
     refused += [p for p, _ in layouts if not _may_write(p, GENERATED, args.force)]
     if refused:
@@ -118,7 +126,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for f, result, out in results:
             write_text(out, checklist_text(result))
             print(f"{f} -> {out}")
-            for line in summary_lines(result):
+            for line in summary_lines(result, str(f)):
                 print(line)
         for lpath, group in layouts:
             data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
