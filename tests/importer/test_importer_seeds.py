@@ -116,6 +116,7 @@ def test_seed_003_done_items_heading_status_t0(seed):
     assert ok.status is Status.DONE and ok.phase == "T+1d"  # "- ✅ ..." is a done item, due on day 1
     mig = items["launch-day-runbook/deployment-t-0/database-migration-10-00-10-15-am"]
     assert mig.commands[0].code == "# Run migrations on production\nsqlx migrate run"
+    assert mig.phase == "T-0" and mig.due == timedelta(minutes=15)  # "(10:00-10:15 AM)" with T-0 at 10:00
     assert [c.text for c in mig.children] == ["Migrations completed successfully", "Continuous aggregates created", "Indexes verified"]
     assert r.t0 == datetime(2025, 11, 12, 15, 0, tzinfo=timezone.utc)  # 2025-11-12 + "Time: 10:00 AM EST" under T-0
     assert r.timezone == "America/New_York"

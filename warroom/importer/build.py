@@ -558,6 +558,10 @@ class _Builder:
             lt = phases.launch_time(d, t, zone)
             r.t0, r.timezone = lt.t0, lt.timezone
             r.notes.append(f"T-0 from the launch date: {lt.t0.isoformat()}" + (f" ({lt.assumed})" if lt.assumed else ""))
+            if t is not None:
+                timed = sum(_due_from_clock(item, lt.t0) for item in self.checklist.walk_items())
+                if timed:
+                    r.notes.append(f"{timed} items due at the clock time in their text (e.g. '10:00-10:15 AM')")
         roles = {role.name.lower(): role.name for role in r.roles}
         for item in self.checklist.walk_items():
             if item.owner and item.owner.lower() in roles:
@@ -566,6 +570,30 @@ class _Builder:
             r.notes.append(f"status legend (line {self.legend.line}): " + ", ".join(
                 f"{m} = {s.value}" for m, (s, _) in self.legend.meanings.items()))
         return r
+
+
+_WINDOW = re.compile(r"\(\s*(?:at\s+|until\s+|by\s+)?(\d{1,2}:\d{2})\s*(am|pm)?\s*(?:(?:-|–|to)\s*(\d{1,2}:\d{2})\s*(am|pm)?)?\s*\)", re.I)
+
+
+def _due_from_clock(item: Item, t0: datetime) -> bool:
+    """``**Database Migration** (10:00-10:15 AM)`` on a launch day whose T-0 is 10:00 -> due T+15m
+    (the end of the window, on the launch date, in T-0's zone). Only within 24 hours of T-0."""
+    m = _WINDOW.search(item.text)
+    if not m or item.due is not None:
+        return False
+    end, ampm = (m[3], m[4] or m[2]) if m[3] else (m[1], m[2])
+    hour, minute = (int(x) for x in end.split(":"))
+    if ampm and ampm.lower() == "pm" and hour < 12:
+        hour += 12
+    if ampm and ampm.lower() == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return False
+    due = datetime.combine(t0.date(), time(hour, minute), tzinfo=t0.tzinfo) - t0
+    if abs(due) > timedelta(hours=24):
+        return False
+    item.due = due
+    return True
 
 
 def _links(text: str) -> list[Link]:
