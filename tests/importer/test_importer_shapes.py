@@ -209,3 +209,10 @@ def test_front_matter_names_the_checklist_and_keeps_line_numbers():
 def test_setext_underline_inside_a_list_entry():
     r, items = items_of("## S\n\n- [ ] a\n  -\n- [x] b\n  ===\n")
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("a", "todo"), ("b", "done")]
+
+
+def test_items_in_a_block_quote_and_signoff_line_labels():
+    md = "## Sign-off\n\n> - [ ] quoted task\n> - [x] done too\n\n**QA Lead:** ______\n**Approved by:** ______\n**Name:** ____\n"
+    r, items = items_of(md)
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("quoted task", "todo"), ("done too", "done")]
+    assert [x.name for x in r.roles] == ["QA Lead"]

@@ -271,6 +271,9 @@ class _Builder:
             self.table(block)
         elif kind == "hr":
             pass  # a thematic break is layout, not content
+        elif kind == "blockquote" and _holds_boxes(block):
+            for child in block.children:  # "> - [ ] task": the items count, the quote marks do not
+                self.block(child)
         elif kind in ("html_block", "blockquote"):
             self.describe(self.source_of(block))
         else:
@@ -606,6 +609,17 @@ def _links(text: str) -> list[Link]:
         if link.url not in {l.url for l in links}:
             links.append(link)
     return links
+
+
+def _holds_boxes(block: Block) -> bool:
+    for child in block.children:
+        if child.kind in ("bullet_list", "ordered_list"):
+            for li in child.children:
+                first = li.children[0] if li.children else None
+                text = first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
+                if boxes.lead_box(text) or _holds_items(li):
+                    return True
+    return False
 
 
 def _holds_items(li: Block) -> bool:

@@ -111,7 +111,7 @@ def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | N
 _SIGN_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<role>[^*_:|\n]{1,48}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*"
     r"(?P<blank>_{3,}|\\_(?:\\_){2,}|\[\s*\]|\.{3,})(?P<rest>.*)$")
-_NOT_ROLE = re.compile(r"^(launch|release|go[- ]live|target|last|next|final|date|time|version|status|updated|owner)\b|\b(date|time|contact|decision|updated|review)$", re.I)
+_NOT_ROLE = re.compile(r"^(launch|release|go[- ]live|target|last|next|final|date|time|version|status|updated|owner|approved|signed|signature|name|by|notes?|comments?)\b|\b(date|time|contact|decision|updated|review)$", re.I)
 
 
 def signoff_line(line: str, context: str) -> str | None:
