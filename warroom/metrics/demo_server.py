@@ -34,15 +34,16 @@ from urllib.parse import parse_qs, urlsplit
 
 BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5]
 CYCLE = 300.0  # seconds of simulated time between incidents
+WARMUP = 30  # simulated seconds already served when the service starts
 ROUTES = ["/pay", "/refund"]
 
 
 def _incident(t: float) -> float:
     """How bad things are at simulated time ``t``: 0 calm, up to 1 in an incident."""
     phase = t % CYCLE
-    if 60 <= phase < 72:
+    if 90 <= phase < 102:
         return 0.6  # a short blip: trips thresholds but not 'for: 1m'
-    if 170 <= phase < 260:
+    if 180 <= phase < 270:
         return 1.0  # a sustained incident: long enough to fire a rollback trigger
     return 0.0
 
@@ -67,7 +68,7 @@ class Simulation:
         self.rng = random.Random(seed)
         self.clock = clock
         self.speed = speed
-        self.t0 = clock()
+        self.t0 = clock() - WARMUP / speed  # start with some history, so the first poll has data
         self.t = 0  # simulated seconds done
         self.lock = threading.Lock()
         self.requests: dict[tuple[str, str], int] = {(r, c): 0 for r in ROUTES for c in ("200", "500")}
