@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import textwrap
+
+from rich.console import Console
 
 from conftest import FROZEN, append, loaded, make_app, until
 
@@ -67,10 +70,14 @@ async def test_status_with_reason_and_note(layout, journal_path) -> None:
         assert app.room.state.items[LOAD_TEST].notes[0].text == "rerun at 14:30"
         await pilot.press("enter")  # details
         await pilot.pause()
-        body = str(app.screen.query_one("#details-body").render())
         assert app.screen.__class__.__name__ == "DetailsScreen"
-        assert "rerun at 14:30" in body or app.screen.render_item() is not None
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.render_item())
+        body = console.export_text()
+        assert "rerun at 14:30" in body and "blocked" in body and "vendor late" in body and "k6 run" in body
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MainScreen"
 
 
 async def test_sign_go_with_comment_is_confirmed(layout, journal_path) -> None:

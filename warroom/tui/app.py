@@ -153,6 +153,7 @@ class WarRoomApp(App):
     # -- start-up -----------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.narrow = self._is_narrow()
+        self._parent_pid = os.getppid()
         if self.watch_tty:
             try:
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
@@ -463,6 +464,13 @@ class WarRoomApp(App):
 
     # -- terminal reality -----------------------------------------------------------------
     def _hang_up(self) -> None:
+        """The terminal is gone: leave now. Every journal write is already on disk (fsync'd), so
+        if a worker thread holds the shutdown up, a watchdog ends the process after a moment."""
+        import threading
+
+        watchdog = threading.Timer(3.0, os._exit, args=(129,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=129)
 
     def _check_terminal(self) -> None:
@@ -471,8 +479,10 @@ class WarRoomApp(App):
             alive = sys.__stdin__ is not None and os.isatty(sys.__stdin__.fileno())
         except (ValueError, OSError):
             alive = False
+        if os.getppid() != self._parent_pid:  # the shell that started us is gone (a dropped SSH session)
+            alive = False
         if not alive:
-            self.exit(return_code=129)
+            self._hang_up()
 
     # -- writing: every change is an appended event -------------------------------------------
     def _can_write(self) -> bool:
