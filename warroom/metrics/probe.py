@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any, Iterable, Mapping
 
@@ -60,4 +61,17 @@ def poll_once(layout: Any, names: Iterable[str] | None = None, timeout: float | 
     specs = select_tiles(layout, names)
     if not specs:
         return {}
-    return asyncio.run(poll_round(specs, timeout, env))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(poll_round(specs, timeout, env))
+    # called from inside an event loop: run the round on a loop of its own in a thread
+    out: dict[str, dict[str, TileResult]] = {}
+
+    def run() -> None:
+        out["r"] = asyncio.run(poll_round(specs, timeout, env))
+
+    th = threading.Thread(target=run, name="warroom-probe")
+    th.start()
+    th.join()
+    return out["r"]

@@ -445,6 +445,25 @@ def parse_tiles(value: Any, path: str) -> tuple[list[TileSpec], list[Problem]]:
     return tiles, problems
 
 
+def binding_problem(kind: str, threshold: str, tile: TileSpec) -> str | None:
+    """What is wrong with a criterion's ``threshold`` for the tile it is bound to, if anything.
+
+    A rollback trigger's threshold is its breach condition, in the tile's unit. A go criterion
+    bound to a tile passes on the tile's own threshold, so a threshold written on the criterion
+    must say the same thing (or be left out)."""
+    if not threshold.strip():
+        return None
+    try:
+        cond = parse_condition(threshold, tile.unit)
+    except ValueError as exc:
+        return f"bad threshold for tile '{tile.name}': {exc}"
+    if kind == "go" and (tile.crit is None or (cond.op, cond.target) != (tile.crit.op, tile.crit.target)):
+        own = f"its threshold '{tile.crit.text}'" if tile.crit else "any fresh value (it has no threshold)"
+        return (f"a go criterion bound to tile '{tile.name}' passes on {own}; "
+                f"leave 'threshold' out here, or put '{threshold.strip()}' on the tile")
+    return None
+
+
 def rollback_condition(threshold: str, tile: TileSpec) -> Condition | None:
     """A rollback trigger's threshold (a breach condition) in its tile's unit; None = tile CRIT."""
     return parse_condition(threshold, tile.unit) if threshold.strip() else None
