@@ -11,7 +11,7 @@ from typing import Any
 from warroom.checklist_format import _kind, _Reader
 from warroom.errors import Problem, did_you_mean
 from warroom.ids import slugify
-from warroom.metrics.spec import parse_tiles
+from warroom.metrics.spec import binding_problem, parse_tiles
 from warroom.model import Criterion, Layout, Pane, Phase, Role
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
@@ -136,6 +136,10 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
                              required=r.flag(node, "required", True), kind=kind, description=r.text(node, "description"))
             if crit.tile and crit.tile not in tile_names:
                 r.problem(node.vpos("tile"), f"unknown tile '{crit.tile}'{did_you_mean(crit.tile, tile_names)}")
+            elif crit.tile:
+                why = binding_problem(kind, crit.threshold, tiles[tile_names.index(crit.tile)])
+                if why:
+                    r.problem(node.vpos("threshold"), why)
             if node.get("for") is not None:
                 try:
                     crit.for_ = parse_duration(str(node["for"]))
