@@ -94,3 +94,21 @@ def test_dry_run_writes_nothing(tmp_path):
     assert p.returncode == 0 and "1 items (0 done), 1 sections" in p.stdout
     assert "a.md:6:3: empty list entry: -" in p.stdout
     assert sorted(x.name for x in tmp_path.iterdir()) == ["a.md"]
+
+
+def test_reimport_keeps_hand_edits_to_the_layout(tmp_path):
+    src = tmp_path / "x.md"
+    src.write_text("# X\n\n## T-1 Hour\n- [ ] a\n\n## Sign-off\n| Role | Name | Signature |\n|---|---|---|\n| CTO | | |\n\n"
+                   "## Go/No-Go\n| Criterion | Threshold |\n|---|---|\n| Errors | < 1% |\n")
+    assert run("import", str(src), cwd=tmp_path).returncode == 0
+    layout = tmp_path / "layouts" / "x.yaml"
+    text = layout.read_text().replace("- name: CTO\n", "- name: CTO\n  person: Ana Ruiz\n")
+    text = text.replace("t0: null", "t0: '2026-05-01T10:00:00Z'")
+    layout.write_text(text + "journal: ../run/x.journal.yaml\nscreen:\n  columns: 2\n  rows: 2\n  panes:\n"
+                      "    - {pane: checklist, checklist: x, row: 1, column: 1, row_span: 2}\n    - {pane: signoff, row: 1, column: 2}\n")
+    src.write_text(src.read_text().replace("- [ ] a\n", "- [ ] a\n- [ ] b\n"))
+    assert run("import", str(src), cwd=tmp_path).returncode == 0
+    ws = load_workspace(layout)
+    assert len(ws.items) == 2 and ws.layout.roles[0].person == "Ana Ruiz"
+    assert ws.layout.t0 is not None and [p.kind for p in ws.layout.panes] == ["checklist", "signoff"]
+    assert ws.layout.journal_path.resolve() == (tmp_path / "run" / "x.journal.yaml").resolve()

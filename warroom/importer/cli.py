@@ -12,7 +12,7 @@ from pathlib import Path
 
 from warroom.errors import InputError
 from warroom.importer.build import ImportResult, import_file, name_for
-from warroom.importer.layout import GENERATED, checklist_text, dump_layout, layout_data, write_text
+from warroom.importer.layout import GENERATED, checklist_text, dump_layout, keep_hand_edits, layout_data, write_text
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
@@ -130,6 +130,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(line)
         for lpath, group in layouts:
             data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
+            if lpath.exists() and not args.force:
+                data = keep_hand_edits(data, _read_yaml(lpath))
             write_text(lpath, dump_layout(data, [f.name for f, _, _ in group]))
             print(f"layout: {_rel(lpath)}")
             status = max(status, _check(lpath))
@@ -137,6 +139,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         _err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
         return EXIT_INPUT
     return status
+
+
+def _read_yaml(path: Path) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def _rel(path: Path) -> str:

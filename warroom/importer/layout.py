@@ -81,6 +81,38 @@ def layout_data(results: list[ImportResult], checklist_paths: list[Path], layout
     return data
 
 
+def keep_hand_edits(data: dict[str, Any], existing: Any) -> dict[str, Any]:
+    """Re-importing into a layout written earlier keeps what was added by hand: keys the importer
+    does not write (tiles, screen, journal), a T-0 the Markdown does not give, people on roles,
+    and the tile / ``for`` / ``required`` settings of criteria with the same id."""
+    if not isinstance(existing, dict):
+        return data
+    out = dict(data)
+    for key, value in existing.items():
+        if key not in out:
+            out[key] = value
+    if out.get("t0") is None and existing.get("t0"):
+        out["t0"] = existing["t0"]
+        if existing.get("timezone"):
+            out["timezone"] = existing["timezone"]
+    old_roles = {r.get("name"): r for r in existing.get("roles") or [] if isinstance(r, dict)}
+    for role in out.get("roles") or []:
+        old = old_roles.get(role["name"])
+        if old:
+            for key in ("person", "required", "poll_order"):
+                if key in old and (key != "person" or not role.get("person")):
+                    role[key] = old[key]
+    for key in ("criteria", "rollback"):
+        old_crits = {c.get("id"): c for c in existing.get(key) or [] if isinstance(c, dict)}
+        for crit in out.get(key) or []:
+            old = old_crits.get(crit["id"])
+            if old:
+                for k in ("tile", "for", "required"):
+                    if k in old:
+                        crit[k] = old[k]
+    return out
+
+
 def dump_layout(data: dict[str, Any], sources: list[str]) -> str:
     head = f"{GENERATED} from {', '.join(sources)}\n# Add metric tiles (tiles:) and a screen (screen:) by hand.\n"
     return head + dump(data)
