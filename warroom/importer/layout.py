@@ -114,7 +114,7 @@ def keep_hand_edits(data: dict[str, Any], existing: Any) -> dict[str, Any]:
 
 
 def dump_layout(data: dict[str, Any], sources: list[str]) -> str:
-    head = f"{GENERATED} from {', '.join(sources)}\n# Add metric tiles (tiles:) and a screen (screen:) by hand.\n"
+    head = f"{GENERATED} from {', '.join(sources)}\n# Add metric tiles (tiles:), a screen (screen:) and people by hand; re-importing keeps them.\n"
     return head + dump(data)
 
 
