@@ -112,3 +112,8 @@ def test_reimport_keeps_hand_edits_to_the_layout(tmp_path):
     assert len(ws.items) == 2 and ws.layout.roles[0].person == "Ana Ruiz"
     assert ws.layout.t0 is not None and [p.kind for p in ws.layout.panes] == ["checklist", "signoff"]
     assert ws.layout.journal_path.resolve() == (tmp_path / "run" / "x.journal.yaml").resolve()
+    src.write_text("# X\n\n## S\n- [ ] a\n")  # no roles, criteria or phases any more: none come back
+    assert run("import", str(src), cwd=tmp_path).returncode == 0
+    ws = load_workspace(layout)
+    assert ws.layout.roles == [] and ws.layout.criteria == [] and ws.layout.phases == []
+    assert [p.kind for p in ws.layout.panes] == ["checklist", "signoff"]
