@@ -27,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 BARE = textwrap.dedent("""
+    import time
     from textual.app import App
     from textual.widgets import Static
 
@@ -35,20 +36,33 @@ BARE = textwrap.dedent("""
             yield Static("hello")
 
         def on_mount(self):
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(self.first_frame)
 
-    Bare().run(headless=True, size=(200, 60))
+        def first_frame(self):
+            self.frame_at = time.time()
+            self.exit()
+
+    app = Bare()
+    app.run(headless=True, size=(200, 60))
+    print(app.frame_at)
 """)
 
+# ``exit_when_ready`` exits right after the first frame drawn with every pane loaded.
 WARROOM = textwrap.dedent("""
-    import sys
+    import sys, time
     from warroom.tui.app import WarRoomApp
 
-    app = WarRoomApp(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True)
+    class Timed(WarRoomApp):
+        def exit(self, *args, **kwargs):
+            self.frame_at = getattr(self, "frame_at", None) or time.time()
+            super().exit(*args, **kwargs)
+
+    app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True)
     app.run(headless=True, size=(200, 60))
     loaded = sum(len(p.nodes) for p in app.checklist_panes)
     if app.return_code or not loaded:
         sys.exit(f"warroom did not load: code {app.return_code}, problems {app.problems}")
+    print(app.frame_at)
 """)
 
 
@@ -77,16 +91,16 @@ def seed_layout(tmp: Path) -> tuple[Path, int]:
 
 
 def run_child(args: list[str]) -> tuple[float, int]:
-    """Wall seconds from spawn to exit, and peak RSS in KiB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    """Wall seconds from spawning the process to its first full frame, and its peak RSS in KiB."""
+    start = time.time()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    out = proc.stdout.read().decode() if proc.stdout else ""
     err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode:
-        sys.exit(f"child failed ({proc.returncode}): {err[-2000:]}")
-    return elapsed, usage.ru_maxrss
+    code = os.waitstatus_to_exitcode(status)
+    if code:
+        sys.exit(f"child failed ({code}): {err[-2000:]}")
+    return float(out.strip().splitlines()[-1]) - start, usage.ru_maxrss
 
 
 def startup(tmp: Path, runs: int) -> tuple[float, float, float, float, int]:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import yaml
+
 from rich.console import Console
 
 from conftest import FROZEN, append, loaded, make_app, until
@@ -323,3 +325,45 @@ async def test_a_bad_layout_exits_with_its_problems(tmp_path) -> None:
         await pilot.pause(0.5)
     assert app.return_code == 2
     assert app.problems and app.problems[0].startswith(str(bad))
+
+
+async def test_why_not_go_lists_every_reason(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "WhyScreen"
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#why-body").render())
+        text = console.export_text()
+        reasons = app.room.decision().reasons
+        assert len(reasons) > 5 and all(r.text in text for r in reasons)
+        append(layout, journal_path, "sign", "Security", "NO-GO", "open findings")
+        assert await until(pilot, lambda: "Security is NO-GO" in str(app.screen.query_one("#why-body").render()))
+
+
+async def test_a_torn_journal_tail_is_reported(layout, journal_path) -> None:
+    with open(journal_path, "ab") as f:
+        f.write(b'- {"seq": 2, "ts": "2026-11')  # a write cut short
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert any("torn" in n.message for n in app._notifications)
+        await pilot.press("j", "space")
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE)
+
+
+async def test_a_journal_pane_lists_and_follows_events(layout, journal_path) -> None:
+    data = yaml.safe_load(layout.read_text())
+    for pane in data["screen"]["panes"]:
+        if pane["pane"] == "tiles":
+            pane["pane"] = "journal"
+    layout.write_text(yaml.safe_dump(data, sort_keys=False))
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await loaded(pilot)
+        pane = app._journal_pane()
+        assert pane is not None and "T-0 set to" in "\n".join(str(line.text) for line in pane.lines)
+        append(layout, journal_path, "note", None, "bridge call moved to 15:00")
+        assert await until(pilot, lambda: "bridge call moved" in "\n".join(str(line.text) for line in pane.lines))

@@ -326,7 +326,7 @@ class WarRoomApp(App):
                     journal_pane.clear()
                 journal_pane.add_events(message.events, room.ws.layout.timezone)
             for screen in self.screen_stack:
-                if type(screen).__name__ == "PollScreen":
+                if type(screen).__name__ in ("PollScreen", "WhyScreen"):
                     screen.refresh_from_state()
 
     def refresh_all(self) -> None:
@@ -693,6 +693,10 @@ class WarRoomApp(App):
         if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
             self._do(self.actions.poll_cancel, "cancelled from the war room")
 
+    def action_why(self) -> None:
+        if self.room is not None and type(self.screen).__name__ != "WhyScreen":
+            self.push_screen(_screen("why").WhyScreen(self.room))
+
     def action_help(self) -> None:
         if not type(self.screen).__name__ == "HelpScreen":
             self.push_screen(_screen("help").HelpScreen())
@@ -730,6 +734,7 @@ class WarRoomApp(App):
             ("Set T-0", "T: confirmed", self.action_set_t0),
             ("Sign off as a role", "o: GO / NO-GO with a comment, confirmed", self.action_sign),
             ("Go/no-go poll", "p: walks the roles in order", self.action_poll),
+            ("Why not GO yet", "w: every reason, in full", self.action_why),
             ("Next pane", "tab", self.action_next_pane),
             ("Help: every key", "? or F1", self.action_help),
         ]

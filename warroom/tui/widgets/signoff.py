@@ -95,10 +95,9 @@ class SignoffPane(VerticalScroll, can_focus=True):
                 why.append(f"{mark} ", style=style)
                 why.append(r.text + "\n")
             if len(decision.reasons) > MAX_REASONS:
-                why.append(f"… and {len(decision.reasons) - MAX_REASONS} more (filter the checklists: / then open or critical)\n",
-                           style="dim")
+                why.append(f"… and {len(decision.reasons) - MAX_REASONS} more: w shows them all\n", style="bold")
         else:
             why.append("✓ every required role, critical item and criterion is GO\n", style="bold green")
-        why.append("o sign · p poll", style="dim")
+        why.append("o sign · p poll · w why not GO", style="dim")
         parts += [Text(""), why]
         self.body.update(Group(*parts))

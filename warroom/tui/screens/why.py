@@ -1,0 +1,53 @@
+"""`w`: every reason the launch is not GO yet (the sign-off panel shows the first ones)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class WhyScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,w", "close", "Close", id="why.close"),
+        Binding("j,down", "scroll_down", show=False),
+        Binding("k,up", "scroll_up", show=False),
+    ]
+
+    def __init__(self, room) -> None:  # noqa: ANN001 - Room
+        super().__init__()
+        self.room = room
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="why-box"):
+            yield Label("", id="why-title", classes="dialog-title")
+            yield Static("", id="why-body")
+            yield Label("j/k scroll · escape closes", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.refresh_from_state()
+
+    def refresh_from_state(self) -> None:
+        decision = self.room.decision()
+        n = len(decision.reasons)
+        self.query_one("#why-title", Label).update(f"Decision {decision.verdict}: {n} reason{'' if n == 1 else 's'} it is not GO yet")
+        body = Text()
+        for r in decision.reasons:
+            mark, style = ("✗ NO-GO  ", "bold red") if r.verdict == "NO-GO" else ("… pending", "yellow")
+            body.append(f"{mark} ", style=style)
+            body.append(r.text + "\n")
+        if not n:
+            body.append("✓ every required role, critical item and criterion is GO", style="bold green")
+        self.query_one("#why-body", Static).update(body)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#why-box").scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#why-box").scroll_up()
