@@ -446,21 +446,16 @@ def parse_tiles(value: Any, path: str) -> tuple[list[TileSpec], list[Problem]]:
 
 
 def binding_problem(kind: str, threshold: str, tile: TileSpec) -> str | None:
-    """What is wrong with a criterion's ``threshold`` for the tile it is bound to, if anything.
+    """What is wrong with a rollback trigger's ``threshold`` for the tile it is bound to.
 
-    A rollback trigger's threshold is its breach condition, in the tile's unit. A go criterion
-    bound to a tile passes on the tile's own threshold, so a threshold written on the criterion
-    must say the same thing (or be left out)."""
-    if not threshold.strip():
+    A rollback trigger's threshold is its breach condition, in the tile's unit. (A go criterion
+    bound to a tile passes on the tile's own threshold; text written on it is only shown.)"""
+    if kind != "rollback" or not threshold.strip():
         return None
     try:
-        cond = parse_condition(threshold, tile.unit)
+        parse_condition(threshold, tile.unit)
     except ValueError as exc:
         return f"bad threshold for tile '{tile.name}': {exc}"
-    if kind == "go" and (tile.crit is None or (cond.op, cond.target) != (tile.crit.op, tile.crit.target)):
-        own = f"its threshold '{tile.crit.text}'" if tile.crit else "any fresh value (it has no threshold)"
-        return (f"a go criterion bound to tile '{tile.name}' passes on {own}; "
-                f"leave 'threshold' out here, or put '{threshold.strip()}' on the tile")
     return None
 
 
