@@ -86,13 +86,16 @@ def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None 
 
 
 def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -> Decision:
-    """GO only when every required role's latest sign-off is a GO that still stands, every
-    critical item is done, and every required go/no-go criterion passes."""
+    """GO only when there is at least one required role, every required role's latest sign-off
+    is a GO that still stands, every critical item is done, and every required go/no-go
+    criterion passes."""
     reasons: list[Reason] = []
     cd = state.countdown
     if cd.scrubbed:
         reasons.append(Reason(NO_GO, "the launch was scrubbed" + (f": {cd.scrub_reason}" if cd.scrub_reason else ""), "clock"))
     roles = role_views(state)
+    if not any(rv.required for rv in roles):
+        reasons.append(Reason(PENDING, "the layout names no required sign-off role: nobody can give the GO (add one under 'roles:')", "role"))
     for rv in roles:
         if not rv.required:
             continue

@@ -175,3 +175,18 @@ def test_validate_reports_every_problem(tmp_path, capsys):
         f"{checklist}:6:14: duplicate item id 'c/s/a' (first at line 5)",
         f"{checklist}:6:26: unknown key 'critcal' in item (did you mean 'critical'?)",
     ]
+
+
+def test_no_required_role_is_never_go(capsys, demo):
+    import yaml as _yaml
+
+    data = _yaml.safe_load(demo.read_text())
+    data["roles"] = [{"name": "Support", "required": False}]
+    data["criteria"] = []
+    demo.write_text(_yaml.safe_dump(data, sort_keys=False))
+    for ref in ("load-test", "pen-test", "db-migration", "feature-flag"):
+        assert run(capsys, "tick", str(demo), ref)[0] == 0
+    data = status(capsys, demo)
+    assert data["decision"]["verdict"] == "PENDING"
+    assert [r["text"] for r in data["decision"]["reasons"]] == [
+        "the layout names no required sign-off role: nobody can give the GO (add one under 'roles:')"]
