@@ -11,7 +11,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from warroom.tmarks import format_tmark
 from warroom.tui.widgets.render import STATUS_STYLE, local_time, zone_of
 
 
@@ -52,8 +51,9 @@ class DetailsScreen(ModalScreen[None]):
         if item.role:
             head.append(f"role     {item.role}\n")
         due = room.due_of(item.id)
-        if item.phase or due is not None:
-            head.append(f"due      {format_tmark(due) if due is not None else ''}" + (f" (phase {item.phase})" if item.phase else "") + "\n")
+        if due is not None:
+            phase = next((p.name for p in room.ws.layout.phases if p.mark == due), "")
+            head.append(f"due      {room.mark_label(due)}" + (f" ({phase})" if phase else "") + "\n")
         if st.by:
             head.append(f"set by   {st.by} at {local_time(st.at, zone, seconds=True)}\n")
         if st.reason:

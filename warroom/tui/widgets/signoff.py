@@ -85,7 +85,10 @@ class SignoffPane(VerticalScroll, can_focus=True):
                     trig.add_row(Text("⚠ FIRED", style="bold white on red"),
                                  Text(f"{cv.criterion.name} — {fired.reason or cv.detail}", style="bold red"))
                 else:
-                    trig.add_row(Text("· armed", style="dim"), Text(f"{cv.criterion.name} — {cv.detail}", style="dim"))
+                    when = cv.criterion.threshold or ""
+                    now = cv.detail if cv.state != "unknown" else "no live value yet"
+                    trig.add_row(Text("· armed", style="dim"),
+                                 Text(f"{cv.criterion.name}" + (f" (fires {when})" if when else "") + f" — now {now}", style="dim"))
             parts += [Text(""), Text("Rollback triggers", style="bold underline"), trig]
         why = Text()
         if decision.reasons:
