@@ -48,3 +48,22 @@ def tls_server(tls_cert: tuple[Path, Path]) -> DemoServer:
     s.stop()
 
 
+
+
+@pytest.fixture(scope="session")
+def client_cert(tmp_path_factory: pytest.TempPathFactory, tls_cert: tuple[Path, Path]) -> tuple[Path, Path]:
+    """A self-signed client certificate (it is its own CA)."""
+    d = tmp_path_factory.mktemp("client")
+    cert, key = d / "client.pem", d / "client.key"
+    subprocess.run([shutil.which("openssl") or "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "30", "-subj", "/CN=warroom-test-client"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture()
+def mtls_server(tls_cert: tuple[Path, Path], client_cert: tuple[Path, Path]) -> DemoServer:
+    cert, key = tls_cert
+    s = serve_in_thread(certfile=str(cert), keyfile=str(key), client_ca=str(client_cert[0]))
+    yield s
+    s.stop()

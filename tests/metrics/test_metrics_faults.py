@@ -115,3 +115,22 @@ async def test_missing_ca_file_is_an_error_not_a_crash(server: DemoServer, tmp_p
     r = await state_of(tile(name="t", url=server.url.replace("http:", "https:") + "/h", path="a",
                             tls={"ca": str(tmp_path / "nope.pem")}))
     assert r.state == "ERROR" and r.error.startswith("cannot load the TLS files")
+
+
+async def test_client_certificate(mtls_server: DemoServer, tls_cert, client_cert, tmp_path: Path) -> None:
+    ca = str(tls_cert[0])
+    without = await state_of(tile(name="t", url=mtls_server.url + "/health", path="availability", tls={"ca": ca}))
+    assert without.state == "ERROR"
+    host = f"127.0.0.1:{mtls_server.port}"
+    # TLS 1.3 reports the refusal on the first read: as an alert, or as the server's reset
+    assert without.error in (f"{host} requires a client certificate (set tls: cert and key)",
+                             f"reading from {host} failed: connection reset")
+    # the client certificate and key paths are relative to the layout's folder
+    (tmp_path / "c.pem").write_bytes(client_cert[0].read_bytes())
+    (tmp_path / "c.key").write_bytes(client_cert[1].read_bytes())
+    from metrics_support import tiles
+
+    [spec] = tiles(f"tiles:\n  - {{name: t, url: '{mtls_server.url}/health', path: availability, "
+                   f"tls: {{ca: '{ca}', cert: c.pem, key: c.key}}}}\n", path=str(tmp_path / "layout.yaml"))
+    with_cert = await state_of(spec)
+    assert with_cert.state == "OK" and with_cert.value is not None

@@ -363,7 +363,7 @@ class DemoServer:
     """A running demo service: ``.url``, ``.port``, ``.stop()``; ``.set()`` for tests."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, certfile: str | None = None,
-                 keyfile: str | None = None, seed: int = 7, speed: float = 1.0) -> None:
+                 keyfile: str | None = None, client_ca: str | None = None, seed: int = 7, speed: float = 1.0) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the demo service only listens on the loopback interface")
         self.sim = Simulation(seed=seed, speed=speed)
@@ -383,6 +383,9 @@ class DemoServer:
         if certfile:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(certfile, keyfile)
+            if client_ca:  # mutual TLS: clients must present a certificate signed by this CA
+                ctx.load_verify_locations(client_ca)
+                ctx.verify_mode = ssl.CERT_REQUIRED
             self._httpd.socket = ctx.wrap_socket(self._httpd.socket, server_side=True)
             self.scheme = "https"
         self.host = host

@@ -59,6 +59,9 @@ def explain(exc: BaseException, spec: TileSpec, host: str, phase: str) -> str:
         if phase == "queue":
             return f"timed out after {spec.timeout:g}s waiting for a free connection to {host}"
         return f"timed out after {spec.timeout:g}s waiting for {host} to answer"
+    chained = " ".join(str(e) for e in _chain(exc))
+    if "CERTIFICATE_REQUIRED" in chained or "certificate required" in chained:
+        return f"{host} requires a client certificate (set tls: cert and key)"
     if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(exc, ssl.SSLCertVerificationError):
         why = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip() if "certificate verify failed" in text else text
         return f"TLS verification failed for {host}: {why}"
@@ -77,6 +80,8 @@ def explain(exc: BaseException, spec: TileSpec, host: str, phase: str) -> str:
         return f"{host} broke the HTTP exchange: {text[:160] or 'connection closed early'}"
     if isinstance(exc, httpx.ReadError):
         return f"reading from {host} failed: {text[:160] or 'connection reset'}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS error with {host}: {getattr(exc, 'reason', None) or text[:160]}"
     if isinstance(exc, httpx.InvalidURL) or isinstance(exc, httpx.UnsupportedProtocol):
         return f"invalid URL: {text[:160]}"
     return f"{type(exc).__name__}: {text[:160]}"

@@ -33,8 +33,9 @@ from warroom.metrics.spec import TileSpec, rollback_condition
 STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
                ERROR: "bold magenta", NO_DATA: "dim"}
 SPARK = "▁▂▃▄▅▆▇█"
-NO_TILES = ("This layout declares no metric tiles. Add a 'tiles:' list to the layout "
-            "(name, source json|prometheus|promql|http, url, threshold) — see docs/formats.md.")
+NO_TILES = ("This layout declares no metric tiles. To watch live metrics, add a 'tiles:' list to the "
+            "layout — each tile has a name, a source (json, prometheus, promql or http), a url and a "
+            "threshold; layouts/demo.yaml has one of each. `warroom probe LAYOUT` tries them once.")
 
 
 def sparkline(values: list[float], width: int) -> str:
