@@ -196,17 +196,18 @@ class WarRoomApp(App):
             self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
         if state.ignored:
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
-        await self._mount_panes()
-        header = self.query_one(WarHeader)
-        header.launch = ws.layout.launch
-        self._passed = self.room.due_passed()
-        self.refresh_all()
-        journal_pane = self._journal_pane()
-        if journal_pane is not None:
-            journal_pane.add_events(result.events, ws.layout.timezone)
+        with self.batch_update():  # one full frame with everything in place, not several partial ones
+            await self._mount_panes()
+            header = self.query_one(WarHeader)
+            header.launch = ws.layout.launch
+            self._passed = self.room.due_passed()
+            self.refresh_all()
+            journal_pane = self._journal_pane()
+            if journal_pane is not None:
+                journal_pane.add_events(result.events, ws.layout.timezone)
+            self.show_pane(0)
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
-        self.show_pane(0)
         self.ready.set()
         if self.exit_when_ready:
             self.call_after_refresh(self.exit)

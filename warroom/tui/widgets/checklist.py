@@ -149,11 +149,15 @@ class ChecklistPane(Vertical):
         def wanted(item: Item) -> bool:
             return any(room.matches(it, self.filter_text, self.quick, t) for it in item.walk())
 
+        lines: dict[str, int] = {}  # item id -> line in the tree (every node starts expanded)
+
         def add_items(parent: TreeNode[str], items: list[Item]) -> int:
             count = 0
             for item in items:
                 if filtering and not wanted(item):
                     continue
+                lines[item.id] = counter[0]
+                counter[0] += 1
                 label = item_label(room, item, t)
                 if item.children:
                     node = parent.add(label, data="i:" + item.id, expand=True)
@@ -164,13 +168,18 @@ class ChecklistPane(Vertical):
                 count += 1
             return count
 
+        counter = [0]  # the next line number
+
         def add_section(parent: TreeNode[str], section: Section) -> int:
+            start = counter[0]
             node = parent.add(section_label(room, section), data="s:" + section.id, expand=True)
+            counter[0] += 1
             n = add_items(node, section.items)
             for sub in section.sections:
                 n += add_section(node, sub)
             if filtering and n == 0:
                 node.remove()
+                counter[0] = start
                 return 0
             self.section_nodes[section.id] = node
             return n
@@ -183,11 +192,9 @@ class ChecklistPane(Vertical):
             self.query_one("#filter-bar", Static).update(
                 Text.assemble(("filter: ", "bold"), what, (f"   {shown} shown · escape clears", "dim")))
         self.update_title()
-        if keep and keep in self.nodes:
-            self.call_after_refresh(self.ctree.move_cursor, self.nodes[keep])
-        elif self.nodes:
-            first = next(iter(self.nodes.values()))
-            self.call_after_refresh(self.ctree.move_cursor, first)
+        target = keep if keep in self.nodes else next(iter(self.nodes), None)
+        if target is not None:
+            self.ctree.cursor_line = lines[target]
 
     # -- updating -------------------------------------------------------------------------
     def update_items(self, item_ids: set[str], t: timedelta | None) -> None:
