@@ -93,3 +93,16 @@ def test_read_only_wall_view(snap_compare, layout, journal_path, size) -> None: 
     append(layout, journal_path, "sign", "Tech Lead", "GO", "all green")
     append(layout, journal_path, "note", "payments-v2/launch-day/db-migration", "dry run took 4 minutes")
     assert snap_compare(make_app(layout, journal_path, read_only=True), terminal_size=size, run_before=_ready)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_color(snap_compare, layout, journal_path, monkeypatch, size) -> None:  # noqa: ANN001
+    """NO_COLOR: the glyphs carry the meaning (✓ ~ ✗ – ○, ★ critical, ⚠ overdue)."""
+    append(layout, journal_path, "tick", "payments-v2/pre-launch/load-test")
+    append(layout, journal_path, "set_status", "payments-v2/pre-launch/pen-test", "blocked", "two findings open")
+    append(layout, journal_path, "set_status", "payments-v2/launch-day/canary", "in-progress")
+    append(layout, journal_path, "set_status", "payments-v2/post-launch/retro", "skipped", "folded into the quarterly review")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(layout, journal_path)
+    assert app.no_color
+    assert snap_compare(app, terminal_size=size, run_before=_ready)
