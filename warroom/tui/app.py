@@ -142,11 +142,6 @@ class WarRoomApp(App):
         self._issues_seen = 0
         self.ready = asyncio.Event()
 
-    def on_screen_resume(self, event: Any) -> None:
-        if self.is_headless:  # tests and benches: no blinking cursor, so frames are stable
-            for inp in self.screen.query("Input"):
-                inp.cursor_blink = False
-
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
@@ -176,6 +171,9 @@ class WarRoomApp(App):
         except OSError as exc:
             self.post_message(LoadFailed([f"{getattr(exc, 'filename', '') or self.layout_path}: {exc.strerror or exc}"]))
             return
+        except Exception as exc:  # noqa: BLE001 - whatever it is, say it and leave; never a spinner forever
+            self.post_message(LoadFailed([f"{self.layout_path}: cannot open the war room: {exc}"], code=1))
+            return
         self.post_message(Loaded(ws, journal, result))
 
     @on(LoadFailed)
@@ -198,7 +196,7 @@ class WarRoomApp(App):
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
         with self.batch_update():  # one full frame with everything in place, not several partial ones
             await self._mount_panes()
-            header = self.query_one(WarHeader)
+            header = self.screen_main().query_one(WarHeader)
             header.launch = ws.layout.launch
             self._passed = self.room.due_passed()
             self.refresh_all()
@@ -216,7 +214,7 @@ class WarRoomApp(App):
         room = self.room
         assert room is not None
         layout = room.ws.layout
-        container = self.screen.query_one("#panes", Container)
+        container = self.screen_main().query_one("#panes", Container)
         await container.query("#loading").remove()
         checklists = {c.id: c for c in room.ws.checklists}
         placed: list[tuple[Pane, Widget, str]] = []
@@ -243,7 +241,7 @@ class WarRoomApp(App):
                 if tiles_cls is not None:
                     widget = tiles_cls(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
                     widget.add_class("pane")
-                    if not widget.border_title:
+                    if pane.title or not widget.border_title:
                         widget.border_title = pane.title or "Metrics"
                 else:
                     widget = TilesNotAvailable(room, pane.title)

@@ -57,6 +57,9 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(self.hint or ("enter to accept, escape to cancel" + ("" if self.required else " (may be left empty)")),
                         classes="dialog-keys", markup=False)
 
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = not self.app.is_headless  # steady frames in tests
+
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()

@@ -39,6 +39,7 @@ class FilterScreen(ModalScreen[tuple[str, str] | None]):
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
         ol.highlighted = [k for k, _ in QUICK].index(self.quick) if self.quick in dict(QUICK) else 0
+        self.query_one(Input).cursor_blink = not self.app.is_headless  # steady frames in tests
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
