@@ -30,7 +30,6 @@ from warroom.model import Pane, Status
 from warroom.state import LaunchState
 from warroom.tmarks import format_tmark, parse_duration
 from warroom.tui import keys
-from warroom.tui.commands import WarRoomCommands
 from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
 from warroom.tui.room import Room
 from warroom.tui.widgets.checklist import ChecklistPane
@@ -42,6 +41,13 @@ from warroom.tui.widgets.timeline import TimelinePane
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
 PANE_NAMES = {"timeline": "Timeline", "signoff": "Sign-off", "tiles": "Metrics", "journal": "Journal"}
+
+
+def _war_room_commands() -> Any:
+    """The command palette provider, imported when the palette first opens."""
+    from warroom.tui.commands import WarRoomCommands
+
+    return WarRoomCommands
 
 
 # The modal screens are imported on first use: start-up does not pay for them.
@@ -113,7 +119,7 @@ class TilesNotAvailable(Static):
 class WarRoomApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
-    COMMANDS = App.COMMANDS | {WarRoomCommands}
+    COMMANDS = App.COMMANDS | {_war_room_commands}
 
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
