@@ -77,3 +77,36 @@ def test_stop_from_another_thread(server: DemoServer) -> None:
     poller.stop()
     th.join(5)
     assert not th.is_alive()
+
+
+async def test_for_semantics_on_a_live_server(server: DemoServer) -> None:
+    """A breach served for real: PENDING first, CRIT only once it held for ``for:``."""
+    from warroom.metrics.evaluate import TileEvaluator
+
+    server.set("/v", {"v": 100})
+    spec = tile(name="v", url=server.url + "/v", path="v", unit="ms", threshold="< 500ms", interval="0.1s", **{"for": "0.5s"})
+    ev = TileEvaluator(spec)
+    seen: list[tuple[float, str, float | None]] = []
+
+    def on_sample(name, sample) -> None:
+        ev.observe(sample)
+        r = ev.result(sample.t)
+        seen.append((sample.t, r.state, sample.value))
+
+    poller = Poller([spec], on_sample)
+    task = asyncio.create_task(poller.run())
+    await asyncio.sleep(0.35)
+    server.set("/v", {"v": 900})
+    for _ in range(60):
+        await asyncio.sleep(0.05)
+        if seen and seen[-1][1] == "CRIT":
+            break
+    poller.stop()
+    await asyncio.wait_for(task, 5)
+    states = [s for _, s, _ in seen]
+    assert states[0] == "OK" and states[-1] == "CRIT"
+    first_breach = next(t for t, _, v in seen if v == 900)
+    for t, state, value in seen:
+        if value == 900:
+            assert state == ("CRIT" if t - first_breach >= 0.5 else "PENDING")
+    assert "PENDING" in states

@@ -137,3 +137,27 @@ async def test_a_layout_without_tiles_says_how_to_add_them(tmp_path: Path) -> No
         text = str(pane.query_one(".tiles-empty").render())
         assert "declares no metric tiles" in text and "tiles:" in text
         assert pane.poller is None
+
+
+async def test_a_tile_goes_stale_when_samples_stop(server: DemoServer, tmp_path: Path) -> None:
+    """Samples from a real server, then the poller dies: the tile turns STALE (journaled)."""
+    server.set("/x", {"v": 0.5})
+    clock = [0.0]
+    import time as _time
+
+    class StaleApp(PaneApp):
+        def compose(self) -> ComposeResult:
+            yield TilesPane(self.ws, self.actions, self.state, id="tiles", clock=lambda: _time.time() + clock[0])
+
+    app = StaleApp(layout(tmp_path, server.url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TilesPane)
+        await wait_until(pilot, lambda: pane.results["v"].state == "OK")
+        pane.poller.stop()
+        await app.workers.wait_for_complete()
+        clock[0] = 5.0  # stale_after is two intervals: 0.4 s
+        await wait_until(pilot, lambda: pane.results["v"].state == "STALE")
+        assert not pane.results["v"].passing
+        assert pane.results["v"].error.startswith("no fresh sample for ")
+    kinds = [(e.payload["from"], e.payload["state"]) for e in app.journal.load().events if e.kind == E.METRIC_STATE]
+    assert kinds == [("NO DATA", "OK"), ("OK", "STALE")]
