@@ -131,15 +131,15 @@ def big_checklist(tmp: Path, n: int) -> Path:
     return layout
 
 
-async def keypress_ms(layout: Path, journal: Path, presses: int) -> float:
+async def keypress_ms(layout: Path, journal: Path, presses: int, size: tuple[int, int] = (200, 40)) -> float:
     """Median ms from a space key on the item to the next frame written after its tick applied."""
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator="bench")
     frames: list[float] = []
     times: list[float] = []
-    # 200x40: both lists are taller than their pane (each has a scrollbar), so the two runs draw the same frame
-    async with app.run_test(size=(200, 40)) as pilot:
+    # at 200x40 both lists are taller than their pane (each has a scrollbar), so both runs draw the same frame
+    async with app.run_test(size=size) as pilot:
         await asyncio.wait_for(app.ready.wait(), 60)
         await pilot.pause()
         display = app._display
@@ -177,15 +177,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="start-ups of each app (median)")
     parser.add_argument("--presses", type=int, default=30, help="measured ticks per checklist (median)")
+    parser.add_argument("--size", default="200x40", help="terminal size for the keypress runs (default 200x40)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         bare_t, war_t, bare_rss, war_rss, n = startup(tmp, args.runs)
-        small = asyncio.run(keypress_ms(big_checklist(tmp, 50), tmp / "small.journal.yaml", args.presses))
-        big = asyncio.run(keypress_ms(big_checklist(tmp, 5000), tmp / "big.journal.yaml", args.presses))
+        size = tuple(int(x) for x in args.size.lower().split("x"))
+        small = asyncio.run(keypress_ms(big_checklist(tmp, 50), tmp / "small.journal.yaml", args.presses, size))
+        big = asyncio.run(keypress_ms(big_checklist(tmp, 5000), tmp / "big.journal.yaml", args.presses, size))
     print(f"start to first full frame: warroom with {n} seed checklists {war_t * 1000:.0f} ms, bare Textual app {bare_t * 1000:.0f} ms")
     print(f"  startup ratio                 {war_t / bare_t:.2f}  (target <= 1.5)")
-    print(f"keypress to repainted tick: 5,000 items {big:.2f} ms, 50 items {small:.2f} ms")
+    print(f"keypress to repainted tick at {args.size}: 5,000 items {big:.2f} ms, 50 items {small:.2f} ms")
     print(f"  keypress ratio 5000/50        {big / small:.2f}  (target <= 1.5)")
     print(f"peak RSS: warroom {war_rss / 1024:.1f} MiB, bare Textual app {bare_rss / 1024:.1f} MiB")
     print(f"  RSS ratio                     {war_rss / bare_rss:.2f}")
