@@ -26,7 +26,7 @@ async def test_a_tile_never_has_two_polls_in_flight(server: DemoServer) -> None:
     await run_for(poller, 1.2)
     assert server.max_in_flight["/fault/slow"] == 1
     assert poller.stats.overlaps == 0
-    assert got["slow"] >= 2 and all(got[f"f{i}"] >= 4 for i in range(3))
+    assert got["slow"] >= 2 and all(got[f"f{i}"] >= 3 for i in range(3))
 
 
 async def test_backoff_after_repeated_errors_keeps_the_error(server: DemoServer) -> None:
@@ -59,7 +59,7 @@ async def test_a_slow_host_cannot_starve_the_others(server: DemoServer) -> None:
         got: dict[str, list] = {}
         poller = Poller([*hanging, good], lambda n, s: got.setdefault(n, []).append(s), per_host=2)
         await run_for(poller, 1.5)
-        assert len(got["good"]) >= 4 and all(s.ok for s in got["good"])
+        assert len(got["good"]) >= 3 and all(s.ok for s in got["good"])
         assert poller.stats.host_peak[f"127.0.0.1:{server.port}"] == 2  # the cap held on the slow host
         errors = [s.error for n in got if n != "good" for s in got[n]]
         assert errors and all(e.startswith("timed out after 0.8s") for e in errors)
