@@ -367,3 +367,17 @@ async def test_a_journal_pane_lists_and_follows_events(layout, journal_path) -> 
         assert pane is not None and "T-0 set to" in "\n".join(str(line.text) for line in pane.lines)
         append(layout, journal_path, "note", None, "bridge call moved to 15:00")
         assert await until(pilot, lambda: "bridge call moved" in "\n".join(str(line.text) for line in pane.lines))
+
+
+async def test_a_hangup_ends_the_app(layout, journal_path) -> None:
+    import os
+    import signal
+
+    app = make_app(layout, journal_path, watch_tty=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert app._sighup
+        os.kill(os.getpid(), signal.SIGHUP)
+        await until(pilot, lambda: app.return_code is not None, timeout=3)
+    assert app.return_code == 129
+    assert app._watchdog is not None and app._watchdog.finished.is_set()  # cancelled once the app unmounted

@@ -147,6 +147,8 @@ class WarRoomApp(App):
         self._passed = 0
         self._issues_seen = 0
         self.ready = asyncio.Event()
+        self._watchdog: Any = None
+        self._sighup = False
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
@@ -158,6 +160,7 @@ class WarRoomApp(App):
         if self.watch_tty:
             try:
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
+                self._sighup = True
             except (RuntimeError, NotImplementedError, ValueError):
                 pass
             self.set_interval(2.0, self._check_terminal)
@@ -473,9 +476,10 @@ class WarRoomApp(App):
         if a worker thread holds the shutdown up, a watchdog ends the process after a moment."""
         import threading
 
-        watchdog = threading.Timer(3.0, os._exit, args=(129,))
-        watchdog.daemon = True
-        watchdog.start()
+        if self._watchdog is None:
+            self._watchdog = threading.Timer(3.0, os._exit, args=(129,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
         self.exit(return_code=129)
 
     def _check_terminal(self) -> None:
@@ -753,5 +757,12 @@ class WarRoomApp(App):
         return self.checklist_panes[0] if self.checklist_panes else None
 
     def on_unmount(self) -> None:
+        if self._watchdog is not None:  # the shutdown got this far: no need to force it
+            self._watchdog.cancel()
+        if self._sighup:
+            try:
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+            except (RuntimeError, ValueError):
+                pass
         if self.journal is not None:
             self.journal.close()

@@ -48,6 +48,10 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool) 
             print(problem, file=sys.stderr)
         print(f"{len(app.problems)} problem(s); the war room was not opened", file=sys.stderr)
     code = app.return_code
+    if code == 129:  # the terminal hung up: nobody is left to read anything; do not wait on stray threads
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(129)
     return 0 if code is None else int(code)
 
 
