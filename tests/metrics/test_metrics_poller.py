@@ -110,3 +110,17 @@ async def test_for_semantics_on_a_live_server(server: DemoServer) -> None:
         if value == 900:
             assert state == ("CRIT" if t - first_breach >= 0.5 else "PENDING")
     assert "PENDING" in states
+
+
+async def test_backing_off_samples_say_when_they_retry(server: DemoServer) -> None:
+    from warroom.metrics.evaluate import TileEvaluator
+
+    spec = tile(name="down", url=server.url + "/fault/500", path="value", interval="0.1s")
+    samples = []
+    poller = Poller([spec], lambda n, s: samples.append(s))
+    await run_for(poller, 0.5)
+    assert samples[0].extra.get("retry_in") is None  # one error: no backoff yet
+    assert samples[1].extra["retry_in"] == 0.2
+    ev = TileEvaluator(spec)
+    ev.observe(samples[1])
+    assert ev.result(samples[1].t).retry_in == 0.2

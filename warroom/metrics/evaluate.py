@@ -75,6 +75,7 @@ class TileResult:
     pending_for: float | None = None  # seconds a pending breach has held
     for_: float = 0.0
     history: list[float] = field(default_factory=list)
+    retry_in: float | None = None  # backing off after repeated errors: seconds to the next try
     source: str = ""
     url: str = ""  # as written (env refs unresolved)
 
@@ -146,6 +147,7 @@ class TileEvaluator:
             r.display = self._display(lv)
         if last.error:
             r.state, r.error = ERROR, last.error
+            r.retry_in = last.extra.get("retry_in")
         elif last.nodata:
             r.state, r.error = NO_DATA, last.nodata
         elif now - last.t > spec.stale_after:

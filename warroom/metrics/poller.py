@@ -330,9 +330,12 @@ class Poller:
             started = loop.time()
             self.stats.drift.append(max(0.0, started - due))
             sample = await self.poll(name)
+            delay = self.next_delay(name)
+            if delay > self.runtimes[name].spec.interval:
+                sample.extra["retry_in"] = delay  # backing off: the tile says when it tries again
             if self.on_sample is not None:
                 self.on_sample(name, sample)
-            due += self.next_delay(name)
+            due += delay
             now = loop.time()
             if due < now:  # missed slots are skipped, not bunched up
                 step = self.runtimes[name].spec.interval

@@ -107,6 +107,9 @@ class TileView(Widget):
             if r.error and state in (ERROR, NO_DATA, STALE):
                 bottom.append(" · ", style="dim")
                 bottom.append(r.error, style=STATE_STYLE[state] if state == ERROR else "")
+                if r.retry_in:
+                    every = f"{r.retry_in:g}s" if r.retry_in < 60 else format_age(r.retry_in)
+                    bottom.append(f" · retrying every {every}", style="dim")
         return Group(top, mid, bottom)
 
 
