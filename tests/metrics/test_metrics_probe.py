@@ -90,3 +90,12 @@ def test_status_json_includes_one_poll_round(demo: DemoServer, tmp_path: Path) -
     data = json.loads(out.stdout)
     assert data["tiles"]["avail"]["state"] == "OK"
     assert data["tiles"]["down"]["state"] == "ERROR"
+
+
+def test_probe_without_tiles_and_timeout_override(server: DemoServer, tmp_path: Path) -> None:
+    empty = warroom("probe", str(write_layout(tmp_path, "")))
+    assert empty.returncode == 1 and "declares no metric tiles" in empty.stderr
+    path = write_layout(tmp_path, f"tiles:\n  - {{name: hang, url: '{server.url}/fault/hang', path: v, interval: 30s}}\n")
+    out = warroom("probe", str(path), "--timeout", "0.3")
+    assert out.returncode == 1
+    assert out.stdout.strip() == f"! hang  ERROR    timed out after 0.3s waiting for 127.0.0.1:{server.port} to answer"
