@@ -381,3 +381,27 @@ async def test_a_hangup_ends_the_app(layout, journal_path) -> None:
         await until(pilot, lambda: app.return_code is not None, timeout=3)
     assert app.return_code == 129
     assert app._watchdog is not None and app._watchdog.finished.is_set()  # cancelled once the app unmounted
+
+
+async def test_everything_is_reachable_at_80x24(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.narrow
+        await pilot.press("2")  # the timeline, alone on screen
+        await pilot.pause()
+        assert [w.display for w in app.pane_widgets] == [False, True, False, False]
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press(*"bridge", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: app.room.state.countdown.holding)
+        await pilot.press("shift+tab")  # back to the checklist
+        await pilot.pause()
+        assert app.active == 0 and app.pane_widgets[0].display
+        await pilot.press("j", "x")
+        assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE)
+        await pilot.press("colon")  # the command palette, without ctrl+p
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
