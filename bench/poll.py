@@ -177,6 +177,7 @@ async def run_app(layout: Path, seconds: float, n_keys: int) -> dict:
         await asyncio.sleep(max(0.0, start + seconds - time.perf_counter()))
         poller = pane.poller
         assert poller is not None
+        states = {n: r.state for n, r in pane.results.items()}  # before polling stops (then they go stale)
         poller.stop()
         await app.workers.wait_for_complete()
         await pilot.pause(0.5)
@@ -184,7 +185,7 @@ async def run_app(layout: Path, seconds: float, n_keys: int) -> dict:
             idle.append(await key_latency(app))
             await asyncio.sleep(0.1)
         res.update(idle=idle, busy=busy, stats=poller.stats, cpu=BenchPane.cpu, wall=time.perf_counter() - start,
-                   states={n: r.state for n, r in pane.results.items()})
+                   states=states)
     return res
 
 
