@@ -1,26 +1,19 @@
-"""Fixtures for the TUI tests: a war room in a temp dir, a frozen clock, the real app."""
+"""Fixtures for the TUI tests: the demo war room in a temp dir with T-0 set, on a frozen clock."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from tui_support import FROZEN, REPO, frozen
 
 from warroom.actions import Actions
 from warroom.journal import Journal
 from warroom.state import LaunchState
 from warroom.workspace import load_workspace
-
-REPO = Path(__file__).resolve().parents[2]
-FROZEN = datetime(2026, 11, 23, 14, 0, 0, tzinfo=timezone.utc)
-
-
-def frozen() -> datetime:
-    return FROZEN
 
 
 @pytest.fixture
@@ -52,37 +45,3 @@ def journal_path(layout: Path) -> Path:
         journal.load()
         Actions(journal, "director", now=frozen).set_t0(LaunchState(ws), FROZEN + timedelta(minutes=90))
     return path
-
-
-def append(layout: Path, journal_path: Path, method: str, *args, op: str = "bob", **kwargs):  # noqa: ANN002, ANN003, ANN201
-    """Append one event the way another process would (its own Journal and state)."""
-    ws = load_workspace(layout)
-    with Journal(journal_path) as journal:
-        state = LaunchState.replay(ws, journal.load().events)
-        return getattr(Actions(journal, op, now=frozen), method)(state, *args, **kwargs)
-
-
-def make_app(layout: Path, journal_path: Path, **kwargs):  # noqa: ANN003, ANN201
-    from warroom.tui.app import WarRoomApp
-
-    kwargs.setdefault("operator", "alice")
-    kwargs.setdefault("now", frozen)
-    kwargs.setdefault("poll_interval", 0.05)
-    return WarRoomApp(layout, journal_path=journal_path, **kwargs)
-
-
-async def until(pilot, condition, timeout: float = 3.0) -> bool:  # noqa: ANN001
-    """Let the app run until ``condition()`` holds (or the timeout passes)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while loop.time() < end:
-        if condition():
-            return True
-        await pilot.pause(0.02)
-    return condition()
-
-
-async def loaded(pilot) -> None:  # noqa: ANN001
-    await asyncio.wait_for(pilot.app.ready.wait(), 10)
-    await pilot.pause()
-    await pilot.pause()

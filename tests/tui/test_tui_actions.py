@@ -11,7 +11,7 @@ import yaml
 
 from rich.console import Console
 
-from conftest import FROZEN, append, loaded, make_app, until
+from tui_support import FROZEN, append, loaded, make_app, until
 
 from warroom import events as E
 from warroom.journal import Journal

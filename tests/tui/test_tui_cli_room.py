@@ -9,7 +9,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
-from conftest import FROZEN, frozen
+from tui_support import FROZEN, frozen
 
 from warroom import events as E
 from warroom.journal import Journal

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FROZEN, append, frozen, loaded, make_app
+from tui_support import FROZEN, append, frozen, loaded, make_app
 
 from warroom.actions import Actions
 from warroom.journal import Journal
