@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from rich.text import Text
 
 from warroom.model import Item, Section, Status
-from warroom.tmarks import format_tmark, parse_time, parse_zone
+from warroom.tmarks import parse_time, parse_zone
 
 STATUS_STYLE = {
     Status.TODO: "",
