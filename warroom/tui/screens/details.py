@@ -18,8 +18,8 @@ class DetailsScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,enter,q", "close", "Close", id="details.close"),
         Binding("c", "copy", "Copy command", id="details.copy"),
-        Binding("j,down", "scroll_down", show=False),
-        Binding("k,up", "scroll_up", show=False),
+        Binding("j,down", "scroll_down", "Down", id="details.down", show=False),
+        Binding("k,up", "scroll_up", "Up", id="details.up", show=False),
     ]
 
     def __init__(self, room, item_id: str) -> None:  # noqa: ANN001 - Room

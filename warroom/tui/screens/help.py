@@ -16,8 +16,8 @@ from warroom.tui.keys import HELP
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
-        Binding("j,down", "scroll_down", show=False),
-        Binding("k,up", "scroll_up", show=False),
+        Binding("j,down", "scroll_down", "Down", id="help.down", show=False),
+        Binding("k,up", "scroll_up", "Up", id="help.up", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -13,8 +13,8 @@ from textual.widgets import Label, Static
 class WhyScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,w", "close", "Close", id="why.close"),
-        Binding("j,down", "scroll_down", show=False),
-        Binding("k,up", "scroll_up", show=False),
+        Binding("j,down", "scroll_down", "Down", id="why.down", show=False),
+        Binding("k,up", "scroll_up", "Up", id="why.up", show=False),
     ]
 
     def __init__(self, room) -> None:  # noqa: ANN001 - Room
