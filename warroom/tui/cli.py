@@ -81,19 +81,24 @@ def demo_journal_path() -> Path:
 
 
 def _start_demo_server() -> None:
-    port = int(os.environ.get("WARROOM_DEMO_PORT", "8787"))
+    """Start the simulated service the demo tiles poll, and tell the tiles where it is."""
+    from warroom.metrics.demo_server import serve_in_thread
+
+    raw = os.environ.get("WARROOM_DEMO_PORT", "8787")
     try:
-        from warroom.metrics.demo_server import serve_in_thread
-    except ImportError:
-        print("warroom: the demo metrics server is not available; the tiles will show their sources as down", file=sys.stderr)
-        return
+        port = int(raw)
+    except ValueError:
+        print(f"warroom: WARROOM_DEMO_PORT must be a port number, got {raw!r}; using 8787", file=sys.stderr)
+        port = 8787
     try:
-        serve_in_thread("127.0.0.1", port)
+        server = serve_in_thread("127.0.0.1", port)
     except OSError as exc:
         print(f"warroom: demo metrics server not started: port {port} is taken ({exc.strerror or exc}); "
               "set WARROOM_DEMO_PORT to use another", file=sys.stderr)
         return
-    print(f"demo metrics server on http://127.0.0.1:{port}")
+    # The demo layout's tiles read ${WARROOM_DEMO_URL:-http://127.0.0.1:8787}.
+    os.environ["WARROOM_DEMO_URL"] = server.url
+    print(f"demo metrics server on {server.url}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
