@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from warroom.tui.widgets.render import STATUS_STYLE, local_time, zone_of
+from warroom.tui.widgets.render import STATUS_STYLE, inline_markdown, local_time, zone_of
 
 
 class DetailsScreen(ModalScreen[None]):
@@ -44,7 +44,10 @@ class DetailsScreen(ModalScreen[None]):
         if room.overdue(item.id, room.t()):
             head.append("  ⚠ overdue", style="bold red")
         head.append("\n\n")
-        head.append(item.text + "\n", style="bold")
+        text = inline_markdown(item.text).copy()
+        text.stylize_before("bold")
+        head.append_text(text)
+        head.append("\n")
         head.append(f"\nid       {item.id}\n", style="dim")
         if item.owner:
             head.append(f"owner    {item.owner}\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from typing import Any
 
 from rich.text import Text
 
@@ -22,6 +24,44 @@ DECISION_STYLE = {"GO": "bold black on green", "NO-GO": "bold white on red", "PE
 ROLE_GLYPH = {"pending": ("○", ""), "GO": ("✓", "green"), "NO-GO": ("✗", "bold red"), "stale": ("~", "yellow")}
 
 
+_MARKUP_CHARS = frozenset("*_`[<&\\~")
+_INLINE_STYLE = {"strong": "bold", "em": "italic", "s": "strike", "link": "underline"}
+_md: Any = None
+
+
+@lru_cache(maxsize=8192)
+def inline_markdown(text: str) -> Text:
+    """Item text as written in Markdown (``**Load test**``, `` `kubectl` ``) rendered as rich text.
+
+    Imported checklists keep their Markdown verbatim (so export gives it back unchanged); the
+    screen shows it the way a Markdown viewer would. Plain text takes a fast path.
+    """
+    if not _MARKUP_CHARS.intersection(text):
+        return Text(text)
+    global _md
+    if _md is None:
+        from markdown_it import MarkdownIt
+
+        _md = MarkdownIt("commonmark").enable("strikethrough")
+    out = Text()
+    stack: list[str] = []
+    for block in _md.parseInline(text):
+        for tok in block.children or []:
+            kind = tok.type
+            if kind.endswith("_open") and kind[:-5] in _INLINE_STYLE:
+                stack.append(_INLINE_STYLE[kind[:-5]])
+            elif kind.endswith("_close") and kind[:-6] in _INLINE_STYLE:
+                if stack:
+                    stack.pop()
+            elif kind == "code_inline":
+                out.append(tok.content, style="bold cyan")
+            elif kind in ("softbreak", "hardbreak"):
+                out.append(" ")
+            else:  # text, html_inline, image alt text...
+                out.append(tok.content, style=" ".join(stack) or None)
+    return out
+
+
 def item_label(room, item: Item, t: timedelta | None) -> Text:  # noqa: ANN001 - Room
     st = room.state.items[item.id]
     style = STATUS_STYLE[st.status]
@@ -30,7 +70,11 @@ def item_label(room, item: Item, t: timedelta | None) -> Text:  # noqa: ANN001 -
     label.append(" ")
     if item.critical:
         label.append(CRITICAL + " ", style="bold magenta")
-    label.append(item.text, style="strike dim" if st.status is Status.SKIPPED else (style if st.status is Status.DONE else ""))
+    text = inline_markdown(item.text).copy()
+    base = "strike dim" if st.status is Status.SKIPPED else (style if st.status is Status.DONE else "")
+    if base:
+        text.stylize_before(base)
+    label.append_text(text)
     owner = item.owner or item.role
     if owner:
         label.append(f"  @{owner}", style="cyan")
