@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warroom.errors import Problem, did_you_mean
+from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify, unique
 from warroom.model import STATUS_VALUES, Checklist, Command, Item, Link, Section, Status
 from warroom.tmarks import format_tmark, parse_tmark
@@ -17,8 +17,6 @@ from warroom.yamlio import Pos, YList, YMap, dump, load_file
 CHECKLIST_KEYS = ["id", "title", "source", "description", "sections"]
 SECTION_KEYS = ["id", "title", "description", "status", "items", "sections"]
 ITEM_KEYS = ["id", "text", "owner", "role", "critical", "phase", "due", "commands", "links", "notes", "status", "reason", "items"]
-COMMAND_KEYS = ["code", "language"]
-LINK_KEYS = ["url", "title"]
 
 
 class _Reader:
@@ -37,7 +35,7 @@ class _Reader:
     def mapping(self, value: Any, pos: Pos, what: str) -> YMap | None:
         if isinstance(value, YMap):
             return value
-        self.problem(pos, f"expected a mapping for {what}, got {_kind(value)}")
+        self.problem(pos, f"expected a mapping for {what}, got {describe_value(value)}")
         return None
 
     def seq(self, node: YMap, key: str) -> YList:
@@ -46,7 +44,7 @@ class _Reader:
             return YList()
         if isinstance(value, YList):
             return value
-        self.problem(node.vpos(key), f"expected a list for '{key}', got {_kind(value)}")
+        self.problem(node.vpos(key), f"expected a list for '{key}', got {describe_value(value)}")
         return YList()
 
     def text(self, node: YMap, key: str, required: bool = False, what: str = "") -> str:
@@ -56,7 +54,7 @@ class _Reader:
             return ""
         value = node[key]
         if isinstance(value, bool) or isinstance(value, (YMap, YList)):
-            self.problem(node.vpos(key), f"expected text for '{key}', got {_kind(value)}")
+            self.problem(node.vpos(key), f"expected text for '{key}', got {describe_value(value)}")
             return ""
         return str(value)
 
@@ -65,25 +63,9 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.problem(node.vpos(key), f"expected true or false for '{key}', got {_kind(value)}")
+            self.problem(node.vpos(key), f"expected true or false for '{key}', got {describe_value(value)}")
             return default
         return value
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ({value!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def parse_checklist(data: Any, path: Path | str) -> tuple[Checklist | None, list[Problem]]:
@@ -207,30 +189,15 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
             item.due = offset
         else:
             item.phase = format_tmark(offset)
-    commands = r.seq(node, "commands")
-    for i, cmd in enumerate(commands):
-        if isinstance(cmd, str):
-            item.commands.append(Command(code=cmd))
-            continue
-        cnode = r.mapping(cmd, commands.ipos(i), "a command")
-        if cnode is None:
-            continue
-        r.check_keys(cnode, COMMAND_KEYS, "command")
-        item.commands.append(Command(code=r.text(cnode, "code", required=True, what="command"), language=r.text(cnode, "language")))
-    links = r.seq(node, "links")
-    for i, link in enumerate(links):
-        if isinstance(link, str):
-            item.links.append(Link(url=link))
-            continue
-        lnode = r.mapping(link, links.ipos(i), "a link")
-        if lnode is None:
-            continue
-        r.check_keys(lnode, LINK_KEYS, "link")
-        item.links.append(Link(url=r.text(lnode, "url", required=True, what="link"), title=r.text(lnode, "title")))
+    # A command or link is a mapping, or plain text for its main field (code / url).
+    for code, language in _pairs(r, node, "commands", "code", "language", "command"):
+        item.commands.append(Command(code=code, language=language))
+    for url, title in _pairs(r, node, "links", "url", "title", "link"):
+        item.links.append(Link(url=url, title=title))
     notes = r.seq(node, "notes")
     for i, note in enumerate(notes):
         if isinstance(note, (YMap, YList)) or note is None:
-            r.problem(notes.ipos(i), f"expected text for a note, got {_kind(note)}")
+            r.problem(notes.ipos(i), f"expected text for a note, got {describe_value(note)}")
         else:
             item.notes.append(str(note))
     child_taken: set[str] = set()
@@ -240,6 +207,22 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
         if sub:
             item.children.append(sub)
     return item
+
+
+def _pairs(r: _Reader, node: YMap, key: str, main: str, extra: str, what: str) -> list[tuple[str, str]]:
+    """Entries of ``node[key]``: ``{main: ..., extra: ...}`` mappings or plain text for ``main``."""
+    out = []
+    entries = r.seq(node, key)
+    for i, entry in enumerate(entries):
+        if isinstance(entry, str):
+            out.append((entry, ""))
+            continue
+        enode = r.mapping(entry, entries.ipos(i), f"a {what}")
+        if enode is None:
+            continue
+        r.check_keys(enode, [main, extra], what)
+        out.append((r.text(enode, main, required=True, what=what), r.text(enode, extra)))
+    return out
 
 
 def load_checklist(path: Path | str) -> tuple[Checklist | None, list[Problem]]:

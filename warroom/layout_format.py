@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warroom.checklist_format import _kind, _Reader
-from warroom.errors import Problem, did_you_mean
+from warroom.checklist_format import _Reader
+from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
 from warroom.metrics.spec import binding_problem, parse_tiles
 from warroom.model import Criterion, Layout, Pane, Phase, Role
@@ -28,7 +28,7 @@ PANE_KINDS = ["checklist", "timeline", "signoff", "tiles", "journal"]
 def _int(r: _Reader, node: YMap, key: str, default: int, low: int = 1, high: int = 12) -> int:
     value = node.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
-        r.problem(node.vpos(key), f"expected a whole number for '{key}', got {_kind(value)}")
+        r.problem(node.vpos(key), f"expected a whole number for '{key}', got {describe_value(value)}")
         return default
     if not low <= value <= high:
         r.problem(node.vpos(key), f"'{key}' must be between {low} and {high}, got {value}")
@@ -66,7 +66,7 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     layout_pos: dict[Path, tuple[int, int]] = {}
     for i, ref in enumerate(checklists):
         if not isinstance(ref, str) or not ref:
-            r.problem(checklists.ipos(i), f"expected a checklist file path, got {_kind(ref)}")
+            r.problem(checklists.ipos(i), f"expected a checklist file path, got {describe_value(ref)}")
             continue
         p = (path.parent / ref).resolve()
         layout.checklist_paths.append(p)
