@@ -6,13 +6,13 @@ See ``docs/formats.md`` for the annotated format.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify, unique
 from warroom.model import STATUS_VALUES, Checklist, Command, Item, Link, Section, Status
 from warroom.tmarks import format_tmark, parse_tmark
-from warroom.yamlio import Pos, YList, YMap, dump, load_file
+from warroom.yamlio import Pos, YList, YMap, comment_safe, dump, load_file
 
 CHECKLIST_KEYS = ["id", "title", "source", "description", "sections"]
 SECTION_KEYS = ["id", "title", "description", "status", "items", "sections"]
@@ -37,6 +37,20 @@ class _Reader:
             return value
         self.problem(pos, f"expected a mapping for {what}, got {describe_value(value)}")
         return None
+
+    def entries(self, node: YMap, key: str, what: str, allowed: list[str], keys_of: str = "",
+                shorthand: str = "") -> Iterator[tuple[int, YMap]]:
+        """Each mapping in the list ``node[key]``, its keys checked (as ``keys_of``). With
+        ``shorthand``, a plain text entry stands for ``{shorthand: text}``."""
+        entries = self.seq(node, key)
+        for i, value in enumerate(entries):
+            if shorthand and isinstance(value, str):
+                value = YMap({shorthand: value})
+                value.pos = entries.ipos(i)
+            entry = self.mapping(value, entries.ipos(i), what)
+            if entry is not None:
+                self.check_keys(entry, allowed, keys_of or what.removeprefix("a "))
+                yield i, entry
 
     def seq(self, node: YMap, key: str) -> YList:
         value = node.get(key)
@@ -211,18 +225,8 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
 
 def _pairs(r: _Reader, node: YMap, key: str, main: str, extra: str, what: str) -> list[tuple[str, str]]:
     """Entries of ``node[key]``: ``{main: ..., extra: ...}`` mappings or plain text for ``main``."""
-    out = []
-    entries = r.seq(node, key)
-    for i, entry in enumerate(entries):
-        if isinstance(entry, str):
-            out.append((entry, ""))
-            continue
-        enode = r.mapping(entry, entries.ipos(i), f"a {what}")
-        if enode is None:
-            continue
-        r.check_keys(enode, [main, extra], what)
-        out.append((r.text(enode, main, required=True, what=what), r.text(enode, extra)))
-    return out
+    return [(r.text(e, main, required=True, what=what), r.text(e, extra))
+            for _, e in r.entries(node, key, f"a {what}", [main, extra], shorthand=main)]
 
 
 def load_checklist(path: Path | str) -> tuple[Checklist | None, list[Problem]]:
@@ -286,7 +290,7 @@ def checklist_to_data(checklist: Checklist) -> dict[str, Any]:
 
 
 def dump_checklist(checklist: Checklist) -> str:
-    header = f"# warroom checklist: {checklist.title}\n"
+    header = f"# warroom checklist: {comment_safe(checklist.title)}\n"
     if checklist.source:
-        header += f"# imported from {checklist.source}\n"
+        header += f"# imported from {comment_safe(checklist.source)}\n"
     return header + dump(checklist_to_data(checklist))

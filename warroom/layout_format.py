@@ -46,6 +46,20 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
         return None, r.problems
     r.check_keys(root, LAYOUT_KEYS, "layout")
     layout = Layout(path=path, launch=r.text(root, "launch", required=True, what="layout"))
+    _clock(r, root, layout)
+    _checklists(r, root, layout)
+    _phases(r, root, layout)
+    _roles(r, root, layout)
+    tiles, tile_problems = parse_tiles(root.get("tiles"), str(path))
+    r.problems.extend(tile_problems)
+    layout.tiles = tiles
+    _criteria(r, root, layout)
+    _screen(r, root, layout)
+    return layout, r.problems
+
+
+def _clock(r: _Reader, root: YMap, layout: Layout) -> None:
+    """T-0, the display zone and where the journal lives."""
     if root.get("t0") not in (None, ""):
         try:
             layout.t0 = parse_time(str(root["t0"]))
@@ -58,8 +72,11 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
         r.problem(root.vpos("timezone"), str(exc))
         layout.timezone = "UTC"
     journal = r.text(root, "journal")
+    path = layout.path
     layout.journal_path = (path.parent / journal) if journal else path.with_name(f"{path.stem}.journal.yaml")
 
+
+def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:
     checklists = r.seq(root, "checklists")
     if "checklists" not in root:
         r.problem(root.pos, "missing required key 'checklists' in layout")
@@ -68,17 +85,15 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
         if not isinstance(ref, str) or not ref:
             r.problem(checklists.ipos(i), f"expected a checklist file path, got {describe_value(ref)}")
             continue
-        p = (path.parent / ref).resolve()
+        p = (layout.path.parent / ref).resolve()
         layout.checklist_paths.append(p)
         layout_pos[p] = checklists.ipos(i)
     layout._checklist_pos = layout_pos  # type: ignore[attr-defined]
 
-    phases = r.seq(root, "phases")
-    for i, value in enumerate(phases):
-        node = r.mapping(value, phases.ipos(i), "a phase")
-        if node is None:
-            continue
-        r.check_keys(node, PHASE_KEYS, "phase")
+
+def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
+    where: list[tuple[int, int]] = []
+    for _, node in r.entries(root, "phases", "a phase", PHASE_KEYS):
         label = r.text(node, "mark", required=True, what="phase")
         if not label:
             continue
@@ -88,56 +103,45 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
             r.problem(node.vpos("mark"), f"unparsable time for 'mark': {exc}")
             continue
         layout.phases.append(Phase(mark=mark, name=r.text(node, "name") or label, label=label))
-    for a, b in zip(layout.phases, layout.phases[1:]):
+        where.append(node.pos)
+    for (a, b), pos in zip(zip(layout.phases, layout.phases[1:]), where[1:]):
         if b.mark <= a.mark:
-            idx = layout.phases.index(b)
-            r.problem(phases.ipos(idx), f"phases must be in time order: '{b.label}' comes after '{a.label}'")
+            r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")
 
-    roles = r.seq(root, "roles")
-    seen_roles: dict[str, tuple[int, int]] = {}
-    for i, value in enumerate(roles):
-        if isinstance(value, str):
-            value = YMap(name=value)
-            value.pos = roles.ipos(i)
-        node = r.mapping(value, roles.ipos(i), "a role")
-        if node is None:
-            continue
-        r.check_keys(node, ROLE_KEYS, "role")
+
+def _roles(r: _Reader, root: YMap, layout: Layout) -> None:
+    seen: dict[str, tuple[int, int]] = {}
+    for i, node in r.entries(root, "roles", "a role", ROLE_KEYS, shorthand="name"):
         name = r.text(node, "name", required=True, what="role")
         if not name:
             continue
-        if name in seen_roles:
-            r.problem(node.pos, f"duplicate role '{name}' (first at line {seen_roles[name][0]})")
+        if name in seen:
+            r.problem(node.pos, f"duplicate role '{name}' (first at line {seen[name][0]})")
             continue
-        seen_roles[name] = node.pos
+        seen[name] = node.pos
         order = _int(r, node, "poll_order", i + 1, 0, 1000) if "poll_order" in node else i + 1
         layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order))
 
-    tiles, tile_problems = parse_tiles(root.get("tiles"), str(path))
-    r.problems.extend(tile_problems)
-    layout.tiles = tiles
-    tile_names = [t.name for t in tiles]
 
-    seen_crit: dict[str, tuple[int, int]] = {}
+def _criteria(r: _Reader, root: YMap, layout: Layout) -> None:
+    """Go/no-go criteria (``criteria:``) and rollback triggers (``rollback:``), one id space."""
+    tile_names = [t.name for t in layout.tiles]
+    seen: dict[str, tuple[int, int]] = {}
     for key, kind in (("criteria", "go"), ("rollback", "rollback")):
-        crits = r.seq(root, key)
-        for i, value in enumerate(crits):
-            node = r.mapping(value, crits.ipos(i), "a criterion")
-            if node is None:
-                continue
-            r.check_keys(node, CRITERION_KEYS, "criterion" if kind == "go" else "rollback trigger")
+        keys_of = "criterion" if kind == "go" else "rollback trigger"
+        for _, node in r.entries(root, key, "a criterion", CRITERION_KEYS, keys_of=keys_of):
             name = r.text(node, "name", required=True, what="criterion")
             cid = r.text(node, "id") or slugify(name, "criterion")
-            if cid in seen_crit:
-                r.problem(node.pos, f"duplicate criterion id '{cid}' (first at line {seen_crit[cid][0]})")
+            if cid in seen:
+                r.problem(node.pos, f"duplicate criterion id '{cid}' (first at line {seen[cid][0]})")
                 continue
-            seen_crit[cid] = node.pos
+            seen[cid] = node.pos
             crit = Criterion(id=cid, name=name, threshold=r.text(node, "threshold"), tile=r.text(node, "tile"),
                              required=r.flag(node, "required", True), kind=kind, description=r.text(node, "description"))
             if crit.tile and crit.tile not in tile_names:
                 r.problem(node.vpos("tile"), f"unknown tile '{crit.tile}'{did_you_mean(crit.tile, tile_names)}")
             elif crit.tile:
-                why = binding_problem(kind, crit.threshold, tiles[tile_names.index(crit.tile)])
+                why = binding_problem(kind, crit.threshold, layout.tiles[tile_names.index(crit.tile)])
                 if why:
                     r.problem(node.vpos("threshold"), why)
             if node.get("for") is not None:
@@ -147,30 +151,28 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
                     r.problem(node.vpos("for"), f"unparsable duration for 'for': {exc}")
             layout.criteria.append(crit)
 
-    screen = root.get("screen")
-    if screen is not None:
-        snode = r.mapping(screen, root.vpos("screen"), "'screen'")
-        if snode is not None:
-            r.check_keys(snode, SCREEN_KEYS, "screen")
-            layout.columns = _int(r, snode, "columns", 2)
-            layout.rows = _int(r, snode, "rows", 2)
-            panes = r.seq(snode, "panes")
-            for i, value in enumerate(panes):
-                node = r.mapping(value, panes.ipos(i), "a pane")
-                if node is None:
-                    continue
-                r.check_keys(node, PANE_KEYS, "pane")
-                kind = r.text(node, "pane", required=True, what="pane")
-                if kind and kind not in PANE_KINDS:
-                    r.problem(node.vpos("pane"), f"unknown pane '{kind}'; expected one of {', '.join(PANE_KINDS)}{did_you_mean(kind, PANE_KINDS)}")
-                    continue
-                pane = Pane(kind=kind, checklist=r.text(node, "checklist"), title=r.text(node, "title"),
-                            row=_int(r, node, "row", 1), column=_int(r, node, "column", 1),
-                            row_span=_int(r, node, "row_span", 1), column_span=_int(r, node, "column_span", 1))
-                if pane.kind == "checklist" and not pane.checklist:
-                    r.problem(node.pos, "a checklist pane needs 'checklist: <checklist id>'")
-                if pane.column + pane.column_span - 1 > layout.columns or pane.row + pane.row_span - 1 > layout.rows:
-                    r.problem(node.pos, f"pane does not fit the {layout.columns}x{layout.rows} screen grid")
-                pane._pos = node.vpos("checklist") if "checklist" in node else node.pos  # type: ignore[attr-defined]
-                layout.panes.append(pane)
-    return layout, r.problems
+
+def _screen(r: _Reader, root: YMap, layout: Layout) -> None:
+    """The pane grid. Without ``screen:`` the workspace lays panes out by default."""
+    if root.get("screen") is None:
+        return
+    snode = r.mapping(root["screen"], root.vpos("screen"), "'screen'")
+    if snode is None:
+        return
+    r.check_keys(snode, SCREEN_KEYS, "screen")
+    layout.columns = _int(r, snode, "columns", 2)
+    layout.rows = _int(r, snode, "rows", 2)
+    for _, node in r.entries(snode, "panes", "a pane", PANE_KEYS):
+        kind = r.text(node, "pane", required=True, what="pane")
+        if kind and kind not in PANE_KINDS:
+            r.problem(node.vpos("pane"), f"unknown pane '{kind}'; expected one of {', '.join(PANE_KINDS)}{did_you_mean(kind, PANE_KINDS)}")
+            continue
+        pane = Pane(kind=kind, checklist=r.text(node, "checklist"), title=r.text(node, "title"),
+                    row=_int(r, node, "row", 1), column=_int(r, node, "column", 1),
+                    row_span=_int(r, node, "row_span", 1), column_span=_int(r, node, "column_span", 1))
+        if pane.kind == "checklist" and not pane.checklist:
+            r.problem(node.pos, "a checklist pane needs 'checklist: <checklist id>'")
+        if pane.column + pane.column_span - 1 > layout.columns or pane.row + pane.row_span - 1 > layout.rows:
+            r.problem(node.pos, f"pane does not fit the {layout.columns}x{layout.rows} screen grid")
+        pane._pos = node.vpos("checklist") if "checklist" in node else node.pos  # type: ignore[attr-defined]
+        layout.panes.append(pane)

@@ -8,6 +8,7 @@ Mappings load as :class:`YMap` and sequences as :class:`YList`; both behave as `
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +199,19 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# What a literal block (``|``) can hold: YAML's printable characters, no trailing spaces on a
+# line. Anything else (a control character, say) is written double-quoted, with escapes.
+_LITERAL_UNSAFE = re.compile("[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]| \n|[\ufeff\u2028\u2029]")
+
+
+def comment_safe(text: str) -> str:
+    """Text fit for a ``# comment`` line: one line, printable characters only."""
+    return _LITERAL_UNSAFE.sub(" ", text.replace("\n", " ")).strip()
+
+
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if _LITERAL_UNSAFE.search(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')  # escapes everything
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)

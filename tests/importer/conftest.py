@@ -6,17 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from importer_support import seed_path
 from warroom.importer.build import ImportResult, import_file
 
-SEEDS = Path(__file__).resolve().parent / "seeds"
-REPO = Path(__file__).resolve().parents[2]
-
 _cache: dict[str, ImportResult] = {}
-
-
-def seed_path(prefix: str) -> Path:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path
 
 
 @pytest.fixture

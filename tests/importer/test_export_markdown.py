@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import seed_path
+from importer_support import seed_path
 
 from warroom.actions import Actions
 from warroom.export import export_markdown

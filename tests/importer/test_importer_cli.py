@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, seed_path
+from importer_support import REPO, seed_path
 
 from warroom.workspace import load_workspace
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import seed_path
+from importer_support import seed_path
 
 from warroom.importer.build import import_file, import_text
 
