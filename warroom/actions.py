@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from warroom import events as E
-from warroom.errors import ActionError
+from warroom.errors import ActionError, NoChange
 from warroom.events import Event
 from warroom.journal import Journal, ReadOnlyJournal
 from warroom.model import Status
@@ -47,6 +47,9 @@ class Actions:
         reason = reason.strip()
         if st.needs_reason and not reason:
             raise ActionError(f"status '{st.value}' needs a reason (--reason)")
+        current = state.items[item.id]
+        if current.status is st and current.reason == reason:
+            raise NoChange(f"'{item.id}' is already {st.value}; nothing recorded")
         payload: dict[str, Any] = {"status": st.value}
         if reason:
             payload["reason"] = reason

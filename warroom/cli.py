@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 from warroom import __version__
 from warroom.actions import Actions
 from warroom.decision import GO, NO_GO, decide
-from warroom.errors import ActionError, InputError
+from warroom.errors import ActionError, InputError, NoChange
 from warroom.events import Event
 from warroom.journal import Journal, JournalIssue, verify
 from warroom.model import Item, Section, Status
@@ -121,9 +121,11 @@ def cmd_log(args: argparse.Namespace) -> int:
         for e in events:
             print(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "kind": e.kind, "target": e.target, "payload": e.payload, "hash": e.hash}, ensure_ascii=False))
         return EXIT_OK
+    if events:
+        print(f"{'seq':>5}  {'time (' + s.ws.layout.timezone + ')':<19}  {'operator':<20}  {'kind':<11}  what")
     for e in events:
         local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{e.seq:>5}  {local}  {e.op:<20}  {e.kind:<11}  {e.describe()}")
+        print(f"{e.seq:>5}  {local:<19}  {e.op:<20}  {e.kind:<11}  {e.describe()}")
     if not events:
         print("(no events)")
     return EXIT_OK
@@ -239,7 +241,8 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         for c in data["criteria"]:
             mark = {"pass": "✓", "fail": "✗"}.get(c["state"], "?")
             kind = "rollback trigger" if c["kind"] == "rollback" else "go/no-go"
-            print(f"  {mark} {c['name']} {c['threshold']} [{kind}]: {c['detail']}")
+            threshold = f" ({c['threshold']})" if c["threshold"] else ""
+            print(f"  {mark} {c['name']}{threshold} [{kind}]: {c['detail']}")
     if data["overdue"]:
         print(f"\nOverdue: {len(data['overdue'])} item(s)")
         for i in data["overdue"][:20]:
@@ -281,7 +284,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 # -- actions ----------------------------------------------------------------------------------
 
 def _report(ev: Event) -> int:
-    print(f"recorded #{ev.seq}: {ev.kind} {ev.describe()}")
+    print(f"recorded #{ev.seq}: {ev.describe()}")
     return EXIT_OK
 
 
@@ -458,6 +461,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was changed", file=sys.stderr)
         return EXIT_INPUT
+    except NoChange as exc:
+        print(f"warroom: {exc}")
+        return EXIT_OK
     except ActionError as exc:
         err(str(exc))
         return EXIT_FAIL

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from warroom.model import Item, Phase, Status
+from warroom.tmarks import format_tmark, parse_tmark
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Countdown:
     hold_reason: str = ""
     scrubbed: bool = False
     scrub_reason: str = ""
+    scrubbed_at: timedelta | None = None  # T when the attempt was scrubbed: the clock stops there
     attempt: int = 1
     recycles: int = 0
     holds: list[HoldRecord] = field(default_factory=list)
@@ -55,6 +57,8 @@ class Countdown:
 
     def t(self, now: datetime) -> timedelta | None:
         """T at ``now``: negative before T-0 (T-01:00:00), positive after."""
+        if self.scrubbed:
+            return self.scrubbed_at
         if self.held_at is not None:
             return self.held_at
         if self.anchor is None:
@@ -62,7 +66,10 @@ class Countdown:
         return now - self.anchor
 
     def effective_t0(self, now: datetime) -> datetime | None:
-        """When T-0 will be if the clock runs from ``now`` (moves later during a hold)."""
+        """When T-0 will be if the clock runs from ``now`` (moves later during a hold; none
+        after a scrub)."""
+        if self.scrubbed:
+            return None
         t = self.t(now)
         return None if t is None else now - t
 
@@ -91,7 +98,7 @@ class Countdown:
         if not self.holding:
             self.holds.append(HoldRecord(start=at, reason=reason or "recycle", by=by, t_value=to))
         self.held_at = to
-        self.hold_reason = reason or f"recycled to {to}"
+        self.hold_reason = reason or f"recycled to {format_tmark(to)}"
         self.recycles += 1
         return True
 
@@ -100,6 +107,8 @@ class Countdown:
             return False
         if self.holds and self.holds[-1].end is None:
             self.holds[-1].end = at
+        self.scrubbed_at = self.t(at)
+        self.held_at, self.hold_reason = None, ""
         self.scrubbed, self.scrub_reason = True, reason
         return True
 
@@ -107,7 +116,7 @@ class Countdown:
         if self.scrubbed:
             self.attempt += 1
         self.anchor, self.held_at, self.hold_reason = t0, None, ""
-        self.scrubbed, self.scrub_reason = False, ""
+        self.scrubbed, self.scrub_reason, self.scrubbed_at = False, "", None
         if self.holds and self.holds[-1].end is None:
             self.holds[-1].end = t0
 
@@ -135,8 +144,6 @@ def item_due(item: Item, phases: list[Phase]) -> timedelta | None:
 
 
 def _same_mark(phase: Phase, label: str) -> bool:
-    from warroom.tmarks import parse_tmark
-
     try:
         return parse_tmark(label) == phase.mark
     except ValueError:

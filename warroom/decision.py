@@ -15,6 +15,7 @@ class TileVerdict(Protocol):
     """What the metrics side tells the decision about a tile right now."""
 
     passing: bool  # a fresh value that meets the tile's condition
+    state: str  # OK WARN CRIT PENDING STALE ERROR "NO DATA": only CRIT is a failure
     summary: str  # e.g. "p95 (612ms) < 500ms ✗" or "STALE: no sample for 25s"
 
 
@@ -74,7 +75,10 @@ def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None 
             if verdict is None:
                 out.append(CriterionView(crit, "unknown", f"no live value from tile '{crit.tile}'"))
             else:
-                out.append(CriterionView(crit, "pass" if verdict.passing else "fail", verdict.summary))
+                # Only a firing breach fails a criterion (NO-GO); a pending breach, a stale or
+                # errored tile or no data yet is not a pass either: the decision waits (PENDING).
+                state = "pass" if verdict.passing else ("fail" if verdict.state == "CRIT" else "unknown")
+                out.append(CriterionView(crit, state, verdict.summary))
             continue
         a = state.assessments.get(crit.id)
         if a is None:
@@ -102,7 +106,7 @@ def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -
         if rv.state == "NO-GO":
             reasons.append(Reason(NO_GO, f"{rv.name} is NO-GO ({rv.by})" + (f": {rv.comment}" if rv.comment else ""), "role", rv.name))
         elif rv.state == "stale":
-            reasons.append(Reason(PENDING, f"{rv.name}'s GO is stale: {rv.stale_reason} after it", "role", rv.name))
+            reasons.append(Reason(PENDING, f"{_possessive(rv.name)} GO is stale: {rv.stale_reason} after it", "role", rv.name))
         elif rv.state == "pending":
             reasons.append(Reason(PENDING, f"{rv.name} has not signed", "role", rv.name))
     for item in state.ws.critical_items():
@@ -117,7 +121,7 @@ def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -
         if cv.criterion.kind != "go" or not cv.criterion.required or cv.state == "pass":
             continue
         verdict = NO_GO if cv.state == "fail" else PENDING
-        label = f"{cv.criterion.name}" + (f" {cv.criterion.threshold}" if cv.criterion.threshold else "")
+        label = cv.criterion.name + (f" ({cv.criterion.threshold})" if cv.criterion.threshold else "")
         reasons.append(Reason(verdict, f"criterion {label}: {cv.detail}", "criterion", cv.criterion.id))
     if any(r.verdict == NO_GO for r in reasons):
         verdict = NO_GO
@@ -127,3 +131,7 @@ def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -
         verdict = GO
     reasons.sort(key=lambda r: 0 if r.verdict == NO_GO else 1)
     return Decision(verdict, reasons, roles, crits)
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -32,6 +32,10 @@ class ActionError(Exception):
     """A user action that cannot be carried out (unknown item, resume without a hold, ...)."""
 
 
+class NoChange(ActionError):
+    """The action would change nothing (ticking a done item): nothing is recorded."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -102,7 +102,7 @@ class LoadResult:
     head: tuple[int, str] = (0, GENESIS)  # (seq, hash) the chain goes on from
 
 
-def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = False) -> tuple[str, int]:
+def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = True) -> tuple[str, int]:
     """Parse complete lines of ``data`` into ``result``. Returns the new (head hash, head seq)."""
     text = data.decode("utf-8", errors="replace")
     line_no = first_line_no

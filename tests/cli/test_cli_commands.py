@@ -190,3 +190,40 @@ def test_no_required_role_is_never_go(capsys, demo):
     assert data["decision"]["verdict"] == "PENDING"
     assert [r["text"] for r in data["decision"]["reasons"]] == [
         "the layout names no required sign-off role: nobody can give the GO (add one under 'roles:')"]
+
+
+def test_ticking_a_done_item_again_records_nothing(capsys, demo):
+    assert run(capsys, "tick", str(demo), "load-test")[0] == 0
+    code, out, _ = run(capsys, "tick", str(demo), "load-test")
+    assert code == 0 and "already done; nothing recorded" in out
+    assert status(capsys, demo)["journal"]["events"] == 1
+
+
+def test_recycle_and_scrub_read_like_a_countdown(capsys, demo):
+    from datetime import datetime, timedelta, timezone
+
+    L = str(demo)
+    t0 = datetime.now(timezone.utc) + timedelta(minutes=30)
+    assert run(capsys, "t0", L, t0.isoformat())[0] == 0
+    assert run(capsys, "recycle", L, "T-1h")[0] == 0
+    data = status(capsys, demo)
+    assert (data["clock"]["state"], data["clock"]["t"], data["clock"]["hold_reason"]) == ("HOLD", "T-01:00:00", "recycled to T-1h")
+    assert run(capsys, "scrub", L, "provider outage")[0] == 0
+    data = status(capsys, demo)
+    # A scrub stops the clock where it was: no T-0 to count to, no hold still showing.
+    assert (data["clock"]["state"], data["clock"]["t"], data["clock"]["t0"], data["clock"]["hold_reason"]) == ("SCRUB", "T-01:00:00", None, "")
+    later = (datetime.now(timezone.utc) + timedelta(hours=3)).isoformat()
+    code, out, _ = run(capsys, "status", L, "--json", "--as-of", later)
+    assert json.loads(out)["clock"]["t"] == "T-01:00:00"
+
+
+def test_a_tampered_journal_is_reported_by_every_command(capsys, demo):
+    L = str(demo)
+    for ref in ("load-test", "pen-test"):
+        run(capsys, "tick", L, ref)
+    journal = demo.with_name("demo.journal.yaml")
+    journal.write_text(journal.read_text().replace('"done"', '"skipped"', 1))
+    code, _, err = run(capsys, "status", L, "--no-probe")
+    assert code == 0 and "line 2: event seq 1 was edited: its hash does not match its content" in err
+    code, out, err = run(capsys, "tick", L, "runbook")
+    assert code == 0 and "event seq 1 was edited" in err  # recorded, and the operator is told

@@ -37,7 +37,7 @@ def test_a_fresh_launch_is_pending_with_every_reason(room) -> None:
         + [("criterion", "load-test-signed")])
     texts = [r.text for r in d.reasons]
     assert "Security has not signed" in texts
-    assert "criterion Load test report signed off passed: not assessed yet" in texts
+    assert "criterion Load test report signed off (passed): not assessed yet" in texts
     # non-required role and criterion never appear as reasons
     assert not any("Support" in t for t in texts)
     assert [rv.name for rv in d.roles] == REQUIRED + ["Support"]
@@ -185,6 +185,7 @@ def test_a_cancelled_poll_keeps_the_answers_given(room) -> None:
 class Verdict:
     passing: bool
     summary: str
+    state: str = "OK"
 
 
 def test_tile_criteria_follow_the_tiles_verdicts(tmp_path: Path, clock) -> None:
@@ -200,7 +201,11 @@ def test_tile_criteria_follow_the_tiles_verdicts(tmp_path: Path, clock) -> None:
     with pytest.raises(ActionError, match="not assessed by hand"):
         room.do("assess", "latency", "pass")
     assert _reasons(room) == [(PENDING, "criterion", "latency")]
-    assert decide(room.state).reasons[0].text == "criterion p95 latency < 500ms: no live value from tile 'p95'"
-    assert _reasons(room, {"p95": Verdict(False, "p95 (612ms) < 500ms ✗")}) == [(NO_GO, "criterion", "latency")]
+    assert decide(room.state).reasons[0].text == "criterion p95 latency (< 500ms): no live value from tile 'p95'"
+    assert _reasons(room, {"p95": Verdict(False, "p95 (612ms) < 500ms ✗", "CRIT")}) == [(NO_GO, "criterion", "latency")]
     assert decide(room.state, {"p95": Verdict(True, "p95 (212ms) < 500ms ✓")}).verdict == GO
+    # A breach still inside its `for:` window, a stale or errored tile: not a pass, not a failure.
+    for state in ("PENDING", "STALE", "ERROR", "NO DATA"):
+        assert _reasons(room, {"p95": Verdict(False, "p95 ...", state)}) == [(PENDING, "criterion", "latency")]
+    assert decide(room.state, {"p95": Verdict(True, "p95 (450ms) < 500ms ✓ pending 5s of 30s", "PENDING")}).verdict == GO
     room.journal.close()

@@ -66,6 +66,16 @@ def test_warn_can_be_pending_while_crit_is_fine() -> None:
     assert run(ev, [(0, 450), (10, 450), (20, 450)]) == ["PENDING", "PENDING", "WARN"]
 
 
+def test_a_pending_warn_breach_still_passes_a_pending_crit_breach_does_not() -> None:
+    ev = TileEvaluator(spec(**{"for": "30s"}))
+    run(ev, [(0, 470)])  # breaches warn (< 400ms), meets crit (< 500ms)
+    r = ev.result(T)
+    assert (r.state, r.passing) == ("PENDING", True)
+    run(ev, [(10, 612)])  # now a crit breach, not yet held for 30s
+    r = ev.result(T + 10)
+    assert (r.state, r.passing) == ("PENDING", False)
+
+
 def test_staleness_after_two_intervals_by_default() -> None:
     ev = TileEvaluator(spec())
     ev.observe(Sample(T, value=100))

@@ -1,8 +1,9 @@
 """Tile states from samples: thresholds, ``for:`` (Prometheus semantics), staleness, history.
 
 States: OK, WARN, CRIT, PENDING (a breach that has not held for ``for:`` yet), STALE (no fresh
-sample within ``stale_after``), ERROR (with its reason) and NO DATA. Only OK and WARN pass: a
-stale, errored, missing or pending value never counts as passing.
+sample within ``stale_after``), ERROR (with its reason) and NO DATA. OK and WARN pass, and so
+does a PENDING warn breach (the value still meets crit); a stale, errored or missing value, or a
+pending crit breach, never counts as passing.
 
 ``for:`` works like a Prometheus alert rule: a breach becomes active at the first sample that
 breaches, stays PENDING while every later sample still breaches, and turns into WARN/CRIT once
@@ -157,7 +158,9 @@ class TileEvaluator:
             if self.level == PENDING:
                 since = [s for s in (self.crit_timer.since, self.warn_timer.since) if s is not None]
                 r.pending_for = max(0.0, last.t - min(since)) if since else 0.0
-        r.passing = r.state in PASSING
+        # A pending warn breach still meets crit: it passes. A pending crit breach does not (yet
+        # it is not a failure either: the decision waits for it, Prometheus-style).
+        r.passing = r.state in PASSING or (r.state == PENDING and self.crit_timer.since is None)
         r.summary = self._summary(r)
         return r
 
