@@ -92,10 +92,9 @@ def _start_demo_server() -> None:
         port = 8787
     try:
         server = serve_in_thread("127.0.0.1", port)
-    except OSError as exc:
-        print(f"warroom: demo metrics server not started: port {port} is taken ({exc.strerror or exc}); "
-              "set WARROOM_DEMO_PORT to use another", file=sys.stderr)
-        return
+    except OSError as exc:  # another demo has the port: run ours on a free one
+        server = serve_in_thread("127.0.0.1", 0)
+        print(f"warroom: port {port} is taken ({exc.strerror or exc}); the demo service uses port {server.port}", file=sys.stderr)
     # The demo layout's tiles read ${WARROOM_DEMO_URL:-http://127.0.0.1:8787}.
     os.environ["WARROOM_DEMO_URL"] = server.url
     print(f"demo metrics server on {server.url}")
