@@ -227,3 +227,17 @@ def test_a_tampered_journal_is_reported_by_every_command(capsys, demo):
     assert code == 0 and "line 2: event seq 1 was edited: its hash does not match its content" in err
     code, out, err = run(capsys, "tick", L, "runbook")
     assert code == 0 and "event seq 1 was edited" in err  # recorded, and the operator is told
+
+
+def test_importing_a_file_with_no_checklist_writes_nothing(capsys, tmp_path):
+    prose = tmp_path / "notes.md"
+    prose.write_text("# Launch notes\n\nWe will launch on Tuesday.\n\n- a plain bullet, not a task\n")
+    code, _, err = run(capsys, "import", str(prose), "--out-dir", str(tmp_path / "checklists"))
+    assert code == 2 and "no checklist found" in err
+    assert not (tmp_path / "checklists").exists() and not (tmp_path / "layouts").exists()
+
+
+def test_probe_of_an_unknown_tile_is_bad_input(capsys):
+    demo_layout = Path(__file__).resolve().parents[2] / "layouts" / "demo.yaml"  # it ships with tiles
+    code, _, err = run(capsys, "probe", str(demo_layout), "p59")
+    assert code == 2 and "unknown tile 'p59' (did you mean 'p95'?)" in err

@@ -93,6 +93,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         except OSError as exc:
             _err(f"cannot read {f}: {exc.strerror or exc}")
             return EXIT_INPUT
+        if next(result.checklist.walk_items(), None) is None:
+            _err(f"{f}: no checklist found: not one task-list item ('- [ ] ...', '- [x] ...', '[🟢] ...'); nothing written")
+            return EXIT_INPUT
         name = args.name or name_for(result.checklist.title, f.stem)
         base, n = name, 2
         while name in names:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from warroom.errors import ActionError
+from warroom.errors import ActionError, did_you_mean
 from warroom.metrics.evaluate import GLYPHS
 
 
@@ -33,6 +33,12 @@ def cmd_probe(args: argparse.Namespace) -> int:
         raise ActionError(f"{args.layout} declares no metric tiles (add a 'tiles:' list to the layout)")
     if args.timeout is not None and args.timeout <= 0:
         print("warroom: error: --timeout must be positive", file=sys.stderr)
+        return 2
+    known = [t.name for t in ws.layout.tiles]
+    unknown = [name for name in args.tiles if name not in known]
+    if unknown:
+        for name in unknown:
+            print(f"warroom: error: unknown tile '{name}'{did_you_mean(name, known)}; tiles: {', '.join(known)}", file=sys.stderr)
         return 2
     results = poll_once(ws.layout, args.tiles or None, timeout=args.timeout)
     if args.json:
