@@ -1,15 +1,17 @@
-"""A loaded war room: the layout, its checklists, and look-ups across them."""
+"""A loaded war room: the layout, its checklists, and look-ups across them.
+
+The readers (YAML, the checklist and layout formats, metric tiles) are imported when a file is
+read, not with this module: the war-room screen imports ``Workspace`` to draw its first frame
+and reads the files in a worker.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warroom.checklist_format import load_checklist
 from warroom.errors import ActionError, InputError, Problem, did_you_mean
-from warroom.layout_format import LAYOUT_KEYS, parse_layout
 from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section
-from warroom.yamlio import YMap, load_file
 
 
 @dataclass
@@ -95,6 +97,10 @@ def load_workspace(path: Path | str) -> Workspace:
 
 
 def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
+    from warroom.checklist_format import load_checklist
+    from warroom.layout_format import parse_layout
+    from warroom.yamlio import load_file
+
     data, problems = load_file(path)
     if data is None and problems:
         return None, problems
@@ -138,6 +144,10 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
 
 def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
     """Validate layouts and checklists (directories are searched for *.yaml). Returns (problems, files checked)."""
+    from warroom.checklist_format import load_checklist
+    from warroom.layout_format import LAYOUT_KEYS
+    from warroom.yamlio import YMap, load_file
+
     files: list[Path] = []
     for p in paths:
         if p.is_dir():

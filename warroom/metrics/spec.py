@@ -31,9 +31,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import jmespath
-import jmespath.exceptions
-
 from warroom.errors import Problem, did_you_mean
 from warroom.metrics.threshold import Condition, convert, parse_condition, unit_family
 from warroom.tmarks import parse_duration
@@ -320,6 +317,8 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     if source == "json":
         spec.path = c.text(node, "path", required=True, what="json tile")
         if spec.path:
+            import jmespath  # only a json tile with a path needs it
+
             try:
                 jmespath.compile(spec.path)
             except jmespath.exceptions.JMESPathError as exc:

@@ -7,36 +7,49 @@ events. ``on_journal_events`` is the one place state moves.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
-from dataclasses import replace
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Callable
+import gc
 
-from textual import on, work
-from textual.app import App, ComposeResult
-from textual.containers import Container
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Footer, Static
+# Importing Textual and Rich builds a few hundred thousand objects that live as long as the
+# process; the cyclic collector would walk them again and again while they load and while the
+# first frame is built. Collect nothing during the imports, then freeze what they built so
+# later collections skip it (gc.freeze: they are never garbage anyway).
+_GC_WAS_ON = gc.isenabled()
+gc.disable()
+try:
+    import asyncio
+    import os
+    import signal
+    import sys
+    from dataclasses import replace
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from typing import Any, Callable
 
-from warroom.actions import Actions
-from warroom.errors import ActionError, InputError
-from warroom.journal import Journal, follow_from
-from warroom.model import Pane, Status
-from warroom.state import LaunchState
-from warroom.tmarks import format_tmark, parse_duration
-from warroom.tui import keys
-from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
-from warroom.tui.room import Room
-from warroom.tui.widgets.checklist import ChecklistPane
-from warroom.tui.widgets.header import WarHeader
-from warroom.tui.widgets.render import local_time, zone_of
-from warroom.tui.widgets.signoff import SignoffPane
-from warroom.tui.widgets.timeline import TimelinePane
+    from textual import on, work
+    from textual.app import App, ComposeResult
+    from textual.containers import Container
+    from textual.screen import Screen
+    from textual.widget import Widget
+    from textual.widgets import Footer, Static
+
+    from warroom.actions import Actions
+    from warroom.errors import ActionError, InputError
+    from warroom.journal import Journal, follow_from
+    from warroom.model import Pane, Status
+    from warroom.state import LaunchState
+    from warroom.tmarks import format_tmark, parse_duration
+    from warroom.tui import keys
+    from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
+    from warroom.tui.room import Room
+    from warroom.tui.widgets.checklist import ChecklistPane
+    from warroom.tui.widgets.header import WarHeader
+    from warroom.tui.widgets.render import local_time, zone_of
+    from warroom.tui.widgets.signoff import SignoffPane
+    from warroom.tui.widgets.timeline import TimelinePane
+finally:
+    if _GC_WAS_ON:
+        gc.enable()
+gc.freeze()
 
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30

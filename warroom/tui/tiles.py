@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -26,9 +26,11 @@ from textual.widgets import Static
 from warroom.errors import ActionError
 from warroom.metrics.evaluate import (CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, RollbackEvaluator,
                                       TileEvaluator, TileResult, format_age)
-from warroom.metrics.poller import Poller
 from warroom.metrics.sample import Sample
 from warroom.metrics.spec import TileSpec, rollback_condition
+
+if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported when polling starts
+    from warroom.metrics.poller import Poller
 
 STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
                ERROR: "bold magenta", NO_DATA: "dim"}
@@ -187,11 +189,13 @@ class TilesPane(VerticalScroll, can_focus=True):
             self._refresh_tile(name, self.clock())
         self.set_interval(1.0, self._tick, name="tiles-tick")
         if self.autostart:
-            self.start_polling()
+            self.call_after_refresh(self.start_polling)  # the first frame does not wait for httpx
 
     def start_polling(self) -> None:
-        if self.poller is not None or not self.specs:
+        if self.poller is not None or not self.specs or not self.is_attached:
             return
+        from warroom.metrics.poller import Poller
+
         self.poller = Poller(self.specs, self._from_poller, env=self.env)
         self.run_worker(self.poller.run_in_this_thread, thread=True, exclusive=True, group="tiles-poller",
                         name="tiles-poller", exit_on_error=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -31,6 +32,30 @@ class ChecklistTree(Tree[str]):
         self.pane = pane
         self.show_root = False
         self.guide_depth = 2
+
+    def process_label(self, label: str | Text) -> Text:
+        """Our labels are one-line ``Text`` built fresh and never changed in place: use them as
+        they are instead of copying each one (``Tree`` copies every label twice per node)."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def get_label_width(self, node: TreeNode[str]) -> int:
+        """What ``Tree.get_label_width`` measures (the rendered label), without rendering it."""
+        if node._allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node._expanded else self.ICON_NODE
+            return cell_len(icon) + node._label.cell_len
+        return node._label.cell_len
+
+    def add_bulk(self, parent: TreeNode[str], label: Text, data: str, expand: bool, allow_expand: bool) -> TreeNode[str]:
+        """``parent.add`` without invalidating the whole tree for each node: call
+        ``_invalidate`` once when done (``rebuild`` does)."""
+        node = self._add_node(parent, label, data)
+        node._expanded = expand
+        node._allow_expand = allow_expand
+        parent._updates += 1
+        parent._children.append(node)
+        return node
 
     @property
     def item_id(self) -> str | None:
@@ -160,10 +185,10 @@ class ChecklistPane(Vertical):
                 counter[0] += 1
                 label = item_label(room, item, t)
                 if item.children:
-                    node = parent.add(label, data="i:" + item.id, expand=True)
+                    node = add(parent, label, "i:" + item.id, True, True)
                     add_items(node, item.children)
                 else:
-                    node = parent.add_leaf(label, data="i:" + item.id)
+                    node = add(parent, label, "i:" + item.id, False, False)
                 self.nodes[item.id] = node
                 count += 1
             return count
@@ -172,20 +197,22 @@ class ChecklistPane(Vertical):
 
         def add_section(parent: TreeNode[str], section: Section) -> int:
             start = counter[0]
-            node = parent.add(section_label(room, section), data="s:" + section.id, expand=True)
+            node = add(parent, section_label(room, section), "s:" + section.id, True, True)
             counter[0] += 1
             n = add_items(node, section.items)
             for sub in section.sections:
                 n += add_section(node, sub)
             if filtering and n == 0:
-                node.remove()
+                node._remove()
                 counter[0] = start
                 return 0
             self.section_nodes[section.id] = node
             return n
 
+        add = tree.add_bulk
         for section in self.checklist.sections:
             shown += add_section(tree.root, section)
+        tree._invalidate()  # once for the whole tree, not once per node
         self.set_class(filtering, "-filtered")
         if filtering:
             what = " ".join(x for x in (f"“{self.filter_text}”" if self.filter_text else "", self.quick if self.quick != "all" else "") if x)

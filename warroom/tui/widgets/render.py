@@ -34,10 +34,15 @@ def inline_markdown(text: str) -> Text:
     """Item text as written in Markdown (``**Load test**``, `` `kubectl` ``) rendered as rich text.
 
     Imported checklists keep their Markdown verbatim (so export gives it back unchanged); the
-    screen shows it the way a Markdown viewer would. Plain text takes a fast path.
+    screen shows it the way a Markdown viewer would. Plain text, and the simple shapes real
+    checklists use (one bold or italic span, code spans), take a fast path that gives exactly
+    what markdown-it gives; anything else goes to markdown-it.
     """
     if not _MARKUP_CHARS.intersection(text):
         return Text(text)
+    fast = _simple_inline(text)
+    if fast is not None:
+        return fast
     global _md
     if _md is None:
         from markdown_it import MarkdownIt
@@ -59,6 +64,116 @@ def inline_markdown(text: str) -> Text:
                 out.append(" ")
             else:  # text, html_inline, image alt text...
                 out.append(tok.content, style=" ".join(stack) or None)
+    return out
+
+
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MD_SPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000") | frozenset(map(chr, range(0x2000, 0x200B)))
+_NEVER_SIMPLE = frozenset("[\\~\n\r\x00")  # links, escapes, strikethrough, line breaks: markdown-it decides
+
+
+def _flank(ch: str) -> str:
+    """CommonMark's class of the character beside a delimiter run: space, punct or other."""
+    if ch in _MD_SPACE:
+        return "space"
+    if ch in _ASCII_PUNCT:
+        return "punct"
+    if ch.isascii():
+        return "other"
+    import unicodedata
+
+    return "punct" if unicodedata.category(ch).startswith(("P", "S")) else "other"
+
+
+def _simple_inline(text: str) -> Text | None:
+    """``inline_markdown`` for the shapes it can be sure of, else None.
+
+    Sure means: no links, escapes, entities, HTML, strikethrough or line breaks; ``<`` only
+    before a space or with no ``>`` after it; ``_`` only inside a word; code spans closed; at most one pair of ``*`` runs
+    of the same length (1 or 2) that CommonMark's flanking rules let open and close.
+    """
+    if _NEVER_SIMPLE.intersection(text):
+        return None
+    n = len(text)
+    # code spans first: they bind tighter than emphasis
+    pieces: list[tuple[bool, int, int]] = []  # (is code, start, end) in text; code: the content
+    pos = start = 0
+    while (tick := text.find("`", pos)) >= 0:
+        end = tick
+        while end < n and text[end] == "`":
+            end += 1
+        run = end - tick
+        close = end
+        while True:
+            close = text.find("`", close)
+            if close < 0:
+                return None  # an unmatched run: markdown-it decides
+            stop = close
+            while stop < n and text[stop] == "`":
+                stop += 1
+            if stop - close == run:
+                break
+            close = stop
+        if tick > start:
+            pieces.append((False, start, tick))
+        pieces.append((True, end, close))
+        pos = start = close + run
+    if start < n:
+        pieces.append((False, start, n))
+    stars: list[tuple[int, int]] = []  # (start, length) of each run of *
+    for is_code, a, b in pieces:
+        if is_code:
+            continue
+        i = a
+        while i < b:
+            ch = text[i]
+            if ch == "*":
+                j = i
+                while j < b and text[j] == "*":
+                    j += 1
+                stars.append((i, j - i))
+                i = j
+                continue
+            if ch == "<":  # HTML and autolinks need a letter (or / ! ?) after < and a > later
+                if i + 1 < n and text[i + 1] not in " \t" and ">" in text[i + 1:]:
+                    return None
+            elif ch == "&":
+                if i + 1 < n and (text[i + 1] == "#" or text[i + 1].isalnum()):
+                    return None
+            elif ch == "_":
+                if not (0 < i < n - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()):
+                    return None
+            i += 1
+    strong: tuple[int, int, int] | None = None  # opener start, closer start, run length
+    if len(stars) == 2 and stars[0][1] == stars[1][1] and stars[0][1] <= 2:
+        (o, size), (c, _) = stars
+        before = _flank(text[o - 1]) if o > 0 else "space"
+        after = _flank(text[o + size]) if o + size < n else "space"
+        if not (after != "space" and (after != "punct" or before != "other")):
+            return None  # the opener cannot open
+        before = _flank(text[c - 1]) if c > 0 else "space"
+        after = _flank(text[c + size]) if c + size < n else "space"
+        if not (before != "space" and (before != "punct" or after != "other")):
+            return None  # the closer cannot close
+        strong = (o, c, size)
+    elif len(stars) > 1:
+        return None
+    out = Text()
+    for is_code, a, b in pieces:
+        if is_code:
+            content = text[a:b]
+            if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+                content = content[1:-1]
+            out.append(content, style="bold cyan")
+            continue
+        if strong is None:
+            out.append(text[a:b])
+            continue
+        o, c, size = strong
+        style = "bold" if size == 2 else "italic"
+        for x, y, st in ((a, min(b, o), None), (max(a, o + size), min(b, c), style), (max(a, c + size), b, None)):
+            if x < y:
+                out.append(text[x:y], style=st)
     return out
 
 
