@@ -41,6 +41,7 @@ try:
     from warroom.tui import keys
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
     from warroom.tui.room import Room
+    from warroom.tui.typeahead import TypeAheadMixin
     from warroom.tui.widgets.checklist import ChecklistPane
     from warroom.tui.widgets.header import WarHeader
     from warroom.tui.widgets.render import local_time, zone_of
@@ -129,7 +130,7 @@ class TilesNotAvailable(Static):
         return self
 
 
-class WarRoomApp(App):
+class WarRoomApp(TypeAheadMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
     COMMANDS = App.COMMANDS | {_war_room_commands}
@@ -162,6 +163,16 @@ class WarRoomApp(App):
         self.ready = asyncio.Event()
         self._watchdog: Any = None
         self._sighup = False
+        # Start-up builds tens of thousands of objects that all stay; collection passes over them
+        # find nothing. The collector rests until the first full frame is drawn (or start-up fails).
+        self._gc_paused = gc.isenabled()
+        if self._gc_paused:
+            gc.disable()
+        # The files are read on the other core while this process starts Textual and draws the
+        # first frame (see start_loading); the load worker collects the result.
+        from warroom.workspace import start_loading
+
+        self._workspace = start_loading(self.layout_path)
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
@@ -181,9 +192,7 @@ class WarRoomApp(App):
 
     def _load(self) -> None:
         try:
-            from warroom.workspace import load_workspace
-
-            ws = load_workspace(self.layout_path)
+            ws = self._workspace()
             path = self.journal_override or ws.journal_path
             journal = Journal(path, read_only=self.read_only)
             result = journal.load()
@@ -201,7 +210,13 @@ class WarRoomApp(App):
     @on(LoadFailed)
     def load_failed(self, message: LoadFailed) -> None:
         self.problems = message.problems
+        self._resume_gc()
         self.exit(return_code=message.code)
+
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
@@ -231,6 +246,7 @@ class WarRoomApp(App):
         self.ready.set()
         if self.exit_when_ready:
             self.call_after_refresh(self.exit)
+        self.call_after_refresh(self._resume_gc)
 
     async def _mount_panes(self) -> None:
         room = self.room
@@ -770,6 +786,7 @@ class WarRoomApp(App):
         return self.checklist_panes[0] if self.checklist_panes else None
 
     def on_unmount(self) -> None:
+        self._resume_gc()
         if self._watchdog is not None:  # the shutdown got this far: no need to force it
             self._watchdog.cancel()
         if self._sighup:

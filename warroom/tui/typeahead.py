@@ -1,0 +1,115 @@
+"""Type-ahead: keys typed while a dialog is on its way go to that dialog, not the screen behind.
+
+Over a slow SSH link keys arrive bunched: ``n`` and the first letters of the note in one
+packet. The dialog opens a few milliseconds after its key (dialog flows run as workers in the
+group "dialog"), so without care those letters reach the checklist and tick or untick items.
+
+So when a key whose binding opens a dialog is pressed, the keys after it are held back until
+the new screen is ready for input (its focus is set), and replayed there in order. They are
+also held between two dialogs of one flow (a reason, then a confirmation). If no dialog comes
+(the action refused, say), they are replayed to the screen they were typed at.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import Any
+
+from textual import events
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+DIALOG_GROUP = "dialog"
+# Actions whose key opens a dialog or another screen.
+DIALOG_ACTIONS = frozenset({
+    "set_status", "note", "details", "copy_command", "filter", "hold", "recycle", "scrub",
+    "set_t0", "sign", "poll", "why", "help", "command_palette", "assess",
+})
+_CHECK_EVERY = 0.01  # seconds between checks while keys are held
+_NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
+_HOLD_AT_MOST = 2.0  # never hold keys longer than this, whatever happens
+
+
+class TypeAheadMixin:
+    """Mix into an ``App`` (before ``App``) whose dialog flows are workers in group "dialog"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._dialog_workers: set[Worker] = set()
+        self._held_keys: list[events.Key] = []
+        self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
+        self._hold_timer: Timer | None = None
+        self._held_since = 0.0
+
+    def run_worker(self, work: Any, name: str | None = "", group: str = "default", **kwargs: Any) -> Worker:
+        worker = super().run_worker(work, name=name, group=group, **kwargs)  # type: ignore[misc]
+        if group == DIALOG_GROUP:
+            self._dialog_workers.add(worker)
+        return worker
+
+    async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
+        result = await super().run_action(action, *args, **kwargs)  # type: ignore[misc]
+        if self._expecting is not None and not self._dialog_workers and len(self.screen_stack) <= self._expecting[1]:  # type: ignore[attr-defined]
+            self._expecting = None  # the action ran and opened nothing (refused, say): stop waiting
+        return result
+
+    # -- deciding --------------------------------------------------------------------------
+    def _opens_dialog(self, key: str) -> bool:
+        try:
+            active = self.screen.active_bindings  # type: ignore[attr-defined]
+        except Exception:  # no screen yet
+            return False
+        binding = active.get(key)
+        if binding is None:
+            return False
+        action = binding.binding.action.rsplit(".", 1)[-1].split("(", 1)[0]
+        return action in DIALOG_ACTIONS
+
+    def _waiting_for_dialog(self) -> bool:
+        """Keys typed now would land behind a dialog that is on its way."""
+        self._dialog_workers = {w for w in self._dialog_workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)}
+        screen = self.screen  # type: ignore[attr-defined]
+        depth = len(self.screen_stack)  # type: ignore[attr-defined]
+        if self._expecting is not None and depth > self._expecting[1]:
+            self._expecting = None  # the dialog is up: wait only until it can take keys
+            return screen.focused is None and bool(screen.focus_chain)
+        if depth > 1 and screen.is_attached and (screen.focused is not None or not screen.focus_chain):
+            return False  # a dialog is up and ready
+        if self._dialog_workers:
+            return True  # a flow is between two dialogs, or before its first
+        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
+            return True
+        self._expecting = None
+        return False
+
+    # -- routing ---------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        if self._held_keys or self._waiting_for_dialog():
+            self._hold(event)
+            return
+        await self._dispatch(event)
+
+    async def _dispatch(self, key: events.Key) -> None:
+        if self._opens_dialog(key.key):
+            self._expecting = (monotonic(), len(self.screen_stack))  # type: ignore[attr-defined]
+        await super().on_event(key)  # type: ignore[misc]
+
+    def _hold(self, key: events.Key) -> None:
+        self._held_keys.append(key)
+        if self._hold_timer is None:
+            self._held_since = monotonic()
+            self._hold_timer = self.set_interval(_CHECK_EVERY, self._replay)  # type: ignore[attr-defined]
+
+    async def _replay(self) -> None:
+        """One held key at a time, re-checking after each: a replayed key may open a dialog too."""
+        overdue = monotonic() - self._held_since > _HOLD_AT_MOST
+        if self._waiting_for_dialog() and not overdue:
+            return
+        if self._held_keys:
+            await self._dispatch(self._held_keys.pop(0))
+        if not self._held_keys and self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
