@@ -7,8 +7,11 @@ and reads the files in a worker.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from warroom.errors import ActionError, InputError, Problem, did_you_mean
 from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section
@@ -94,6 +97,58 @@ def load_workspace(path: Path | str) -> Workspace:
     if problems or ws is None:
         raise InputError(problems)
     return ws
+
+
+def start_loading(path: Path | str) -> Callable[[], Workspace]:
+    """Begin ``load_workspace(path)`` on another core; the returned function waits for it.
+
+    On Linux, in a process with a single thread, a forked child reads and checks the files
+    while this process goes on (drawing a screen, say) and hands the workspace back through an
+    unnamed temporary file. Elsewhere, or if the child fails in any way, the function simply
+    loads here. Either way it returns the workspace or raises what ``load_workspace`` raises.
+    """
+    import threading
+
+    path = Path(path)
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return lambda: load_workspace(path)
+    import pickle
+    import tempfile
+
+    try:
+        out = tempfile.TemporaryFile()
+        pid = os.fork()
+    except OSError:
+        return lambda: load_workspace(path)
+    if pid == 0:  # the child: load, write, leave at once (no atexit, no buffers flushed twice)
+        code = 3
+        try:
+            try:
+                result: tuple[str, Any] = ("ok", load_workspace(path))
+            except InputError as exc:
+                result = ("problems", exc.problems)
+            out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            out.flush()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def wait() -> Workspace:
+        try:
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                out.seek(0)
+                kind, value = pickle.loads(out.read())
+                if kind == "problems":
+                    raise InputError(value)
+                return value
+        except ChildProcessError:
+            pass
+        finally:
+            out.close()
+        return load_workspace(path)  # the child failed: load here, and fail here if it must
+
+    return wait
 
 
 def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
