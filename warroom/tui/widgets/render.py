@@ -216,6 +216,33 @@ def section_label(room, section: Section) -> Text:  # noqa: ANN001 - Room
     return label
 
 
+class RenderOnce:
+    """A renderable drawn once per width: Textual renders a ``Static``'s content to measure its
+    height and again to paint it; for a group of tables that is the costly part of a frame.
+
+    Only for content whose lines do not depend on the height offered (a ``Group`` of ``Text``
+    and ``Table``: rich renders a group's parts with the height reset).
+    """
+
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+        self._cache: dict[tuple, list[Any]] = {}
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        key = (id(console), options.size, options.legacy_windows, options.min_width, options.max_width,
+               options.is_terminal, options.encoding, options.justify, options.overflow, options.no_wrap,
+               options.highlight, options.markup)
+        segments = self._cache.get(key)
+        if segments is None:
+            segments = self._cache[key] = list(console.render(self.renderable, options.reset_height()))
+        return segments
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
+
+
 def progress_bar(done: int, total: int, width: int = 10) -> str:
     if total <= 0:
         return "─" * width

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, local_time, zone_of
+from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, RenderOnce, local_time, zone_of
 
 
 MAX_REASONS = 25  # the panel shows the first ones (NO-GO first); the count says how many more
@@ -103,4 +103,4 @@ class SignoffPane(VerticalScroll, can_focus=True):
             why.append("✓ every required role, critical item and criterion is GO\n", style="bold green")
         why.append("o sign · p poll · w why not GO", style="dim")
         parts += [Text(""), why]
-        self.body.update(Group(*parts))
+        self.body.update(RenderOnce(Group(*parts)))

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from warroom.countdown import phase_index
 from warroom.tmarks import format_clock
-from warroom.tui.widgets.render import local_time, zone_of
+from warroom.tui.widgets.render import RenderOnce, local_time, zone_of
 
 
 class TimelinePane(VerticalScroll, can_focus=True):
@@ -80,4 +80,4 @@ class TimelinePane(VerticalScroll, can_focus=True):
         foot.append("h hold · r resume · R recycle · X scrub · T set T-0", style="dim")
         from rich.console import Group
 
-        self.body.update(Group(head, Text(""), table, Text(""), foot))
+        self.body.update(RenderOnce(Group(head, Text(""), table, Text(""), foot)))
