@@ -23,7 +23,7 @@ try:
     from dataclasses import replace
     from datetime import datetime, timezone
     from pathlib import Path
-    from typing import Any, Callable
+    from typing import TYPE_CHECKING, Any, Callable
 
     from textual import on, work
     from textual.app import App, ComposeResult
@@ -32,25 +32,36 @@ try:
     from textual.widget import Widget
     from textual.widgets import Footer, Static
 
-    from warroom.actions import Actions
     from warroom.errors import ActionError, InputError
-    from warroom.journal import Journal, follow_from
     from warroom.model import Pane, Status
-    from warroom.state import LaunchState
     from warroom.tmarks import format_tmark, parse_duration
     from warroom.tui import keys
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
-    from warroom.tui.room import Room
     from warroom.tui.typeahead import TypeAheadMixin
-    from warroom.tui.widgets.checklist import ChecklistPane
     from warroom.tui.widgets.header import WarHeader
     from warroom.tui.widgets.render import local_time, zone_of
-    from warroom.tui.widgets.signoff import SignoffPane
-    from warroom.tui.widgets.timeline import TimelinePane
 finally:
     if _GC_WAS_ON:
         gc.enable()
 gc.freeze()
+
+if TYPE_CHECKING:
+    from warroom.actions import Actions
+    from warroom.journal import Journal
+    from warroom.tui.room import Room
+    from warroom.tui.widgets.checklist import ChecklistPane
+
+
+def _import_for_the_full_screen() -> None:
+    """What the full screen needs and the first frame does not (the journal, state, actions, the
+    panes). The load worker imports it while the child process reads the files."""
+    import warroom.actions  # noqa: F401
+    import warroom.journal  # noqa: F401
+    import warroom.state  # noqa: F401
+    import warroom.tui.room  # noqa: F401
+    import warroom.tui.widgets.checklist  # noqa: F401
+    import warroom.tui.widgets.signoff  # noqa: F401
+    import warroom.tui.widgets.timeline  # noqa: F401
 
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
@@ -192,6 +203,9 @@ class WarRoomApp(TypeAheadMixin, App):
 
     def _load(self) -> None:
         try:
+            _import_for_the_full_screen()
+            from warroom.journal import Journal
+
             ws = self._workspace()
             path = self.journal_override or ws.journal_path
             journal = Journal(path, read_only=self.read_only)
@@ -220,6 +234,11 @@ class WarRoomApp(TypeAheadMixin, App):
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
+        from warroom.actions import Actions
+        from warroom.journal import follow_from
+        from warroom.state import LaunchState
+        from warroom.tui.room import Room
+
         ws, journal, result = message.ws, message.journal, message.load_result
         self.journal, self.journal_path = journal, journal.path
         state = LaunchState.replay(ws, result.events)
@@ -249,6 +268,10 @@ class WarRoomApp(TypeAheadMixin, App):
         self.call_after_refresh(self._resume_gc)
 
     async def _mount_panes(self) -> None:
+        from warroom.tui.widgets.checklist import ChecklistPane
+        from warroom.tui.widgets.signoff import SignoffPane
+        from warroom.tui.widgets.timeline import TimelinePane
+
         room = self.room
         assert room is not None
         layout = room.ws.layout
@@ -375,6 +398,9 @@ class WarRoomApp(TypeAheadMixin, App):
 
     def refresh_panels(self, timeline: bool = True, signoff: bool = True) -> None:
         """Header, timeline and sign-off: small (the sign-off list is capped), redrawn whole."""
+        from warroom.tui.widgets.signoff import SignoffPane
+        from warroom.tui.widgets.timeline import TimelinePane
+
         room = self.room
         if room is None:
             return
@@ -397,6 +423,8 @@ class WarRoomApp(TypeAheadMixin, App):
             self._passed = passed
             for pane in self.checklist_panes:
                 pane.relabel_all(t)
+        from warroom.tui.widgets.timeline import TimelinePane
+
         now = self.now()
         self.screen_main().query_one(WarHeader).show(room, now, self.narrow)
         for w in self.pane_widgets:
@@ -781,6 +809,8 @@ class WarRoomApp(TypeAheadMixin, App):
         return out
 
     def _active_checklist(self) -> ChecklistPane | None:
+        from warroom.tui.widgets.checklist import ChecklistPane
+
         if 0 <= self.active < len(self.pane_widgets) and isinstance(self.pane_widgets[self.active], ChecklistPane):
             return self.pane_widgets[self.active]  # type: ignore[return-value]
         return self.checklist_panes[0] if self.checklist_panes else None
