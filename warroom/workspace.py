@@ -114,6 +114,7 @@ def start_loading(path: Path | str) -> Callable[[], Workspace]:
         return lambda: load_workspace(path)
     import pickle
     import tempfile
+    import weakref
 
     try:
         out = tempfile.TemporaryFile()
@@ -134,21 +135,33 @@ def start_loading(path: Path | str) -> Callable[[], Workspace]:
             os._exit(code)
 
     def wait() -> Workspace:
+        done: Any = None
         try:
             _, status = os.waitpid(pid, 0)
             if os.waitstatus_to_exitcode(status) == 0:
                 out.seek(0)
-                kind, value = pickle.loads(out.read())
-                if kind == "problems":
-                    raise InputError(value)
-                return value
-        except ChildProcessError:
-            pass
+                done = pickle.loads(out.read())
+        except Exception:  # noqa: BLE001 - whatever went wrong over there, loading here says it properly
+            done = None
         finally:
             out.close()
-        return load_workspace(path)  # the child failed: load here, and fail here if it must
+        if done is None:
+            return load_workspace(path)  # the child failed: load here, and fail here if it must
+        kind, value = done
+        if kind == "problems":
+            raise InputError(value)
+        return value
 
+    weakref.finalize(wait, _reap, pid, out)  # never waited for (the app never ran): no zombie left
     return wait
+
+
+def _reap(pid: int, out: Any) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass  # already waited for
+    out.close()
 
 
 def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
