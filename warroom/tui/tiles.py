@@ -173,6 +173,9 @@ class TilesPane(VerticalScroll, can_focus=True):
         self._inbox: list[tuple[str, Sample]] = []
         self._inbox_lock = threading.Lock()
         self._journal_failed = False
+        self._polling = False
+        self._closing = False
+        self._poller_lock = threading.Lock()
 
     def compose(self) -> Any:
         if not self.specs:
@@ -192,17 +195,28 @@ class TilesPane(VerticalScroll, can_focus=True):
             self.call_after_refresh(self.start_polling)  # the first frame does not wait for httpx
 
     def start_polling(self) -> None:
-        if self.poller is not None or not self.specs or not self.is_attached:
+        if self._polling or not self.specs or not self.is_attached:
             return
-        from warroom.metrics.poller import Poller
-
-        self.poller = Poller(self.specs, self._from_poller, env=self.env)
-        self.run_worker(self.poller.run_in_this_thread, thread=True, exclusive=True, group="tiles-poller",
+        self._polling = True
+        self.run_worker(self._poll, thread=True, exclusive=True, group="tiles-poller",
                         name="tiles-poller", exit_on_error=False)
 
+    def _poll(self) -> None:
+        """The poller's thread: importing it (httpx, TLS, the parsers) does not hold up the screen."""
+        from warroom.metrics.poller import Poller
+
+        with self._poller_lock:
+            if self._closing:
+                return
+            self.poller = Poller(self.specs, self._from_poller, env=self.env)
+        self.poller.run_in_this_thread()  # returns at once if stopped meanwhile
+
     def on_unmount(self) -> None:
-        if self.poller is not None:
-            self.poller.stop()
+        with self._poller_lock:
+            self._closing = True
+            poller = self.poller
+        if poller is not None:
+            poller.stop()
 
     def _from_poller(self, name: str, sample: Sample) -> None:
         """Called on the poller's thread: queue the sample; one message drains a burst."""
