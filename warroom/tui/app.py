@@ -174,11 +174,7 @@ class WarRoomApp(TypeAheadMixin, App):
         self.ready = asyncio.Event()
         self._watchdog: Any = None
         self._sighup = False
-        # Start-up builds tens of thousands of objects that all stay; collection passes over them
-        # find nothing. The collector rests until the first full frame is drawn (or start-up fails).
-        self._gc_paused = gc.isenabled()
-        if self._gc_paused:
-            gc.disable()
+        self._gc_paused = False
         # The files are read on the other core while this process starts Textual and draws the
         # first frame (see start_loading); the load worker collects the result.
         from warroom.workspace import start_loading
@@ -189,7 +185,23 @@ class WarRoomApp(TypeAheadMixin, App):
         return MainScreen()
 
     # -- start-up -----------------------------------------------------------------------------
+    async def run_async(self, **kwargs: Any) -> Any:
+        self._pause_gc()
+        try:
+            return await super().run_async(**kwargs)
+        finally:
+            self._resume_gc()
+
+    def _pause_gc(self) -> None:
+        """Start-up builds tens of thousands of objects that all stay; collection passes over them
+        find nothing. The collector rests from the start of the run (or the mount, under a test
+        pilot) until the first full frame is drawn, or start-up fails, or the app unmounts."""
+        if gc.isenabled() and not self._gc_paused and self.room is None:
+            gc.disable()
+            self._gc_paused = True
+
     def on_mount(self) -> None:
+        self._pause_gc()
         self.narrow = self._is_narrow()
         self._parent_pid = os.getppid()
         if self.watch_tty:
