@@ -27,9 +27,9 @@ async def test_letters_typed_after_n_are_the_note_not_ticks(layout, journal_path
         await loaded(pilot)
         statuses = {i: s.status for i, s in app.room.state.items.items()}
         _type(app, "nxyz")
-        assert await until(pilot, lambda: bool(app.screen.query(Input)) and app.screen.query_one(Input).value == "xyz")
+        assert await until(pilot, lambda: bool(app.screen.query(Input)) and app.screen.query_one(Input).value == "xyz", timeout=15)
         await pilot.press("enter")
-        assert await until(pilot, lambda: any(s.notes for s in app.room.state.items.values()))
+        assert await until(pilot, lambda: any(s.notes for s in app.room.state.items.values()), timeout=15)
         notes = [n.text for s in app.room.state.items.values() for n in s.notes]
         assert notes == ["xyz"]
         assert {i: s.status for i, s in app.room.state.items.items()} == statuses
@@ -42,7 +42,7 @@ async def test_a_reason_then_its_confirmation_typed_ahead(layout, journal_path) 
         await loaded(pilot)
         _type(app, "hdns\r")  # hold, the reason, enter ...
         _type(app, "y")  # ... and yes to the confirmation that follows
-        assert await until(pilot, lambda: app.room.state.countdown.holding)
+        assert await until(pilot, lambda: app.room.state.countdown.holding, timeout=15)
         assert app.room.state.countdown.hold_reason == "dns"
         assert journal_kinds(journal_path) == ["set-t0", "hold"]
 
@@ -54,5 +54,5 @@ async def test_keys_after_a_refused_dialog_key_still_reach_the_screen(layout, jo
         tree = app.checklist_panes[0].query_one(ChecklistTree)
         start = tree.cursor_line
         _type(app, "njj")  # n is refused (read-only): the j's still move the cursor
-        assert await until(pilot, lambda: tree.cursor_line == start + 2)
+        assert await until(pilot, lambda: tree.cursor_line == start + 2, timeout=15)
         assert all(s.status is not Status.BLOCKED for s in app.room.state.items.values())

@@ -27,7 +27,7 @@ DIALOG_ACTIONS = frozenset({
 })
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
-_HOLD_AT_MOST = 2.0  # never hold keys longer than this, whatever happens
+_HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens
 
 
 class TypeAheadMixin:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -177,6 +178,12 @@ def _simple_inline(text: str) -> Text | None:
     return out
 
 
+def _marker(style: str) -> str:
+    """A marker's style: its colour, or plain bold under NO_COLOR (where Textual turns colours
+    into greys, and a dark one would vanish on the dark background)."""
+    return "bold" if "NO_COLOR" in os.environ else style
+
+
 def item_label(room, item: Item, t: timedelta | None) -> Text:  # noqa: ANN001 - Room
     st = room.state.items[item.id]
     style = STATUS_STYLE[st.status]
@@ -184,7 +191,10 @@ def item_label(room, item: Item, t: timedelta | None) -> Text:  # noqa: ANN001 -
     label.append(st.status.glyph, style=style or "bold")
     label.append(" ")
     if item.critical:
-        label.append(CRITICAL + " ", style="bold magenta")
+        label.append(CRITICAL + " ", style=_marker("bold magenta"))
+    overdue = room.overdue(item.id, t)
+    if overdue:  # up front, where a narrow pane cannot cut it off
+        label.append(OVERDUE + " ", style=_marker("bold red"))
     text = inline_markdown(item.text).copy()
     base = "strike dim" if st.status is Status.SKIPPED else (style if st.status is Status.DONE else "")
     if base:
@@ -195,9 +205,7 @@ def item_label(room, item: Item, t: timedelta | None) -> Text:  # noqa: ANN001 -
         label.append(f"  @{owner}", style="cyan")
     due = room.due_of(item.id)
     if due is not None:
-        label.append(f"  {room.mark_label(due)}", style="dim")
-    if room.overdue(item.id, t):
-        label.append(f"  {OVERDUE} overdue", style="bold red")
+        label.append(f"  {room.mark_label(due)}" + (" overdue" if overdue else ""), style=_marker("bold red") if overdue else "dim")
     if st.reason:
         label.append(f"  — {st.status.value}: {st.reason}", style=style or "dim")
     if st.notes:
