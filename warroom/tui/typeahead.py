@@ -103,10 +103,24 @@ class TypeAheadMixin:
             self._held_since = monotonic()
             self._hold_timer = self.set_interval(_CHECK_EVERY, self._replay)  # type: ignore[attr-defined]
 
+    def _busy(self) -> bool:
+        """The screen, or its focused widget, has not finished with the last key sent to it (a
+        replayed ``enter`` may be about to close it: the next key must wait to see)."""
+        screen = self.screen  # type: ignore[attr-defined]
+        for pump in (screen, screen.focused):
+            if pump is None:
+                continue
+            if pump.message_queue_size:
+                return True
+            queue = getattr(pump, "_message_queue", None)
+            if getattr(queue, "_unfinished_tasks", 0):  # taken off the queue, still being handled
+                return True
+        return False
+
     async def _replay(self) -> None:
-        """One held key at a time, re-checking after each: a replayed key may open a dialog too."""
+        """One held key at a time, each once the last is handled: a key may open or close a dialog."""
         overdue = monotonic() - self._held_since > _HOLD_AT_MOST
-        if self._waiting_for_dialog() and not overdue:
+        if (self._waiting_for_dialog() or self._busy()) and not overdue:
             return
         if self._held_keys:
             await self._dispatch(self._held_keys.pop(0))
