@@ -730,6 +730,38 @@ class WarRoomApp(TypeAheadMixin, App):
             self._do(self.actions.sign, role, decision, comment)
 
     @work(group="dialog")
+    async def action_assess(self) -> None:
+        """Record a manual go/no-go criterion as pass or fail (tile-bound ones read their tile)."""
+        if not self._can_write():
+            return
+        room = self.room
+        manual = [c for c in room.ws.layout.criteria if c.kind == "go" and not c.tile]
+        if not manual:
+            self.notify("this layout has no criteria assessed by hand (tile-bound ones read their tiles)", severity="warning")
+            return
+        views = {v.criterion.id: v for v in room.decision().criteria}
+        options = []
+        for i, c in enumerate(manual):
+            state = views[c.id].state if c.id in views else "unknown"
+            mark = {"pass": "✓", "fail": "✗"}.get(state, "?")
+            label = f"{mark} {c.name}" + (f" ({c.threshold})" if c.threshold else "") + ("" if c.required else " — optional")
+            options.append((str(i + 1) if i < 9 else "", label, c.id))
+        cid = await self.push_screen_wait(_dialogs().ChoiceScreen("Assess which criterion?", options))
+        if cid is None:
+            return
+        crit = room.ws.criterion(cid)
+        result = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{crit.name}: result?", [("p", "✓ pass", "pass"), ("f", "✗ fail", "fail")]))
+        if result is None:
+            return
+        value = await self.push_screen_wait(_dialogs().PromptScreen(
+            f"{crit.name}: the value seen" + (f" (threshold {crit.threshold})" if crit.threshold else ""),
+            "e.g. 99.9% — optional", required=False))
+        if value is None:
+            return
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {result.upper()}?", value)):
+            self._do(self.actions.assess, cid, result, value)
+
+    @work(group="dialog")
     async def action_poll(self) -> None:
         if not self._can_write():
             return
