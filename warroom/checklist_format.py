@@ -189,6 +189,7 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
         item._role_pos = node.vpos("role")  # type: ignore[attr-defined]  # for "unknown role" in workspace
     if "phase" in node:
         item._phase_pos = node.vpos("phase")  # type: ignore[attr-defined]  # for "unknown phase" in workspace
+        item._phase_text = str(node["phase"])  # type: ignore[attr-defined]  # as written
     status = r.text(node, "status") or "todo"
     if status not in STATUS_VALUES:
         r.problem(node.vpos("status"), f"unknown status '{status}'; expected one of {', '.join(STATUS_VALUES)}{did_you_mean(status, STATUS_VALUES)}")

@@ -104,6 +104,8 @@ def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
             continue
         layout.phases.append(Phase(mark=mark, name=r.text(node, "name") or label, label=label))
         where.append(node.pos)
+    # Items are checked against the phases only when every phase was read (no knock-on problems).
+    layout._phases_complete = len(layout.phases) == len(r.seq(root, "phases"))  # type: ignore[attr-defined]
     for (a, b), pos in zip(zip(layout.phases, layout.phases[1:]), where[1:]):
         if b.mark <= a.mark:
             r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")

@@ -167,6 +167,7 @@ def _reap(pid: int, out: Any) -> None:
 def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
     from warroom.checklist_format import load_checklist
     from warroom.layout_format import parse_layout
+    from warroom.tmarks import format_tmark
     from warroom.yamlio import load_file
 
     data, problems = load_file(path)
@@ -194,11 +195,16 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
         seen[checklist.id] = cpath
         checklists.append(checklist)
     role_names = [r.name for r in layout.roles]
+    phase_marks = [format_tmark(p.mark) for p in layout.phases]
     for checklist in checklists:
         for item in checklist.walk_items():
             if item.role and item.role not in role_names:
                 line, col = getattr(item, "_role_pos", (0, 0))
                 problems.append(Problem(str(checklist.path), line, col, f"item '{item.id}': unknown role '{item.role}'{did_you_mean(item.role, role_names)}"))
+            if item.phase and layout.phases and getattr(layout, "_phases_complete", True) and item.phase not in phase_marks:
+                line, col = getattr(item, "_phase_pos", (0, 0))
+                problems.append(Problem(str(checklist.path), line, col,
+                                        f"item '{item.id}': phase {getattr(item, '_phase_text', item.phase)} is not a phase of {path.name} (phases: {', '.join(phase_marks)})"))
     if layout.panes:
         ids = [c.id for c in checklists]
         for pane in layout.panes:
