@@ -21,6 +21,7 @@ try:
     import signal
     import sys
     from dataclasses import replace
+    from time import monotonic
     from datetime import datetime, timezone
     from pathlib import Path
     from typing import TYPE_CHECKING, Any, Callable
@@ -175,6 +176,7 @@ class WarRoomApp(TypeAheadMixin, App):
         self._watchdog: Any = None
         self._sighup = False
         self._gc_paused = False
+        self._read_only_told_at = -1e9
         # The files are read on the other core while this process starts Textual and draws the
         # first frame (see start_loading); the load worker collects the result.
         from warroom.workspace import start_loading
@@ -568,7 +570,10 @@ class WarRoomApp(TypeAheadMixin, App):
             self.notify("still loading", severity="warning", timeout=2)
             return False
         if self.read_only:
-            self.notify("read-only: this screen cannot change anything", severity="warning", timeout=3)
+            now = monotonic()
+            if now - self._read_only_told_at > 3:  # one notice at a time, not a stack of them
+                self._read_only_told_at = now
+                self.notify("read-only: this screen cannot change anything", severity="warning", timeout=3)
             return False
         return True
 
