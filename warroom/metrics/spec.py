@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from warroom.errors import Problem, did_you_mean
+from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.metrics.threshold import Condition, convert, parse_condition, unit_family
 from warroom.tmarks import parse_duration
 from warroom.yamlio import YList, YMap
@@ -188,22 +188,6 @@ class TileSpec:
         return self.url
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ({value!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -219,7 +203,7 @@ class _Checker:
             return ""
         value = node[key]
         if isinstance(value, (bool, YMap, YList, dict, list)):
-            self.add(node.vpos(key), f"expected text for '{key}', got {_kind(value)}")
+            self.add(node.vpos(key), f"expected text for '{key}', got {describe_value(value)}")
             return ""
         return str(value)
 
@@ -238,7 +222,7 @@ class _Checker:
             return None
         value = node[key]
         if isinstance(value, bool):
-            self.add(node.vpos(key), f"expected a duration like 5s for '{key}', got {_kind(value)}")
+            self.add(node.vpos(key), f"expected a duration like 5s for '{key}', got {describe_value(value)}")
             return None
         if isinstance(value, (int, float)):
             secs = float(value)
@@ -258,7 +242,7 @@ class _Checker:
             return None
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
-            self.add(node.vpos(key), f"expected {'a whole number' if whole else 'a number'} for '{key}', got {_kind(value)}")
+            self.add(node.vpos(key), f"expected {'a whole number' if whole else 'a number'} for '{key}', got {describe_value(value)}")
             return None
         if not low <= value <= high:
             self.add(node.vpos(key), f"'{key}' must be between {low:g} and {high:g}, got {value}")
@@ -334,7 +318,7 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
         spec.quantile = c.number(node, "quantile", 0.0, 1.0)
         if "rate" in node:
             if not isinstance(node["rate"], bool):
-                c.add(node.vpos("rate"), f"expected true or false for 'rate', got {_kind(node['rate'])}")
+                c.add(node.vpos("rate"), f"expected true or false for 'rate', got {describe_value(node['rate'])}")
             else:
                 spec.rate = node["rate"]
         if spec.select and spec.select.metric.endswith("_seconds") and not spec.source_unit:
@@ -394,19 +378,19 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     headers = node.get("headers")
     if headers is not None:
         if not isinstance(headers, YMap):
-            c.add(node.vpos("headers"), f"expected a mapping of header names to values for 'headers', got {_kind(headers)}")
+            c.add(node.vpos("headers"), f"expected a mapping of header names to values for 'headers', got {describe_value(headers)}")
         else:
             for k in headers:
                 spec.headers[str(k)] = c.env_text(headers, k, what="headers")
     tls = node.get("tls")
     if tls is not None:
         if not isinstance(tls, YMap):
-            c.add(node.vpos("tls"), f"expected a mapping for 'tls', got {_kind(tls)}")
+            c.add(node.vpos("tls"), f"expected a mapping for 'tls', got {describe_value(tls)}")
         else:
             c.keys(tls, TLS_KEYS, "tls")
             verify = tls.get("verify", True)
             if not isinstance(verify, bool):
-                c.add(tls.vpos("verify"), f"expected true or false for 'verify', got {_kind(verify)}")
+                c.add(tls.vpos("verify"), f"expected true or false for 'verify', got {describe_value(verify)}")
                 verify = True
             spec.tls = TLSOptions(verify=verify, ca=c.env_text(tls, "ca", what="tls"),
                                   cert=c.env_text(tls, "cert", what="tls"), key=c.env_text(tls, "key", what="tls"))
@@ -422,7 +406,7 @@ def parse_tiles(value: Any, path: str) -> tuple[list[TileSpec], list[Problem]]:
         return tiles, problems
     if not isinstance(value, YList):
         pos = getattr(value, "pos", (0, 0))
-        return tiles, [Problem(path, pos[0], pos[1], f"expected a list for 'tiles', got {_kind(value)}")]
+        return tiles, [Problem(path, pos[0], pos[1], f"expected a list for 'tiles', got {describe_value(value)}")]
     from pathlib import Path
 
     base_dir = str(Path(path).parent)
@@ -430,7 +414,7 @@ def parse_tiles(value: Any, path: str) -> tuple[list[TileSpec], list[Problem]]:
     for i, node in enumerate(value):
         pos = value.ipos(i)
         if not isinstance(node, YMap):
-            problems.append(Problem(path, pos[0], pos[1], f"expected a tile mapping with a 'name', got {_kind(node)}"))
+            problems.append(Problem(path, pos[0], pos[1], f"expected a tile mapping with a 'name', got {describe_value(node)}"))
             continue
         spec, tile_problems = parse_tile(node, path, base_dir)
         problems.extend(tile_problems)
