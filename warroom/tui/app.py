@@ -94,15 +94,6 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _tiles_pane_class() -> Any:
-    """The metrics area's ``TilesPane`` when it is installed (it lives in ``warroom/tui/tiles.py``)."""
-    try:
-        from warroom.tui.tiles import TilesPane
-    except ImportError:
-        return None
-    return TilesPane
-
-
 class MainScreen(Screen):
     """The war-room screen. Its keys are app actions, so they do not leak into dialogs."""
 
@@ -123,23 +114,6 @@ class MainScreen(Screen):
             node = node.parent
         if node is not None:
             app.set_active(app.pane_widgets.index(node))
-
-
-class TilesNotAvailable(Static):
-    """Shown where the layout places metric tiles when the metrics area is not installed."""
-
-    def __init__(self, room: Room, title: str = "") -> None:
-        super().__init__("", classes="pane")
-        self.border_title = title or "Metrics"
-        names = [getattr(t, "name", str(t)) for t in room.ws.layout.tiles]
-        if names:
-            self.update("\n".join(f"? {n}  not polled" for n in names))
-        else:
-            self.update("this layout declares no metric tiles")
-
-    @property
-    def focus_target(self) -> Widget:
-        return self
 
 
 class WarRoomApp(TypeAheadMixin, App):
@@ -312,14 +286,12 @@ class WarRoomApp(TypeAheadMixin, App):
 
                 widget = JournalPane(pane.title)
             elif pane.kind == "tiles":
-                tiles_cls = _tiles_pane_class() if layout.tiles else None
-                if tiles_cls is not None:
-                    widget = tiles_cls(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
-                    widget.add_class("pane")
-                    if pane.title or not widget.border_title:
-                        widget.border_title = pane.title or "Metrics"
-                else:
-                    widget = TilesNotAvailable(room, pane.title)
+                from warroom.tui.tiles import TilesPane  # with the poller behind it, after the first frame
+
+                widget = TilesPane(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
+                widget.add_class("pane")
+                if pane.title or not widget.border_title:
+                    widget.border_title = pane.title or "Metrics"
             if widget is None:
                 continue
             placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))
