@@ -31,7 +31,9 @@ class DetailsScreen(ModalScreen[None]):
         with VerticalScroll(id="details-box"):
             yield Label("Item details", classes="dialog-title")
             yield Static(self.render_item(), id="details-body")
-            yield Label("c copy the command · escape closes", classes="dialog-keys")
+            commands = self.room.ws.items[self.item_id].commands
+            keys = ("c copy the command · " if len(commands) == 1 else "c copy a command · " if commands else "") + "escape closes"
+            yield Label(keys, classes="dialog-keys")
 
     def render_item(self) -> Group:
         room, item = self.room, self.room.ws.items[self.item_id]
