@@ -29,12 +29,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.metrics.threshold import Condition, convert, parse_condition, unit_family
 from warroom.tmarks import parse_duration
-from warroom.yamlio import YList, YMap
+
+if TYPE_CHECKING:  # the YAML readers load with the files; the screen imports this module without them
+    from warroom.yamlio import YList, YMap
 
 SOURCES = ["json", "prometheus", "promql", "http"]
 HTTP_CHECKS = ["status", "response_time", "contains", "matches", "cert_days"]
@@ -202,7 +204,7 @@ class _Checker:
                 self.add(node.pos, f"missing required key '{key}' in {what}")
             return ""
         value = node[key]
-        if isinstance(value, (bool, YMap, YList, dict, list)):
+        if isinstance(value, (bool, dict, list)):  # YMap and YList are a dict and a list
             self.add(node.vpos(key), f"expected text for '{key}', got {describe_value(value)}")
             return ""
         return str(value)
@@ -267,6 +269,7 @@ def _condition(c: _Checker, node: YMap, key: str, unit: str) -> Condition | None
 
 
 def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | None, list[Problem]]:
+    from warroom.yamlio import YMap  # noqa: F811 - at run time, for the checks below
     c = _Checker(path)
     c.keys(node, TILE_KEYS, "tile")
     name = c.text(node, "name", required=True)
@@ -400,6 +403,7 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
 
 
 def parse_tiles(value: Any, path: str) -> tuple[list[TileSpec], list[Problem]]:
+    from warroom.yamlio import YList, YMap  # noqa: F811 - at run time, for the checks below
     problems: list[Problem] = []
     tiles: list[TileSpec] = []
     if value is None:

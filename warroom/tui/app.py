@@ -286,12 +286,16 @@ class WarRoomApp(TypeAheadMixin, App):
 
                 widget = JournalPane(pane.title)
             elif pane.kind == "tiles":
-                from warroom.tui.tiles import TilesPane  # with the poller behind it, after the first frame
+                if layout.tiles:
+                    from warroom.tui.tiles import TilesPane  # the poller starts behind it, after the first frame
 
-                widget = TilesPane(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
-                widget.add_class("pane")
-                if pane.title or not widget.border_title:
-                    widget.border_title = pane.title or "Metrics"
+                    widget = TilesPane(room.ws, None if self.read_only else self.actions, lambda: self.room.state)
+                    widget.add_class("pane")
+                else:  # nothing to poll: the first frame does not wait for the metrics modules
+                    from warroom.metrics import NO_TILES
+
+                    widget = Static(NO_TILES, classes="pane tiles-empty")
+                widget.border_title = pane.title or widget.border_title or "Metrics"
             if widget is None:
                 continue
             placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))

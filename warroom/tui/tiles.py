@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from warroom.errors import ActionError
+from warroom.metrics import NO_TILES
 from warroom.metrics.evaluate import (CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, RollbackEvaluator,
                                       TileEvaluator, TileResult, format_age)
 from warroom.metrics.sample import Sample
@@ -35,9 +36,7 @@ if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported whe
 STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
                ERROR: "bold magenta", NO_DATA: "dim"}
 SPARK = "▁▂▃▄▅▆▇█"
-NO_TILES = ("This layout declares no metric tiles. To watch live metrics, add a 'tiles:' list to the "
-            "layout — each tile has a name, a source (json, prometheus, promql or http), a url and a "
-            "threshold; layouts/demo.yaml has one of each. `warroom probe LAYOUT` tries them once.")
+
 
 
 def sparkline(values: list[float], width: int) -> str:
