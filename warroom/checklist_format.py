@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify, unique
-from warroom.model import STATUS_VALUES, Checklist, Command, Item, Link, Section, Status
+from warroom.model import STATUS_VALUES, Checklist, Command, Item, Link, Section, Status, Written
 from warroom.tmarks import format_tmark, parse_tmark
 from warroom.yamlio import Pos, YList, YMap, comment_safe, dump, load_file
 
@@ -185,11 +185,9 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
     )
     if isinstance(node.get("text"), str) and not text.strip():
         r.problem(node.vpos("text"), "item text is empty: say what is to be done")
-    if "role" in node:
-        item._role_pos = node.vpos("role")  # type: ignore[attr-defined]  # for "unknown role" in workspace
-    if "phase" in node:
-        item._phase_pos = node.vpos("phase")  # type: ignore[attr-defined]  # for "unknown phase" in workspace
-        item._phase_text = str(node["phase"])  # type: ignore[attr-defined]  # as written
+    for key in ("role", "phase"):  # checked against the layout in workspace
+        if key in node:
+            item.written[key] = Written(*node.vpos(key), str(node[key]))
     status = r.text(node, "status") or "todo"
     if status not in STATUS_VALUES:
         r.problem(node.vpos("status"), f"unknown status '{status}'; expected one of {', '.join(STATUS_VALUES)}{did_you_mean(status, STATUS_VALUES)}")

@@ -12,7 +12,7 @@ from warroom.checklist_format import _Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
 from warroom.metrics.spec import binding_problem, parse_tiles
-from warroom.model import Criterion, Layout, Pane, Phase, Role
+from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
 
@@ -80,15 +80,13 @@ def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:
     checklists = r.seq(root, "checklists")
     if "checklists" not in root:
         r.problem(root.pos, "missing required key 'checklists' in layout")
-    layout_pos: dict[Path, tuple[int, int]] = {}
     for i, ref in enumerate(checklists):
         if not isinstance(ref, str) or not ref:
             r.problem(checklists.ipos(i), f"expected a checklist file path, got {describe_value(ref)}")
             continue
         p = (layout.path.parent / ref).resolve()
         layout.checklist_paths.append(p)
-        layout_pos[p] = checklists.ipos(i)
-    layout._checklist_pos = layout_pos  # type: ignore[attr-defined]
+        layout.checklists_written[p] = Written(*checklists.ipos(i), ref)
 
 
 def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
@@ -104,8 +102,7 @@ def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
             continue
         layout.phases.append(Phase(mark=mark, name=r.text(node, "name") or label, label=label))
         where.append(node.pos)
-    # Items are checked against the phases only when every phase was read (no knock-on problems).
-    layout._phases_complete = len(layout.phases) == len(r.seq(root, "phases"))  # type: ignore[attr-defined]
+    layout.unread_phases = len(r.seq(root, "phases")) - len(layout.phases)
     for (a, b), pos in zip(zip(layout.phases, layout.phases[1:]), where[1:]):
         if b.mark <= a.mark:
             r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")
@@ -176,5 +173,6 @@ def _screen(r: _Reader, root: YMap, layout: Layout) -> None:
             r.problem(node.pos, "a checklist pane needs 'checklist: <checklist id>'")
         if pane.column + pane.column_span - 1 > layout.columns or pane.row + pane.row_span - 1 > layout.rows:
             r.problem(node.pos, f"pane does not fit the {layout.columns}x{layout.rows} screen grid")
-        pane._pos = node.vpos("checklist") if "checklist" in node else node.pos  # type: ignore[attr-defined]
+        if "checklist" in node:
+            pane.written["checklist"] = Written(*node.vpos("checklist"), pane.checklist)
         layout.panes.append(pane)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 
 class Status(str, Enum):
@@ -46,6 +46,15 @@ _GLYPH = {
 STATUS_VALUES = [s.value for s in Status]
 
 
+class Written(NamedTuple):
+    """Where a value stands in its file (1-based line and column) and its text as written there,
+    kept for checks that span files (an item's role against its layout's roles, say)."""
+
+    line: int
+    col: int
+    text: str = ""
+
+
 @dataclass
 class Command:
     code: str
@@ -78,6 +87,7 @@ class Item:
     reason: str = ""
     children: list["Item"] = field(default_factory=list)
     depth: int = 0
+    written: dict[str, Written] = field(default_factory=dict, repr=False, compare=False)  # "role", "phase"
 
     def walk(self) -> Iterator["Item"]:
         yield self
@@ -162,6 +172,7 @@ class Pane:
     row_span: int = 1
     column_span: int = 1
     title: str = ""
+    written: dict[str, Written] = field(default_factory=dict, repr=False, compare=False)  # "checklist"
 
 
 @dataclass
@@ -171,7 +182,9 @@ class Layout:
     t0: datetime | None = None
     timezone: str = "UTC"
     checklist_paths: list[Path] = field(default_factory=list)
+    checklists_written: dict[Path, Written] = field(default_factory=dict, repr=False, compare=False)
     phases: list[Phase] = field(default_factory=list)
+    unread_phases: int = 0  # phase entries that could not be read (items are not checked against a partial list)
     roles: list[Role] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
     tiles: list[Any] = field(default_factory=list)  # metric tile specs (warroom.metrics)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from warroom.errors import ActionError, InputError, Problem, did_you_mean
-from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section
+from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section, Written
+
+NOWHERE = Written(0, 0)
 
 
 @dataclass
@@ -178,10 +180,9 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
     if layout is None:
         return None, problems
     checklists: list[Checklist] = []
-    pos = getattr(layout, "_checklist_pos", {})
     seen: dict[str, Path] = {}
     for cpath in layout.checklist_paths:
-        line, col = pos.get(cpath, (0, 0))
+        line, col, _ = layout.checklists_written.get(cpath, NOWHERE)
         if not cpath.exists():
             problems.append(Problem(str(path), line, col, f"unknown checklist: file {cpath} does not exist"))
             continue
@@ -199,17 +200,17 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
     for checklist in checklists:
         for item in checklist.walk_items():
             if item.role and item.role not in role_names:
-                line, col = getattr(item, "_role_pos", (0, 0))
+                line, col, _ = item.written.get("role", NOWHERE)
                 problems.append(Problem(str(checklist.path), line, col, f"item '{item.id}': unknown role '{item.role}'{did_you_mean(item.role, role_names)}"))
-            if item.phase and layout.phases and getattr(layout, "_phases_complete", True) and item.phase not in phase_marks:
-                line, col = getattr(item, "_phase_pos", (0, 0))
+            if item.phase and layout.phases and not layout.unread_phases and item.phase not in phase_marks:
+                line, col, text = item.written.get("phase", Written(0, 0, item.phase))
                 problems.append(Problem(str(checklist.path), line, col,
-                                        f"item '{item.id}': phase {getattr(item, '_phase_text', item.phase)} is not a phase of {path.name} (phases: {', '.join(phase_marks)})"))
+                                        f"item '{item.id}': phase {text} is not a phase of {path.name} (phases: {', '.join(phase_marks)})"))
     if layout.panes:
         ids = [c.id for c in checklists]
         for pane in layout.panes:
             if pane.kind == "checklist" and pane.checklist and pane.checklist not in ids and len(ids) == len(layout.checklist_paths):
-                line, col = getattr(pane, "_pos", (0, 0))
+                line, col, _ = pane.written.get("checklist", NOWHERE)
                 problems.append(Problem(str(path), line, col, f"unknown checklist '{pane.checklist}'{did_you_mean(pane.checklist, ids)}"))
     else:
         layout.panes = default_panes(layout, checklists)
