@@ -184,9 +184,6 @@ class Actions:
             payload["reason"] = text
         return self._append(E.ROLLBACK, criterion_id, payload)
 
-    def record_command_run(self, state: LaunchState, item_ref: str, index: int, exit_code: int) -> Event:
-        item = state.ws.resolve_item(item_ref)
-        return self._append(E.RUN_COMMAND, item.id, {"command": index, "exit": exit_code})
 
 
 def _decision(value: str) -> str:

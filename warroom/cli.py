@@ -46,6 +46,7 @@ class Session:
     state: LaunchState
     issues: list[JournalIssue]
     operator: str
+    events: list[Event]  # every event in the journal (the state may be of fewer: --as-of)
 
     @property
     def actions(self) -> Actions:
@@ -61,7 +62,7 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
         warn(f"{path}: {issue}")
     events = result.events if until is None else [e for e in result.events if until(e)]
     state = LaunchState.replay(ws, events)
-    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)))
+    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
 
 
 # -- validate / verify / log ----------------------------------------------------------------
@@ -116,7 +117,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     s = open_session(args, read_only=True)
     zone = parse_zone(s.ws.layout.timezone)
     keep = _since_filter(args.since)
-    events = [e for e in Journal(s.journal.path, read_only=True).load().events if keep(e)]
+    events = [e for e in s.events if keep(e)]
     if args.json:
         for e in events:
             print(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "kind": e.kind, "target": e.target, "payload": e.payload, "hash": e.hash}, ensure_ascii=False))

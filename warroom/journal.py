@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from warroom.events import GENESIS, Event
 from warroom.tmarks import utc_iso
@@ -233,8 +233,8 @@ class Journal:
             size = os.fstat(fd).st_size
             if size != self._offset:
                 self._catch_up(fd, size)
-            ts = utc_iso(now or datetime.now(timezone.utc))
-            line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload or {}, self._head_hash)
+            ts, prev, payload = utc_iso(now or datetime.now(timezone.utc)), self._head_hash, payload or {}
+            line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev)
             if self._offset == 0:
                 line = HEADER + line
             data = line.encode("utf-8")
@@ -246,7 +246,7 @@ class Journal:
             self._head_seq += 1
             self._head_hash = digest
             self._lines += line.count("\n")
-            return Event(self._head_seq, ts, op, kind, target, payload or {}, _prev_of(line), digest)
+            return Event(self._head_seq, ts, op, kind, target, payload, prev, digest)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
@@ -267,11 +267,6 @@ class Journal:
     @property
     def head(self) -> tuple[int, str]:
         return self._head_seq, self._head_hash
-
-
-def _prev_of(line: str) -> str:
-    i = line.rfind('"prev": "')
-    return line[i + 9: i + 9 + 64]
 
 
 def _read_all(fd: int) -> bytes:
@@ -373,7 +368,3 @@ def verify(path: Path | str) -> VerifyReport:
         report.events += 1
     report.head_hash = prev_hash
     return report
-
-
-def iter_events(path: Path | str) -> Iterator[Event]:
-    yield from Journal(path, read_only=True).load().events

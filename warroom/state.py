@@ -219,9 +219,6 @@ class LaunchState:
         return None
 
     # -- questions ---------------------------------------------------------------------------
-    def status_of(self, item_id: str) -> Status:
-        return self.items[item_id].status
-
     def stale_reason(self, sign: SignOff) -> str | None:
         """Why a GO no longer stands: something that undermines it happened after it."""
         if sign.decision != "GO":
