@@ -27,6 +27,7 @@ document order, so re-importing an edited file keeps the ids of unchanged items.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -611,26 +612,21 @@ def _links(text: str) -> list[Link]:
     return links
 
 
-def _holds_boxes(block: Block) -> bool:
+def _list_entries(block: Block) -> Iterator[tuple[Block, str]]:
+    """The entries of the lists directly inside ``block``, each with the text it opens with."""
     for child in block.children:
         if child.kind in ("bullet_list", "ordered_list"):
             for li in child.children:
                 first = li.children[0] if li.children else None
-                text = first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
-                if boxes.lead_box(text) or _holds_items(li):
-                    return True
-    return False
+                yield li, first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
+
+
+def _holds_boxes(block: Block) -> bool:
+    return any(boxes.lead_box(text) or _holds_items(li) for li, text in _list_entries(block))
 
 
 def _holds_items(li: Block) -> bool:
-    for child in li.children:
-        if child.kind in ("bullet_list", "ordered_list"):
-            for sub in child.children:
-                first = sub.children[0] if sub.children else None
-                text = first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
-                if boxes.lead_box(text) or boxes.trail_box(text) or _holds_items(sub):
-                    return True
-    return False
+    return any(boxes.lead_box(text) or boxes.trail_box(text) or _holds_items(sub) for sub, text in _list_entries(li))
 
 
 def _plain_lines(li: Block, depth: int, out: list[str], item: Item) -> None:
