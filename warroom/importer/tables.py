@@ -61,6 +61,14 @@ class CriterionRow:
     required: bool
 
 
+def _two_columns(rows: list[list[str]], first: tuple[str, ...], second: tuple[str, ...]) -> tuple[int, int] | None:
+    """The two columns a table of that kind needs (distinct ones, and a body under them), or None."""
+    if len(rows) < 2:
+        return None
+    a, b = _col(rows[0], first), _col(rows[0], second)
+    return (a, b) if a >= 0 and b >= 0 and a != b else None
+
+
 def signoff_roles(rows: list[list[str]], context: str) -> list[RoleRow] | None:
     """The roles a sign-off table names, or None when the table is not one."""
     if len(rows) < 2:
@@ -83,12 +91,10 @@ def signoff_roles(rows: list[list[str]], context: str) -> list[RoleRow] | None:
 
 def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | None:
     """The criteria a go/no-go or success-metric table gives, or None when it is not one."""
-    if len(rows) < 2:
+    cols = _two_columns(rows, NAME_COLS, THRESHOLD_COLS)
+    if cols is None:
         return None
-    header = rows[0]
-    nc, tc = _col(header, NAME_COLS), _col(header, THRESHOLD_COLS)
-    if nc < 0 or tc < 0 or nc == tc:
-        return None
+    header, (nc, tc) = rows[0], cols
     required = bool(GO_CONTEXT.search(context)) or not re.search(r"success|metric|kpi|week|month|post", context, re.I)
     rq = _col(header, ("required", "blocking", "must"))
     out: list[CriterionRow] = []
@@ -145,12 +151,10 @@ class TaskRow:
 
 def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
     """A task table — a Task / Item / Action column and a Status / Done column — gives items."""
-    if len(rows) < 2:
+    cols = _two_columns(rows, TASK_COLS, STATUS_COLS)
+    if cols is None:
         return None
-    header = rows[0]
-    xc, sc = _col(header, TASK_COLS), _col(header, STATUS_COLS)
-    if xc < 0 or sc < 0 or xc == sc:
-        return None
+    header, (xc, sc) = rows[0], cols
     oc, wc = _col(header, OWNER_COLS), _col(header, WHEN_COLS)
     out: list[TaskRow] = []
     for row in rows[1:]:
