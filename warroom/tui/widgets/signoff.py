@@ -5,27 +5,17 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
+from warroom.tui.widgets.body_pane import BodyPane
 from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, RenderOnce, local_time, zone_of
 
 
 MAX_REASONS = 25  # the panel shows the first ones (NO-GO first); the count says how many more
 
 
-class SignoffPane(VerticalScroll, can_focus=True):
-    def __init__(self, title: str = "", **kwargs) -> None:  # noqa: ANN003
-        super().__init__(classes="pane", **kwargs)
-        self.border_title = title or "Sign-off"
-        self.body = Static("", id="signoff-body")
-
-    def compose(self):  # noqa: ANN201
-        yield self.body
-
-    @property
-    def focus_target(self) -> "SignoffPane":
-        return self
+class SignoffPane(BodyPane):
+    DEFAULT_TITLE = "Sign-off"
+    BODY_ID = "signoff-body"
 
     def show(self, room) -> None:  # noqa: ANN001 - Room
         state = room.state

@@ -6,26 +6,16 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from warroom.countdown import phase_index
 from warroom.tmarks import format_clock
+from warroom.tui.widgets.body_pane import BodyPane
 from warroom.tui.widgets.render import RenderOnce, local_time, zone_of
 
 
-class TimelinePane(VerticalScroll, can_focus=True):
-    def __init__(self, title: str = "", **kwargs) -> None:  # noqa: ANN003
-        super().__init__(classes="pane", **kwargs)
-        self.border_title = title or "Timeline"
-        self.body = Static("", id="timeline-body")
-
-    def compose(self):  # noqa: ANN201
-        yield self.body
-
-    @property
-    def focus_target(self) -> "TimelinePane":
-        return self
+class TimelinePane(BodyPane):
+    DEFAULT_TITLE = "Timeline"
+    BODY_ID = "timeline-body"
 
     def show(self, room, now: datetime) -> None:  # noqa: ANN001 - Room
         cd = room.state.countdown
