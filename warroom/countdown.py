@@ -137,17 +137,13 @@ def item_due(item: Item, phases: list[Phase]) -> timedelta | None:
     if item.due is not None:
         return item.due
     if item.phase:
-        for phase in phases:
-            if phase.label == item.phase or _same_mark(phase, item.phase):
-                return phase.mark
+        try:
+            mark = parse_tmark(item.phase)
+        except ValueError:
+            return None
+        if any(phase.mark == mark for phase in phases):
+            return mark
     return None
-
-
-def _same_mark(phase: Phase, label: str) -> bool:
-    try:
-        return parse_tmark(label) == phase.mark
-    except ValueError:
-        return False
 
 
 def is_overdue(item: Item, status: Status, phases: list[Phase], t: timedelta | None) -> bool:
