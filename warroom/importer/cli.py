@@ -10,15 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from warroom.cli import err
 from warroom.errors import InputError
 from warroom.importer.build import ImportResult, import_file, name_for
 from warroom.importer.layout import GENERATED, checklist_text, dump_layout, keep_hand_edits, layout_data, write_text
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
-
-
-def _err(message: str) -> None:
-    print(f"warroom: error: {message}", file=sys.stderr)
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -79,22 +76,22 @@ def _may_write(path: Path, marker: str, force: bool) -> bool:
 def cmd_import(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
     if args.name and len(files) > 1:
-        _err("--name needs exactly one input file")
+        err("--name needs exactly one input file")
         return EXIT_INPUT
     results: list[tuple[Path, ImportResult, Path]] = []
     out_dir = Path(args.out_dir)
     names: set[str] = set()
     for f in files:
         if f.is_dir():
-            _err(f"cannot read {f}: it is a directory")
+            err(f"cannot read {f}: it is a directory")
             return EXIT_INPUT
         try:
             result = import_file(f)
         except OSError as exc:
-            _err(f"cannot read {f}: {exc.strerror or exc}")
+            err(f"cannot read {f}: {exc.strerror or exc}")
             return EXIT_INPUT
         if next(result.checklist.walk_items(), None) is None:
-            _err(f"{f}: no checklist found: not one task-list item ('- [ ] ...', '- [x] ...', '[🟢] ...'); nothing written")
+            err(f"{f}: no checklist found: not one task-list item ('- [ ] ...', '- [x] ...', '[🟢] ...'); nothing written")
             return EXIT_INPUT
         name = args.name or name_for(result.checklist.title, f.stem)
         base, n = name, 2
@@ -121,7 +118,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     refused += [p for p, _ in layouts if not _may_write(p, GENERATED, args.force)]
     if refused:
         for p in refused:
-            _err(f"{p} exists and was not written by `warroom import`; use --force to overwrite it")
+            err(f"{p} exists and was not written by `warroom import`; use --force to overwrite it")
         return EXIT_INPUT
 
     status = EXIT_OK
@@ -139,7 +136,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"layout: {_rel(lpath)}")
             status = max(status, _check(lpath))
     except OSError as exc:
-        _err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
+        err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
         return EXIT_INPUT
     return status
 
@@ -184,41 +181,26 @@ def _check(layout: Path) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        _err(f"the written layout {layout} does not validate")
+        err(f"the written layout {layout} does not validate")
         return EXIT_FAIL
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from warroom.cli import open_session
     from warroom.export import export_markdown
-    from warroom.journal import Journal
-    from warroom.state import LaunchState
-    from warroom.workspace import load_workspace
 
-    layout = Path(args.layout)
-    if not layout.exists():
-        _err(f"cannot read {layout}: no such file")
+    if not Path(args.layout).exists():
+        err(f"cannot read {args.layout}: no such file")
         return EXIT_INPUT
-    try:
-        ws = load_workspace(layout)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INPUT
-    path = Path(args.journal) if getattr(args, "journal", None) else ws.journal_path
-    events = []
-    if path.exists():
-        result = Journal(path, read_only=True).load()
-        for issue in result.issues:
-            print(f"warroom: warning: {path}: {issue}", file=sys.stderr)
-        events = result.events
-    state = LaunchState.replay(ws, events)
+    session = open_session(args, read_only=True)  # a bad layout raises: main reports it, exit 2
+    ws, state = session.ws, session.state
     text = export_markdown(ws, state)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            _err(f"cannot write {args.output}: {exc.strerror or exc}")
+            err(f"cannot write {args.output}: {exc.strerror or exc}")
             return EXIT_INPUT
         print(f"wrote {args.output}")
     else:

@@ -11,9 +11,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-
-def _err(msg: str) -> None:
-    print(f"warroom: error: {msg}", file=sys.stderr)
+from warroom.cli import err
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -34,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def _operator(args: argparse.Namespace) -> str:
     from warroom.operator import current_operator
 
-    return current_operator(getattr(args, "operator", None) or getattr(args, "as_", None))
+    return current_operator(args.operator)
 
 
 def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool) -> int:
@@ -58,7 +56,7 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool) 
 def cmd_open(args: argparse.Namespace) -> int:
     layout = Path(args.layout)
     if not layout.is_file():
-        _err(f"{layout}: no such layout file")
+        err(f"{layout}: no such layout file")
         return 2
     return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only)
 
@@ -106,7 +104,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     layout = bundled_layouts() / "demo.yaml"
     if not layout.is_file():
-        _err(f"the bundled demo layout is missing ({layout})")
+        err(f"the bundled demo layout is missing ({layout})")
         return 2
     journal_path = Path(args.journal) if args.journal else demo_journal_path()
     operator = _operator(args)
@@ -126,7 +124,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
             return 2
         except (ActionError, OSError) as exc:
-            _err(str(exc))
+            err(str(exc))
             return 1
     _start_demo_server()
     print(f"demo journal: {journal_path}")
