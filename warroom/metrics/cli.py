@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from warroom.errors import ActionError, did_you_mean
+from warroom.errors import ActionError
 from warroom.metrics.evaluate import GLYPHS
 
 
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from warroom.metrics.probe import poll_once
+    from warroom.metrics.probe import poll_once, select_tiles
     from warroom.workspace import load_workspace
 
     ws = load_workspace(args.layout)
@@ -34,11 +34,10 @@ def cmd_probe(args: argparse.Namespace) -> int:
     if args.timeout is not None and args.timeout <= 0:
         print("warroom: error: --timeout must be positive", file=sys.stderr)
         return 2
-    known = [t.name for t in ws.layout.tiles]
-    unknown = [name for name in args.tiles if name not in known]
-    if unknown:
-        for name in unknown:
-            print(f"warroom: error: unknown tile '{name}'{did_you_mean(name, known)}; tiles: {', '.join(known)}", file=sys.stderr)
+    try:
+        select_tiles(ws.layout, args.tiles)
+    except ActionError as exc:  # a tile name the layout does not have is bad input
+        print(f"warroom: error: {exc}", file=sys.stderr)
         return 2
     results = poll_once(ws.layout, args.tiles or None, timeout=args.timeout)
     if args.json:
