@@ -147,7 +147,9 @@ def item_due(item: Item, phases: list[Phase]) -> timedelta | None:
 
 
 def is_overdue(item: Item, status: Status, phases: list[Phase], t: timedelta | None) -> bool:
-    if t is None or status.closed:
-        return False
-    due = item_due(item, phases)
-    return due is not None and t >= due
+    return past_due(item_due(item, phases), status, t)
+
+
+def past_due(due: timedelta | None, status: Status, t: timedelta | None) -> bool:
+    """Overdue: the clock has reached the due mark and the item is neither done nor skipped."""
+    return t is not None and due is not None and not status.closed and t >= due

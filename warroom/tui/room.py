@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from warroom import events as E
-from warroom.countdown import item_due, phase_index
+from warroom.countdown import item_due, past_due, phase_index
 from warroom.decision import Decision, decide
 from warroom.events import Event
 from warroom.model import Item, Status
@@ -169,10 +169,7 @@ class Room:
         return self._due.get(item_id)
 
     def overdue(self, item_id: str, t: timedelta | None) -> bool:
-        if t is None:
-            return False
-        due = self._due.get(item_id)
-        return due is not None and t >= due and not self.state.items[item_id].status.closed
+        return past_due(self._due.get(item_id), self.state.items[item_id].status, t)
 
     def overdue_count(self, t: timedelta | None) -> int:
         if t is None:
