@@ -100,6 +100,7 @@ class LoadResult:
     issues: list[JournalIssue] = field(default_factory=list)
     offset: int = 0  # bytes consumed (end of the last complete line)
     head: tuple[int, str] = (0, GENESIS)  # (seq, hash) the chain goes on from
+    lines: int = 0  # lines consumed (a follower numbers the next ones from here)
 
 
 def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = True) -> tuple[str, int]:
@@ -180,19 +181,16 @@ class Journal:
             data = self.path.read_bytes()
             result = self._parse_all(data)
             if len(data) > result.offset:
-                line = data[: result.offset].count(b"\n") + 1
-                result.issues.append(JournalIssue(line, f"torn last record ({len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
+                result.issues.append(JournalIssue(result.lines + 1, f"torn last record ({len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
             return result
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             data = _read_all(fd)
             result = self._parse_all(data)
-            issue = self._set_aside_torn(fd, data, result.offset)
-            if issue:
-                result.issues.append(issue)
-            self._offset, (self._head_seq, self._head_hash) = result.offset, result.head
-            self._lines = data[: result.offset].count(b"\n")
+            if len(data) > result.offset:
+                result.issues.append(self._move_torn(fd, data[result.offset:], result.offset, result.lines + 1))
+            self._offset, (self._head_seq, self._head_hash), self._lines = result.offset, result.head, result.lines
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
         return result
@@ -201,16 +199,11 @@ class Journal:
         result = LoadResult()
         end = data.rfind(b"\n") + 1
         head_hash, head_seq = _parse_chunk(data[:end], 0, GENESIS, 0, result)
-        result.offset, result.head = end, (head_seq, head_hash)
+        result.offset, result.head, result.lines = end, (head_seq, head_hash), data.count(b"\n", 0, end)
         return result
 
-    def _set_aside_torn(self, fd: int, data: bytes, complete: int) -> JournalIssue | None:
-        """``data`` is the file from byte 0; bytes past ``complete`` are a torn record."""
-        if len(data) <= complete:
-            return None
-        return self._move_torn(fd, data[complete:], complete, data[:complete].count(b"\n") + 1)
-
     def _move_torn(self, fd: int, torn: bytes, complete: int, line: int) -> JournalIssue:
+        """Bytes past ``complete`` are a torn record (we hold the lock): move them to a side file."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         side = self.path.with_name(f"{self.path.name}.torn-{stamp}")
         with open(side, "wb") as f:
@@ -316,11 +309,8 @@ class Follower:
 
 
 def follow_from(result: LoadResult, path: Path | str) -> Follower:
-    lines = 0
-    if result.offset:
-        with open(path, "rb") as f:
-            lines = f.read(result.offset).count(b"\n")
-    return Follower(path, result.offset, result.head[1], result.head[0], lines)
+    """A follower that goes on from where ``result`` stopped reading."""
+    return Follower(path, result.offset, result.head[1], result.head[0], result.lines)
 
 
 @dataclass
