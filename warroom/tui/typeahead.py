@@ -104,12 +104,11 @@ class TypeAheadMixin:
             self._hold_timer = self.set_interval(_CHECK_EVERY, self._replay)  # type: ignore[attr-defined]
 
     def _busy(self) -> bool:
-        """The screen, or its focused widget, has not finished with the last key sent to it (a
-        replayed ``enter`` may be about to close it: the next key must wait to see)."""
+        """The screen, or any widget on it, has not finished with the last key sent to it. A
+        replayed ``enter`` may be about to close the dialog: its ``Submitted`` message bubbles
+        from the input through the containers to the screen, and the next key must wait to see."""
         screen = self.screen  # type: ignore[attr-defined]
-        for pump in (screen, screen.focused):
-            if pump is None:
-                continue
+        for pump in screen.walk_children(with_self=True):
             if pump.message_queue_size:
                 return True
             queue = getattr(pump, "_message_queue", None)
