@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from warroom.tui.screens.base import DialogScreen
 from warroom.tui.widgets.render import STATUS_STYLE, inline_markdown, local_time, zone_of
 
 
-class DetailsScreen(ModalScreen[None]):
+class DetailsScreen(DialogScreen[None]):
     BINDINGS = [
         Binding("escape,enter,q", "close", "Close", id="details.close"),
         Binding("c", "copy", "Copy command", id="details.copy"),

@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from warroom.tui.screens.base import DialogScreen
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(DialogScreen[bool]):
     """A yes/no question: ``y`` or enter says yes, ``n`` or escape says no."""
 
     BINDINGS = [
@@ -37,7 +38,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(DialogScreen[str | None]):
     """Ask for a line of text (a reason, a note, a comment, a T-mark). Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -72,7 +73,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChoiceScreen(ModalScreen[Any]):
+class ChoiceScreen(DialogScreen[Any]):
     """Pick one of a few options: arrows + enter, or the option's hot key."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]

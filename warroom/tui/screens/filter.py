@@ -6,15 +6,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from warroom.tui.screens.base import DialogScreen
 
 QUICK = [("all", "everything"), ("open", "open: not done or skipped"), ("overdue", "overdue"),
          ("critical", "critical (★)"), ("mine", "mine: my name or my role")]
 
 
-class FilterScreen(ModalScreen[tuple[str, str] | None]):
+class FilterScreen(DialogScreen[tuple[str, str] | None]):
     """Returns (text, quick filter) or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="filter.cancel"),

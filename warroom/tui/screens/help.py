@@ -7,13 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from warroom.tui.screens.base import DialogScreen
 from warroom.tui.keys import HELP
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
         Binding("j,down", "scroll_down", "Down", id="help.down", show=False),

@@ -7,13 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from warroom.tui.screens.base import DialogScreen
 from warroom.tui.widgets.render import ROLE_GLYPH
 
 
-class PollScreen(ModalScreen[None]):
+class PollScreen(DialogScreen[None]):
     """Shows who is being asked; ``g`` records GO, ``n`` NO-GO (asks why), ``x`` cancels the poll."""
 
     BINDINGS = [

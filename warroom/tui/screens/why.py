@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from warroom.tui.screens.base import DialogScreen
 
-class WhyScreen(ModalScreen[None]):
+
+class WhyScreen(DialogScreen[None]):
     BINDINGS = [
         Binding("escape,q,w", "close", "Close", id="why.close"),
         Binding("j,down", "scroll_down", "Down", id="why.down", show=False),
