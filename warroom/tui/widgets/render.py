@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from warroom.model import Item, Section, Status
@@ -249,6 +250,15 @@ class RenderOnce:
         from rich.measure import Measurement
 
         return Measurement.get(console, options, self.renderable)
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """``text`` in exactly ``width`` cells: cut with an ellipsis, or padded (on the left if ``right``)."""
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…"
+    pad = " " * (width - size)
+    return pad + text if right else text + pad
 
 
 def progress_bar(done: int, total: int, width: int = 10) -> str:

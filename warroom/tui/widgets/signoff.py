@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from warroom.tui.widgets.body_pane import BodyPane
@@ -28,9 +27,7 @@ class SignoffPane(BodyPane):
         if poll is not None:
             head.append(f"\nPOLL {len(poll.answers)}/{len(poll.roles)} answered · asking {poll.current_role}",
                         style="bold yellow")
-        roles = Table.grid(padding=(0, 1))
-        roles.add_column(no_wrap=True, min_width=9)
-        roles.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        roles: list[tuple[Text, Text]] = []
         for rv in decision.roles:
             glyph, style = ROLE_GLYPH.get(rv.state, ("?", ""))
             name = Text(rv.name + ("" if rv.required else " (optional)"), style="bold" if rv.required else "")
@@ -38,7 +35,7 @@ class SignoffPane(BodyPane):
                 name.append(f" {rv.person}", style="dim")
             if poll is not None and poll.current_role == rv.name:
                 name = Text.assemble(("◀ asking ", "bold yellow reverse"), name)
-            roles.add_row(Text(f"{glyph} {rv.state}", style=style), name)
+            roles.append((Text(f"{glyph} {rv.state}", style=style), name))
             if rv.by:
                 who = rv.by.split(" (ssh", 1)[0]
                 detail = f"{who} {local_time(rv.at, zone)}"
@@ -48,38 +45,34 @@ class SignoffPane(BodyPane):
                     detail += f" — stale: {rv.stale_reason}"
                 elif rv.comment:
                     detail += f" — {rv.comment}"
-                roles.add_row("", Text(detail, style="dim"))
+                roles.append((Text(""), Text(detail, style="dim")))
         if not decision.roles:
-            roles.add_row("", Text("no sign-off roles in this layout", style="dim"))
-        parts: list = [head, Text(""), roles]
+            roles.append((Text(""), Text("no sign-off roles in this layout", style="dim")))
+        parts: list = [head, Text(""), _lines(roles)]
         go = [cv for cv in decision.criteria if cv.criterion.kind != "rollback"]
         rollback = [cv for cv in decision.criteria if cv.criterion.kind == "rollback"]
         if go:
-            crit = Table.grid(padding=(0, 1))
-            crit.add_column(no_wrap=True, min_width=9)
-            crit.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+            crit: list[tuple[Text, Text]] = []
             for cv in go:
                 glyph, style = {"pass": ("✓", "green"), "fail": ("✗", "bold red")}.get(cv.state, ("?", "yellow"))
                 label = cv.criterion.name + (f" {cv.criterion.threshold}" if cv.criterion.threshold else "")
                 if not cv.criterion.required:
                     label += " (optional)"
-                crit.add_row(Text(f"{glyph} {cv.state}", style=style), Text(f"{label} — {cv.detail}"))
-            parts += [Text(""), Text("Criteria", style="bold underline"), crit]
+                crit.append((Text(f"{glyph} {cv.state}", style=style), Text(f"{label} — {cv.detail}")))
+            parts += [Text(""), Text("Criteria", style="bold underline"), _lines(crit)]
         if rollback:
-            trig = Table.grid(padding=(0, 1))
-            trig.add_column(no_wrap=True, min_width=9)
-            trig.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+            trig: list[tuple[Text, Text]] = []
             for cv in rollback:
                 fired = state.rollbacks.get(cv.criterion.id)
                 if fired is not None and fired.state == "fired":
-                    trig.add_row(Text("⚠ FIRED", style="bold white on red"),
-                                 Text(f"{cv.criterion.name} — {fired.reason or cv.detail}", style="bold red"))
+                    trig.append((Text("⚠ FIRED", style="bold white on red"),
+                                 Text(f"{cv.criterion.name} — {fired.reason or cv.detail}", style="bold red")))
                 else:
                     when = cv.criterion.threshold or ""
                     now = cv.detail if cv.state != "unknown" else "no live value yet"
-                    trig.add_row(Text("· armed", style="dim"),
-                                 Text(f"{cv.criterion.name}" + (f" (fires {when})" if when else "") + f" — now {now}", style="dim"))
-            parts += [Text(""), Text("Rollback triggers", style="bold underline"), trig]
+                    trig.append((Text("· armed", style="dim"),
+                                 Text(f"{cv.criterion.name}" + (f" (fires {when})" if when else "") + f" — now {now}", style="dim")))
+            parts += [Text(""), Text("Rollback triggers", style="bold underline"), _lines(trig)]
         why = Text()
         if decision.reasons:
             why.append("Why not GO yet\n", style="bold underline")
@@ -94,3 +87,18 @@ class SignoffPane(BodyPane):
         why.append("o sign · p poll · w why not GO", style="dim")
         parts += [Text(""), why]
         self.body.update(RenderOnce(Group(*parts)))
+
+
+STATE_WIDTH = 9  # "○ pending", the widest state
+
+
+def _lines(rows: list[tuple[Text, Text]]) -> Text:
+    """Rows of a state and what it is about, one line each, cut at the pane's edge."""
+    lines = Text(no_wrap=True, overflow="ellipsis")
+    for n, (state, what) in enumerate(rows):
+        if n:
+            lines.append("\n")
+        lines.append_text(state)
+        lines.append(" " * (STATE_WIDTH + 1 - state.cell_len))
+        lines.append_text(what)
+    return lines

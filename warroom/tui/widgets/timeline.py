@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 
 from warroom.countdown import phase_index
 from warroom.tmarks import format_clock
 from warroom.tui.widgets.body_pane import BodyPane
-from warroom.tui.widgets.render import RenderOnce, local_time, zone_of
+from warroom.tui.widgets.render import RenderOnce, fit, local_time, zone_of
 
 
 class TimelinePane(BodyPane):
@@ -40,15 +40,9 @@ class TimelinePane(BodyPane):
             head.append(f"\nscrubbed: {cd.scrub_reason}", style="red")
         if cd.holds:
             head.append(f"\n{len(cd.holds)} hold(s), {cd.recycles} recycle(s) so far", style="dim")
-        table = Table.grid(padding=(0, 1))
-        table.add_column(width=1)
-        table.add_column(no_wrap=True, min_width=6)
-        table.add_column(no_wrap=True, overflow="ellipsis", max_width=16)
-        table.add_column(justify="right", no_wrap=True, min_width=5)
-        table.add_column(no_wrap=True, min_width=4)
-        table.add_row("", Text("mark", style="dim"), Text("phase", style="dim"), Text("done", style="dim"), "")
         now_idx = phase_index(layout.phases, t)
         tallies = room.phase_tallies(t)
+        rows = []  # (marker, mark, phase, done, flag, style)
         for i, phase in enumerate(layout.phases):
             due, open_, overdue = tallies[i]
             if i == now_idx:
@@ -57,11 +51,23 @@ class TimelinePane(BodyPane):
                 marker, style = "✓" if open_ == 0 else "·", "dim"
             else:
                 marker, style = " ", ""
-            due_text = f"{due - open_}/{due}" if due else "–"
-            flag = Text(f"⚠ {overdue} late", style="bold red") if overdue else Text("")
-            table.add_row(Text(marker, style="bold"), Text(phase.label, style=style), Text(phase.name, style=style), due_text, flag)
+            rows.append((marker, phase.label, phase.name, f"{due - open_}/{due}" if due else "–",
+                         f"⚠ {overdue} late" if overdue else "", style))
+        widths = [cell_len(r[k]) for r in rows for k in (1, 2, 3)]
+        mark_w = max([6] + widths[0::3])
+        name_w = min(16, max([5] + widths[1::3]))
+        done_w = max([5] + widths[2::3])
+        table = Text(no_wrap=True, overflow="ellipsis")  # one line a phase, cut at the pane's edge
+        table.append(f"  {fit('mark', mark_w)} {fit('phase', name_w)} {fit('done', done_w, right=True)}", style="dim")
+        for marker, mark, name, done, flag, style in rows:
+            table.append(f"\n{marker} ", style="bold")
+            table.append(fit(mark, mark_w), style=style)
+            table.append(" ")
+            table.append(fit(name, name_w), style=style)
+            table.append(f" {fit(done, done_w, right=True)} ")
+            table.append(flag, style="bold red")
         if not layout.phases:
-            table.add_row("", "", Text("this layout has no phases", style="dim"), "", "")
+            table.append("\nthis layout has no phases", style="dim")
         total_over = room.overdue_count(t)
         foot = Text()
         if total_over:
