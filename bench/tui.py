@@ -50,9 +50,14 @@ BARE = textwrap.dedent("""
     print(app.frame_at)
 """)
 
-# ``exit_when_ready`` exits right after the first frame drawn with every pane loaded.
+# ``exit_when_ready`` exits right after the first frame drawn with every pane loaded. The start
+# is ``warroom open``'s (warroom.tui.cli.run_app): the files' reading is forked off first, then
+# Textual is imported.
 WARROOM = textwrap.dedent("""
     import sys, time
+    from warroom.workspace import start_loading
+
+    loading = start_loading(sys.argv[1])
     from warroom.tui.app import WarRoomApp
 
     class Timed(WarRoomApp):
@@ -60,7 +65,7 @@ WARROOM = textwrap.dedent("""
             self.frame_at = getattr(self, "frame_at", None) or time.time()
             super().exit(*args, **kwargs)
 
-    app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True)
+    app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading)
     app.run(headless=True, size=(200, 60))
     loaded = sum(len(p.nodes) for p in app.checklist_panes)
     if app.return_code or not loaded:

@@ -11,7 +11,6 @@ from typing import Any
 from warroom.checklist_format import _Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
-from warroom.metrics.spec import binding_problem, parse_tiles
 from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
@@ -50,7 +49,11 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     _checklists(r, root, layout)
     _phases(r, root, layout)
     _roles(r, root, layout)
-    tiles, tile_problems = parse_tiles(root.get("tiles"), str(path))
+    tiles, tile_problems = [], []
+    if root.get("tiles") is not None:  # the metrics modules load only for a layout with tiles
+        from warroom.metrics.spec import parse_tiles
+
+        tiles, tile_problems = parse_tiles(root.get("tiles"), str(path))
     r.problems.extend(tile_problems)
     layout.tiles = tiles
     _criteria(r, root, layout)
@@ -140,6 +143,8 @@ def _criteria(r: _Reader, root: YMap, layout: Layout) -> None:
             if crit.tile and crit.tile not in tile_names:
                 r.problem(node.vpos("tile"), f"unknown tile '{crit.tile}'{did_you_mean(crit.tile, tile_names)}")
             elif crit.tile:
+                from warroom.metrics.spec import binding_problem
+
                 why = binding_problem(kind, crit.threshold, layout.tiles[tile_names.index(crit.tile)])
                 if why:
                     r.problem(node.vpos("threshold"), why)

@@ -59,8 +59,9 @@ def test_demo_starts_a_fresh_journal_with_t0_ahead(tmp_path, monkeypatch, capsys
     assert [e.kind for e in events] == [E.SET_T0] and events[0].op == "kim"
     t0 = datetime.fromisoformat(events[0].payload["t0"].replace("Z", "+00:00"))
     assert timedelta(minutes=89) < t0 - before < timedelta(minutes=91)
-    layout, path, operator, read_only = opened[0]
+    layout, path, operator, read_only, loading = opened[0]
     assert layout.name == "demo.yaml" and layout.is_file() and path == journal and operator == "kim" and not read_only
+    assert loading().layout.launch == load_workspace(layout).layout.launch  # read before the app was built
     out = capsys.readouterr().out
     assert str(journal) in out and f"--journal {journal}" in out
     # a second run on the same journal does not move T-0

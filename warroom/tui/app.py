@@ -20,6 +20,7 @@ try:
     import os
     import signal
     import sys
+    import threading
     from dataclasses import replace
     from time import monotonic
     from datetime import datetime, timezone
@@ -31,7 +32,7 @@ try:
     from textual.containers import Container
     from textual.screen import Screen
     from textual.widget import Widget
-    from textual.widgets import Footer, Static
+    from textual.widgets import Static
 
     from warroom.errors import ActionError, InputError
     from warroom.model import Pane, Status
@@ -40,6 +41,7 @@ try:
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
     from warroom.tui.typeahead import TypeAheadMixin
     from warroom.tui.widgets.header import WarHeader
+    from warroom.tui.widgets.keybar import KeyBar
     from warroom.tui.widgets.render import local_time, zone_of
 finally:
     if _GC_WAS_ON:
@@ -66,6 +68,7 @@ def _import_for_the_full_screen() -> None:
 
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
+_MOUNT_TIMEOUT = 10.0  # seconds the load worker waits for the screen before handing over anyway
 PANE_NAMES = {"timeline": "Timeline", "signoff": "Sign-off", "tiles": "Metrics", "journal": "Journal"}
 
 
@@ -100,12 +103,11 @@ class MainScreen(Screen):
     BINDINGS = [replace(b, action=b.action if b.action.startswith("app.") else "app." + b.action) for b in keys.SCREEN]
 
     def compose(self) -> ComposeResult:
+        """The first frame says what is loading, and nothing more: the header, the panes and the
+        key bar come together when the launch is read (``WarRoomApp.loaded``), in one frame."""
         app: WarRoomApp = self.app  # type: ignore[assignment]
-        yield WarHeader(app.layout_path.stem, read_only=app.read_only)
-        yield Static("", id="switcher")
         with Container(id="panes"):
             yield Static(f"Loading {app.layout_path} …", id="loading")
-        yield Footer()
 
     def on_descendant_focus(self, event: Any) -> None:
         app: WarRoomApp = self.app  # type: ignore[assignment]
@@ -123,7 +125,7 @@ class WarRoomApp(TypeAheadMixin, App):
 
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
-                 watch_tty: bool = False, exit_when_ready: bool = False) -> None:
+                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self.layout_path = Path(layout_path)
         self.journal_override = Path(journal_path) if journal_path else None
@@ -151,11 +153,15 @@ class WarRoomApp(TypeAheadMixin, App):
         self._sighup = False
         self._gc_paused = False
         self._read_only_told_at = -1e9
+        self._mounted = threading.Event()  # set in on_mount: the load worker hands over only then
         # The files are read on the other core while this process starts Textual and draws the
-        # first frame (see start_loading); the load worker collects the result.
-        from warroom.workspace import start_loading
+        # first frame (see start_loading); the load worker collects the result. ``warroom open``
+        # starts that reading before it even imports Textual, and passes it in as ``workspace``.
+        if workspace is None:
+            from warroom.workspace import start_loading
 
-        self._workspace = start_loading(self.layout_path)
+            workspace = start_loading(self.layout_path)
+        self._workspace = workspace
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
@@ -187,6 +193,11 @@ class WarRoomApp(TypeAheadMixin, App):
             except (RuntimeError, NotImplementedError, ValueError):
                 pass
             self.set_interval(2.0, self._check_terminal)
+        self._mounted.set()
+
+    def on_load(self) -> None:
+        """Loading starts before Textual builds the screen: the imports and reading it does run
+        while the main thread draws the first frame, and the result waits for the mount."""
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
 
     def _load(self) -> None:
@@ -207,6 +218,7 @@ class WarRoomApp(TypeAheadMixin, App):
         except Exception as exc:  # noqa: BLE001 - whatever it is, say it and leave; never a spinner forever
             self.post_message(LoadFailed([f"{self.layout_path}: cannot open the war room: {exc}"], code=1))
             return
+        self._mounted.wait(_MOUNT_TIMEOUT)
         self.post_message(Loaded(ws, journal, result))
 
     @on(LoadFailed)
@@ -240,8 +252,6 @@ class WarRoomApp(TypeAheadMixin, App):
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
         with self.batch_update():  # one full frame with everything in place, not several partial ones
             await self._mount_panes()
-            header = self.screen_main().query_one(WarHeader)
-            header.launch = ws.layout.launch
             self._passed = self.room.due_passed()
             self.refresh_all()
             journal_pane = self._journal_pane()
@@ -263,8 +273,11 @@ class WarRoomApp(TypeAheadMixin, App):
         room = self.room
         assert room is not None
         layout = room.ws.layout
-        container = self.screen_main().query_one("#panes", Container)
+        screen = self.screen_main()
+        container = screen.query_one("#panes", Container)
         await container.query("#loading").remove()
+        await screen.mount_all([WarHeader(layout.launch, read_only=self.read_only), Static("", id="switcher")], before=container)
+        await screen.mount(KeyBar(hide=keys.WRITES if self.read_only else frozenset()))
         checklists = {c.id: c for c in room.ws.checklists}
         placed: list[tuple[Pane, Widget, str]] = []
         for pane in layout.panes:
@@ -333,6 +346,9 @@ class WarRoomApp(TypeAheadMixin, App):
                                                  for c in range(1, layout.columns + 1))
         container.styles.grid_size_rows = layout.rows
         self.pane_widgets = [w for _, w, _ in placed]
+        if placed:  # the first pane starts active: styled once, not again when shown
+            self.pane_widgets[0].add_class("-active")
+            self.active = 0
         self.pane_titles = [t for _, _, t in placed]
         await container.mount_all(ordered)
         self._apply_mode()
@@ -364,7 +380,7 @@ class WarRoomApp(TypeAheadMixin, App):
             if changes.reset or passed != self._passed:
                 self._passed = passed
                 for pane in self.checklist_panes:
-                    pane.rebuild() if changes.reset else pane.relabel_all(t)
+                    pane.rebuild() if changes.reset else pane.relabel_all()
             elif changes.items:
                 for pane in self.checklist_panes:
                     pane.update_items(changes.items, t)
@@ -412,7 +428,7 @@ class WarRoomApp(TypeAheadMixin, App):
         if passed != self._passed:
             self._passed = passed
             for pane in self.checklist_panes:
-                pane.relabel_all(t)
+                pane.relabel_all()
         from warroom.tui.widgets.timeline import TimelinePane
 
         now = self.now()
@@ -842,6 +858,7 @@ class WarRoomApp(TypeAheadMixin, App):
 
     def on_unmount(self) -> None:
         self._resume_gc()
+        self._mounted.set()  # a load worker still waiting to hand over: let it finish
         if self._watchdog is not None:  # the shutdown got this far: no need to force it
             self._watchdog.cancel()
         if self._sighup:

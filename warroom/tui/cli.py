@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 from warroom.cli import err
 
@@ -35,11 +36,16 @@ def _operator(args: argparse.Namespace) -> str:
     return current_operator(args.operator)
 
 
-def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool) -> int:
+def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None) -> int:
+    """Open the war room. The layout and its checklists are read by a forked child from here on,
+    while this process imports Textual (most of its start-up): the screen collects them."""
+    from warroom.workspace import start_loading
+
+    loading = loading or start_loading(layout)
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty())
+                     watch_tty=sys.stdin.isatty(), workspace=loading)
     app.run()
     if app.problems:
         for problem in app.problems:
@@ -126,7 +132,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         except (ActionError, OSError) as exc:
             err(str(exc))
             return 1
+    from warroom.workspace import start_loading
+
+    loading = start_loading(layout)  # forked before the demo server's thread starts
     _start_demo_server()
     print(f"demo journal: {journal_path}")
     print(f"a second operator can join with: warroom open {layout} --journal {journal_path}")
-    return run_app(layout, journal_path, operator, args.read_only)
+    return run_app(layout, journal_path, operator, args.read_only, loading)

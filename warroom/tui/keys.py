@@ -40,7 +40,7 @@ SCREEN = [
     Binding("a", "assess", "Assess", id="signoff.assess", show=False),
     Binding("w", "why", "Why not GO", id="signoff.why", show=False),
     Binding("question_mark,f1", "help", "Help", id="app.help"),
-    Binding("colon,f2", "command_palette", "Commands", id="app.palette", show=False),
+    Binding("colon,f2", "command_palette", "Commands", id="app.palette"),
     Binding("q,f10", "quit", "Quit", id="app.quit"),
 ]
 SCREEN += [
@@ -76,3 +76,11 @@ HELP: list[tuple[str, str, str]] = [
     ("In dialogs", "y / enter", "yes, confirm"),
     ("In dialogs", "n / escape", "no, cancel"),
 ]
+
+def action_name(action: str) -> str:
+    """A binding's action without its namespace or arguments: ``app.show_pane(2)`` -> ``show_pane``."""
+    return action.rsplit(".", 1)[-1].split("(", 1)[0]
+
+
+# Actions that write to the journal: a read-only screen leaves them off its key bar.
+WRITES = frozenset({"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess"})

@@ -19,6 +19,8 @@ from textual import events
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from warroom.tui.keys import action_name
+
 DIALOG_GROUP = "dialog"
 # Actions whose key opens a dialog or another screen.
 DIALOG_ACTIONS = frozenset({
@@ -62,8 +64,7 @@ class TypeAheadMixin:
         binding = active.get(key)
         if binding is None:
             return False
-        action = binding.binding.action.rsplit(".", 1)[-1].split("(", 1)[0]
-        return action in DIALOG_ACTIONS
+        return action_name(binding.binding.action) in DIALOG_ACTIONS
 
     def _waiting_for_dialog(self) -> bool:
         """Keys typed now would land behind a dialog that is on its way."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -20,6 +21,7 @@ from warroom.tui import keys
 from warroom.tui.widgets.render import item_label, progress_bar, section_label
 
 QUICK_FILTERS = ["all", "open", "overdue", "critical", "mine"]
+UNBUILT = Text("…")  # the label of a node whose line has not been drawn yet
 
 
 class ChecklistTree(Tree[str]):
@@ -40,12 +42,17 @@ class ChecklistTree(Tree[str]):
             return label
         return super().process_label(label)
 
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        """A node's label is built when its line is first drawn (``UNBUILT`` until then): a
+        5,000-item list builds the labels of the lines on screen, not of every line."""
+        if node._label is UNBUILT and node.data:
+            node._label = self.pane.label_of(node.data)
+        return super().render_label(node, base_style, style)
+
     def get_label_width(self, node: TreeNode[str]) -> int:
-        """What ``Tree.get_label_width`` measures (the rendered label), without rendering it."""
-        if node._allow_expand:
-            icon = self.ICON_NODE_EXPANDED if node._expanded else self.ICON_NODE
-            return cell_len(icon) + node._label.cell_len
-        return node._label.cell_len
+        """Labels are cut at the pane's edge (the details screen shows them whole): no
+        horizontal scrolling, and no label is built just to be measured."""
+        return 0
 
     def add_bulk(self, parent: TreeNode[str], label: Text, data: str, expand: bool, allow_expand: bool) -> TreeNode[str]:
         """``parent.add`` without invalidating the whole tree for each node: call
@@ -135,7 +142,7 @@ class ChecklistPane(Vertical):
     DEFAULT_CSS = """
     ChecklistPane #filter-bar { height: 1; display: none; background: $boost; padding: 0 1; }
     ChecklistPane.-filtered #filter-bar { display: block; }
-    ChecklistPane ChecklistTree { height: 1fr; }
+    ChecklistPane ChecklistTree { height: 1fr; overflow-x: hidden; }
     """
 
     def __init__(self, checklist: Checklist, room, title: str = "", **kwargs) -> None:  # noqa: ANN001, ANN003
@@ -150,8 +157,15 @@ class ChecklistPane(Vertical):
         self.ctree = ChecklistTree(self, id=f"tree-{checklist.id}")
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="filter-bar")
-        yield self.ctree
+        yield self.ctree  # the filter bar is mounted above it when first needed
+
+    def filter_bar(self) -> Static:
+        try:
+            return self.query_one("#filter-bar", Static)
+        except NoMatches:
+            bar = Static("", id="filter-bar")
+            self.mount(bar, before=self.ctree)
+            return bar
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -183,12 +197,11 @@ class ChecklistPane(Vertical):
                     continue
                 lines[item.id] = counter[0]
                 counter[0] += 1
-                label = item_label(room, item, t)
                 if item.children:
-                    node = add(parent, label, "i:" + item.id, True, True)
+                    node = add(parent, UNBUILT, "i:" + item.id, True, True)
                     add_items(node, item.children)
                 else:
-                    node = add(parent, label, "i:" + item.id, False, False)
+                    node = add(parent, UNBUILT, "i:" + item.id, False, False)
                 self.nodes[item.id] = node
                 count += 1
             return count
@@ -197,7 +210,7 @@ class ChecklistPane(Vertical):
 
         def add_section(parent: TreeNode[str], section: Section) -> int:
             start = counter[0]
-            node = add(parent, section_label(room, section), "s:" + section.id, True, True)
+            node = add(parent, UNBUILT, "s:" + section.id, True, True)
             counter[0] += 1
             n = add_items(node, section.items)
             for sub in section.sections:
@@ -216,7 +229,7 @@ class ChecklistPane(Vertical):
         self.set_class(filtering, "-filtered")
         if filtering:
             what = " ".join(x for x in (f"“{self.filter_text}”" if self.filter_text else "", self.quick if self.quick != "all" else "") if x)
-            self.query_one("#filter-bar", Static).update(
+            self.filter_bar().update(
                 Text.assemble(("filter: ", "bold"), what, (f"   {shown} shown · escape clears", "dim")))
         self.update_title()
         target = keep if keep in self.nodes else next(iter(self.nodes), None)
@@ -243,13 +256,22 @@ class ChecklistPane(Vertical):
         if sections:
             self.update_title()
 
-    def relabel_all(self, t: timedelta | None) -> None:
-        room = self.room
-        for item_id, node in self.nodes.items():
-            node.set_label(item_label(room, room.ws.items[item_id], t))
-        for sid, node in self.section_nodes.items():
-            node.set_label(section_label(room, room.ws.sections[sid]))
+    def relabel_all(self) -> None:
+        """Every label is rebuilt when next drawn (the clock passed a due mark: any item may now
+        be overdue). O(nodes) flag flips; only the lines on screen are built again."""
+        for node in (*self.nodes.values(), *self.section_nodes.values()):
+            node._label = UNBUILT
+            node._updates += 1  # the tree's line cache is keyed on it
+        self.ctree.refresh()
         self.update_title()
+
+    def label_of(self, data: str) -> Text:
+        """The label of the node holding ``data`` ("i:<item id>" or "s:<section id>"), now."""
+        room = self.room
+        kind, _, key = data.partition(":")
+        if kind == "s":
+            return section_label(room, room.ws.sections[key])
+        return item_label(room, room.ws.items[key], room.t())
 
     def update_title(self) -> None:
         done = self.room.checklist_done.get(self.checklist.id, 0)
