@@ -81,3 +81,11 @@ def test_tiles_states_as_fed(layout: Path) -> None:
 
 def test_tiles_layout_without_tiles(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(TilesApp(write_layout(tmp_path, "")), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_every_state_is_legible_in_16_colours(layout: Path, size: tuple[int, int], invisible_glyphs) -> None:  # noqa: ANN001
+    app = TilesApp(layout)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert invisible_glyphs(app) == []
