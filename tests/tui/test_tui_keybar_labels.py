@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import yaml
+from textual.widgets import Static
 from tui_support import FROZEN, loaded, make_app, until
 
 from warroom.tui.widgets.checklist import UNBUILT
 from warroom.tui.widgets.keybar import KeyBar
+from warroom.workspace import load_workspace
 
 RETRO = "payments-v2/post-launch/retro"
 MIGRATION = "payments-v2/launch-day/db-migration"  # due at T-1h
@@ -100,3 +103,21 @@ async def test_a_due_mark_passing_flags_the_overdue_items_on_screen(layout, jour
         drawn = line_of(tree, MIGRATION)
         assert "⚠" in drawn and "overdue" in drawn
         assert "⚠" not in line_of(tree, CANARY)  # due at T-0: not yet
+
+
+async def test_a_slow_load_shows_what_is_loading_and_survives_a_resize(layout, journal_path) -> None:
+    def slow_workspace():  # noqa: ANN202 - a layout on a slow disk
+        time.sleep(0.6)
+        return load_workspace(layout)
+
+    app = make_app(layout, journal_path, workspace=slow_workspace)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause(0.1)
+        assert not app.ready.is_set()
+        assert "Loading" in str(app.screen.query_one("#loading", Static).render())
+        await pilot.resize_terminal(80, 24)  # to the small-screen mode and back, mid-load
+        await pilot.pause(0.05)
+        await pilot.resize_terminal(200, 60)
+        await loaded(pilot)
+        assert app.checklist_panes and not app.narrow
+        assert "q Quit" in bar_text(app)

@@ -490,10 +490,9 @@ class WarRoomApp(TypeAheadMixin, App):
         self._show_switcher()
 
     def _show_switcher(self) -> None:
-        switcher = self.screen_main().query_one("#switcher", Static)
-        if not self.pane_titles:
-            switcher.display = False
+        if not self.pane_titles:  # still loading (there is no switcher yet), or no panes (it stays hidden)
             return
+        switcher = self.screen_main().query_one("#switcher", Static)
         switcher.display = self.narrow
         parts = []
         for i, title in enumerate(self.pane_titles):
