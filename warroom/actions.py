@@ -30,8 +30,15 @@ class Actions:
         self.now = now
 
     def _append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None) -> Event:
+        event = self._append_unless(kind, target, payload, None)
+        assert event is not None  # without ``unless`` every append is written
+        return event
+
+    def _append_unless(self, kind: str, target: str, payload: dict[str, Any] | None,
+                       unless: Callable[[Event | None], bool] | None) -> Event | None:
+        """Append, unless ``unless(latest event of this kind and target)`` says it is recorded already."""
         try:
-            return self.journal.append(kind, target, payload or {}, op=self.operator, now=self.now())
+            return self.journal.append(kind, target, payload or {}, op=self.operator, now=self.now(), unless=unless)
         except ReadOnlyJournal:
             raise ActionError("this war room is open read-only: nothing can be changed here") from None
         except OSError as exc:
@@ -163,26 +170,32 @@ class Actions:
     def metric_state(self, state: LaunchState, tile: str, from_state: str, to_state: str, value: Any = None,
                      reason: str = "") -> Event | None:
         """Record a tile's state transition; None when the journal already has that state
-        (another operator's screen polling the same tile recorded it first)."""
+        (another operator's screen polling the same tile recorded it first: checked against the
+        file under its lock, so two screens seeing the change at the same moment record it once)."""
         known = state.metrics.get(tile)
         if known is not None and known.state == to_state:
             return None
         payload: dict[str, Any] = {"from": from_state, "state": to_state, "value": value}
         if reason:
             payload["reason"] = reason
-        return self._append(E.METRIC_STATE, tile, payload)
+        return self._append_unless(E.METRIC_STATE, tile, payload,
+                                   lambda last: last is not None and last.payload.get("state") == to_state)
 
     def rollback_trigger(self, state: LaunchState, criterion_id: str, fired: bool, value: Any = None,
                          text: str = "") -> Event | None:
         """Record a rollback trigger firing or clearing; None when already recorded so."""
         to_state = "fired" if fired else "cleared"
+
+        def recorded(last: Event | None) -> bool:  # as the file has it: see metric_state
+            return (last.payload.get("state") == to_state) if last is not None else not fired
+
         known = state.rollbacks.get(criterion_id)
         if (known is not None and known.state == to_state) or (known is None and not fired):
             return None
         payload: dict[str, Any] = {"state": to_state, "value": value}
         if text:
             payload["reason"] = text
-        return self._append(E.ROLLBACK, criterion_id, payload)
+        return self._append_unless(E.ROLLBACK, criterion_id, payload, recorded)
 
 
 

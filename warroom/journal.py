@@ -28,11 +28,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from warroom.events import GENESIS, Event
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, Event
 from warroom.tmarks import utc_iso
 
+# Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
+# may look at the latest one for a target, as the file has it, under the lock.
+STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK})
 HEADER = "# warroom journal — append-only, one event per line. Do not edit: `warroom verify` checks the hash chain.\n"
 _HASH_SEP = ', "hash": "'
 # Characters YAML forbids or reads as line breaks, which json.dumps(ensure_ascii=False) leaves raw.
@@ -144,6 +147,7 @@ class Journal:
         self._head_hash = GENESIS
         self._head_seq = 0
         self.issues: list[JournalIssue] = []  # torn tails set aside, broken links seen while appending
+        self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per (kind, target) read
 
     # -- files -------------------------------------------------------------------------------
     def _open(self) -> int:
@@ -191,6 +195,8 @@ class Journal:
             if len(data) > result.offset:
                 result.issues.append(self._move_torn(fd, data[result.offset:], result.offset, result.lines + 1))
             self._offset, (self._head_seq, self._head_hash), self._lines = result.offset, result.head, result.lines
+            self._latest.clear()
+            self._note_latest(result.events)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
         return result
@@ -218,14 +224,23 @@ class Journal:
 
     # -- writing -----------------------------------------------------------------------------
     def append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None, op: str = "unknown",
-               now: datetime | None = None) -> Event:
-        """Append one event; returns it once it is on disk (fsync'd)."""
+               now: datetime | None = None, unless: Callable[[Event | None], bool] | None = None) -> Event | None:
+        """Append one event; returns it once it is on disk (fsync'd).
+
+        ``unless``, for a kind in ``STATE_KINDS``, is asked under the lock with the latest event
+        of that kind and target in the file (None if there is none); when it says so, nothing is
+        written and None is returned. Two processes recording the same transition at once so
+        write it once: the second sees the first's event."""
+        if unless is not None and kind not in STATE_KINDS:
+            raise ValueError(f"append(unless=...) is for the kinds {sorted(STATE_KINDS)}, not {kind!r}")
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             size = os.fstat(fd).st_size
             if size != self._offset:
                 self._catch_up(fd, size)
+            if unless is not None and unless(self._latest.get((kind, target))):
+                return None
             ts, prev, payload = utc_iso(now or datetime.now(timezone.utc)), self._head_hash, payload or {}
             line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev)
             if self._offset == 0:
@@ -239,7 +254,9 @@ class Journal:
             self._head_seq += 1
             self._head_hash = digest
             self._lines += line.count("\n")
-            return Event(self._head_seq, ts, op, kind, target, payload, prev, digest)
+            event = Event(self._head_seq, ts, op, kind, target, payload, prev, digest)
+            self._note_latest((event,))
+            return event
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
@@ -252,10 +269,17 @@ class Journal:
         result = LoadResult()
         self._head_hash, self._head_seq = _parse_chunk(data[:end], self._lines, self._head_hash, self._head_seq, result)
         self.issues.extend(result.issues)
+        self._note_latest(result.events)
         self._lines += data[:end].count(b"\n")
         self._offset += end
         if end < len(data):  # under the lock nobody is mid-write: this is a torn record
             self._move_torn(fd, data[end:], self._offset, self._lines + 1)
+
+    def _note_latest(self, events: Any) -> None:
+        latest = self._latest
+        for ev in events:
+            if ev.kind in STATE_KINDS:
+                latest[(ev.kind, ev.target)] = ev
 
     @property
     def head(self) -> tuple[int, str]:

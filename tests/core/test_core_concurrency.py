@@ -10,7 +10,7 @@ import textwrap
 from collections import defaultdict
 from pathlib import Path
 
-from core_support import REPO
+from core_support import DEMO_LAYOUT, REPO
 from warroom.journal import Journal, verify
 
 WRITERS = 4
@@ -187,3 +187,48 @@ def test_append_fsyncs_the_event_before_returning(tmp_path: Path, monkeypatch) -
         assert (str(path.parent), synced[0][1]) == synced[0]  # a new journal's directory entry is synced too
         j.append("note", "", {"text": "second"}, op="ana")
         assert synced[-1] == (str(path), path.stat().st_size) and path.stat().st_size > size_after_first
+
+
+SAME_TRANSITION = textwrap.dedent("""
+    import os, sys, time
+    from warroom.actions import Actions
+    from warroom.journal import Journal
+    from warroom.state import LaunchState
+    from warroom.workspace import load_workspace
+
+    layout, path, name, go = sys.argv[1:5]
+    ws = load_workspace(layout)
+    journal = Journal(path)
+    state = LaunchState.replay(ws, journal.load().events)  # stale from here on: nobody re-reads it
+    print("ready", flush=True)
+    while not os.path.exists(go):
+        time.sleep(0.0005)
+    actions = Actions(journal, name)
+    tile = actions.metric_state(state, "error-rate", "OK", "CRIT", 2.7)
+    trigger = actions.rollback_trigger(state, "error-rate-rollback", True, 2.7, "error rate above 1%")
+    print(int(tile is not None), int(trigger is not None), flush=True)
+""")
+
+
+def test_screens_seeing_the_same_transition_at_once_record_it_once(tmp_path: Path) -> None:
+    """Every operator's screen polls the same tiles: when a tile turns CRIT they all see it within
+    a poll. Checked against the file under its lock, the transition (and the rollback trigger it
+    fires) is journaled once, however many screens race to record it."""
+    path, go = tmp_path / "shared.journal.yaml", tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", SAME_TRANSITION, str(DEMO_LAYOUT), str(path), f"op{k}", str(go)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+             for k in range(WRITERS + 2)]
+    try:
+        for p in procs:
+            assert p.stdout.readline().strip() == "ready", p.stderr.read()
+        go.touch()
+        wrote = [p.communicate(timeout=120)[0].split() for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert all(p.returncode == 0 for p in procs)
+    assert sum(int(w[0]) for w in wrote) == 1 and sum(int(w[1]) for w in wrote) == 1
+    kinds = [e.kind for e in Journal(path, read_only=True).load().events]
+    assert sorted(kinds) == ["metric-state", "rollback-trigger"]
+    assert verify(path).ok
