@@ -30,6 +30,7 @@ try:
     from textual import on, work
     from textual.app import App, ComposeResult
     from textual.containers import Container
+    from textual.css.query import NoMatches
     from textual.screen import Screen
     from textual.widget import Widget
     from textual.widgets import Static
@@ -411,7 +412,7 @@ class WarRoomApp(TypeAheadMixin, App):
         if room is None:
             return
         now = self.now()
-        self.screen_main().query_one(WarHeader).show(room, now, self.narrow)
+        self._show_header(room, now)
         for w in self.pane_widgets:
             if timeline and isinstance(w, TimelinePane):
                 w.show(room, now)
@@ -432,10 +433,22 @@ class WarRoomApp(TypeAheadMixin, App):
         from warroom.tui.widgets.timeline import TimelinePane
 
         now = self.now()
-        self.screen_main().query_one(WarHeader).show(room, now, self.narrow)
+        self._show_header(room, now)
         for w in self.pane_widgets:
             if isinstance(w, TimelinePane):
                 w.show(room, now)
+
+    def _header(self) -> WarHeader | None:
+        """The header: mounted with the panes, gone again while the app shuts down."""
+        try:
+            return self.screen_main().query_one(WarHeader)
+        except NoMatches:
+            return None
+
+    def _show_header(self, room: Room, now: datetime) -> None:
+        header = self._header()
+        if header is not None:
+            header.show(room, now, self.narrow)
 
     def screen_main(self) -> Screen:
         for screen in self.screen_stack:
@@ -457,8 +470,9 @@ class WarRoomApp(TypeAheadMixin, App):
         self.refresh_panels()
 
     def on_tiles_pane_rollback_triggered(self, message: Any) -> None:
-        header = self.screen_main().query_one(WarHeader)
-        header.rollback_alerts[str(message.criterion_id)] = str(message.text or "")
+        header = self._header()
+        if header is not None:
+            header.rollback_alerts[str(message.criterion_id)] = str(message.text or "")
         self.bell()
         self.notify(f"rollback trigger {message.criterion_id}: {message.text}", severity="error", timeout=30)
         self.refresh_panels()
@@ -492,7 +506,10 @@ class WarRoomApp(TypeAheadMixin, App):
     def _show_switcher(self) -> None:
         if not self.pane_titles:  # still loading (there is no switcher yet), or no panes (it stays hidden)
             return
-        switcher = self.screen_main().query_one("#switcher", Static)
+        try:
+            switcher = self.screen_main().query_one("#switcher", Static)
+        except NoMatches:  # the app is shutting down
+            return
         switcher.display = self.narrow
         parts = []
         for i, title in enumerate(self.pane_titles):
