@@ -264,6 +264,7 @@ class Journal:
         """Read what other writers appended since we last looked (we hold the lock)."""
         if size < self._offset:  # truncated or replaced under us: start again
             self._offset, self._head_hash, self._head_seq, self._lines = 0, GENESIS, 0, 0
+            self._latest.clear()
         data = os.pread(fd, size - self._offset, self._offset)
         end = data.rfind(b"\n") + 1
         result = LoadResult()

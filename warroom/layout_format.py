@@ -49,11 +49,11 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     _checklists(r, root, layout)
     _phases(r, root, layout)
     _roles(r, root, layout)
-    tiles, tile_problems = [], []
-    if root.get("tiles") is not None:  # the metrics modules load only for a layout with tiles
+    tiles, tile_problems, raw_tiles = [], [], root.get("tiles")
+    if raw_tiles is not None:  # the metrics modules load only for a layout with tiles
         from warroom.metrics.spec import parse_tiles
 
-        tiles, tile_problems = parse_tiles(root.get("tiles"), str(path))
+        tiles, tile_problems = parse_tiles(raw_tiles, str(path))
     r.problems.extend(tile_problems)
     layout.tiles = tiles
     _criteria(r, root, layout)

@@ -397,11 +397,9 @@ class WarRoomApp(TypeAheadMixin, App):
                     screen.refresh_from_state()
 
     def refresh_all(self) -> None:
-        t = self.room.t() if self.room else None
         for pane in self.checklist_panes:
             pane.update_title()
         self.refresh_panels()
-        del t
 
     def refresh_panels(self, timeline: bool = True, signoff: bool = True) -> None:
         """Header, timeline and sign-off: small (the sign-off list is capped), redrawn whole."""
@@ -494,7 +492,7 @@ class WarRoomApp(TypeAheadMixin, App):
         screen.set_class(self.narrow, "-narrow")
         try:
             container = screen.query_one("#panes", Container)
-        except Exception:  # noqa: BLE001 - not composed yet
+        except NoMatches:  # not composed yet
             return
         container.styles.layout = "vertical" if self.narrow else "grid"
         for i, w in enumerate(self.pane_widgets):

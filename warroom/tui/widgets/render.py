@@ -227,10 +227,10 @@ def section_label(room, section: Section) -> Text:  # noqa: ANN001 - Room
 
 class RenderOnce:
     """A renderable drawn once per width: Textual renders a ``Static``'s content to measure its
-    height and again to paint it; for a group of tables that is the costly part of a frame.
+    height and again to paint it (the timeline and sign-off bodies: a ``Group`` of ``Text``).
 
-    Only for content whose lines do not depend on the height offered (a ``Group`` of ``Text``
-    and ``Table``: rich renders a group's parts with the height reset).
+    Only for content whose lines do not depend on the height offered (rich renders a group's
+    parts with the height reset).
     """
 
     def __init__(self, renderable: Any) -> None:

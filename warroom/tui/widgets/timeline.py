@@ -53,10 +53,9 @@ class TimelinePane(BodyPane):
                 marker, style = " ", ""
             rows.append((marker, phase.label, phase.name, f"{due - open_}/{due}" if due else "–",
                          f"⚠ {overdue} late" if overdue else "", style))
-        widths = [cell_len(r[k]) for r in rows for k in (1, 2, 3)]
-        mark_w = max([6] + widths[0::3])
-        name_w = min(16, max([5] + widths[1::3]))
-        done_w = max([5] + widths[2::3])
+        mark_w = max([6, *(cell_len(r[1]) for r in rows)])
+        name_w = min(16, max([5, *(cell_len(r[2]) for r in rows)]))
+        done_w = max([5, *(cell_len(r[3]) for r in rows)])
         table = Text(no_wrap=True, overflow="ellipsis")  # one line a phase, cut at the pane's edge
         table.append(f"  {fit('mark', mark_w)} {fit('phase', name_w)} {fit('done', done_w, right=True)}", style="dim")
         for marker, mark, name, done, flag, style in rows:
