@@ -25,9 +25,10 @@ ASSESS = "assess"  # a manual go/no-go criterion assessed pass/fail
 METRIC_STATE = "metric-state"  # a tile's state changed (metrics issue)
 ROLLBACK = "rollback-trigger"  # a rollback trigger fired or cleared (metrics issue)
 RUN_COMMAND = "run-command"  # an item's command was run after confirmation
+T0_REACHED = "t0-reached"  # the count reached T-0: with a GO it goes on, without one it holds (the auto-hold)
 
 KINDS = [SET_STATUS, NOTE, SIGN, HOLD, RESUME, RECYCLE, SCRUB, SET_T0, POLL_START, POLL_ANSWER, POLL_CANCEL,
-         ASSESS, METRIC_STATE, ROLLBACK, RUN_COMMAND]
+         ASSESS, METRIC_STATE, ROLLBACK, RUN_COMMAND, T0_REACHED]
 
 GENESIS = "0" * 64
 
@@ -72,7 +73,8 @@ class Event:
         if self.kind == POLL_CANCEL:
             return "poll cancelled" + (f": {p['reason']}" if p.get("reason") else "")
         if self.kind == ASSESS:
-            return f"criterion {self.target}: {p.get('result')}" + (f" ({p['value']})" if p.get("value") else "")
+            return (f"criterion {self.target}: {p.get('result')}" + (f" ({p['value']})" if p.get("value") else "")
+                    + (f" — override: {p['override']}" if p.get("override") else ""))
         if self.kind == METRIC_STATE:
             return f"tile {self.target}: {p.get('from')} → {p.get('state')} ({p.get('value')})"
         if self.kind == ROLLBACK:
@@ -80,5 +82,9 @@ class Event:
         if self.kind == RUN_COMMAND:
             return f"ran command of {self.target}: exit {p.get('exit')}"
         if self.kind == RESUME:
-            return "resume"
+            return "resume" + (f" past T-0 without a GO (override: {p['override']})" if p.get("override") else "")
+        if self.kind == T0_REACHED:
+            if p.get("verdict") == "GO":
+                return "T-0 reached with GO: the count goes on"
+            return f"HOLD: no GO at T-0 ({p.get('verdict', 'PENDING')})"
         return f"{self.kind} {self.target}".strip()

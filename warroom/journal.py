@@ -30,12 +30,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, Event
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, T0_REACHED, Event
 from warroom.tmarks import utc_iso
 
-# Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
-# may look at the latest one for a target, as the file has it, under the lock.
-STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK})
+# Kinds whose events record a state (a tile's, a rollback trigger's, the count reaching T-0):
+# ``append(..., unless=)`` may look at the latest one for a target, as the file has it, under the lock.
+STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK, T0_REACHED})
 HEADER = "# warroom journal — append-only, one event per line. Do not edit: `warroom verify` checks the hash chain.\n"
 _HASH_SEP = ', "hash": "'
 # Characters YAML forbids or reads as line breaks, which json.dumps(ensure_ascii=False) leaves raw.

@@ -5,18 +5,20 @@ See ``docs/formats.md`` for the annotated format.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from warroom.checklist_format import _Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
-from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
+from warroom.model import BuiltinHold, Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
 
-LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen"]
+LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "holds", "roles", "criteria", "rollback", "tiles", "journal", "screen"]
 PHASE_KEYS = ["mark", "name"]
+HOLD_KEYS = ["at", "for", "name"]
 ROLE_KEYS = ["name", "person", "required", "poll_order"]
 CRITERION_KEYS = ["id", "name", "threshold", "tile", "required", "description", "for"]
 SCREEN_KEYS = ["columns", "rows", "panes"]
@@ -48,6 +50,7 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     _clock(r, root, layout)
     _checklists(r, root, layout)
     _phases(r, root, layout)
+    _holds(r, root, layout)
     _roles(r, root, layout)
     tiles, tile_problems, raw_tiles = [], [], root.get("tiles")
     if raw_tiles is not None:  # the metrics modules load only for a layout with tiles
@@ -109,6 +112,41 @@ def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
     for (a, b), pos in zip(zip(layout.phases, layout.phases[1:]), where[1:]):
         if b.mark <= a.mark:
             r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")
+
+
+def _holds(r: _Reader, root: YMap, layout: Layout) -> None:
+    """Built-in holds: ``{at: T-10m, for: 10m, name: go/no-go poll}`` (no two at one mark)."""
+    seen: dict[object, tuple[int, int]] = {}
+    for _, node in r.entries(root, "holds", "a hold", HOLD_KEYS):
+        label = r.text(node, "at", required=True, what="hold")
+        length = node.get("for")
+        if not label:
+            continue
+        if length in (None, ""):
+            r.problem(node.pos, "missing required key 'for' in hold (how long it lasts, e.g. 10m)")
+            continue
+        try:
+            mark = parse_tmark(label)
+        except ValueError as exc:
+            r.problem(node.vpos("at"), f"unparsable time for 'at': {exc}")
+            continue
+        try:
+            duration = parse_duration(str(length))
+        except ValueError as exc:
+            r.problem(node.vpos("for"), f"unparsable duration for 'for': {exc}")
+            continue
+        if mark >= timedelta(0):
+            r.problem(node.vpos("at"), f"a built-in hold comes before T-0, got '{label}' (T-0 itself holds without a GO)")
+            continue
+        if duration.total_seconds() <= 0:
+            r.problem(node.vpos("for"), f"a hold lasts some time, got '{length}'")
+            continue
+        if mark in seen:
+            r.problem(node.pos, f"two holds at {label} (first at line {seen[mark][0]})")
+            continue
+        seen[mark] = node.pos
+        layout.holds.append(BuiltinHold(mark, duration, r.text(node, "name") or f"built-in hold at {label}", label))
+    layout.holds.sort(key=lambda h: h.mark, reverse=True)
 
 
 def _roles(r: _Reader, root: YMap, layout: Layout) -> None:
