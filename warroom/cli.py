@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 from warroom import __version__
 from warroom.actions import Actions
-from warroom.decision import GO, NO_GO, decide
+from warroom.decision import GO, NO_GO, clock_view, decide
 from warroom.errors import ActionError, InputError, NoChange
 from warroom.events import Event
 from warroom.journal import Journal, JournalIssue, verify
@@ -150,6 +150,9 @@ def status_data(s: Session, now: datetime, tiles: dict[str, Any] | None) -> dict
     phases = ws.layout.phases
     pi = phase_index(phases, t)
     decision = decide(st, tiles=tiles)
+    view = clock_view(st, now, decision)
+    t = view.t
+    pi = phase_index(phases, t)
     overdue = {i.id for i in st.overdue(now)}
 
     def section_data(sec: Section) -> dict[str, Any]:
@@ -174,9 +177,13 @@ def status_data(s: Session, now: datetime, tiles: dict[str, Any] | None) -> dict
     return {
         "launch": ws.layout.launch,
         "now": now.isoformat(),
-        "clock": {"state": cd.state, "t": format_clock(t) if t is not None else None,
+        "clock": {"state": view.state, "t": format_clock(t) if t is not None else None,
                   "t_seconds": t.total_seconds() if t is not None else None,
-                  "t0": eff.isoformat() if eff else None, "hold_reason": cd.hold_reason,
+                  "t0": eff.isoformat() if eff else None, "hold_reason": view.hold_reason,
+                  "auto_hold": view.auto, "auto_hold_recorded": view.auto and not view.auto_pending,
+                  "builtin_hold": view.builtin or None,
+                  "builtin_hold_left_seconds": view.builtin_left.total_seconds() if view.builtin_left is not None else None,
+                  "override": cd.override or None, "override_by": cd.override_by or None,
                   "scrub_reason": cd.scrub_reason, "attempt": cd.attempt, "recycles": cd.recycles,
                   "phase": phases[pi].name if pi >= 0 else None,
                   "next_phase": phases[pi + 1].name if pi + 1 < len(phases) else None},
@@ -205,6 +212,9 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         line = f"T-clock: {clock['t']}  [{clock['state']}]  T-0 {t0.astimezone(zone):%Y-%m-%d %H:%M:%S} {s.ws.layout.timezone} ({t0.astimezone(timezone.utc):%H:%M} UTC)"
     if clock["state"] == "HOLD":
         line += f"\n  HOLD: {clock['hold_reason']}"
+        if clock["auto_hold"]:
+            line += " — resume needs a GO or an override (warroom resume LAYOUT --override REASON)"
+            line += "" if clock["auto_hold_recorded"] else " [not journaled yet: the first writable screen records it]"
     if clock["state"] == "SCRUB":
         line += f"\n  SCRUB: {clock['scrub_reason']}"
     print(line)
@@ -242,6 +252,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         for c in data["criteria"]:
             mark = {"pass": "✓", "fail": "✗"}.get(c["state"], "?")
             kind = "rollback trigger" if c["kind"] == "rollback" else "go/no-go"
+            kind += "" if c["required"] else ", optional"
             threshold = f" ({c['threshold']})" if c["threshold"] else ""
             print(f"  {mark} {c['name']}{threshold} [{kind}]: {c['detail']}")
     if data["overdue"]:
@@ -319,7 +330,7 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.resume(s.state))
+    return _report(s.actions.resume(s.state, args.override or ""))
 
 
 def cmd_recycle(args: argparse.Namespace) -> int:
@@ -356,7 +367,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or ""))
+    return _report(s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or "", args.override or ""))
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -408,14 +419,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = cmd("hold", cmd_hold, "hold the count")
     p.add_argument("reason", metavar="REASON")
-    cmd("resume", cmd_resume, "resume the count after a hold")
+    p = cmd("resume", cmd_resume, "resume the count after a hold (past T-0: needs a GO or --override)")
+    p.add_argument("--override", metavar="REASON", help="resume past T-0 without a GO; the reason is recorded")
     p = cmd("recycle", cmd_recycle, "set the clock back to an earlier T-mark (and hold there)")
     p.add_argument("mark", metavar="T-MARK", help="e.g. T-1h")
     p.add_argument("--reason")
     p = cmd("scrub", cmd_scrub, "scrub this launch attempt")
     p.add_argument("reason", metavar="REASON")
     p = cmd("t0", cmd_t0, "set T-0 (starts a new attempt after a scrub)")
-    p.add_argument("time", metavar="TIME", help="ISO 8601 with zone, e.g. 2026-11-23T16:00:00+01:00")
+    p.add_argument("time", metavar="TIME", help="a delay from now (30m, 1h30m) or ISO 8601 with zone, e.g. 2026-11-23T16:00:00+01:00")
 
     p = cmd("poll", cmd_poll, "go/no-go poll: start, answer go|no-go for the role being asked, or cancel")
     p.add_argument("poll_action", choices=["start", "go", "no-go", "cancel"])
@@ -423,10 +435,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--comment")
     p.add_argument("--reason", help="why the poll is cancelled")
 
-    p = cmd("assess", cmd_assess, "record a manual go/no-go criterion as pass or fail")
+    p = cmd("assess", cmd_assess, "record a manual criterion as pass or fail, a rollback trigger as fired or not-fired")
     p.add_argument("criterion", metavar="CRITERION")
-    p.add_argument("result", choices=["pass", "fail"])
-    p.add_argument("--value", help="the measured value")
+    p.add_argument("result", choices=["pass", "fail", "fired", "not-fired"])
+    p.add_argument("--value", help="the measured value (checked against a numeric threshold)")
+    p.add_argument("--override", metavar="REASON", help="record a PASS whose value contradicts the threshold; the reason is recorded")
     p.add_argument("--comment")
 
     p = cmd("log", cmd_log, "print the journal")
