@@ -95,7 +95,7 @@ def test_a_rollback_trigger_is_fired_or_not_fired_and_optional_criteria_say_so(c
 
 
 def test_the_demo_prints_a_join_command_that_runs(tmp_path: Path) -> None:
-    from warroom.tui.cli import warroom_command
+    from warroom.cli.screen import warroom_command
 
     script = Path(sys.executable).with_name("warroom")
     argv0 = sys.argv[0]
