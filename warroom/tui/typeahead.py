@@ -8,6 +8,10 @@ So when a key whose binding opens a dialog is pressed, the keys after it are hel
 the new screen is ready for input (its focus is set), and replayed there in order. They are
 also held between two dialogs of one flow (a reason, then a confirmation). If no dialog comes
 (the action refused, say), they are replayed to the screen they were typed at.
+
+A question that records a decision (the poll's next role) raises a fence (``fence_keys``): keys
+typed before it was drawn are dropped, not replayed, and the screen says how many. Typed-ahead
+keys may fill in a dialog; they may never answer a question nobody has seen.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any
 
-from textual import events
+from textual import _time, events
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -32,6 +36,17 @@ _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
 _HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens
 
 
+def escape_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """``alt+q`` as Escape then ``q``: a terminal sends both as the same bytes, and in a war room
+    Escape-then-key (close the dialog, then act) is what a person does; nothing is bound to alt."""
+    char = event.character or ""
+    if not event.key.startswith("alt+") or len(char) != 1 or not char.isprintable():
+        return None
+    escape, key = events.Key("escape", "\x1b"), events.Key(char, char)
+    escape.time = key.time = event.time
+    return escape, key
+
+
 class TypeAheadMixin:
     """Mix into an ``App`` (before ``App``) whose dialog flows are workers in group "dialog"."""
 
@@ -42,6 +57,16 @@ class TypeAheadMixin:
         self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
         self._hold_timer: Timer | None = None
         self._held_since = 0.0
+        self._fence = 0.0  # keys made before this (monotonic, as Message.time) are dropped
+
+    def fence_keys(self, what: str) -> int:
+        """Drop every key typed before now, held or on its way; returns how many were held."""
+        self._fence = _time.get_time()
+        dropped = len(self._held_keys)
+        self._held_keys.clear()
+        if dropped:
+            self.notify(f"{dropped} key(s) typed before {what} was shown were dropped", severity="warning", timeout=4)  # type: ignore[attr-defined]
+        return dropped
 
     def run_worker(self, work: Any, name: str | None = "", group: str = "default", **kwargs: Any) -> Worker:
         worker = super().run_worker(work, name=name, group=group, **kwargs)  # type: ignore[misc]
@@ -88,6 +113,13 @@ class TypeAheadMixin:
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
             return
+        if event.time < self._fence:
+            return  # typed before the question on screen was drawn
+        split = escape_then_key(event)
+        if split is not None:  # Escape then a key, quickly: the terminal sent the bytes of alt+key
+            for key in split:
+                await self.on_event(key)
+            return
         if self._held_keys or self._waiting_for_dialog():
             self._hold(event)
             return
@@ -123,7 +155,9 @@ class TypeAheadMixin:
         if (self._waiting_for_dialog() or self._busy()) and not overdue:
             return
         if self._held_keys:
-            await self._dispatch(self._held_keys.pop(0))
+            key = self._held_keys.pop(0)
+            if key.time >= self._fence:
+                await self._dispatch(key)
         if not self._held_keys and self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None

@@ -39,7 +39,8 @@ class WarHeader(Horizontal):
         self.set_class(narrow, "-narrow")
         layout = room.ws.layout
         cd = room.state.countdown
-        t = cd.t(now)
+        view = room.clock(now)
+        t = view.t
         zone = zone_of(layout.timezone)
         clock = "NO T-0" if t is None else format_clock(t)
         local = now.astimezone(zone)
@@ -49,20 +50,17 @@ class WarHeader(Horizontal):
             clocks.append(f"{zname} {local:%H:%M:%S %Z}")
             clocks.append("  ·  ", style="dim")
         clocks.append(f"UTC {now.astimezone(timezone.utc):%H:%M:%S}")
-        banner = self._banner(room)
+        banner = self._banner(room, view)
         left = Text(no_wrap=True, overflow="ellipsis")
-        if narrow:
-            left.append(clock, style="bold reverse" if cd.holding else "bold")
+        if narrow:  # two lines: the clock and the banner (or the launch), then the wall clocks first
+            left.append(clock, style="bold reverse" if view.state == "HOLD" else "bold")
             left.append("  ")
-            if banner.plain:
-                left.append_text(banner)
-                left.append("\n")
-                left.append(layout.launch, style="bold")
-                left.append("  ")
-            else:
-                left.append(layout.launch, style="bold")
-                left.append("\n")
+            left.append_text(banner) if banner.plain else left.append(layout.launch, style="bold")
+            left.append("\n")
             left.append_text(clocks)
+            if banner.plain:
+                left.append("  ")
+                left.append(layout.launch, style="bold")
         else:
             left.append(layout.launch, style="bold")
             left.append("\n")
@@ -92,13 +90,20 @@ class WarHeader(Horizontal):
             right.append(f"{len(decision.reasons)} open reason" + ("" if len(decision.reasons) == 1 else "s"), style="dim")
         self.query_one("#hdr-right", Static).update(right)
 
-    def _banner(self, room) -> Text:  # noqa: ANN001 - Room
+    def _banner(self, room, view) -> Text:  # noqa: ANN001 - Room, ClockView
         cd = room.state.countdown
         text = Text()
         if cd.scrubbed:
             text.append(" ✗ SCRUB ", style="bold white on red")
             if cd.scrub_reason:
                 text.append(f" {cd.scrub_reason}", style="bold red")
+        elif view.auto:
+            text.append(" ■ HOLD ", style="bold black on yellow")
+            text.append(" no GO at T-0: r resumes with a GO or an override", style="bold yellow")
+        elif view.builtin:
+            left = int(view.builtin_left.total_seconds()) if view.builtin_left is not None else 0
+            text.append(" ■ HOLD ", style="bold black on yellow")
+            text.append(f" built-in: {view.builtin} · {left // 60}:{left % 60:02d} left", style="bold yellow")
         elif cd.holding:
             text.append(" ■ HOLD ", style="bold black on yellow")
             if cd.hold_reason:
