@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 
 from warroom.tui.widgets.body_pane import BodyPane
-from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, RenderOnce, local_time, zone_of
+from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, RenderOnce, inline_markdown, local_time, zone_of
 
 
 MAX_REASONS = 25  # the panel shows the first ones (NO-GO first); the count says how many more
@@ -88,7 +88,8 @@ class SignoffPane(BodyPane):
             for r in decision.reasons[:MAX_REASONS]:
                 mark, style = ("✗", "bold red") if r.verdict == "NO-GO" else ("…", "yellow")
                 why.append(f"{mark} ", style=style)
-                why.append(r.text + "\n")
+                why.append_text(inline_markdown(r.text))
+                why.append("\n")
             if len(decision.reasons) > MAX_REASONS:
                 why.append(f"… and {len(decision.reasons) - MAX_REASONS} more: w shows them all\n", style="bold")
         else:
