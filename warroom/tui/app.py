@@ -43,7 +43,9 @@ try:
     from warroom.tui.typeahead import TypeAheadMixin
     from warroom.tui.widgets.header import WarHeader
     from warroom.tui.widgets.keybar import KeyBar
-    from warroom.tui.widgets.render import local_time, zone_of
+    from rich.text import Text
+
+    from warroom.tui.widgets.render import inline_markdown, local_time, zone_of
 finally:
     if _GC_WAS_ON:
         gc.enable()
@@ -94,6 +96,9 @@ def _screen(name: str) -> Any:
     return importlib.import_module(f"warroom.tui.screens.{name}")
 
 
+DECISIONS = [("", "GO", "GO"), ("", "NO-GO (asks why)", "NO-GO")]  # 1 GO, 2 NO-GO: never n, which is "no"
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -138,6 +143,10 @@ class WarRoomApp(TypeAheadMixin, App):
         self.exit_when_ready = exit_when_ready
         self.room: Room | None = None
         self.actions: Actions | None = None
+        from warroom.tui.palette import WARROOM_ANSI
+
+        self.ansi_theme_dark = self.ansi_theme_light = WARROOM_ANSI  # PENDING yellow, NO-GO red in 16 colours
+        self._auto_hold_seen = False
         self.journal: Journal | None = None
         self.journal_path: Path | None = None
         self.follower: Any = None
@@ -431,10 +440,30 @@ class WarRoomApp(TypeAheadMixin, App):
         from warroom.tui.widgets.timeline import TimelinePane
 
         now = self.now()
+        self._watch_t0(room, now)
         self._show_header(room, now)
         for w in self.pane_widgets:
             if isinstance(w, TimelinePane):
                 w.show(room, now)
+
+    def _watch_t0(self, room: Room, now: datetime) -> None:
+        """The count at T-0: a bell and a banner when it holds for want of a GO (every screen,
+        read-only ones too), and the first writable screen journals it once (with a GO, that
+        the count went on). Other screens' appends of the same are refused under the lock."""
+        view = room.clock(now)
+        if view.auto and not self._auto_hold_seen:
+            self.bell()
+            self.notify("HOLD: the count reached T-0 without a GO. r resumes with a GO, or an override with its reason.",
+                        severity="error", timeout=15)
+        self._auto_hold_seen = view.auto
+        if self.read_only or self.actions is None or not room.state.countdown.t0_due(now):
+            return
+        decision = room.decision()
+        try:
+            if self.actions.t0_reached(room.state, decision.verdict, [r.text for r in decision.reasons]) is not None:
+                self.poll_journal()
+        except ActionError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
 
     def _header(self) -> WarHeader | None:
         """The header: mounted with the panes, gone again while the app shuts down."""
@@ -605,8 +634,8 @@ class WarRoomApp(TypeAheadMixin, App):
         item = room.ws.items[item_id]
         current = room.state.items[item_id].status
         options = [("t", "○ todo", Status.TODO), ("i", "~ in progress", Status.IN_PROGRESS), ("d", "✓ done", Status.DONE),
-                   ("b", "✗ blocked (asks why)", Status.BLOCKED), ("k", "– skipped (asks why)", Status.SKIPPED)]
-        status = await self.push_screen_wait(_dialogs().ChoiceScreen(f"Status of: {item.text}", options,
+                   ("b", "✗ blocked (asks why)", Status.BLOCKED), ("s", "– skipped (asks why)", Status.SKIPPED)]
+        status = await self.push_screen_wait(_dialogs().ChoiceScreen(Text.assemble("Status of: ", inline_markdown(item.text)), options,
                                                           [o[2] for o in options].index(current)))
         if status is None:
             return
@@ -621,7 +650,8 @@ class WarRoomApp(TypeAheadMixin, App):
     async def note_item(self, item_id: str) -> None:
         if not self._can_write():
             return
-        text = await self.push_screen_wait(_dialogs().PromptScreen(f"Note on: {self.room.ws.items[item_id].text}", "what happened"))
+        text = await self.push_screen_wait(_dialogs().PromptScreen(
+            Text.assemble("Note on: ", inline_markdown(self.room.ws.items[item_id].text)), "what happened"))
         if text:
             self._do(self.actions.note, item_id, text)
 
@@ -639,7 +669,7 @@ class WarRoomApp(TypeAheadMixin, App):
             return
         cmd = item.commands[0]
         if len(item.commands) > 1:
-            options = [(str(i + 1), c.code.strip().splitlines()[0][:60], c) for i, c in enumerate(item.commands[:9])]
+            options = [("", c.code.strip().splitlines()[0][:60], c) for c in item.commands]
             cmd = await self.push_screen_wait(_dialogs().ChoiceScreen("Copy which command?", options))
             if cmd is None:
                 return
@@ -661,12 +691,41 @@ class WarRoomApp(TypeAheadMixin, App):
         if not self._can_write():
             return
         reason = await self.push_screen_wait(_dialogs().PromptScreen("Hold the count: why?", "the reason, for everyone"))
-        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(f"HOLD the count at {self._clock_text()}?", reason)):
+        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(
+                f"HOLD the count at {self._clock_text()}?", Text.assemble(reason, "\n", self._stale_warning()))):
             self._do(self.actions.hold, reason)
 
-    def action_resume(self) -> None:
-        if self._can_write():
-            self._do(self.actions.resume)
+    def _stale_warning(self) -> Text:
+        """What a hold does to the GOs given so far: they go stale and must be given again."""
+        goes = [rv.name for rv in self.room.decision().roles if rv.state == "GO"] if self.room else []
+        if not goes:
+            return Text("No GO has been given: none goes stale.", style="dim")
+        n = len(goes)
+        return Text(f"{n} GO{'s' if n > 1 else ''} will become stale ({', '.join(goes)}): "
+                    f"{'they' if n > 1 else 'it'} must be given again.", style="bold yellow")
+
+    @work(group="dialog")
+    async def action_resume(self) -> None:
+        """Resume: confirmed with y. At or past T-0 without a GO it needs an override reason."""
+        if not self._can_write():
+            return
+        room = self.room
+        cd = room.state.countdown
+        if not cd.holding:
+            self._do(self.actions.resume)  # says why not
+            return
+        verdict = room.decision().verdict
+        override = ""
+        if cd.held_at is not None and cd.held_at.total_seconds() >= 0 and verdict != "GO":
+            override = await self.push_screen_wait(_dialogs().PromptScreen(
+                f"The decision is {verdict}: resume past T-0 anyway? Why?",
+                "the reason the count goes on without a GO (recorded)",
+                hint="an override: its reason is journaled and shown · enter accepts · escape cancels"))
+            if not override:
+                return
+        question = f"RESUME the count from {self._clock_text()}?" + (" (override: no GO)" if override else "")
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(question, override)):
+            self._do(self.actions.resume, override, verdict=verdict)
 
     @work(group="dialog")
     async def action_recycle(self) -> None:
@@ -695,7 +754,8 @@ class WarRoomApp(TypeAheadMixin, App):
         if not self._can_write():
             return
         reason = await self.push_screen_wait(_dialogs().PromptScreen("SCRUB the launch: why?", "the reason"))
-        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen("SCRUB this launch attempt? A new T-0 starts the next one.", reason)):
+        if reason and await self.push_screen_wait(_dialogs().TypedWordScreen(
+                "SCRUB this launch attempt? A new T-0 starts the next one.", "scrub", reason)):
             self._do(self.actions.scrub, reason)
 
     @work(group="dialog")
@@ -725,16 +785,14 @@ class WarRoomApp(TypeAheadMixin, App):
         if not roles:
             self.notify("this layout has no sign-off roles", severity="warning")
             return
-        options = [(str(i + 1) if i < 9 else "", f"{r.name}" + (f" ({r.person})" if r.person else ""), r.name) for i, r in enumerate(roles)]
+        options = [("", f"{r.name}" + (f" ({r.person})" if r.person else ""), r.name) for r in roles]
         role = await self.push_screen_wait(_dialogs().ChoiceScreen("Sign as which role?", options))
         if role is None:
             return
-        decision = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{role}: your decision?", [("g", "GO", "GO"), ("n", "NO-GO", "NO-GO")]))
+        decision = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{role}: your decision?", DECISIONS))
         if decision is None:
             return
-        comment = await self.push_screen_wait(_dialogs().PromptScreen(
-            f"{role} {decision}: comment" + (" (required: why NO-GO?)" if decision == "NO-GO" else ""),
-            "comment", required=decision == "NO-GO"))
+        comment = await self._ask_comment(role, decision)
         if comment is None:
             return
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Sign {role}: {decision}?", comment)):
@@ -742,35 +800,50 @@ class WarRoomApp(TypeAheadMixin, App):
 
     @work(group="dialog")
     async def action_assess(self) -> None:
-        """Record a manual go/no-go criterion as pass or fail (tile-bound ones read their tile)."""
+        """Assess by hand: a go/no-go criterion pass or fail with the value seen (checked against a
+        numeric threshold), or a rollback trigger fired or not fired. Tile-bound ones read their tile."""
         if not self._can_write():
             return
         room = self.room
-        manual = [c for c in room.ws.layout.criteria if c.kind == "go" and not c.tile]
+        manual = [c for c in room.ws.layout.criteria if not c.tile]
         if not manual:
             self.notify("this layout has no criteria assessed by hand (tile-bound ones read their tiles)", severity="warning")
             return
         views = {v.criterion.id: v for v in room.decision().criteria}
         options = []
-        for i, c in enumerate(manual):
+        for c in manual:
             state = views[c.id].state if c.id in views else "unknown"
             mark = {"pass": "✓", "fail": "✗"}.get(state, "?")
-            label = f"{mark} {c.name}" + (f" ({c.threshold})" if c.threshold else "") + ("" if c.required else " — optional")
-            options.append((str(i + 1) if i < 9 else "", label, c.id))
-        cid = await self.push_screen_wait(_dialogs().ChoiceScreen("Assess which criterion?", options))
+            kind = "rollback trigger" if c.kind == "rollback" else ("go/no-go" if c.required else "go/no-go, optional")
+            options.append(("", f"{mark} {c.name}" + (f" ({c.threshold})" if c.threshold else "") + f" — {kind}", c.id))
+        cid = await self.push_screen_wait(_dialogs().ChoiceScreen("Assess which criterion or trigger?", options))
         if cid is None:
             return
         crit = room.ws.criterion(cid)
-        result = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{crit.name}: result?", [("p", "✓ pass", "pass"), ("f", "✗ fail", "fail")]))
+        results = ([("f", "⚠ fired: roll back", "fired"), ("c", "· not fired: all clear", "not-fired")] if crit.kind == "rollback"
+                   else [("p", "✓ pass", "pass"), ("f", "✗ fail", "fail")])
+        result = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{crit.name}: result?", results))
         if result is None:
             return
         value = await self.push_screen_wait(_dialogs().PromptScreen(
             f"{crit.name}: the value seen" + (f" (threshold {crit.threshold})" if crit.threshold else ""),
-            "e.g. 99.9% — optional", required=False))
+            "e.g. 320ms — optional", required=False))
         if value is None:
             return
-        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {result.upper()}?", value)):
-            self._do(self.actions.assess, cid, result, value)
+        from warroom.actions import threshold_contradiction
+
+        override = ""
+        contradiction = threshold_contradiction(crit.threshold, value, result)
+        if contradiction:
+            override = await self.push_screen_wait(_dialogs().PromptScreen(
+                f"Refused: {contradiction}. Record the PASS anyway? Why?", "the reason it passes anyway (recorded)",
+                hint="an override: its reason is journaled and shown · escape cancels, nothing recorded"))
+            if not override:
+                return
+        words = {"not-fired": "NOT FIRED"}.get(result, result.upper())
+        detail = (value or "no value: unverified" if result == "pass" else value) + (f"\noverride: {override}" if override else "")
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {words}?", detail)):
+            self._do(self.actions.assess, cid, result, value, "", override)
 
     @work(group="dialog")
     async def action_poll(self) -> None:
@@ -788,21 +861,33 @@ class WarRoomApp(TypeAheadMixin, App):
                 return
         self.push_screen(_screen("poll").PollScreen(room))
 
-    @work(group="dialog")
+    async def _ask_comment(self, role: str, decision: str) -> str | None:
+        """The comment for a role's answer: its signed comment kept when the answer is the same
+        (enter keeps it), required for a NO-GO. None when cancelled."""
+        signed = self.room.state.signoffs.get(role) if self.room else None
+        kept = signed.comment if signed is not None and signed.decision == decision else ""
+        return await self.push_screen_wait(_dialogs().PromptScreen(
+            f"{role} {decision}: comment" + (" (required: why NO-GO?)" if decision == "NO-GO" else ""),
+            "comment", value=kept, required=decision == "NO-GO",
+            hint=("enter keeps the signed comment · " if kept else "enter accepts · ") + "escape cancels"))
+
+    @work(group="dialog", exclusive=True)
     async def answer_poll(self, decision: str) -> None:
+        """One poll answer: the comment kept or asked, then confirmed with y, for the role that
+        was asked when the answer was picked (if the poll moved on meanwhile, nothing is recorded)."""
         if not self._can_write():
             return
-        room = self.room
-        poll = room.state.poll
-        if poll is None:
+        poll = self.room.state.poll
+        if poll is None or poll.current_role is None:
             self.notify("no poll in progress", severity="warning")
             return
-        comment = ""
-        if decision == "NO-GO":
-            comment = await self.push_screen_wait(_dialogs().PromptScreen(f"{poll.current_role} is NO-GO: why?", "the reason"))
-            if not comment:
-                return
-        self._do(self.actions.poll_answer, decision, comment)
+        role = poll.current_role
+        comment = await self._ask_comment(role, decision)
+        if comment is None:
+            return
+        if not await self.push_screen_wait(_dialogs().ConfirmScreen(f"Poll: {role} is {decision}?", comment)):
+            return
+        self._do(self.actions.poll_answer, decision, comment, role)
 
     @work(group="dialog")
     async def cancel_poll(self) -> None:
@@ -813,6 +898,26 @@ class WarRoomApp(TypeAheadMixin, App):
             return
         if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
             self._do(self.actions.poll_cancel, "cancelled from the war room")
+
+    @work(group="dialog")
+    async def action_export(self) -> None:
+        """Write the launch as Markdown (what ``warroom export`` prints) to a file; reading only."""
+        if self.room is None:
+            return
+        room = self.room
+        default = self.layout_path.with_name(f"{self.layout_path.stem}-export.md")
+        path = await self.push_screen_wait(_dialogs().PromptScreen(
+            "Export the launch as Markdown to", "a file path", value=str(default)))
+        if not path:
+            return
+        from warroom.export import export_markdown
+
+        try:
+            Path(path).expanduser().write_text(export_markdown(room.ws, room.state, self.now()), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error", timeout=8)
+            return
+        self.notify(f"exported to {path}", timeout=4)
 
     def action_why(self) -> None:
         if self.room is not None and type(self.screen).__name__ != "WhyScreen":
@@ -848,13 +953,15 @@ class WarRoomApp(TypeAheadMixin, App):
             ("Item details", "enter: full text, notes, commands, links", on_item(self.show_details)),
             ("Copy the item's command", "c: OSC 52 clipboard, works over SSH", on_item(self.copy_command)),
             ("Filter the checklist", "/: text, open, overdue, critical, mine", filt),
-            ("Hold the count", "h: asks the reason, confirmed", self.action_hold),
-            ("Resume the count", "r", self.action_resume),
+            ("Hold the count", "H: asks the reason, says which GOs go stale, y", self.action_hold),
+            ("Resume the count", "r: y; past T-0 without a GO, an override reason", self.action_resume),
             ("Recycle to a T-mark", "R: confirmed", self.action_recycle),
-            ("Scrub the launch", "X: confirmed", self.action_scrub),
+            ("Scrub the launch", "X: the reason, then type scrub", self.action_scrub),
             ("Set T-0", "T: confirmed", self.action_set_t0),
             ("Sign off as a role", "o: GO / NO-GO with a comment, confirmed", self.action_sign),
-            ("Go/no-go poll", "p: walks the roles in order", self.action_poll),
+            ("Go/no-go poll", "p: walks the roles in order, each answer confirmed", self.action_poll),
+            ("Assess a criterion or rollback trigger", "a: pass / fail with the value, or fired / not fired", self.action_assess),
+            ("Export the launch (Markdown)", "E: the checklists with their statuses, the decision, the journal", self.action_export),
             ("Why not GO yet", "w: every reason, in full", self.action_why),
             ("Next pane", "tab", self.action_next_pane),
             ("Help: every key", "? or F1", self.action_help),

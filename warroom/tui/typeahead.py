@@ -29,7 +29,7 @@ DIALOG_GROUP = "dialog"
 # Actions whose key opens a dialog or another screen.
 DIALOG_ACTIONS = frozenset({
     "set_status", "note", "details", "copy_command", "filter", "hold", "recycle", "scrub",
-    "set_t0", "sign", "poll", "why", "help", "command_palette", "assess",
+    "set_t0", "sign", "poll", "why", "help", "command_palette", "assess", "resume", "export",
 })
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing

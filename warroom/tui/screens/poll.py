@@ -8,6 +8,7 @@ next role's question is drawn, keys typed before it are dropped (``fence_keys``)
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -64,10 +65,7 @@ class PollScreen(DialogScreen[None]):
             verdict = self.room.decision().verdict
             text.append("Decision: ", style="bold")
             text.append(f" {verdict} ", style=DECISION_STYLE.get(verdict, "bold"))
-            if last is not None:
-                text.append("\n\n")
-                text.append_text(self._table(last))
-            body.update(text)
+            body.update(Group(text, Text(""), self._table(last)) if last is not None else text)
             picker.display = False
             keys.update(DONE_KEYS)
             return
