@@ -28,7 +28,7 @@ def _title(text: Title) -> Text:
     """A dialog title: an item's Markdown rendered (``**Load test**`` reads as bold), other text as is."""
     if isinstance(text, Text):
         return text
-    from warroom.tui.widgets.render import inline_markdown
+    from warroom.tui.widgets.text import inline_markdown
 
     return inline_markdown(text)
 

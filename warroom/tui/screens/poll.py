@@ -18,15 +18,15 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.base import LiveDialog
 from warroom.tui.screens.dialogs import PickerList
-from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH
+from warroom.tui.widgets.text import DECISION_STYLE, ROLE_GLYPH
 
 ASKING_KEYS = "1 GO · 2 NO-GO · j/k + enter · X cancel the poll · escape leaves it open"
 DONE_KEYS = "the poll is over · escape closes"
 
 
-class PollScreen(DialogScreen[None]):
+class PollScreen(LiveDialog):
     """Shows who is being asked and takes their answer through the app's poll flow."""
 
     BINDINGS = [

@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from warroom.tui.screens.base import DialogScreen
-from warroom.tui.widgets.render import inline_markdown
+from warroom.tui.screens.base import LiveDialog
+from warroom.tui.widgets.text import inline_markdown
 
 
-class WhyScreen(DialogScreen[None]):
+class WhyScreen(LiveDialog):
     BINDINGS = [
         Binding("escape,q,w", "close", "Close", id="why.close"),
         Binding("j,down", "scroll_down", "Down", id="why.down", show=False),

@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Digits, Static
 
 from warroom.tmarks import format_clock
-from warroom.tui.widgets.render import DECISION_STYLE, big_clock, zone_of
+from warroom.tui.widgets.text import DECISION_STYLE, big_clock, zone_of
 
 
 class WarHeader(Horizontal):
@@ -36,6 +37,10 @@ class WarHeader(Horizontal):
         yield Static("", id="hdr-right")
 
     def show(self, room, now: datetime, narrow: bool) -> None:  # noqa: ANN001 - Room
+        try:  # its parts go first at shutdown, while the clock may still tick
+            left_w, digits_w, right_w = self.query_one("#hdr-left", Static), self.query_one("#hdr-digits", Digits), self.query_one("#hdr-right", Static)
+        except NoMatches:
+            return
         self.set_class(narrow, "-narrow")
         layout = room.ws.layout
         cd = room.state.countdown
@@ -74,8 +79,8 @@ class WarHeader(Horizontal):
                     left.append(f"T-0 at {t0.astimezone(zone):%H:%M:%S}" + (f" {zname}" if zname else " UTC"), style="dim")
             else:
                 left.append("no T-0 set: press T to set one", style="dim")
-        self.query_one("#hdr-left", Static).update(left)
-        self.query_one("#hdr-digits", Digits).update(big_clock(t))
+        left_w.update(left)
+        digits_w.update(big_clock(t))
         decision = room.decision()
         right = Text()
         right.append(f" {decision.verdict} ", style=DECISION_STYLE.get(decision.verdict, "bold"))
@@ -88,7 +93,7 @@ class WarHeader(Horizontal):
         if not narrow:
             right.append("\n")
             right.append(f"{len(decision.reasons)} open reason" + ("" if len(decision.reasons) == 1 else "s"), style="dim")
-        self.query_one("#hdr-right", Static).update(right)
+        right_w.update(right)
 
     def _banner(self, room, view) -> Text:  # noqa: ANN001 - Room, ClockView
         cd = room.state.countdown
