@@ -322,23 +322,35 @@ class Flows:
             "comment", value=kept, required=decision == "NO-GO",
             hint=("enter keeps the signed comment · " if kept else "enter accepts · ") + "escape cancels"))
 
-    @work(group="dialog", exclusive=True)
+    poll_answered: tuple[int, str] | None = None  # (poll, role) of the last answer recorded here
+    _answering = False
+
+    @work(group="dialog")
     async def answer_poll(self, decision: str) -> None:
         """One poll answer: the comment kept or asked, then confirmed with y, for the role that
-        was asked when the answer was picked (if the poll moved on meanwhile, nothing is recorded)."""
-        if not self._can_write():
+        was asked when the answer was picked. Keys typed before the next role's question is
+        drawn are dropped (``fence_keys``), so they can never answer it."""
+        if not self._can_write() or self._answering:
             return
         poll = self.room.state.poll
         if poll is None or poll.current_role is None:
             self.notify("no poll in progress", severity="warning")
             return
         role = poll.current_role
-        comment = await self._ask_comment(role, decision)
-        if comment is None:
-            return
-        if not await self.push_screen_wait(_dialogs().ConfirmScreen(f"Poll: {role} is {decision}?", comment)):
-            return
-        self.record(self.actions.poll_answer, decision, comment, role)
+        if self.poll_answered == (poll.seq, role):
+            return  # recorded; the screen has not caught up yet
+        self._answering = True
+        try:
+            comment = await self._ask_comment(role, decision)
+            if comment is None:
+                return
+            if not await self.push_screen_wait(_dialogs().ConfirmScreen(f"Poll: {role} is {decision}?", comment)):
+                return
+            if self.record(self.actions.poll_answer, decision, comment, role):
+                self.poll_answered = (poll.seq, role)
+                self.fence_keys("the next role's question")
+        finally:
+            self._answering = False
 
     @work(group="dialog")
     async def cancel_poll(self) -> None:

@@ -26,7 +26,8 @@ from textual.worker import Worker, WorkerState
 from warroom.tui.keys import DIALOGS, action_name
 
 DIALOG_GROUP = "dialog"
-DIALOG_ACTIONS = DIALOGS  # from the one actions table
+# From the one actions table, and the poll screen's answer keys (each opens the answer's dialogs).
+DIALOG_ACTIONS = DIALOGS | {"poll_answer", "cancel_poll"}
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
 _HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens
@@ -48,26 +49,32 @@ class TypeAheadMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._dialog_workers: set[Worker] = set()
+        self._dialog_workers: dict[Worker, int] = {}  # a flow's worker -> the screen depth it started at
         self._held_keys: list[events.Key] = []
         self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
         self._hold_timer: Timer | None = None
         self._held_since = 0.0
         self._fence = 0.0  # keys made before this (monotonic, as Message.time) are dropped
+        self._fenced = ""  # what the last fence was for, until a dropped key is told
 
     def fence_keys(self, what: str) -> int:
         """Drop every key typed before now, held or on its way; returns how many were held."""
-        self._fence = _time.get_time()
+        self._fence, self._fenced = _time.get_time(), what
         dropped = len(self._held_keys)
         self._held_keys.clear()
         if dropped:
-            self.notify(f"{dropped} key(s) typed before {what} was shown were dropped", severity="warning", timeout=4)  # type: ignore[attr-defined]
+            self._tell_dropped()
         return dropped
+
+    def _tell_dropped(self) -> None:
+        if self._fenced:  # once per fence
+            self.notify(f"keys typed before {self._fenced} was shown were dropped", severity="warning", timeout=4)  # type: ignore[attr-defined]
+            self._fenced = ""
 
     def run_worker(self, work: Any, name: str | None = "", group: str = "default", **kwargs: Any) -> Worker:
         worker = super().run_worker(work, name=name, group=group, **kwargs)  # type: ignore[misc]
         if group == DIALOG_GROUP:
-            self._dialog_workers.add(worker)
+            self._dialog_workers[worker] = len(self.screen_stack)  # type: ignore[attr-defined]
         return worker
 
     async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
@@ -89,17 +96,19 @@ class TypeAheadMixin:
 
     def _waiting_for_dialog(self) -> bool:
         """Keys typed now would land behind a dialog that is on its way."""
-        self._dialog_workers = {w for w in self._dialog_workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)}
+        self._dialog_workers = {w: d for w, d in self._dialog_workers.items() if w.state in (WorkerState.PENDING, WorkerState.RUNNING)}
         screen = self.screen  # type: ignore[attr-defined]
         depth = len(self.screen_stack)  # type: ignore[attr-defined]
         if self._expecting is not None and depth > self._expecting[1]:
             self._expecting = None  # the dialog is up: wait only until it can take keys
             return screen.focused is None and bool(screen.focus_chain)
+        if self._dialog_workers and depth <= max(self._dialog_workers.values()):
+            return True  # a flow is between two of its dialogs, or before its first (a dialog may be under it: the poll)
+        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
+            return True  # its key was pressed; its flow has not started yet
         if depth > 1 and screen.is_attached and (screen.focused is not None or not screen.focus_chain):
             return False  # a dialog is up and ready
         if self._dialog_workers:
-            return True  # a flow is between two dialogs, or before its first
-        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
             return True
         self._expecting = None
         return False
@@ -110,6 +119,7 @@ class TypeAheadMixin:
             await super().on_event(event)  # type: ignore[misc]
             return
         if event.time < self._fence:
+            self._tell_dropped()
             return  # typed before the question on screen was drawn
         split = escape_then_key(event)
         if split is not None:  # Escape then a key, quickly: the terminal sent the bytes of alt+key
@@ -154,6 +164,8 @@ class TypeAheadMixin:
             key = self._held_keys.pop(0)
             if key.time >= self._fence:
                 await self._dispatch(key)
+            else:
+                self._tell_dropped()
         if not self._held_keys and self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None

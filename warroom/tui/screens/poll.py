@@ -30,8 +30,8 @@ class PollScreen(LiveDialog):
     """Shows who is being asked and takes their answer through the app's poll flow."""
 
     BINDINGS = [
-        Binding("1", "answer('GO')", "GO", id="poll.go", show=False),
-        Binding("2", "answer('NO-GO')", "NO-GO", id="poll.nogo", show=False),
+        Binding("1", "poll_answer('GO')", "GO", id="poll.go", show=False),
+        Binding("2", "poll_answer('NO-GO')", "NO-GO", id="poll.nogo", show=False),
         Binding("X", "cancel_poll", "Cancel poll", id="poll.cancel"),
         Binding("escape", "close", "Leave (poll stays open)", id="poll.close"),
     ]
@@ -101,9 +101,9 @@ class PollScreen(LiveDialog):
     @on(OptionList.OptionSelected, "#poll-answer")
     def picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_answer(event.option.id or "GO")
+        self.action_poll_answer(event.option.id or "GO")
 
-    def action_answer(self, decision: str) -> None:
+    def action_poll_answer(self, decision: str) -> None:
         if self.room.state.poll is not None:
             self.app.answer_poll(decision)
 
