@@ -104,7 +104,7 @@ class WarHeader(Horizontal):
                 text.append(f" {cd.scrub_reason}", style="bold red")
         elif view.auto:
             text.append(" ■ HOLD ", style="bold black on yellow")
-            text.append(" no GO at T-0: r resumes with a GO or an override", style="bold yellow")
+            text.append(" no GO at T-0 · r: a GO or an override", style="bold yellow")
         elif view.builtin:
             left = int(view.builtin_left.total_seconds()) if view.builtin_left is not None else 0
             text.append(" ■ HOLD ", style="bold black on yellow")

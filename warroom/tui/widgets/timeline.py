@@ -75,7 +75,7 @@ class TimelinePane(BodyPane):
         if total_over:
             foot.append(f"{total_over} item(s) overdue ⚠", style="bold red")
         foot.append("" if not total_over else "\n")
-        foot.append("h hold · r resume · R recycle · X scrub · T set T-0", style="dim")
+        foot.append("H hold · r resume · R recycle · X scrub · T set T-0", style="dim")
         from rich.console import Group
 
         self.body.update(RenderOnce(Group(head, Text(""), table, Text(""), foot)))
