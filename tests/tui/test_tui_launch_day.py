@@ -359,3 +359,15 @@ async def test_decisions_keep_their_colours_in_16_colours(layout, journal_path, 
         from rich.color import Color
 
         assert Color.from_triplet(bg).downgrade(ColorSystem.STANDARD).number in (2, 10)
+
+
+async def test_the_sign_off_pane_puts_its_keys_first_on_a_narrow_key_bar(layout, journal_path) -> None:
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        titles = app.main_screen.pane_titles
+        await pilot.press(str(next(i for i, t in enumerate(titles) if "Sign" in t) + 1))
+        await pilot.pause()
+        bar = str(app.main_screen.query_one("KeyBar").render())
+        for shown in ("o Sign", "p Poll", "a Assess", "w Why not GO", "? Help", "q Quit"):
+            assert shown in bar, bar
