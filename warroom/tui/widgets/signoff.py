@@ -78,7 +78,8 @@ class SignoffPane(BodyPane):
                                  Text(f"{cv.criterion.name} — {fired.reason or cv.detail}", style="bold red")))
                 else:
                     when = cv.criterion.threshold or ""
-                    now = cv.detail if cv.state != "unknown" else "no live value yet"
+                    now = cv.detail if cv.state != "unknown" else (
+                        "no live value yet" if cv.criterion.tile else "not assessed: a marks it fired or not")
                     trig.append((Text("· armed", style="dim"),
                                  Text(f"{cv.criterion.name}" + (f" (fires {when})" if when else "") + f" — now {now}", style="dim")))
             parts += [Text(""), Text("Rollback triggers", style="bold underline"), _lines(trig)]
