@@ -251,6 +251,11 @@ class Run:
                     break
                 out(masker.feed(data))
             proc.wait()
+            if stage:  # stopped or timed out: nothing of the command's process group outlives it
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             out(masker.flush())
         finally:
             os.close(master)

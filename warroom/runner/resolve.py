@@ -84,14 +84,14 @@ class Target:
 
 
 def resolve_target(ws: Workspace, ref: str) -> Target:
-    """An item by id (or unambiguous end of one); else a section by id."""
-    try:
-        item = ws.resolve_item(ref)
-    except ActionError as item_error:
-        section = _section(ws, ref)
-        if section is None:
-            raise item_error
+    """An item by its id or the end of it; else a section so named; else an item by an
+    unambiguous prefix (as everywhere else)."""
+    key = ref.strip("/")
+    exact = [i for i in ws.items.values() if i.id == key or i.id.endswith("/" + key)]
+    section = _section(ws, key) if len(exact) != 1 else None
+    if section is not None:
         return Target(section.id, section.local_id, section.title, False, None, section_blocks(section))
+    item = exact[0] if len(exact) == 1 else ws.resolve_item(ref)
     return Target(item.id, item.local_id, item.text, item.critical, item, [(c.code, c.language) for c in item.commands])
 
 
