@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from warroom.cli import open_session
+    from warroom.cli.common import open_session
 
     if args.phase:
         if not args.dry_run or args.item:
