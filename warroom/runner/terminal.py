@@ -154,8 +154,10 @@ class LineFeed:
             skipped, self.skipped = self.skipped, 0
             chunk = bytes(self.pending[:budget])
             del self.pending[:budget]
-        if skipped:
-            self.stream.feed(b"\r\n")
+        if skipped:  # what is on the screen goes out first, then the gap is said
+            for line in self.screen.visible():
+                self.emit(line)
+            self.screen.reset()
             self.emit(Text(f"[… {skipped} bytes not shown here; the output file has them]", style="dim"))
         self.stream.feed(chunk)
 
