@@ -13,17 +13,46 @@ with, saying so — the output file always has every byte.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections import deque
 from typing import Any, Callable
 
 import pyte
+from wcwidth import wcwidth
 from rich.color import Color, ColorSystem
 from rich.style import Style
 from rich.text import Text
 
 _DROP = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+# Control strings pyte does not parse (DCS, SOS, PM, APC), and OSC: from their start to the
+# string terminator (ESC \\, or BEL for OSC), or to the end of what has come so far.
+_STRING = re.compile(rb"\x1b[PX^_][\s\S]*?(?:\x1b\\|$)|\x1b\][\s\S]*?(?:\x07|\x1b\\|$)")
+_HOLD_LIMIT = 64 * 1024
+
+
+class ControlStrings:
+    """Removes control strings from a byte stream before the emulator sees it; an unfinished
+    one is held until its terminator comes (or dropped past 64 KiB)."""
+
+    def __init__(self) -> None:
+        self.held = b""
+
+    def feed(self, data: bytes) -> bytes:
+        data = self.held + data
+        self.held = b""
+        out, last = [], 0
+        for m in _STRING.finditer(data):
+            out.append(data[last:m.start()])
+            last = m.end()
+            if not m.group().endswith((b"\x1b\\", b"\x07")) and m.end() == len(data):
+                self.held = m.group() if len(m.group()) < _HOLD_LIMIT else b""
+        out.append(data[last:])
+        text = b"".join(out)
+        if text.endswith(b"\x1b"):  # may start a string: wait for the next byte
+            self.held, text = b"\x1b" + self.held, text[:-1]
+        return text
 _NAMES = {"brown": "yellow", "brightbrown": "bright_yellow"}
 
 
@@ -102,6 +131,13 @@ class _Screen(pyte.Screen):
                 self.on_scroll(gone)
         super().index()
 
+    def draw(self, data: str) -> None:
+        """Controls, format marks (bidi overrides) and unprintables are dropped first: pyte
+        stops drawing a chunk at the first character it cannot place."""
+        if not data.isprintable():
+            data = "".join(c for c in data if unicodedata.category(c) not in _DROP and wcwidth(c) >= 0)
+        super().draw(data)
+
     def set_title(self, param: str) -> None:  # an OSC title: kept out of everything
         pass
 
@@ -121,7 +157,7 @@ def render(data: bytes, columns: int = 120, lines: int = 40, whole: bool = True,
         cut = data.find(b"\n")
         data = data[cut + 1:] if cut >= 0 else data
     screen = _Screen(columns, lines, keep)
-    pyte.ByteStream(screen).feed(data)
+    pyte.ByteStream(screen).feed(ControlStrings().feed(data))
     return list(screen.history) + screen.visible()
 
 
@@ -133,6 +169,7 @@ class LineFeed:
     def __init__(self, emit: Callable[[Text], None], columns: int = 120, lines: int = 40, backlog: int = 256 * 1024) -> None:
         self.screen = _Screen(columns, lines, 1, on_scroll=emit)
         self.stream = pyte.ByteStream(self.screen)
+        self.strings = ControlStrings()
         self.emit = emit
         self.backlog = backlog
         self.pending = bytearray()
@@ -159,7 +196,7 @@ class LineFeed:
                 self.emit(line)
             self.screen.reset()
             self.emit(Text(f"[… {skipped} bytes not shown here; the output file has them]", style="dim"))
-        self.stream.feed(chunk)
+        self.stream.feed(self.strings.feed(chunk))
 
     def finish(self) -> None:
         while self.pending or self.skipped:

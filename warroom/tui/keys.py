@@ -19,6 +19,7 @@ CHECKLIST = [
     Binding("n", "note", "Note", id="checklist.note"),
     Binding("enter", "details", "Details", id="checklist.details"),
     Binding("c", "copy_command", "Copy cmd", id="checklist.copy"),
+    Binding("exclamation_mark", "run_command", "Run cmd", id="checklist.run", show=False),
     Binding("slash", "filter", "Filter", id="checklist.filter"),
     Binding("escape", "clear_filter", "Clear filter", id="checklist.clear_filter", show=False),
     Binding("right,l", "expand", "Expand", id="checklist.expand", show=False),
@@ -59,6 +60,7 @@ HELP: list[tuple[str, str, str]] = [
     ("Checklist", "n", "add a note to the item"),
     ("Checklist", "enter", "details: full text, notes history, commands, links"),
     ("Checklist", "c", "copy the item's command (OSC 52: works over SSH)"),
+    ("Checklist", "!", "run the item's command (when the layout allows): shown, confirmed by a typed word; S stops it"),
     ("Checklist", "/", "filter by text; quick filters open / overdue / critical / mine"),
     ("Checklist", "escape", "clear the filter"),
     ("Clock", "h", "hold the count (asks the reason, confirmed)"),
@@ -83,4 +85,4 @@ def action_name(action: str) -> str:
 
 
 # Actions that write to the journal: a read-only screen leaves them off its key bar.
-WRITES = frozenset({"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess"})
+WRITES = frozenset({"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess", "run_command"})
