@@ -36,7 +36,7 @@ async def _loaded(pilot) -> None:  # noqa: ANN001
 
 
 async def _select(pilot, item_id: str) -> None:  # noqa: ANN001
-    pane = pilot.app.checklist_panes[0]
+    pane = pilot.app.main_screen.checklist_panes[0]
     pane.ctree.move_cursor(pane.nodes[item_id])
     pane.ctree.focus()
     await pilot.pause()

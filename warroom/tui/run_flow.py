@@ -143,9 +143,9 @@ class RunPane(Vertical, can_focus=True):
 
     def action_hide(self) -> None:
         self.add_class("-hidden")
-        panes = getattr(self.app, "checklist_panes", [])
-        if panes:
-            panes[0].focus()
+        pane = self.app.main_screen.active_checklist
+        if pane is not None:
+            pane.ctree.focus()
 
     def action_scroll_down(self) -> None:
         self.query_one("#run-scroll", VerticalScroll).scroll_down()
@@ -243,7 +243,7 @@ async def _start(app: Any, plan: Any) -> None:
 
 
 async def _pane(app: Any) -> RunPane:
-    screen = app.screen_main()
+    screen = app.main_screen
     found = screen.query(RunPane)
     if found:
         return found.first()
@@ -260,7 +260,7 @@ def _ended(app: Any, run: Any) -> None:
            f"failed: {result.error}" if result.error else f"exit {result.exit}")
     app.notify(f"{run.plan.target.id}: {how} after {result.duration:g}s", severity="information" if result.ok else "error",
                timeout=6)
-    for pane in app.screen_main().query(RunPane):
+    for pane in app.main_screen.query(RunPane):
         pane.refresh_output()
     if run.plan.tick_on_success and run.plan.target.item is not None and not getattr(app, "read_only", False):
         app.run_worker(_follow(app, run), group="dialog", exclusive=False)
