@@ -1,4 +1,5 @@
-"""``warroom run LAYOUT ITEM``: run an item's command, confirmed, recorded, its output kept.
+"""``warroom run LAYOUT ITEM``: run an item's command, confirmed, recorded, its output kept
+(the core is ``warroom.runner``).
 
     warroom run LAYOUT ITEM --dry-run              # what would run, masked; runs nothing
     warroom run LAYOUT ITEM --yes                  # a non-critical item
@@ -18,9 +19,8 @@ import shutil
 import sys
 from typing import Any
 
+from warroom.cli.common import EXIT_FAIL, EXIT_OK, open_session
 from warroom.errors import ActionError
-
-EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -41,8 +41,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from warroom.cli.common import open_session
-
     if args.phase:
         if not args.dry_run or args.item:
             raise ActionError("--phase lists a phase's commands for a rehearsal: use it with --dry-run and no ITEM")
