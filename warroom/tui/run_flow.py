@@ -229,8 +229,7 @@ async def _start(app: Any, plan: Any) -> None:
     pane = await _pane(app)
     columns = max(40, (app.size.width or 120) - 2)
     journal = Journal(app.journal_path)  # its own file description: the reader thread writes run-end with it
-    run = Run(plan, journal, app.operator, size=(columns, 40),
-              on_end=lambda r: app.call_from_thread(_ended, app, r))
+    run = Run(plan, journal, app.operator, size=(columns, 40), on_end=lambda r: _from_thread(app, r))
     try:
         run.start()
     except ActionError as exc:
@@ -240,6 +239,14 @@ async def _start(app: Any, plan: Any) -> None:
     _runs(app)[plan.target.id] = run
     app.poll_journal()
     pane.show(run)
+
+
+def _from_thread(app: Any, run: Any) -> None:
+    """The run ended (the reader thread says so): tell the screen, unless it has closed."""
+    try:
+        app.call_from_thread(_ended, app, run)
+    except RuntimeError:  # the app is shutting down: the run-end is recorded all the same
+        run.journal.close()
 
 
 async def _pane(app: Any) -> RunPane:
