@@ -175,3 +175,9 @@ def test_a_secret_split_across_reads_is_masked() -> None:
     m = Masker({"TOKEN": "hunter2-secret"})
     out = m.feed(b"pass=hunt") + m.feed(b"er2-sec") + m.feed(b"ret done\n") + m.flush()
     assert out == b"pass=[masked TOKEN] done\n"
+
+
+def test_a_multi_line_secret_is_masked_as_the_terminal_delivers_it() -> None:
+    m = Masker({"KEY": "-----BEGIN KEY-----\nabc123\n-----END KEY-----"})
+    out = m.feed(b"key: -----BEGIN KEY-----\r\nabc123\r\n-----END KEY-----\r\n") + m.flush()
+    assert out == b"key: [masked KEY]\r\n"

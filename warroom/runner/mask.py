@@ -12,7 +12,9 @@ import re
 class Masker:
     def __init__(self, secrets: dict[str, str]) -> None:
         """``secrets``: NAME -> value. Empty values are ignored (nothing to hide)."""
-        pairs = sorted(((v.encode("utf-8"), n) for n, v in secrets.items() if v), key=lambda p: -len(p[0]))
+        # A value with a line break comes out of a terminal with \r\n: that form is masked too.
+        values = [(v, n) for n, v in secrets.items() if v] + [(v.replace("\n", "\r\n"), n) for n, v in secrets.items() if "\n" in v]
+        pairs = sorted(((v.encode("utf-8"), n) for v, n in values), key=lambda p: -len(p[0]))
         self._label = {value: f"[masked {name}]".encode() for value, name in pairs}
         self._pattern = re.compile(b"|".join(re.escape(v) for v, _ in pairs)) if pairs else None
         self._keep = max((len(v) for v, _ in pairs), default=1) - 1
