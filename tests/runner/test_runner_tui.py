@@ -154,3 +154,24 @@ async def test_a_read_only_screen_never_runs(room: Room) -> None:
         assert await _until(pilot, lambda: any("commands never run from this screen" in n.message for n in app._notifications))
         assert app.screen.__class__.__name__ == "MainScreen"
     assert room.journal_path.read_text() == "" and not list(room.dir.glob("*.run-*"))
+
+
+async def test_a_run_left_open_on_another_host_can_be_released_with_a_reason(room: Room) -> None:
+    with Journal(room.journal_path) as journal:
+        journal.load()
+        journal.append(E.RUN_START, "room/go/hello", {"run": "r1", "host": "bastion-2", "pid": 4242, "command": "echo hello"},
+                       op="carol")
+    app = _app(room)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(pilot)
+        await _select(pilot, "room/go/hello")
+        await pilot.press("exclamation_mark")
+        assert await _until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
+        assert "being run by carol on bastion-2" in _screen_text(app)
+        await pilot.press("y")
+        assert await _until(pilot, lambda: app.screen.__class__.__name__ == "PromptScreen")
+        await pilot.press(*"bastion-2 rebooted", "enter")
+        assert await _until(pilot, lambda: E.RUN_RELEASE in _kinds(room))
+    release = Journal(room.journal_path, read_only=True).load().events[-1]
+    assert (release.op, release.payload["reason"], release.payload["run"]) == ("alice", "bastion-2 rebooted", "r1")
+    assert not room.state().runs["room/go/hello"].open

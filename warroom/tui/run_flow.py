@@ -215,11 +215,36 @@ async def _flow(app: Any, target_id: str) -> None:
         return
     rec = room.state.runs.get(target.id)
     if rec is not None and rec.open and not abandoned(rec, plan.host):
-        app.notify(f"{target.id} is being run by {rec.by} since {rec.at} (on {rec.host})", severity="warning", timeout=6)
+        if rec.host == plan.host:
+            app.notify(f"{target.id} is being run by {rec.by} since {rec.at} (on {rec.host})", severity="warning", timeout=6)
+        else:  # nobody here can tell whether it still runs over there: an operator may say it is over
+            await _release(app, rec)
         return
     if not await app.push_screen_wait(RunConfirmScreen(plan)):
         return
     await _start(app, plan)
+
+
+async def _release(app: Any, rec: Any) -> None:
+    from warroom.journal import Journal
+    from warroom.runner.execute import release
+    from warroom.tui.screens.dialogs import ConfirmScreen, PromptScreen
+
+    if not await app.push_screen_wait(ConfirmScreen(
+            f"{rec.target} is being run by {rec.by} on {rec.host} since {rec.at}. Release it?",
+            "Only if its process there is gone: the journal records that you said so, and why.")):
+        return
+    reason = await app.push_screen_wait(PromptScreen("Why is that run over?", "e.g. the bastion rebooted mid-run"))
+    if not reason:
+        return
+    with Journal(app.journal_path) as journal:
+        try:
+            release(journal, app.operator, rec, reason)
+        except ActionError as exc:
+            app.notify(str(exc), severity="error", timeout=6)
+            return
+    app.poll_journal()
+    app.notify(f"released the run of {rec.target}; ! runs it again", timeout=4)
 
 
 async def _start(app: Any, plan: Any) -> None:
