@@ -63,10 +63,7 @@ WARROOM = textwrap.dedent("""
     class Timed(WarRoomApp):
         def exit(self, *args, **kwargs):
             self.frame_at = getattr(self, "frame_at", None) or time.time()
-            try:  # counted while the screen is still on the stack (it is gone once run returns)
-                self.loaded = sum(len(p.nodes) for p in self.main_screen.checklist_panes)
-            except LookupError:
-                self.loaded = 0
+            self.loaded = sum(len(p.nodes) for p in self.main_screen.checklist_panes) if self.room else 0
             super().exit(*args, **kwargs)
 
     app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading)

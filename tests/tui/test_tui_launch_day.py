@@ -371,3 +371,15 @@ async def test_the_sign_off_pane_puts_its_keys_first_on_a_narrow_key_bar(layout,
         bar = str(app.main_screen.query_one("KeyBar").render())
         for shown in ("o Sign", "p Poll", "a Assess", "w Why not GO", "? Help", "q Quit"):
             assert shown in bar, bar
+
+
+def test_the_actions_table_keeps_the_scheme() -> None:
+    """h/l only fold, j/k only move, y/n are no action's key on the screen, reserved keys stay free."""
+    from warroom.tui.keys import ACTIONS, RESERVED
+
+    by_key = {k: a.id for a in ACTIONS for k in a.keys.split(",")}
+    assert by_key["h"] == "checklist.collapse" and by_key["l"] == "checklist.expand"
+    assert by_key["j"] == "checklist.down" and by_key["k"] == "checklist.up"
+    assert "y" not in by_key and "enter" in by_key and by_key["enter"] == "checklist.details"
+    assert not set(RESERVED) & set(by_key), set(RESERVED) & set(by_key)
+    assert len(by_key) == sum(len(a.keys.split(",")) for a in ACTIONS)  # no key twice

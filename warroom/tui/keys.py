@@ -86,6 +86,9 @@ ACTIONS: list[Action] = [
            "details: full text, notes history, commands, links", dialog=True),
     Action("checklist.copy", C, "Checklist", "c", "c", "copy_command", "Copy cmd", "Copy the item's command",
            "copy the item's command (OSC 52: works over SSH)", dialog=True),
+    Action("checklist.run", C, "Checklist", "exclamation_mark", "!", "run_command", "Run cmd", "Run the item's command",
+           "run the item's command (when the layout allows): shown, confirmed by a typed word; S stops it",
+           bar=False, writes=True, dialog=True),
     Action("checklist.filter", C, "Checklist", "slash", "/", "filter", "Filter", "Filter the checklist",
            "filter by text; quick filters open / overdue / critical / mine", dialog=True),
     Action("checklist.clear_filter", C, "Checklist", "escape", "escape", "clear_filter", "Clear filter", "",
@@ -132,7 +135,6 @@ DIALOG_HELP: list[tuple[str, str, str]] = [
 
 # Keys kept free for actions other issues add (docs/keys.md): a new row takes its key from here.
 RESERVED: dict[str, str] = {
-    "e": "checklist.run — run the item's command (#14)",
     "v": "app.replay — the launch as it was at a moment (#15)",
     "t": "tiles.flow — add or edit a metric tile (#17)",
     "W": "app.wall — the wall view (#13)",
