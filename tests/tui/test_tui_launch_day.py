@@ -383,3 +383,25 @@ def test_the_actions_table_keeps_the_scheme() -> None:
     assert "y" not in by_key and "enter" in by_key and by_key["enter"] == "checklist.details"
     assert not set(RESERVED) & set(by_key), set(RESERVED) & set(by_key)
     assert len(by_key) == sum(len(a.keys.split(",")) for a in ACTIONS)  # no key twice
+
+
+async def test_a_rollback_trigger_fired_by_hand_shows_in_the_header(layout, journal_path) -> None:
+    data = yaml.safe_load(layout.read_text(encoding="utf-8"))
+    data["rollback"] = [{"id": "errors-up", "name": "Error rate above 1%", "threshold": "> 1%"}]
+    layout.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        labels = [str(o.prompt) for o in app.screen.query_one("#choice-list").options]
+        await pilot.press(str(next(i for i, t in enumerate(labels) if "Error rate" in t) + 1))
+        await pilot.pause()
+        assert [str(o.prompt) for o in app.screen.query_one("#choice-list").options][0].startswith("1 ⚠ fired")
+        await pilot.press("1", *"2%", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await until(pilot, lambda: "errors-up" in app.room.state.assessments)
+        app.tick_clock()
+        await pilot.pause()
+        assert "ROLLBACK: errors-up" in str(app.main_screen.query_one("#hdr-left").render())

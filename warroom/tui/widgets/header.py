@@ -117,6 +117,7 @@ class WarHeader(Horizontal):
             if ms.state == "cleared":
                 self.rollback_alerts.pop(cid, None)
         fired = [cid for cid, ms in room.state.rollbacks.items() if ms.state == "fired"]
+        fired += [cid for cid, a in room.state.assessments.items() if a.result == "fired" and cid not in fired]  # by hand
         fired += [cid for cid in self.rollback_alerts if cid not in fired]
         if fired:
             if text.plain:
