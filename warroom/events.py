@@ -25,9 +25,10 @@ ASSESS = "assess"  # a manual go/no-go criterion assessed pass/fail
 METRIC_STATE = "metric-state"  # a tile's state changed (metrics issue)
 ROLLBACK = "rollback-trigger"  # a rollback trigger fired or cleared (metrics issue)
 RUN_COMMAND = "run-command"  # an item's command was run after confirmation
+LAYOUT_CHANGE = "layout-change"  # the layout file was edited by warroom (tiles, bindings): text before and after
 
 KINDS = [SET_STATUS, NOTE, SIGN, HOLD, RESUME, RECYCLE, SCRUB, SET_T0, POLL_START, POLL_ANSWER, POLL_CANCEL,
-         ASSESS, METRIC_STATE, ROLLBACK, RUN_COMMAND]
+         ASSESS, METRIC_STATE, ROLLBACK, RUN_COMMAND, LAYOUT_CHANGE]
 
 GENESIS = "0" * 64
 
@@ -79,6 +80,8 @@ class Event:
             return f"rollback trigger {self.target}: {p.get('state')}"
         if self.kind == RUN_COMMAND:
             return f"ran command of {self.target}: exit {p.get('exit')}"
+        if self.kind == LAYOUT_CHANGE:
+            return f"layout {self.target} changed: {p.get('what', '')}"
         if self.kind == RESUME:
             return "resume"
         return f"{self.kind} {self.target}".strip()

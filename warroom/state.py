@@ -104,6 +104,7 @@ class LaunchState:
         self.metrics: dict[str, MetricState] = {}
         self.rollbacks: dict[str, MetricState] = {}
         self.launch_notes: list[NoteEntry] = []
+        self.layout_changes: list[tuple[int, str, str, str]] = []  # (seq, ts, who, what); the texts stay in the journal
         self.ignored: list[tuple[int, str]] = []
         self.last_seq = 0
         self.head_hash = E.GENESIS
@@ -130,6 +131,10 @@ class LaunchState:
             problem = f"malformed {ev.kind} event: {exc}"
         if problem:
             self.ignored.append((ev.seq, problem))
+
+    def _layout_change(self, ev: Event) -> str | None:
+        self.layout_changes.append((ev.seq, ev.ts, ev.op, str(ev.payload["what"])))
+        return None
 
     def _set_status(self, ev: Event) -> str | None:
         st = self.items.get(ev.target)
@@ -274,4 +279,5 @@ _HANDLERS = {
     E.METRIC_STATE: LaunchState._metric,
     E.ROLLBACK: LaunchState._metric,
     E.RUN_COMMAND: LaunchState._run_command,
+    E.LAYOUT_CHANGE: LaunchState._layout_change,
 }
