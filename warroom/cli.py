@@ -442,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_importer(sub, common)
     register_metrics(sub, common)
     register_tui(sub, common)
+    from warroom.metrics.tiles_command import register as register_tiles  # issue 17: `warroom tiles`
+
+    register_tiles(sub, common)
     return parser
 
 
