@@ -408,8 +408,10 @@ def draft_text(text: str, criteria: Iterable[Any] = (), prometheus: str = "", so
         if url in seen_urls:
             continue
         seen_urls.add(url)
-        host = parts.hostname or "app"
-        name = _tile_name(f"{host.split('.')[0]} {parts.path.strip('/').split('/')[-1] or 'health'}", taken)
+        host = parts.hostname or ""
+        word = parts.path.strip("/").split("/")[-1] or "health"
+        numeric = not host or host == "localhost" or re.fullmatch(r"[\d.]+|\[?[0-9a-fA-F:]+\]?", host)
+        name = _tile_name(word if numeric else f"{host.split('.')[0]} {word}", taken)
         data = {"name": name, "label": f"{parts.netloc}{parts.path}"[:60], "source": "http", "url": url,
                 "check": "status", "threshold": "== 200", "enabled": False}
         tiles.append(_with_placeholder(DraftTile(data, line, why, source), url))
