@@ -51,7 +51,7 @@ BARE = textwrap.dedent("""
 """)
 
 # ``exit_when_ready`` exits right after the first frame drawn with every pane loaded. The start
-# is ``warroom open``'s (warroom.tui.cli.run_app): the files' reading is forked off first, then
+# is ``warroom open``'s (warroom.cli.screen.run_app): the files' reading is forked off first, then
 # Textual is imported.
 WARROOM = textwrap.dedent("""
     import sys, time

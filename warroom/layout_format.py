@@ -11,6 +11,7 @@ from typing import Any
 from warroom.checklist_format import _Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
+from warroom.locations import default_journal_path
 from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
@@ -78,7 +79,7 @@ def _clock(r: _Reader, root: YMap, layout: Layout) -> None:
         layout.timezone = "UTC"
     journal = r.text(root, "journal")
     path = layout.path
-    layout.journal_path = (path.parent / journal) if journal else path.with_name(f"{path.stem}.journal.yaml")
+    layout.journal_path = (path.parent / journal) if journal else default_journal_path(path)
 
 
 def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:

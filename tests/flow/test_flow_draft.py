@@ -64,7 +64,7 @@ def test_seed_004_drafts_an_http_tile_for_its_health_url(tmp_path):
     (tile,) = data["tiles"]
     assert tile["source"] == "http" and tile["url"] == "https://rtpm-api-candlefish.fly.dev/health"
     assert tile["check"] == "status" and tile["threshold"] == "== 200" and tile["enabled"] is False
-    assert "# from s004.md:13" in layout.read_text(encoding="utf-8")
+    assert "\n# from s004.md:13\n- name: rtpm-api-candlefish-health\n" in layout.read_text(encoding="utf-8")
 
 
 def test_seed_001_placeholder_host_is_marked_and_never_enabled(tmp_path):
@@ -75,7 +75,7 @@ def test_seed_001_placeholder_host_is_marked_and_never_enabled(tmp_path):
     assert health["url"] == "https://your-app.workers.dev/health" and "(placeholder host)" in health["label"]
     assert metrics["source"] == "prometheus" and metrics["url"] == "https://your-app.workers.dev/metrics"
     text = layout.read_text(encoding="utf-8")
-    assert "# placeholder host your-app.workers.dev: replace it with the real one before enabling" in text
+    assert "\n# placeholder host your-app.workers.dev: replace it with the real one before enabling" in text
     assert "2 on a placeholder host" in out
     listed = run("tiles", str(layout), "list", cwd=tmp_path)
     assert "placeholder host your-app.workers.dev" in listed.stdout

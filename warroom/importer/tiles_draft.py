@@ -411,7 +411,8 @@ def draft_text(text: str, criteria: Iterable[Any] = (), prometheus: str = "", so
         host = parts.hostname or ""
         word = parts.path.strip("/").split("/")[-1] or "health"
         numeric = not host or host == "localhost" or re.fullmatch(r"[\d.]+|\[?[0-9a-fA-F:]+\]?", host)
-        name = _tile_name(word if numeric else f"{host.split('.')[0]} {word}", taken)
+        label = host.split(".")[0]
+        name = _tile_name(word if numeric else (label if label.endswith(word) else f"{label} {word}"), taken)
         data = {"name": name, "label": f"{parts.netloc}{parts.path}"[:60], "source": "http", "url": url,
                 "check": "status", "threshold": "== 200", "enabled": False}
         tiles.append(_with_placeholder(DraftTile(data, line, why, source), url))
@@ -527,11 +528,10 @@ def tiles_yaml(tiles: list[DraftTile]) -> str:
     out = ["", "# Drafted by `warroom import` from the document: every tile is off (enabled: false) until",
            "# a person has probed it (`warroom probe LAYOUT TILE`) and turned it on (`warroom tiles LAYOUT enable TILE`).",
            "tiles:"]
-    for t in tiles:
-        out.append(f"  # from {comment_safe(t.source or 'line')}:{t.line}")
-        out += [f"  # {comment_safe(n)}" for n in t.notes]
-        body = dump([t.data]).rstrip("\n").split("\n")
-        out += ["  " + b for b in body]
+    for t in tiles:  # list items flush with the key, as the rest of the importer's layout
+        out.append(f"# from {comment_safe(t.source or 'line')}:{t.line}")
+        out += [f"# {comment_safe(n)}" for n in t.notes]
+        out += dump([t.data]).rstrip("\n").split("\n")
     return "\n".join(out) + "\n"
 
 

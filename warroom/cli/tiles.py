@@ -22,9 +22,9 @@ import argparse
 import json
 from typing import Any
 
+from warroom.cli.common import EXIT_FAIL, EXIT_OK
 from warroom.errors import ActionError
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 SOURCES = ["json", "prometheus", "promql", "http"]
 _FIELDS = [  # option, key, help
     ("--label", "label", "shown on screen (default: the name)"),
