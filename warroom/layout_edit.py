@@ -82,6 +82,10 @@ class LayoutDoc:
     data: Any  # ruamel CommentedMap
 
     # -- reading ---------------------------------------------------------------------------
+    def copy(self) -> "LayoutDoc":
+        """A copy of the document as read (to try an edit on), with the same file and hash."""
+        return LayoutDoc(self.path, self.target, self.text, self.digest, _yaml(self.text).load(self.text))
+
     def render(self) -> str:
         buf = io.StringIO()
         _yaml(self.text).dump(self.data, buf)
