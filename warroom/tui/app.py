@@ -814,6 +814,14 @@ class WarRoomApp(TypeAheadMixin, App):
         if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
             self._do(self.actions.poll_cancel, "cancelled from the war room")
 
+    def action_tiles(self) -> None:
+        """The tiles flow (issue 17): add / edit a tile with a live preview, enable, bind a criterion."""
+        if not self._can_write():
+            return
+        from warroom.tui.screens.tiles_flow import TilesFlowScreen
+
+        self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_path))
+
     def action_why(self) -> None:
         if self.room is not None and type(self.screen).__name__ != "WhyScreen":
             self.push_screen(_screen("why").WhyScreen(self.room))

@@ -39,6 +39,7 @@ SCREEN = [
     Binding("p", "poll", "Poll", id="signoff.poll"),
     Binding("a", "assess", "Assess", id="signoff.assess", show=False),
     Binding("w", "why", "Why not GO", id="signoff.why", show=False),
+    Binding("m", "tiles", "Tiles", id="tiles.flow", show=False),
     Binding("question_mark,f1", "help", "Help", id="app.help"),
     Binding("colon,f2", "command_palette", "Commands", id="app.palette"),
     Binding("q,f10", "quit", "Quit", id="app.quit"),
@@ -70,6 +71,7 @@ HELP: list[tuple[str, str, str]] = [
     ("Sign-off", "p", "go/no-go poll: start it, or carry on walking the roles"),
     ("Sign-off", "a", "assess a manual criterion: pass or fail, with the value (confirmed)"),
     ("Sign-off", "w", "why not GO yet: every reason, in full"),
+    ("Tiles", "m", "metric tiles: add or edit with a live preview, enable, bind a criterion (writes the layout)"),
     ("App", "? / F1", "this help"),
     ("App", ": / F2 / ctrl+p", "command palette: every action by name"),
     ("App", "q / F10 / ctrl+q", "quit"),
@@ -83,4 +85,4 @@ def action_name(action: str) -> str:
 
 
 # Actions that write to the journal: a read-only screen leaves them off its key bar.
-WRITES = frozenset({"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess"})
+WRITES = frozenset({"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess", "tiles"})
