@@ -175,3 +175,56 @@ async def test_the_flow_is_not_offered_read_only(tmp_path, svc):
         await pilot.press("m")
         await pilot.pause(0.2)
         assert type(app.screen).__name__ != "TilesFlowScreen"
+
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
+
+
+def _snap_room(tmp_path: Path, monkeypatch, svc: Service) -> Path:  # noqa: ANN001
+    monkeypatch.setenv("SVC_URL", svc.url)  # the URL on screen does not carry the random port
+    extra = ("tiles:\n"
+             "  - name: errors\n"
+             "    label: Error rate\n"
+             "    source: promql\n"
+             "    url: ${SVC_URL}\n"
+             "    query: sum(rate(e[5m])) / sum(rate(r[5m]))\n"
+             "    unit: '%'\n"
+             "    threshold: < 0.1%\n"
+             "    enabled: false\n"
+             "  # placeholder host your-app.workers.dev: replace it with the real one before enabling\n"
+             "  - name: your-app-health\n"
+             "    source: http\n"
+             "    url: https://your-app.workers.dev/health\n"
+             "    check: status\n"
+             "    threshold: == 200\n"
+             "    enabled: false\n")
+    layout = room(tmp_path, extra)
+    text = layout.read_text(encoding="utf-8").replace("    threshold: < 0.1%\nrollback:", "    threshold: < 0.1%\n    tile: errors\nrollback:")
+    layout.write_text(text, encoding="utf-8")
+    return layout
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_tiles_list(snap_compare, tmp_path, monkeypatch, svc, size) -> None:  # noqa: ANN001
+    layout = _snap_room(tmp_path, monkeypatch, svc)
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _open_flow(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(layout, tmp_path / "room.journal"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_tile_editor_with_its_preview(snap_compare, tmp_path, monkeypatch, svc, size) -> None:  # noqa: ANN001
+    layout = _snap_room(tmp_path, monkeypatch, svc)
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _open_flow(pilot)
+        await pilot.press("enter")  # edit the highlighted tile: errors
+        assert await until(pilot, lambda: _editor(pilot.app) is not None)
+        preview = pilot.app.screen.query_one("#tile-preview")
+        assert await until(pilot, lambda: "preview: ✓ OK" in str(preview.render()), timeout=5)
+        await pilot.pause()
+
+    assert snap_compare(make_app(layout, tmp_path / "room.journal"), terminal_size=size, run_before=run_before)

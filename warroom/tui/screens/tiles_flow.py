@@ -202,8 +202,8 @@ class TilesFlowScreen(DialogScreen[None]):
             yield Label("Metric tiles", classes="dialog-title")
             yield OptionList(id="tiles-list")
             yield Static("", id="tiles-status")
-            yield Label("[b]a[/b] add  [b]e[/b]/enter edit  [b]space[/b] enable/disable  [b]b[/b] bind a criterion  "
-                        "[b]escape[/b] close", classes="dialog-keys")
+            yield Label("[b]a[/b] add · [b]e[/b]/enter edit · [b]space[/b] on/off · [b]b[/b] bind a criterion · "
+                        "[b]esc[/b] close", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.reload()
