@@ -43,7 +43,7 @@ from textual.binding import Binding  # noqa: E402
 
 from warroom.metrics.poller import Poller  # noqa: E402
 from warroom.state import LaunchState  # noqa: E402
-from warroom.tui.tiles import TilesPane  # noqa: E402
+from warroom.tui.widgets.tiles import TilesPane  # noqa: E402
 from warroom.workspace import load_workspace  # noqa: E402
 
 

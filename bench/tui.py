@@ -67,7 +67,7 @@ WARROOM = textwrap.dedent("""
 
     app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading)
     app.run(headless=True, size=(200, 60))
-    loaded = sum(len(p.nodes) for p in app.checklist_panes)
+    loaded = sum(len(p.nodes) for p in app.main_screen.checklist_panes)
     if app.return_code or not loaded:
         sys.exit(f"warroom did not load: code {app.return_code}, problems {app.problems}")
     print(app.frame_at)
@@ -157,7 +157,7 @@ async def keypress_ms(layout: Path, journal: Path, presses: int, size: tuple[int
             frames.append(time.perf_counter())
 
         app._display = timed_display  # type: ignore[method-assign]
-        pane = app.checklist_panes[0]
+        pane = app.main_screen.checklist_panes[0]
         tree = pane.ctree
         await pilot.press("j")
         await pilot.pause()

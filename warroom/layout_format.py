@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warroom.checklist_format import _Reader
+from warroom.checklist_format import Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
 from warroom.locations import default_journal_path
@@ -25,7 +25,7 @@ PANE_KEYS = ["pane", "checklist", "row", "column", "row_span", "column_span", "t
 PANE_KINDS = ["checklist", "timeline", "signoff", "tiles", "journal"]
 
 
-def _int(r: _Reader, node: YMap, key: str, default: int, low: int = 1, high: int = 12) -> int:
+def _int(r: Reader, node: YMap, key: str, default: int, low: int = 1, high: int = 12) -> int:
     value = node.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
         r.problem(node.vpos(key), f"expected a whole number for '{key}', got {describe_value(value)}")
@@ -37,7 +37,7 @@ def _int(r: _Reader, node: YMap, key: str, default: int, low: int = 1, high: int
 
 
 def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
-    r = _Reader(str(path))
+    r = Reader(str(path))
     if data is None:
         r.problem((1, 1), "empty file: expected a layout with 'launch' and 'checklists'")
         return None, r.problems
@@ -64,7 +64,7 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     return layout, r.problems
 
 
-def _clock(r: _Reader, root: YMap, layout: Layout) -> None:
+def _clock(r: Reader, root: YMap, layout: Layout) -> None:
     """T-0, the display zone and where the journal lives."""
     if root.get("t0") not in (None, ""):
         try:
@@ -82,7 +82,7 @@ def _clock(r: _Reader, root: YMap, layout: Layout) -> None:
     layout.journal_path = (path.parent / journal) if journal else default_journal_path(path)
 
 
-def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:
+def _checklists(r: Reader, root: YMap, layout: Layout) -> None:
     checklists = r.seq(root, "checklists")
     if "checklists" not in root:
         r.problem(root.pos, "missing required key 'checklists' in layout")
@@ -95,7 +95,7 @@ def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:
         layout.checklists_written[p] = Written(*checklists.ipos(i), ref)
 
 
-def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
+def _phases(r: Reader, root: YMap, layout: Layout) -> None:
     where: list[tuple[int, int]] = []
     for _, node in r.entries(root, "phases", "a phase", PHASE_KEYS):
         label = r.text(node, "mark", required=True, what="phase")
@@ -114,7 +114,7 @@ def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
             r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")
 
 
-def _roles(r: _Reader, root: YMap, layout: Layout) -> None:
+def _roles(r: Reader, root: YMap, layout: Layout) -> None:
     seen: dict[str, tuple[int, int]] = {}
     for i, node in r.entries(root, "roles", "a role", ROLE_KEYS, shorthand="name"):
         name = r.text(node, "name", required=True, what="role")
@@ -128,7 +128,7 @@ def _roles(r: _Reader, root: YMap, layout: Layout) -> None:
         layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order))
 
 
-def _criteria(r: _Reader, root: YMap, layout: Layout) -> None:
+def _criteria(r: Reader, root: YMap, layout: Layout) -> None:
     """Go/no-go criteria (``criteria:``) and rollback triggers (``rollback:``), one id space."""
     all_tiles = layout.all_tiles  # a criterion may be bound to a disabled tile: it waits for it
     tile_names = [t.name for t in all_tiles]
@@ -160,7 +160,7 @@ def _criteria(r: _Reader, root: YMap, layout: Layout) -> None:
             layout.criteria.append(crit)
 
 
-def _screen(r: _Reader, root: YMap, layout: Layout) -> None:
+def _screen(r: Reader, root: YMap, layout: Layout) -> None:
     """The pane grid. Without ``screen:`` the workspace lays panes out by default."""
     if root.get("screen") is None:
         return

@@ -6,18 +6,19 @@ Pure: built from the workspace, the replayed state and (optionally) tile results
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from warroom.countdown import item_due, phase_index
-from warroom.decision import decide
-from warroom.model import Item, Section
-from warroom.state import LaunchState
-from warroom.tmarks import format_clock, format_tmark
-from warroom.workspace import Workspace
+if TYPE_CHECKING:  # the screen imports progress_bar at start-up without the state machinery
+    from warroom.model import Item, Section
+    from warroom.state import LaunchState
+    from warroom.workspace import Workspace
 
 
-def progress_bar(done: int, total: int, width: int = 20) -> str:
-    filled = round(width * done / total) if total else 0
+def progress_bar(done: int, total: int, width: int = 20, empty: str = "░") -> str:
+    """``done`` of ``total`` as a bar of ``width`` cells; ``empty`` fills a bar with nothing to do."""
+    if total <= 0:
+        return empty * width
+    filled = round(width * done / total)
     return "█" * filled + "░" * (width - filled)
 
 
@@ -27,6 +28,10 @@ def percent(done: int, total: int) -> int:
 
 def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, Any] | None,
                 journal_path: str, issues: list[str]) -> dict[str, Any]:
+    from warroom.countdown import item_due, phase_index
+    from warroom.decision import decide
+    from warroom.tmarks import format_clock, format_tmark
+
     cd = st.countdown
     t = cd.t(now)
     phases = ws.layout.phases

@@ -14,7 +14,7 @@ from warroom.actions import Actions
 from warroom.journal import Journal
 from fault_server import DemoServer
 from warroom.state import LaunchState
-from warroom.tui.tiles import TilesPane
+from warroom.tui.widgets.tiles import TilesPane
 from warroom.workspace import load_workspace
 
 

@@ -16,7 +16,7 @@ from warroom.journal import Journal
 from warroom.model import Status
 from warroom.state import LaunchState
 from warroom.cli import screen as tui_cli
-from warroom.tui.room import Room
+from warroom.room import Room
 from warroom.workspace import load_workspace
 
 

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from warroom.actions import Actions
 from warroom.events import Event
 from warroom.journal import Journal, JournalIssue
-from warroom.operator import current_operator
+from warroom.who import current_operator
 from warroom.state import LaunchState
 from warroom.workspace import Workspace, load_workspace
 

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _operator(args: argparse.Namespace) -> str:
-    from warroom.operator import current_operator
+    from warroom.who import current_operator
 
     return current_operator(args.operator)
 
