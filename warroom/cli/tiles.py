@@ -88,7 +88,7 @@ def cmd_tiles(args: argparse.Namespace) -> int:
 
 
 def _who(args: argparse.Namespace) -> str:
-    from warroom.operator import current_operator
+    from warroom.who import current_operator
 
     return current_operator(getattr(args, "operator", None))
 
