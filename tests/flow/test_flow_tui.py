@@ -81,6 +81,12 @@ async def test_add_a_tile_with_a_live_preview_then_save(tmp_path, svc):
         assert editor.probes == 2
         await pilot.press("ctrl+s")
         assert await until(pilot, lambda: _editor(app) is None)
+        await pilot.press("escape")  # the list closes; the screen has reloaded the layout it saved
+        from warroom.tui.widgets.tiles import TilesPane
+
+        assert await until(pilot, lambda: any(isinstance(w, TilesPane) and list(w.views) == ["errors"]
+                                              for w in app.main_screen.pane_widgets), timeout=5)
+        assert "layout changed by alice: added tile errors" in app.layout_notices
     text = layout.read_text(encoding="utf-8")
     assert "# The launch room. Keep this comment." in text and "launch: Room launch   # inline comment stays" in text
     ws = load_workspace(layout)  # the saved YAML validates

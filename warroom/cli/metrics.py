@@ -30,6 +30,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
     ws = load_workspace(args.layout)
     if not (ws.layout.all_tiles if args.tiles else ws.layout.tiles):
+        if ws.layout.disabled_tiles:
+            names = ", ".join(t.name for t in ws.layout.disabled_tiles)
+            raise ActionError(f"{args.layout}: every tile is off (enabled: false); probe one by name: {names}")
         raise ActionError(f"{args.layout} declares no metric tiles (add a 'tiles:' list to the layout)")
     if args.timeout is not None and args.timeout <= 0:
         err("--timeout must be positive")
