@@ -91,7 +91,7 @@ async def test_add_a_tile_with_a_live_preview_then_save(tmp_path, svc):
     assert "# The launch room. Keep this comment." in text and "launch: Room launch   # inline comment stays" in text
     ws = load_workspace(layout)  # the saved YAML validates
     assert [t.name for t in ws.layout.tiles] == ["errors"] and ws.layout.tiles[0].query.startswith("sum(rate(e")
-    (ev,) = Journal(tmp_path / "room.journal", read_only=True).load().events
+    (ev,) = [e for e in Journal(tmp_path / "room.journal", read_only=True).load().events if e.kind == "layout-change"]
     assert (ev.kind, ev.op, ev.payload["what"]) == ("layout-change", "alice", "added tile errors")
 
 
@@ -124,10 +124,16 @@ async def test_a_save_after_another_screens_save_is_refused(tmp_path, svc):
         other = read_layout(layout)
         other.add_tile({"name": "theirs", "source": "http", "url": f"{svc.url}/health"})
         save(other, "bo", "added tile theirs", tmp_path / "room.journal")
+        await pilot.pause(0.6)  # the screen has seen bo's change: its review waits for the dialog
         await pilot.press("ctrl+s")
         preview = app.screen.query_one("#tile-preview")
         assert await until(pilot, lambda: "changed since it was read" in str(preview.render()))
         assert _editor(app) is not None  # still open: nothing lost, nothing written
+        await pilot.press("escape", "escape")  # editor, then the list: now bo's change (a new host) is asked about
+        from warroom.tui.screens.layout_review import LayoutReviewScreen
+
+        assert await until(pilot, lambda: isinstance(app.screen, LayoutReviewScreen))
+        assert app.screen.update.by == "bo"
     assert [t["name"] for t in yaml.safe_load(layout.read_text(encoding="utf-8"))["tiles"]] == ["theirs"]
 
 

@@ -51,6 +51,7 @@ class LayoutReload:
     _layout_watcher: Any = None
     _layout_checking: bool = False
     _layout_review: Any = None
+    _review_waiting: Any = None  # a change to ask about once the open dialog is closed
     layout_notices: list[str]  # what the screen said about layout changes (for tests and the record)
 
     def start_layout_watch(self) -> None:
@@ -61,6 +62,9 @@ class LayoutReload:
         self.set_interval(CHECK_EVERY, self._check_layout, name="layout-watch")  # type: ignore[attr-defined]
 
     def _check_layout(self) -> None:
+        if self._review_waiting is not None and self._on_main_screen():
+            update, self._review_waiting = self._review_waiting, None
+            self._ask(update)
         if self._layout_checking or self._layout_watcher is None:
             return
         self._layout_checking = True
@@ -101,8 +105,6 @@ class LayoutReload:
         self.notify(text, severity=severity, timeout=timeout)  # type: ignore[attr-defined]
 
     def on_layout_updated(self, message: LayoutUpdated) -> None:
-        from warroom.tui.screens.layout_review import LayoutReviewScreen
-
         update = message.update
         if not update.ok:
             shown = "\n".join(str(p) for p in update.problems[:4])
@@ -111,13 +113,27 @@ class LayoutReload:
                              severity="error", timeout=20)
             return
         if update.needs_acceptance(self.operator):  # type: ignore[attr-defined]
+            self.layout_notices.append(f"{update.headline()} — waiting for your acceptance")
             if self._layout_review is not None and self._layout_review.is_attached:
                 self._layout_review.dismiss(None)  # a newer change: review that one (its diff has both)
-            self._layout_review = LayoutReviewScreen(update)
-            self.layout_notices.append(f"{update.headline()} — waiting for your acceptance")
-            self.push_screen(self._layout_review, lambda yes, u=update: self._reviewed(u, yes))  # type: ignore[attr-defined]
+                self._layout_review = None
+            if self._on_main_screen():
+                self._ask(update)
+            else:  # a dialog is open (the tiles flow, say): ask when it is closed
+                self._review_waiting = update
             return
         self._read_for_layout(update)
+
+    def _on_main_screen(self) -> bool:
+        from warroom.tui.screens.main import MainScreen
+
+        return isinstance(self.screen, MainScreen)  # type: ignore[attr-defined]
+
+    def _ask(self, update: Any) -> None:
+        from warroom.tui.screens.layout_review import LayoutReviewScreen
+
+        self._layout_review = LayoutReviewScreen(update)
+        self.push_screen(self._layout_review, lambda yes, u=update: self._reviewed(u, yes))  # type: ignore[attr-defined]
 
     def _reviewed(self, update: Any, yes: bool | None) -> None:
         self._layout_review = None
