@@ -120,3 +120,10 @@ async def test_a_broken_layout_is_refused_and_the_last_good_one_kept(tmp_path, s
         assert await until(pa, lambda: len(a.layout_notices) == 2, timeout=5)
         assert a.layout_notices[1] == "layout changed by someone (edited outside warroom)"
         assert a.room.ws.layout.tiles[0].interval == 2.0
+
+
+def test_text_from_a_changed_file_is_shown_without_its_control_characters():
+    from warroom.tui.screens.layout_review import diff_text, printable
+
+    assert printable("a\x1b[31mb\u202ec\x07") == "a\ufffd[31mb\ufffdc\ufffd"
+    assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain

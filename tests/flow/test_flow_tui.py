@@ -165,6 +165,17 @@ async def test_enable_a_drafted_tile_and_bind_a_criterion_that_then_drives_the_d
         assert await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", timeout=5)
         await pilot.press("y")
         assert await until(pilot, lambda: "saved: bound error-rate" in str(_flow(app).query_one("#tiles-status").render()))
+        # on this screen: the layout reloads, the tile polls, and the bound criterion decides
+        await pilot.press("escape")
+        svc.query_value = 0.5  # 0.5% errors
+        from warroom.decision import NO_GO
+
+        def no_go() -> bool:
+            d = app.room.decision()
+            return d.verdict == NO_GO and any(r.kind == "criterion" and r.target == "error-rate" for r in d.reasons)
+
+        assert await until(pilot, no_go, timeout=10)
+        svc.query_value = 0.0001
     ws = load_workspace(layout)
     assert ws.criterion("error-rate").tile == "errors" and [t.name for t in ws.layout.tiles] == ["errors"]
     assert "  # drafted\n" in layout.read_text(encoding="utf-8")

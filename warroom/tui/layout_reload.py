@@ -96,11 +96,14 @@ class LayoutReload:
                 found = None
             if found or time.monotonic() >= end:
                 break
-            time.sleep(0.05)
+            time.sleep(0.2)
         if found:
             update.by, update.what = found
 
     def _say_layout(self, text: str, severity: str = "information", timeout: float = 8) -> None:
+        from warroom.tui.screens.layout_review import printable
+
+        text = printable(text)
         self.layout_notices.append(text)
         self.notify(text, severity=severity, timeout=timeout)  # type: ignore[attr-defined]
 

@@ -4,6 +4,7 @@ has until the operator has seen the difference and accepted it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
@@ -15,13 +16,19 @@ from textual.widgets import Label, Static
 from warroom.tui.screens.base import DialogScreen
 
 MAX_DIFF_LINES = 200
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Text from a file, fit for the screen: control and bidi characters shown as U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def diff_text(lines: list[str]) -> Text:
     out = Text()
     for line in lines[:MAX_DIFF_LINES]:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-        out.append(line + "\n", style=style)
+        out.append(printable(line) + "\n", style=style)
     if len(lines) > MAX_DIFF_LINES:
         out.append(f"… {len(lines) - MAX_DIFF_LINES} more lines\n", style="dim")
     return out
@@ -42,10 +49,10 @@ class LayoutReviewScreen(DialogScreen[bool]):
     def compose(self) -> ComposeResult:
         u = self.update
         with Vertical(classes="dialog layout-review"):
-            yield Label(u.headline(), classes="dialog-title", markup=False)
+            yield Label(printable(u.headline()), classes="dialog-title", markup=False)
             reasons = Text("This change needs your yes before this screen applies it:\n", style="bold")
             for r in u.sensitive:
-                reasons.append(f"  • {r}\n", style="yellow")
+                reasons.append(f"  • {printable(r)}\n", style="yellow")
             reasons.append("Tiles poll from this process, with its environment: a new host or name could send it "
                            "somewhere new.", style="dim")
             yield Static(reasons, classes="dialog-detail")

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.layout_review import printable
 
 DEBOUNCE = 0.35  # seconds of quiet typing before a probe
 CSS = ["dialogs.tcss", "tiles_flow.tcss"]
@@ -35,7 +36,7 @@ def probe_text(preview: Any) -> Text:
     if preview.problems:
         out = Text("not valid yet:\n", style="bold magenta")
         for p in preview.problems[:4]:
-            out.append(f"  {p}\n", style="magenta")
+            out.append(f"  {printable(str(p))}\n", style="magenta")
         return out
     if preview.skipped:
         return Text(f"preview: {preview.skipped}", style="yellow")
@@ -46,7 +47,7 @@ def probe_text(preview: Any) -> Text:
 
     style = {"OK": "green", "WARN": "yellow", "CRIT": "bold red", "PENDING": "yellow"}.get(r.state, "magenta")
     detail = r.summary if r.state in ("OK", "WARN", "CRIT", "PENDING") else r.error
-    return Text(f"preview: {GLYPHS.get(r.state, '?')} {r.state}  {detail}", style=style)
+    return Text(printable(f"preview: {GLYPHS.get(r.state, '?')} {r.state}  {detail}"), style=style)
 
 
 class TileEditorScreen(DialogScreen[str | None]):
@@ -243,8 +244,8 @@ class TilesFlowScreen(DialogScreen[None]):
             url = str(node.get("url", ""))
             row = Text()
             row.append("● on  " if on_ else "○ off ", style="green" if on_ else "dim")
-            row.append(name, style="bold")
-            row.append(f"  {node.get('source', 'json')}  {url}")
+            row.append(printable(name), style="bold")
+            row.append(printable(f"  {node.get('source', 'json')}  {url}"))
             host = placeholder_host(url)
             if host:
                 row.append("  placeholder host", style="yellow")
@@ -258,7 +259,7 @@ class TilesFlowScreen(DialogScreen[None]):
         ol.focus()
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.query_one("#tiles-status", Static).update(Text(text, style="bold magenta" if error else ""))
+        self.query_one("#tiles-status", Static).update(Text(printable(text), style="bold magenta" if error else ""))
 
     def _current(self) -> str | None:
         ol = self.query_one("#tiles-list", OptionList)
