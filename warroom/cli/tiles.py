@@ -22,7 +22,7 @@ import argparse
 import json
 from typing import Any
 
-from warroom.cli.common import EXIT_FAIL, EXIT_OK
+from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err
 from warroom.errors import ActionError
 
 SOURCES = ["json", "prometheus", "promql", "http"]
@@ -82,7 +82,8 @@ def cmd_tiles(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     if not Path(args.layout).exists():
-        raise ActionError(f"cannot read {args.layout}: no such file")
+        err(f"cannot read {args.layout}: no such file")
+        return EXIT_INPUT
     return {"list": _list, "add": _add, "edit": _edit, "enable": _enable, "disable": _disable,
             "bind": _bind}[args.tiles_action](args)
 
@@ -182,7 +183,8 @@ def _add(args: argparse.Namespace) -> int:
     from warroom.layout_edit import read_layout
 
     if args.source not in SOURCES:
-        raise ActionError(f"unknown source '{args.source}'; expected one of {', '.join(SOURCES)}")
+        err(f"unknown source '{args.source}'; expected one of {', '.join(SOURCES)}")
+        return EXIT_INPUT
     doc = read_layout(args.layout)
     tile: dict[str, Any] = {"name": args.name}
     tile.update(_changes(args, editing=False))
