@@ -63,11 +63,12 @@ WARROOM = textwrap.dedent("""
     class Timed(WarRoomApp):
         def exit(self, *args, **kwargs):
             self.frame_at = getattr(self, "frame_at", None) or time.time()
+            self.loaded = sum(len(p.nodes) for p in self.main_screen.checklist_panes) if self.room else 0
             super().exit(*args, **kwargs)
 
     app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading)
     app.run(headless=True, size=(200, 60))
-    loaded = sum(len(p.nodes) for p in app.main_screen.checklist_panes)
+    loaded = getattr(app, "loaded", 0)
     if app.return_code or not loaded:
         sys.exit(f"warroom did not load: code {app.return_code}, problems {app.problems}")
     print(app.frame_at)

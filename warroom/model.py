@@ -194,6 +194,7 @@ class Layout:
     columns: int = 2
     rows: int = 2
     panes: list[Pane] = field(default_factory=list)
+    run: Any = None  # the ``run:`` block (warroom.runner.settings.RunSettings); None: running is off
 
     @property
     def all_tiles(self) -> list[Any]:
