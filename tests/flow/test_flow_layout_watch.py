@@ -79,3 +79,8 @@ def test_a_symlinked_layout_is_watched_through_the_link(tmp_path):
     link.symlink_to(other)  # the link now names another file
     update = watcher.check()
     assert update.ok and update.workspace.layout.launch == "Other launch"
+
+
+def test_turning_on_the_layouts_run_block_is_sensitive():
+    assert sensitive_changes({"run": {"enabled": False}}, {"run": {"enabled": True, "shell": "/bin/sh"}}) == ["alters run: at run"]
+    assert sensitive_changes({"run": {"enabled": True}}, {"run": {"enabled": True}}) == []
