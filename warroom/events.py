@@ -30,9 +30,10 @@ RUN_START = "run-start"
 RUN_END = "run-end"
 RUN_RELEASE = "run-release"
 T0_REACHED = "t0-reached"  # the count reached T-0: with a GO it goes on, without one it holds (the auto-hold)
+LAYOUT_CHANGE = "layout-change"  # the layout file was edited by warroom (tiles, bindings): text before and after
 
 KINDS = [SET_STATUS, NOTE, SIGN, HOLD, RESUME, RECYCLE, SCRUB, SET_T0, POLL_START, POLL_ANSWER, POLL_CANCEL,
-         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE, T0_REACHED]
+         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE, LAYOUT_CHANGE, T0_REACHED]
 
 GENESIS = "0" * 64
 
@@ -90,6 +91,8 @@ class Event:
             return f"run of {self.target} ended: {how} after {p.get('duration')}s, {p.get('bytes')} bytes of output"
         if self.kind == RUN_RELEASE:
             return f"run of {self.target} released: {p.get('reason', '')}"
+        if self.kind == LAYOUT_CHANGE:
+            return f"layout {self.target} changed: {p.get('what', '')}"
         if self.kind == RESUME:
             return "resume" + (f" past T-0 without a GO (override: {p['override']})" if p.get("override") else "")
         if self.kind == T0_REACHED:

@@ -382,6 +382,15 @@ class Flows:
             return
         self.notify(f"exported to {path}", timeout=4)
 
+    def action_tiles(self) -> None:
+        """The tiles flow (issue 17): add / edit a tile with a live preview, enable, bind a criterion."""
+        if not self._can_write():
+            return
+        from warroom.tui.screens.tiles_flow import TilesFlowScreen
+
+        if not isinstance(self.screen, TilesFlowScreen):
+            self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_path))
+
     def action_why(self) -> None:
         from warroom.tui.screens.why import WhyScreen
 

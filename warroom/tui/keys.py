@@ -113,6 +113,10 @@ ACTIONS: list[Action] = [
            "assess: pass / fail + value, or a trigger fired / not", bar=False, writes=True, dialog=True),
     Action("signoff.why", S, "Sign-off", "w", "w", "why", "Why not GO", "Why not GO yet",
            "why not GO yet: every reason, in full", bar=False, dialog=True),
+    # -- metric tiles (issue 17) ----------------------------------------------------------------
+    Action("tiles.flow", S, "Tiles", "m", "m", "tiles", "Tiles", "Metric tiles: add, edit, enable, bind",
+           "metric tiles: add or edit with a live preview, enable a drafted one, bind a criterion (writes the layout)",
+           bar=False, writes=True, dialog=True),
     # -- the app ---------------------------------------------------------------------------------
     Action("app.export", S, "App", "E", "E", "export", "Export", "Export the launch (Markdown)",
            "export the launch as Markdown to a file", bar=False, dialog=True),
@@ -136,7 +140,6 @@ DIALOG_HELP: list[tuple[str, str, str]] = [
 # Keys kept free for actions other issues add (docs/keys.md): a new row takes its key from here.
 RESERVED: dict[str, str] = {
     "v": "app.replay — the launch as it was at a moment (#15)",
-    "t": "tiles.flow — add or edit a metric tile (#17)",
     "W": "app.wall — the wall view (#13)",
 }
 
