@@ -244,9 +244,10 @@ async def test_the_tenth_entry_of_a_picker_is_reached_with_0(layout, journal_pat
 def test_a_picker_refuses_a_letter_that_moves_or_answers() -> None:
     from warroom.tui.screens.dialogs import ChoiceScreen
 
-    for letter in "hjklgGqyn1":
+    for letter in "hjklgGqyn":
         with pytest.raises(ValueError, match="a picker letter"):
             ChoiceScreen("?", [(letter, "x", 1)])
+    assert ChoiceScreen("?", [("1", "x", 1), ("2", "y", 2)]).options == [("", "x", 1), ("", "y", 2)]  # numbered anyway
 
 
 async def test_a_confirmation_takes_y_never_a_bare_enter(layout, journal_path) -> None:

@@ -156,11 +156,14 @@ class ChoiceScreen(DialogScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: Title, options: list[tuple[str, str | Text, Any]], highlight: int = 0, hint: str = "") -> None:
-        """``options``: (letter or "", label, value). Numbers are given by position."""
+        """``options``: (letter or "", label, value). Numbers are given by position (a digit given
+        as a key is ignored: the entry has its number)."""
         super().__init__(classes="dialog-screen")
+        # A number given as an entry's key is its position's number anyway: entries are numbered.
+        options = [("" if key.isdigit() else key, label, value) for key, label, value in options]
         for key, _, _ in options:
-            if key and (len(key) != 1 or key in RESERVED or key in NUMBER_KEYS):
-                raise ValueError(f"a picker letter is one letter, not a number nor one of {''.join(sorted(RESERVED))}: {key!r}")
+            if key and (len(key) != 1 or key in RESERVED):
+                raise ValueError(f"a picker letter is one letter, not one of {''.join(sorted(RESERVED))}: {key!r}")
         self.title_text = title
         self.options = options
         self.highlight = highlight
