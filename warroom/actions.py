@@ -177,6 +177,20 @@ class Actions:
             raise ActionError("an override is only for resuming past T-0 without a GO; the count is before T-0")
         return self._append(E.RESUME, "", payload)
 
+    def settle_t0(self, state: LaunchState) -> Event | None:
+        """Before a write from the command line: if the count has reached T-0 and no screen has
+        recorded it, record it now (decided from the journal), so the write acts on the count
+        every view shows (``resume --override`` past T-0 finds the hold it is for)."""
+        if not state.countdown.t0_due(self.now()):
+            return None
+        from warroom.decision import decide
+
+        decision = decide(state)
+        event = self.t0_reached(state, decision.verdict, [r.text for r in decision.reasons])
+        if event is not None:
+            state.apply(event)
+        return event
+
     def t0_reached(self, state: LaunchState, verdict: str, reasons: list[str] | None = None) -> Event | None:
         """Record that the count reached T-0, and whether it had a GO (without one it holds
         there). Once per T-0, however many screens see it: checked against the file under its
@@ -259,14 +273,12 @@ def threshold_contradiction(threshold: str, value: str, result: str) -> str:
     cannot be told: no value, a threshold that is not a number, units of different kinds)."""
     if result != "pass" or not value or not threshold:
         return ""
-    from warroom.metrics.threshold import _NUM, _UNITS, parse_condition
+    from warroom.metrics.threshold import parse_condition, parse_quantity
 
-    m = _NUM.match(value.strip().replace(",", ""))
-    if not m:
+    quantity = parse_quantity(value)
+    if quantity is None:
         return ""
-    number, unit = float(m[1]), m[2]
-    if unit and unit not in _UNITS:
-        return ""
+    number, unit = quantity
     try:
         cond = parse_condition(threshold, unit)
     except ValueError:

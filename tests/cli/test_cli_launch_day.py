@@ -107,3 +107,14 @@ def test_the_demo_prints_a_join_command_that_runs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PATH"} | {"PATH": "/usr/bin:/bin"}
     done = subprocess.run(f"{shown} --help", shell=True, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "warroom" in done.stdout
+
+
+def test_a_write_past_t0_records_the_hold_first_so_resume_finds_it(capsys, day) -> None:
+    t0 = (datetime.now(timezone.utc) - timedelta(minutes=3)).isoformat()
+    run(capsys, "t0", str(day), t0)
+    code, out, err = run(capsys, "resume", str(day), "--override", "the board accepts the risk")
+    assert code == 0, err
+    assert "HOLD: no GO at T-0" in err and "the count had reached T-0" in err
+    kinds = [json.loads(line)["kind"] for line in run(capsys, "log", str(day), "--json")[1].splitlines()]
+    assert kinds == ["set-t0", "t0-reached", "resume"]
+    assert status(capsys, day)["clock"]["state"] == "COUNTING"

@@ -406,3 +406,28 @@ async def test_a_rollback_trigger_fired_by_hand_shows_in_the_header(layout, jour
         app.tick_clock()
         await pilot.pause()
         assert "ROLLBACK: errors-up" in str(app.main_screen.query_one("#hdr-left").render())
+
+
+@pytest.mark.parametrize("keys, shown", [
+    (("slash",), "F3 open F4 overdue F5 critical F6 mine · escape cancels"),
+    (("p",), "y yes · n or escape no"),
+    (("question_mark", "G"), "the item has a command (c copies it)"),
+    (("H",), "enter accepts · escape cancels"),
+], ids=["filter", "confirm", "help legend", "prompt"])
+async def test_dialog_words_are_whole_at_80_columns(layout, journal_path, keys, shown) -> None:
+    """A hint, a legend line or a title wraps inside its box: never cut off."""
+    import re
+
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.pause()
+        box = app.screen.query(".dialog, #help-box").first()
+        lines = []
+        for y in range(box.region.y, box.region.bottom):
+            strip = app.screen._compositor.render_strips()[y]
+            lines.append("".join(seg.text for seg in strip)[box.region.x + 1: box.region.right - 1])
+        text = re.sub(r"[\s█▌▐▀▄]+", " ", " ".join(lines))
+        assert shown in text, text

@@ -61,4 +61,9 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
         warn(f"{path}: {issue}")
     events = result.events if until is None else [e for e in result.events if until(e)]
     state = LaunchState.replay(ws, events)
-    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
+    session = Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
+    if not read_only and until is None:  # a write acts on the count every view shows: T-0 reached is recorded first
+        reached = session.actions.settle_t0(state)
+        if reached is not None:
+            warn(f"recorded #{reached.seq}: {reached.describe()} (the count had reached T-0)")
+    return session
