@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,10 +21,11 @@ from warroom.actions import Actions
 from warroom.decision import GO, NO_GO, decide
 from warroom.errors import ActionError, InputError, NoChange
 from warroom.events import Event
-from warroom.journal import Journal, JournalIssue, verify
+from warroom.journal import Journal, JournalError, JournalIssue, contains_head, verify
 from warroom.model import Item, Section, Status
 from warroom.operator import current_operator
 from warroom.state import LaunchState
+from warroom.textsafe import guard_std_streams, json_safe, one_line
 from warroom.tmarks import format_clock, format_tmark, parse_time, parse_zone
 from warroom.workspace import Workspace, load_workspace, validate_paths
 from warroom.countdown import item_due, phase_index
@@ -61,8 +63,22 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
     for issue in result.issues:
         warn(f"{path}: {issue}")
     events = result.events if until is None else [e for e in result.events if until(e)]
+    operator = current_operator(getattr(args, "operator", None))
     state = LaunchState.replay(ws, events)
-    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
+    for line, problem in state.problems() + state.notices():
+        warn(f"{path}:{line}: {problem}")
+    _check_head(path, result.head)
+    return Session(ws, journal, state, result.issues, operator, result.events)
+
+
+def _check_head(path: Path, head: tuple[int, str], at: str = "") -> None:
+    """Warn when the journal lost the head this operator saw last; remember the head seen now."""
+    from warroom import heads
+
+    warning = heads.check(path)
+    if warning:
+        warn(warning)
+    heads.remember(path, head[0], head[1], at or datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
 # -- validate / verify / log ----------------------------------------------------------------
@@ -92,9 +108,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for problem in report.problems:  # "line N: message" -> "path:N: message"
         where, _, message = problem.partition(": ")
         print(f"{path}:{where.removeprefix('line ')}: {message}", file=sys.stderr)
+    result = Journal(path, read_only=True).load()
+    replayed = LaunchState.replay(ws, result.events)
+    invalid = replayed.problems()
+    for line, problem in invalid + replayed.notices():
+        print(f"{path}:{line}: {problem}", file=sys.stderr)
     print(f"{path}: {report.events} events; head {report.head_hash}")
+    failed = False
+    if args.head:
+        if contains_head(path, args.head.strip().lower()):
+            print(f"head {args.head.strip().lower()} is in the journal")
+        else:
+            err(f"the journal does not contain the head {one_line(args.head)}: events were removed from its end, "
+                "or it is another journal")
+            failed = True
     if report.problems:
         print(f"BROKEN: {len(report.problems)} problem(s) in the hash chain", file=sys.stderr)
+        return EXIT_FAIL
+    if invalid:
+        print(f"INVALID: {len(invalid)} event(s) that do not fit this war room (skipped when replayed)", file=sys.stderr)
+        return EXIT_FAIL
+    if failed:
         return EXIT_FAIL
     print("chain ok")
     return EXIT_OK
@@ -103,12 +137,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _since_filter(since: str | None) -> Callable[[Event], bool]:
     if not since:
         return lambda e: True
-    if since.isdigit():
+    if since.isdigit() and since.isascii():
+        if len(since) > 18:
+            raise ActionError(f"--since: the sequence number {since[:20]}… is too large")
         n = int(since)
         return lambda e: e.seq >= n
     try:
         t = parse_time(since)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise ActionError(f"--since: expected a sequence number or an ISO time with a zone: {exc}") from None
     return lambda e: e.at >= t
 
@@ -120,13 +156,19 @@ def cmd_log(args: argparse.Namespace) -> int:
     events = [e for e in s.events if keep(e)]
     if args.json:
         for e in events:
-            print(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "kind": e.kind, "target": e.target, "payload": e.payload, "hash": e.hash}, ensure_ascii=False))
+            print(json_safe(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "acct": e.acct, "kind": e.kind, "target": e.target,
+                                        "payload": e.payload, "hash": e.hash}, ensure_ascii=False)))
         return EXIT_OK
     if events:
-        print(f"{'seq':>5}  {'time (' + s.ws.layout.timezone + ')':<19}  {'operator':<20}  {'kind':<11}  what")
+        print(f"{'seq':>5}  {'time (' + s.ws.layout.timezone + ')':<19}  {'operator [account]':<20}  {'kind':<11}  what")
     for e in events:
-        local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{e.seq:>5}  {local:<19}  {e.op:<20}  {e.kind:<11}  {e.describe()}")
+        try:
+            local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        except (ValueError, OverflowError):
+            local = one_line(e.ts)
+        # one event, one line: a newline in a note shows as ↵ and cannot forge the next row
+        what = e.describe().replace("\n", " ↵ ")
+        print(f"{e.seq:>5}  {local:<19}  {e.who:<20}  {one_line(e.kind):<11}  {one_line(what)}")
     if not events:
         print("(no events)")
     return EXIT_OK
@@ -274,7 +316,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        print(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
     else:
         _print_status(data, s, args.items)
     if args.exit_code:
@@ -284,19 +326,27 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 # -- actions ----------------------------------------------------------------------------------
 
-def _report(ev: Event) -> int:
-    print(f"recorded #{ev.seq}: {ev.describe()}")
+def _report(ev: Event, journal: Journal | None = None) -> int:
+    print(f"recorded #{ev.seq}: {one_line(ev.describe().replace(chr(10), ' ↵ '))}")
+    if journal is not None:
+        for warning in journal.warnings:
+            warn(warning)
+        _check_head(journal.path, journal.head, ev.ts)
     return EXIT_OK
+
+
+def _report_in(s: Session, ev: Event) -> int:
+    return _report(ev, s.journal)
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.tick(s.state, args.item, undo=args.undo))
+    return _report_in(s, s.actions.tick(s.state, args.item, undo=args.undo))
 
 
 def cmd_set_status(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.set_status(s.state, args.item, args.status, args.reason or ""))
+    return _report_in(s, s.actions.set_status(s.state, args.item, args.status, args.reason or ""))
 
 
 def cmd_note(args: argparse.Namespace) -> int:
@@ -304,37 +354,37 @@ def cmd_note(args: argparse.Namespace) -> int:
     item, text = (args.words[0], " ".join(args.words[1:])) if len(args.words) > 1 else (None, args.words[0])
     if args.launch:
         item, text = None, " ".join(args.words)
-    return _report(s.actions.note(s.state, item, text))
+    return _report_in(s, s.actions.note(s.state, item, text))
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.sign(s.state, args.role, args.decision, args.comment or ""))
+    return _report_in(s, s.actions.sign(s.state, args.role, args.decision, args.comment or ""))
 
 
 def cmd_hold(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.hold(s.state, args.reason))
+    return _report_in(s, s.actions.hold(s.state, args.reason))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.resume(s.state))
+    return _report_in(s, s.actions.resume(s.state))
 
 
 def cmd_recycle(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.recycle(s.state, args.mark, args.reason or ""))
+    return _report_in(s, s.actions.recycle(s.state, args.mark, args.reason or ""))
 
 
 def cmd_scrub(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.scrub(s.state, args.reason))
+    return _report_in(s, s.actions.scrub(s.state, args.reason))
 
 
 def cmd_t0(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.set_t0(s.state, args.time))
+    return _report_in(s, s.actions.set_t0(s.state, args.time))
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
@@ -345,7 +395,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
         ev = s.actions.poll_cancel(s.state, args.reason or "")
     else:
         ev = s.actions.poll_answer(s.state, args.poll_action, args.comment or "", role=args.role)
-    _report(ev)
+    _report(ev, s.journal)
     s.state.apply(ev)
     if s.state.poll is not None:
         print(f"poll: waiting on {s.state.poll.current_role}")
@@ -356,7 +406,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report(s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or ""))
+    return _report_in(s, s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or ""))
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -433,7 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="SEQ|TIME")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    cmd("verify", cmd_verify, "check the journal's hash chain and print the head hash")
+    p = cmd("verify", cmd_verify, "check the journal's hash chain and every event, and print the head hash")
+    p.add_argument("--head", metavar="HASH", help="also check that the journal still contains this head (a hash printed by an earlier verify)")
 
     from warroom.importer.cli import register as register_importer
     from warroom.metrics.cli import register as register_metrics
@@ -446,6 +497,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    out, error = sys.stdout, sys.stderr
+    guard_std_streams()  # the last guard: nothing this command prints can act on a terminal
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, error
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
@@ -465,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoChange as exc:
         print(f"warroom: {exc}")
         return EXIT_OK
-    except ActionError as exc:
+    except (ActionError, JournalError) as exc:
         err(str(exc))
         return EXIT_FAIL
     except KeyboardInterrupt:
@@ -475,6 +535,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         err(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": "))
         return EXIT_FAIL
+    except RecursionError:
+        err("the input is nested too deeply to read")
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last guard: a message, never a traceback
+        if os.environ.get("WARROOM_DEBUG"):
+            raise
+        err(f"internal error ({type(exc).__name__}: {exc}); please report it (WARROOM_DEBUG=1 shows where)")
+        return 70
 
 
 if __name__ == "__main__":

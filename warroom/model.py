@@ -149,6 +149,8 @@ class Role:
     person: str = ""
     required: bool = True
     poll_order: int = 0
+    accounts: list[str] = field(default_factory=list)  # Unix accounts that may sign it (empty: anyone)
+    delegates: list[str] = field(default_factory=list)  # accounts that may sign it for them
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from warroom import events as E
 from warroom.countdown import Countdown, is_overdue
-from warroom.events import Event
+from warroom.events import Event, payload_problem
 from warroom.model import Item, Status
 from warroom.tmarks import parse_time, parse_tmark
 from warroom.workspace import Workspace
@@ -105,6 +105,8 @@ class LaunchState:
         self.rollbacks: dict[str, MetricState] = {}
         self.launch_notes: list[NoteEntry] = []
         self.ignored: list[tuple[int, str]] = []
+        self.skipped: list[tuple[int, str]] = []  # (journal line, why) of each event that did not apply
+        self.unknown_kinds: dict[str, tuple[int, int]] = {}  # kind -> (first line, count): kept, reported once
         self.last_seq = 0
         self.head_hash = E.GENESIS
         self.event_count = 0
@@ -123,13 +125,41 @@ class LaunchState:
         handler = _HANDLERS.get(ev.kind)
         if handler is None:
             self.ignored.append((ev.seq, f"unknown event kind '{ev.kind}'"))
+            first, count = self.unknown_kinds.get(ev.kind, (ev.line, 0))
+            self.unknown_kinds[ev.kind] = (first, count + 1)
             return
-        try:
-            problem = handler(self, ev)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            problem = f"malformed {ev.kind} event: {exc}"
+        problem = payload_problem(ev) or self._target_problem(ev)
+        if problem is None:
+            try:
+                problem = handler(self, ev)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+                problem = f"malformed {ev.kind} event: {exc}"
         if problem:
             self.ignored.append((ev.seq, problem))
+            self.skipped.append((ev.line, f"event seq {ev.seq} skipped: {problem}"))
+
+    def _target_problem(self, ev: Event) -> str | None:
+        """An event about something this war room does not have (edited, or from another layout)."""
+        layout = self.ws.layout
+        if ev.kind in (E.SIGN, E.POLL_ANSWER) and ev.target not in {r.name for r in layout.roles}:
+            return f"unknown role '{ev.target}'"
+        if ev.kind == E.ASSESS and ev.target not in {c.id for c in layout.criteria}:
+            return f"unknown criterion '{ev.target}'"
+        if ev.kind == E.ROLLBACK and ev.target not in {c.id for c in layout.criteria}:
+            return f"unknown rollback trigger '{ev.target}'"
+        if ev.kind == E.METRIC_STATE and ev.target not in {getattr(t, "name", None) for t in layout.tiles}:
+            return f"unknown tile '{ev.target}'"
+        return None
+
+    def problems(self) -> list[tuple[int, str]]:
+        """``(journal line, message)``: every event that did not apply (invalid: ``verify`` fails
+        on these), then each unknown kind once (kept and shown, never fatal)."""
+        return list(self.skipped)
+
+    def notices(self) -> list[tuple[int, str]]:
+        """Each unknown event kind once: a newer warroom may have written it."""
+        return [(line, f"unknown event kind '{kind}' ({count} event(s)): kept and shown, not applied; "
+                       "a newer warroom may have written it") for kind, (line, count) in self.unknown_kinds.items()]
 
     def _set_status(self, ev: Event) -> str | None:
         st = self.items.get(ev.target)
