@@ -244,6 +244,7 @@ class Journal:
         return result
 
     def _parse_all(self, data: bytes) -> LoadResult:
+        _looks_like_journal(data, self.path)
         result = LoadResult()
         end = data.rfind(b"\n") + 1
         head_hash, head_seq = _parse_chunk(data[:end], 0, GENESIS, 0, result)
@@ -366,6 +367,8 @@ class Journal:
             self._offset, self._head_hash, self._head_seq, self._lines = 0, GENESIS, 0, 0
             self._latest.clear()
         data = os.pread(fd, size - self._offset, self._offset)
+        if self._offset == 0:
+            _looks_like_journal(data, self.path)
         end = data.rfind(b"\n") + 1
         result = LoadResult()
         self._head_hash, self._head_seq = _parse_chunk(data[:end], self._lines, self._head_hash, self._head_seq, result)
@@ -387,6 +390,16 @@ class Journal:
     @property
     def head(self) -> tuple[int, str]:
         return self._head_seq, self._head_hash
+
+
+def _looks_like_journal(data: bytes, path: Path) -> None:
+    """A file that neither starts with the journal header or a comment nor with an event is not
+    a journal (a layout named by mistake): refuse to read it as one, or to append to it."""
+    first = data.lstrip(b"\n")[:3]
+    if first and not (first.startswith(b"#") or first == b"- {"):
+        line = data.lstrip(b"\n").split(b"\n", 1)[0][:40].decode("utf-8", errors="replace")
+        raise JournalError(f"{path} is not a warroom journal (its first line is {line!r}, not an event); "
+                           "nothing was read from or written to it")
 
 
 def _read_all(fd: int) -> bytes:
@@ -486,6 +499,7 @@ def verify(path: Path | str) -> VerifyReport:
         data = _read_all(fd)
     finally:
         os.close(fd)
+    _looks_like_journal(data, Path(path))
     end = data.rfind(b"\n") + 1
     if end < len(data):
         line = data[:end].count(b"\n") + 1

@@ -50,6 +50,12 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     layout = Layout(path=path, launch=r.text(root, "launch", required=True, what="layout"))
     _clock(r, root, layout)
     _checklists(r, root, layout)
+    if layout.journal_path is not None and "journal" in root:
+        target = layout.journal_path.resolve()
+        if target == path.resolve() or target in layout.checklist_paths:
+            what = "this layout" if target == path.resolve() else "one of its checklists"
+            r.problem(root.vpos("journal"), f"'journal' names {what} ({layout.journal_path}); events would be "
+                                            "appended to it: give the journal a file of its own")
     _phases(r, root, layout)
     _roles(r, root, layout)
     tiles, tile_problems, raw_tiles = [], [], root.get("tiles")

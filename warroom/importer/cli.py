@@ -12,6 +12,8 @@ from pathlib import Path
 
 from warroom.cli import err
 from warroom.errors import InputError
+from warroom.ids import slugify
+from warroom.safeio import RefusedFile
 from warroom.importer.build import ImportResult, import_file, name_for
 from warroom.importer.layout import GENERATED, checklist_text, dump_layout, keep_hand_edits, layout_data, write_text
 
@@ -78,6 +80,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.name and len(files) > 1:
         err("--name needs exactly one input file")
         return EXIT_INPUT
+    if args.name is not None and slugify(args.name, "") != args.name:
+        err(f"--name {args.name!r}: a checklist name is a slug of lowercase letters, digits and dashes "
+            f"(e.g. '{slugify(args.name)}'); it names a file inside --out-dir, never a path")
+        return EXIT_INPUT
     results: list[tuple[Path, ImportResult, Path]] = []
     out_dir = Path(args.out_dir)
     names: set[str] = set()
@@ -89,6 +95,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             result = import_file(f)
         except OSError as exc:
             err(f"cannot read {f}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        except RefusedFile as exc:
+            err(f"cannot read {f}: {exc}")
             return EXIT_INPUT
         if next(result.checklist.walk_items(), None) is None:
             err(f"{f}: no checklist found: not one task-list item ('- [ ] ...', '- [x] ...', '[🟢] ...'); nothing written")
