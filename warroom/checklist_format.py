@@ -5,6 +5,7 @@ See ``docs/formats.md`` for the annotated format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -118,11 +119,14 @@ def _local_id(r: _Reader, node: YMap, fallback_text: str, taken: set[str], what:
         lid = str(node["id"])
         if "/" in lid or not lid.strip():
             r.problem(node.vpos("id"), f"{what} id '{lid}' must not be empty or contain '/'")
-        elif slugify(lid, "") != lid:
+        elif not _SLUG.fullmatch(lid):
             r.problem(_char_pos(node.vpos("id"), lid), id_problem(lid, what))
         taken.add(lid)
         return lid
     return unique(slugify(fallback_text, what), taken)
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
 
 
 def id_problem(lid: str, what: str) -> str:
