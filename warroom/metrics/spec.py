@@ -186,8 +186,10 @@ class TileSpec:
         return v
 
     def secret_free_url(self) -> str:
-        """The URL as written, with ``${...}`` left unresolved (safe to show)."""
-        return self.url
+        """The URL as written, with ``${...}`` left unresolved and a written password hidden (safe to show)."""
+        from warroom.metrics.secrets import redact_url
+
+        return redact_url(self.url)
 
 
 class _Checker:
@@ -292,7 +294,9 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     if spec.url:
         scheme = spec.url.split("://", 1)[0].lower() if "://" in spec.url else ""
         if not scheme.startswith("${") and scheme not in ("http", "https"):
-            c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {spec.url!r}")
+            from warroom.metrics.secrets import redact_url
+
+            c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {redact_url(spec.url)!r}")
     spec.unit = c.text(node, "unit")
     spec.source_unit = c.text(node, "source_unit")
     if spec.source_unit and spec.unit and unit_family(spec.source_unit) != unit_family(spec.unit):
