@@ -61,7 +61,7 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
     journal = Journal(path, read_only=read_only)
     result = journal.load()
     for issue in result.issues:
-        warn(f"{path}: {issue}")
+        warn(f"{path}:{str(issue).removeprefix('line ').replace(': ', ': ', 1)}")
     events = result.events if until is None else [e for e in result.events if until(e)]
     operator = current_operator(getattr(args, "operator", None))
     state = LaunchState.replay(ws, events)

@@ -21,7 +21,7 @@ import pytest
 
 from warroom.cli import main
 from warroom.events import GENESIS
-from warroom.journal import encode_event
+from warroom.journal import HEADER, encode_event
 
 REPO = Path(__file__).resolve().parents[2]
 ESC = "\x1b"
@@ -97,7 +97,7 @@ class Room:
             line, prev = encode_event(seq, ts, op, kind, target, payload, prev)
             lines.append(line)
         with open(self.journal, "a", encoding="utf-8") as f:
-            f.write("".join(lines))
+            f.write(("" if f.tell() else HEADER) + "".join(lines))
 
     def plant_raw(self, *bodies: dict[str, Any]) -> None:
         """Append events written field by field (any type), each hashed so that only its shape is wrong."""
@@ -112,7 +112,7 @@ class Room:
             prev = hashlib.sha256(text.encode()).hexdigest()
             lines.append(f'{text}, "hash": "{prev}"}}\n')
         with open(self.journal, "a", encoding="utf-8") as f:
-            f.write("".join(lines))
+            f.write(("" if f.tell() else HEADER) + "".join(lines))
 
 
 def make_room(tmp: Path, capsys: pytest.CaptureFixture[str], layout: str = LAYOUT, checklist: str = CHECKLIST) -> Room:
