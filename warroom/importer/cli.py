@@ -123,6 +123,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(line)
         return EXIT_OK
 
+    for f, result, out in results:  # what is written must load: refuse here rather than write what warroom refuses
+        why = _unloadable(checklist_text(result))
+        if why:
+            err(f"{f}: the checklist it makes {why}; nothing written (split the Markdown into several files)")
+            return EXIT_INPUT
+
     refused = [p for _, _, p in results if not _may_write(p, "# imported from", args.force)]
     refused += [p for p, _ in layouts if not _may_write(p, GENERATED, args.force)]
     if refused:
@@ -148,6 +154,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
         return EXIT_INPUT
     return status
+
+
+def _unloadable(text: str) -> str:
+    """Why the checklist YAML ``text`` would not load (its size, its number of values), or ""."""
+    from warroom.safeio import MAX_INPUT
+    from warroom.yamlio import load_text
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_INPUT:
+        return f"would be {size:,} bytes, over the {MAX_INPUT:,}-byte limit ({MAX_INPUT // 1048576} MiB) for a checklist"
+    _, problems = load_text(text, "checklist")
+    return f"would not load ({problems[0].message})" if problems else ""
 
 
 def _read_yaml(path: Path) -> object:
