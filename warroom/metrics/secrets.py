@@ -87,7 +87,7 @@ def resolve_url(template: str, env: Mapping[str, str]) -> str:
     netloc = fill(hostport, "", "host")
     if at:
         netloc = fill(user, "", "user") + (colon + fill(password, "", "password") if colon else "") + "@" + netloc
-    url = urlunsplit((parts.scheme, netloc, fill(parts.path, "/", "path"), fill(parts.query, "", "query"),
+    url = urlunsplit((parts.scheme, netloc, fill(parts.path, "", "path"), fill(parts.query, "", "query"),
                       fill(parts.fragment, "", "fragment")))
     if base:
         url = base + url[len("http://placeholder.invalid"):]
