@@ -3,8 +3,8 @@
 A tile's ``url`` and ``headers`` may name environment variables (tokens, passwords, a base
 URL). Their values are secrets: they are resolved only when a request is made, and
 
-- in a URL, each value is percent-encoded for the part it stands in (user, password, path,
-  query), so ``PASS='x@127.0.0.1:18812/'`` stays a password and cannot send the request to
+- in a URL, each value is percent-encoded for the part it stands in (user, password, a path
+  segment — ``/`` too, so ``../`` cannot climb out of it — or a query value), so ``PASS='x@127.0.0.1:18812/'`` stays a password and cannot send the request to
   another host or port; a value standing for the whole base URL (``${BASE}/metrics``,
   ``${WARROOM_DEMO_URL:-http://127.0.0.1:8787}/metrics``) is parsed as an http(s) URL and
   refused if it is not one;
