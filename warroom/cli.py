@@ -204,7 +204,8 @@ def status_data(s: Session, now: datetime, tiles: dict[str, Any] | None) -> dict
         due = item_due(item, phases)
         return {"id": item.id, "text": item.text, "status": ist.status.value, "reason": ist.reason, "critical": item.critical,
                 "owner": item.owner, "due": format_tmark(due) if due is not None else None, "overdue": item.id in overdue,
-                "by": ist.by, "at": ist.at, "notes": [{"text": n.text, "by": n.by, "at": n.at} for n in ist.notes]}
+                "by": ist.by, "account": ist.account, "at": ist.at,
+                "notes": [{"text": n.text, "by": n.by, "account": n.account, "at": n.at} for n in ist.notes]}
 
     checklists = []
     for c in ws.checklists:
@@ -223,7 +224,7 @@ def status_data(s: Session, now: datetime, tiles: dict[str, Any] | None) -> dict
                   "phase": phases[pi].name if pi >= 0 else None,
                   "next_phase": phases[pi + 1].name if pi + 1 < len(phases) else None},
         "decision": {"verdict": decision.verdict, "reasons": [{"verdict": r.verdict, "kind": r.kind, "target": r.target, "text": r.text} for r in decision.reasons]},
-        "signoffs": [{"role": r.name, "person": r.person, "required": r.required, "state": r.state, "by": r.by, "at": r.at,
+        "signoffs": [{"role": r.name, "person": r.person, "required": r.required, "state": r.state, "by": r.by, "account": r.account, "at": r.at,
                       "comment": r.comment, "stale_reason": r.stale_reason} for r in decision.roles],
         "criteria": [{"id": c.criterion.id, "name": c.criterion.name, "kind": c.criterion.kind, "threshold": c.criterion.threshold,
                       "tile": c.criterion.tile, "required": c.criterion.required, "state": c.state, "detail": c.detail} for c in decision.criteria],
@@ -272,7 +273,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
                 print(f"    {Status(it['status']).glyph} {flags} {it['id']}  {it['text']}" + (f"  ({it['reason']})" if it["reason"] else ""))
     print("\nSign-offs:")
     for r in data["signoffs"]:
-        who = f" — {r['by']} at {r['at']}" if r["by"] else ""
+        who = f" — {r['by']}" + (f" [{r['account']}]" if r["account"] else "") + f" at {r['at']}" if r["by"] else ""
         opt = "" if r["required"] else " (optional)"
         extra = f": {r['comment']}" if r["comment"] else ""
         stale = f" [stale: {r['stale_reason']}]" if r["stale_reason"] else ""

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from warroom import events as E
 from warroom.countdown import Countdown, is_overdue
-from warroom.events import Event, payload_problem
+from warroom.events import Event, format_account, payload_problem
 from warroom.model import Item, Status
 from warroom.tmarks import parse_time, parse_tmark
 from warroom.workspace import Workspace
@@ -25,6 +25,7 @@ class NoteEntry:
     by: str
     at: str
     seq: int
+    account: str = ""  # the real account that wrote it (``by`` is the claimed name)
 
 
 @dataclass
@@ -35,6 +36,7 @@ class ItemState:
     at: str = ""
     seq: int = 0  # event that last set the status (0 = as the checklist says)
     notes: list[NoteEntry] = field(default_factory=list)
+    account: str = ""  # the real account behind ``by``
 
 
 @dataclass
@@ -46,6 +48,7 @@ class SignOff:
     comment: str
     seq: int
     via_poll: bool = False
+    account: str = ""  # the real account behind ``by`` (a claimed name)
 
 
 @dataclass
@@ -170,10 +173,11 @@ class LaunchState:
         if item.critical and st.status is Status.DONE and new is not Status.DONE:
             self.invalidations.append(Invalidation(ev.seq, ev.ts, f"critical item '{item.id}' was un-ticked"))
         st.status, st.reason, st.by, st.at, st.seq = new, str(ev.payload.get("reason") or ""), ev.op, ev.ts, ev.seq
+        st.account = format_account(ev.acct)
         return None
 
     def _note(self, ev: Event) -> str | None:
-        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq)
+        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq, format_account(ev.acct))
         if not ev.target:
             self.launch_notes.append(entry)
             return None
@@ -188,7 +192,7 @@ class LaunchState:
         if decision not in ("GO", "NO-GO"):
             return f"unknown decision '{decision}'"
         self.signoffs[ev.target] = SignOff(ev.target, decision, ev.op, ev.ts, str(ev.payload.get("comment") or ""), ev.seq,
-                                           via_poll=ev.kind == E.POLL_ANSWER)
+                                           via_poll=ev.kind == E.POLL_ANSWER, account=format_account(ev.acct))
         if ev.kind == E.POLL_ANSWER and self.poll is not None:
             self.poll.answers[ev.target] = self.signoffs[ev.target]
             if self.poll.current_role is None:
