@@ -15,7 +15,7 @@ from warroom.errors import ActionError, NoChange
 from warroom.events import Event
 from warroom.journal import Journal, JournalError, ReadOnlyJournal
 from warroom.model import Role, Status
-from warroom.operator import acting_account, real_account
+from warroom.who import acting_account, real_account
 from warroom.state import LaunchState
 from warroom.textsafe import neutralise, text_problem
 from warroom.tmarks import format_tmark, parse_time, parse_tmark, utc_iso

@@ -78,7 +78,7 @@ class Room:
     def proc(self, *argv: str, env: dict[str, str] | None = None, stdin: Any = subprocess.DEVNULL,
              timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
         full = {**os.environ, **(env or {})}
-        return subprocess.run([sys.executable, "-m", "warroom.cli", *map(str, argv)], cwd=self.root, env=full,
+        return subprocess.run([sys.executable, "-m", "warroom", *map(str, argv)], cwd=self.root, env=full,
                               stdin=stdin, capture_output=True, timeout=timeout)
 
     def events(self) -> list[dict[str, Any]]:

@@ -19,10 +19,12 @@ URL). Their values are secrets: they are resolved only when a request is made, a
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from warroom.metrics.spec import ENV_REF, EnvError
+from warroom.metrics.spec import ENV_REF, EnvError, redact_url
+
+__all__ = ["SecretError", "check_headers", "redact_url", "resolve_url", "scrub", "secret_values"]
 
 _TOKEN = "wrsecretref{}x"
 _HEADER_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -154,13 +156,3 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
             if form in text:
                 text = text.replace(form, MASK)
     return text
-
-
-def redact_url(url: Any) -> str:
-    """``http://user:password@host/`` -> ``http://user:***@host/``; anything else as it is."""
-    text = str(url)
-    m = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/@?#]*)@", text)
-    if not m:
-        return text
-    user, colon, _ = m[2].partition(":")
-    return m[1] + user + (":***" if colon else "") + "@" + text[m.end():]

@@ -187,8 +187,6 @@ class TileSpec:
 
     def secret_free_url(self) -> str:
         """The URL as written, with ``${...}`` left unresolved and a written password hidden (safe to show)."""
-        from warroom.metrics.secrets import redact_url
-
         return redact_url(self.url)
 
 
@@ -294,8 +292,6 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     if spec.url:
         scheme = spec.url.split("://", 1)[0].lower() if "://" in spec.url else ""
         if not scheme.startswith("${") and scheme not in ("http", "https"):
-            from warroom.metrics.secrets import redact_url
-
             c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {redact_url(spec.url)!r}")
     spec.unit = c.text(node, "unit")
     spec.source_unit = c.text(node, "source_unit")
@@ -453,3 +449,13 @@ def binding_problem(kind: str, threshold: str, tile: TileSpec) -> str | None:
 def rollback_condition(threshold: str, tile: TileSpec) -> Condition | None:
     """A rollback trigger's threshold (a breach condition) in its tile's unit; None = tile CRIT."""
     return parse_condition(threshold, tile.unit) if threshold.strip() else None
+
+
+def redact_url(url: Any) -> str:
+    """``http://user:password@host/`` -> ``http://user:***@host/``; anything else as it is."""
+    text = str(url)
+    m = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/@?#]*)@", text)
+    if not m:
+        return text
+    user, colon, _ = m[2].partition(":")
+    return m[1] + user + (":***" if colon else "") + "@" + text[m.end():]
