@@ -59,6 +59,9 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
                  watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
         super().__init__()
+        from warroom.tui.safety import ControlCharacterFilter
+
+        self._filters.append(ControlCharacterFilter())  # nothing drawn can act on the terminal
         self.layout_path = Path(layout_path)
         self.journal_override = Path(journal_path) if journal_path else None
         self.operator = operator
