@@ -8,6 +8,7 @@ window does fill a buffer and set a title. Then the screen gets them."""
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import subprocess
@@ -108,7 +109,8 @@ def test_a_hostile_note_written_while_the_screen_is_open_cannot_touch_the_termin
     assert tmux("display-message", "-p", "-t", "probe:room", "#{pane_title}").strip() == title_before
     assert "OWNED" not in tmux("display-message", "-p", "-t", "probe:room", "#{window_name}")
     row = next(line for line in screen.splitlines() if "pwned" in line)
-    assert neutralise(HOSTILE)[:30] in row  # the note, every escape shown (\\x1b), on the screen
+    assert neutralise(HOSTILE)[:20] in row
+    assert f"mallory [{getpass.getuser()}" in row  # the real account beside the claimed name  # the note, every escape shown (\\x1b), on the screen
     tmux("send-keys", "-t", "probe:room", "1")
     assert "Load test passed" in tmux.wait_for("probe:room", "Load test passed")  # the ESC [2J cleared nothing
     tmux("send-keys", "-t", "probe:room", "q")
