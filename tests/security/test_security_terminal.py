@@ -97,9 +97,9 @@ def test_a_hostile_note_written_while_the_screen_is_open_cannot_touch_the_termin
     title_before = tmux("display-message", "-p", "-t", "probe:room", "#{pane_title}").strip()
 
     # another process writes the note straight into the journal (no door on that path)
-    writer = ("import sys; from warroom.journal import Journal\n"
+    writer = ("import sys; from warroom.journal import Journal; from warroom.who import real_account\n"
               "j = Journal(sys.argv[1]); j.load()\n"
-              "j.append('note', '', {'text': sys.argv[2]}, op='mallory')\n")
+              "j.append('note', '', {'text': sys.argv[2]}, op='mallory', acct=real_account())\n")
     subprocess.run([sys.executable, "-c", writer, str(room.journal), HOSTILE], check=True, timeout=30)
     screen = tmux.wait_for("probe:room", "pwned")
     time.sleep(1.0)  # a few more repaints
