@@ -181,6 +181,7 @@ class Journal:
         self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per (kind, target) read
         self._head_ts = ""  # the time of the last event read or written (clock skew is measured against it)
         self.warnings: list[str] = []  # said to the operator once: a clock behind the journal's
+        self._clock_warned = False
 
     # -- files -------------------------------------------------------------------------------
     def _open(self) -> int:
@@ -322,13 +323,14 @@ class Journal:
 
     def _check_clock(self, when: datetime) -> None:
         """Warn (once) a writer whose clock is behind the journal's last event; order stays by seq."""
-        if not self._head_ts or self.warnings:
+        if not self._head_ts or self._clock_warned:
             return
         try:
             behind = (parse_time(self._head_ts) - when).total_seconds()
         except (ValueError, OverflowError):
             return
         if behind > CLOCK_SKEW:
+            self._clock_warned = True
             self.warnings.append(f"this machine's clock is {behind:.0f}s behind the last event in {self.path} "
                                  f"({self._head_ts}); events keep their order by sequence number, but check the clock (NTP)")
 

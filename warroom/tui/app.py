@@ -208,6 +208,10 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
         reset, follower.reset = follower.reset, False
         issues = [str(i) for i in follower.issues[self._issues_seen:]]
         self._issues_seen = len(follower.issues)
+        journal = self.journal
+        if journal is not None and journal.warnings:  # this machine's clock is behind the journal's (said once)
+            issues += journal.warnings
+            journal.warnings = []
         if events or reset or issues:
             self.post_message(JournalEvents(events, reset, issues))
 
