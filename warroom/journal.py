@@ -31,12 +31,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, Event, envelope_problem
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, Event, envelope_problem
 from warroom.tmarks import parse_time, utc_iso
 
 # Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
 # may look at the latest one for a target, as the file has it, under the lock.
-STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK})
+# The run kinds share one slot per target: ``unless`` sees the latest run event of any of them
+# (a run-start still open claims the item; see warroom.runner).
+RUN_KINDS = frozenset({RUN_START, RUN_END, RUN_RELEASE})
+STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK}) | RUN_KINDS
+
+
+def _slot(kind: str, target: str) -> tuple[str, str]:
+    return ("run" if kind in RUN_KINDS else kind, target)
 HEADER = "# warroom journal — append-only, one event per line. Do not edit: `warroom verify` checks the hash chain.\n"
 _HASH_SEP = ', "hash": "'
 # Characters YAML forbids or reads as line breaks, which json.dumps(ensure_ascii=False) leaves raw.
@@ -178,7 +185,7 @@ class Journal:
         self._head_hash = GENESIS
         self._head_seq = 0
         self.issues: list[JournalIssue] = []  # torn tails set aside, broken links seen while appending
-        self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per (kind, target) read
+        self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per slot (kind, target) read
         self._head_ts = ""  # the time of the last event read or written (clock skew is measured against it)
         self.warnings: list[str] = []  # said to the operator once: a clock behind the journal's
         self._clock_warned = False
@@ -290,11 +297,15 @@ class Journal:
             size = os.fstat(fd).st_size
             if size != self._offset:
                 self._catch_up(fd, size)
-            if unless is not None and unless(self._latest.get((kind, target))):
+            if unless is not None and unless(self._latest.get(_slot(kind, target))):
                 return None
             when = now or datetime.now(timezone.utc)
             self._check_clock(when)
             ts, prev, payload = utc_iso(when), self._head_hash, payload or {}
+            if acct is None:  # every writer (the runner, a layout edit, ...) records the real account
+                from warroom.who import real_account
+
+                acct = real_account()
             line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev, acct)
             if self._offset == 0:
                 line = HEADER + line
@@ -387,7 +398,7 @@ class Journal:
         latest = self._latest
         for ev in events:
             if ev.kind in STATE_KINDS:
-                latest[(ev.kind, ev.target)] = ev
+                latest[_slot(ev.kind, ev.target)] = ev
 
     @property
     def head(self) -> tuple[int, str]:

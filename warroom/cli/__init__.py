@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     register_importer(sub, common)
     register_metrics(sub, common)
     register_tui(sub, common)
+    from warroom.cli.run import register as register_run
+
+    register_run(sub, common)
+    from warroom.cli.tiles import register as register_tiles  # issue 17: `warroom tiles`
+
+    register_tiles(sub, common)
     return parser
 
 
