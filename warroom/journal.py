@@ -189,6 +189,7 @@ class Journal:
         self._head_ts = ""  # the time of the last event read or written (clock skew is measured against it)
         self.warnings: list[str] = []  # said to the operator once: a clock behind the journal's
         self._clock_warned = False
+        self._acct: dict[str, str] | None = None  # this process's real account, read at the first append
 
     # -- files -------------------------------------------------------------------------------
     def _open(self) -> int:
@@ -303,9 +304,11 @@ class Journal:
             self._check_clock(when)
             ts, prev, payload = utc_iso(when), self._head_hash, payload or {}
             if acct is None:  # every writer (the runner, a layout edit, ...) records the real account
-                from warroom.who import real_account
+                if self._acct is None:
+                    from warroom.who import real_account
 
-                acct = real_account()
+                    self._acct = real_account()
+                acct = self._acct
             line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev, acct)
             if self._offset == 0:
                 line = HEADER + line
