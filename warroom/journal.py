@@ -440,11 +440,9 @@ def contains_head(path: Path | str, digest: str) -> bool | None:
     except FileNotFoundError:
         return None
     try:
-        _regular_ro = stat.S_ISREG(os.fstat(fd).st_mode)
-        if not _regular_ro:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        tail = f'"hash": "{digest}"}}'.encode()
-        return any(line.endswith(tail) for line in _read_all(fd).split(b"\n"))
+        return f'"hash": "{digest}"}}\n'.encode() in _read_all(fd)
     finally:
         os.close(fd)
 
