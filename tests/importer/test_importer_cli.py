@@ -115,5 +115,6 @@ def test_reimport_keeps_hand_edits_to_the_layout(tmp_path):
     src.write_text("# X\n\n## S\n- [ ] a\n")  # no roles, criteria or phases any more: none come back
     assert run("import", str(src), cwd=tmp_path).returncode == 0
     ws = load_workspace(layout)
-    assert ws.layout.roles == [] and ws.layout.criteria == [] and ws.layout.phases == []
+    assert [r.name for r in ws.layout.roles] == ["Launch Director"]  # nobody named: the one who gives the GO
+    assert ws.layout.criteria == [] and ws.layout.phases == []
     assert [p.kind for p in ws.layout.panes] == ["checklist", "signoff"]

@@ -77,9 +77,20 @@ def test_signoff_table_with_people_and_lines():
     assert "Launch Time" in r.checklist.sections[0].description
 
 
-def test_contact_table_is_not_a_signoff_table():
-    r, _ = items_of("## Team\n\n| Role | Name | Contact |\n|---|---|---|\n| Lead | Bo | bo@x |\n")
-    assert r.roles == [] and "| Lead | Bo | bo@x |" in r.checklist.sections[0].description
+def test_team_table_names_roles_with_person_and_contact():
+    r, _ = items_of("## Team\n\n| Role | Name | Contact |\n|---|---|---|\n| Lead | Bo | bo@x |\n| Ops | [Name] | [Email] |\n")
+    assert [(x.name, x.person, x.contact, x.required) for x in r.roles] == [("Lead", "Bo", "bo@x", True), ("Ops", "", "", True)]
+    assert "| Lead | Bo | bo@x |" in r.checklist.sections[0].description
+    assert not r.added_director
+
+
+def test_team_roles_are_optional_when_someone_signs_elsewhere_and_contacts_are_not_roles():
+    md = ("## Team\n\n| Role | Name |\n|---|---|\n| Lead | Bo |\n| Scribe | Al |\n\n"
+          "## Emergency Contacts\n\n| Role | Name |\n|---|---|\n| DBA | Cy |\n\n"
+          "## Sign-Off\n\n- [ ] **Lead:** GO / NO-GO - [Signature] [Date]\n")
+    r, items = items_of(md)
+    assert [(x.name, x.person, x.required) for x in r.roles] == [("Lead", "Bo", True), ("Scribe", "Al", False)]
+    assert items == {}  # the approval box is the Lead's sign-off, not a task
 
 
 def test_criteria_table_thresholds():
@@ -113,7 +124,15 @@ def test_threshold_for_duration_and_unparsed():
     ("First 4 Hours", timedelta(hours=4)), ("First 24 Hours", timedelta(hours=24)), ("Week 1", timedelta(days=7)),
     ("Day 2", timedelta(days=2)), ("T-30 min", timedelta(minutes=-30)), ("Weeks 3-4", timedelta(days=28)),
     ("Day -1", timedelta(days=-1)), ("Go-live T0", timedelta(0)),
-    ("Launch Day Protocol", None), ("T-Shirt sizes", None), ("Weekly review", None),
+    ("Launch Day Protocol", timedelta(0)), ("T-Shirt sizes", None), ("Weekly review", None),
+    ("⏰ T-Minus 24 Hours (Today)", timedelta(hours=-24)), ("T-Plus 6 Hours (Mid-Day)", timedelta(hours=6)),
+    ("T-Zero (Launch Time)", timedelta(0)), ("Final Pre-Launch (1 hour before)", timedelta(hours=-1)),
+    ("Launch (Go Live)", timedelta(0)), ("4 Weeks Before Go-Live", timedelta(weeks=-4)), ("Day Before Go-Live", timedelta(days=-1)),
+    ("🏥 PRE-CUTOVER (24 HOURS BEFORE)", timedelta(hours=-24)), ("15 MINUTES BEFORE", timedelta(minutes=-15)),
+    ("🚀 DURING CUTOVER (1 HOUR WINDOW)", timedelta(0)), ("9.3 Post-Deployment 24-Hour Monitoring", timedelta(hours=24)),
+    ("two hours after launch", timedelta(hours=2)), ("Deployment Day Checklist", timedelta(0)),
+    ("Sprint 18 Day 1", None), ("Daily Standup (First Week)", None), ("Day 2+ Cadence", None), ("Launch Overview", None),
+    ("Release Notes", None),
 ])
 def test_phase_headings(title, mark):
     assert heading_phase(title) == mark
@@ -190,7 +209,7 @@ def test_task_tables_become_items():
     assert got == [("Freeze deploys", "Ops", "T-1d", "done", ["Notes: announced"]),
                    ("Run migration", "DBA", "T-1h", "in-progress", []),
                    ("Flip DNS", "", "T-0", "todo", []),
-                   ("Fix bug", "Dev", "", "blocked", ["Notes: waiting"])]
+                   ("Fix bug", "Dev", "T-0", "blocked", ["Notes: waiting"])]  # "## Cutover" is the launch moment
     assert items["cutover/fix-bug"].reason
     assert [p.label for p in r.phases] == ["T-1d", "T-1h", "T-0"]
 
