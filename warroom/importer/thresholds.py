@@ -40,7 +40,7 @@ _OP_RE = r"(≥|≤|⩾|⩽|>=|<=|=>|=<|==|!=|≠|<|>|=)"
 _NUM_RE = r"([-+]?\d[\d,]*(?:\.\d+)?|\.\d+)"
 _COND = re.compile(_OP_RE + r"\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*(?:\s+(?:seconds?|minutes?|hours?))?)?")
 _WORD_COND = re.compile(r"\b(" + "|".join(p for p, _ in _WORD_OPS) + r")\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*)?", re.I)
-_FOR = re.compile(r"\bfor\s+(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
+_FOR = re.compile(r"\bfor\s+(?:>=?|≥|more\s+than|over|at\s+least|longer\s+than)?\s*(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
 _EVERY = re.compile(r"\bevery\s+(\d+)?\s*(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b", re.I)
 
 
