@@ -324,6 +324,8 @@ class _Builder(LaunchParts):
         context, inner = self.context_words(), self.inner_words()
         explicit_rollback = bool(ROLLBACK_CTX.search(context))
         entries = [(li, _first_text(li)) for li in block.children]
+        if block.kind == "ordered_list" and not any(_has_threshold(t) for _, t in entries):
+            explicit_rollback = False  # numbered steps under a rollback heading are what to do, not triggers
         lead = [boxes.LEAD_BRACKET.match(t) or boxes.LEAD_GLYPH.match(t) for _, t in entries]
         bracketed = [boxes.LEAD_BRACKET.match(t) for _, t in entries]
         if all(bracketed) and decision_options([t[m.end():] for (_, t), m in zip(entries, bracketed)]):  # type: ignore[union-attr]
@@ -349,16 +351,15 @@ class _Builder(LaunchParts):
             if item is not None:
                 made_item = True
                 continue
-            self.plain_entry(li, explicit_rollback, block.kind == "ordered_list")
+            self.plain_entry(li, explicit_rollback)
         if made_item:
             self.last_list_end = block.end
             while self.last_list_end > block.start and not self.lines[self.last_list_end - 1].strip():
                 self.last_list_end -= 1
 
-    def plain_entry(self, li: Block, explicit_rollback: bool, ordered: bool = False) -> None:
+    def plain_entry(self, li: Block, explicit_rollback: bool) -> None:
         """A list entry that is not an item: kept in the description; under a rollback-trigger
-        heading it is a trigger too (a numbered entry only when it has a threshold: numbered lists
-        there are usually the steps to take)."""
+        heading it is a trigger too."""
         text = self.source_of(li)
         first = li.children[0] if li.children else None
         if first is None or (first.kind == "paragraph" and not first.text.strip() and len(li.children) == 1):
@@ -366,7 +367,7 @@ class _Builder(LaunchParts):
             return
         self.describe(text)
         if first.kind == "paragraph":
-            self.rollback_line(first.text, li, explicit_rollback and (not ordered or _has_threshold(first.text)))
+            self.rollback_line(first.text, li, explicit_rollback)
         for child in li.children[1:]:
             if child.kind in ("bullet_list", "ordered_list"):
                 for sub in child.children:
