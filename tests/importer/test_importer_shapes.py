@@ -235,3 +235,68 @@ def test_items_in_a_block_quote_and_signoff_line_labels():
     r, items = items_of(md)
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("quoted task", "todo"), ("done too", "done")]
     assert [x.name for x in r.roles] == ["QA Lead"]
+
+
+# -- launch parts read from the shapes real files use (issue #11) ---------------------------------
+
+def test_go_and_no_go_boxes_are_criteria_and_decision_options_are_the_decision():
+    md = ("## Go/No-Go Criteria\n\n### Must Have\n- [ ] Error budget intact\n- [ ] p95 < 300ms\n\n"
+          "### Nice to Have\n- [ ] Docs polished\n\n### NO-GO Conditions\n- [ ] Sev1 open\n\n"
+          "## Decision\n- [ ] **GO** - proceed\n- [ ] **NO-GO** - delay\n- [ ] **CONDITIONAL GO**\n\n"
+          "## Tasks\n- [ ] Go to the dashboard and check graphs\n")
+    r, items = items_of(md)
+    assert [(c.name, c.threshold, c.required) for c in r.criteria] == [
+        ("Error budget intact", "", True), ("p95", "< 300ms", True), ("Docs polished", "", False), ("NO-GO if: Sev1 open", "", True)]
+    assert list(items) == ["tasks/go-to-the-dashboard-and-check-graphs"]
+    assert "- [ ] **CONDITIONAL GO**" in r.checklist.sections[1].description
+    assert [x.name for x in r.roles] == ["Launch Director"] and r.added_director
+
+
+def test_rollback_trigger_boxes_tables_and_numbered_steps():
+    md = ("## Abort Conditions\n- [ ] Error rate > 2% for more than 10 minutes\n- [ ] Checkout broken\n\n"
+          "If any abort condition fires:\n\n1. Stop the deploy\n2. Page the on-call\n\n"
+          "## Rollback Triggers\n| Trigger | Action |\n|---|---|\n| p99 > 2s for 5 min | roll back |\n")
+    r, items = items_of(md)
+    assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [
+        ("Error rate", "> 2%", timedelta(minutes=10)), ("Checkout broken", "", None), ("p99", "> 2s", timedelta(minutes=5))]
+    assert items == {}
+
+
+def test_approval_boxes_sign_off_boxes_that_are_tasks_and_placeholders():
+    md = ("## Approvals\n- [ ] **Security Approval**\n  - [ ] Pen test reviewed\n  - Signature: ______ Date: ____\n"
+          "- [ ] **Legal sign-off**\n  - Owner: Dana\n\n## Metrics\n- [ ] Record numbers\n  - Users: [X]\n  - Done [x]\n")
+    r, items = items_of(md)
+    assert [(x.name, x.required) for x in r.roles] == [("Security", True)]
+    assert set(items) == {"approvals/pen-test-reviewed", "approvals/legal-sign-off", "metrics/record-numbers",
+                          "metrics/record-numbers/done"}
+    assert items["metrics/record-numbers"].notes == ["Users: [X]"] and items["metrics/record-numbers/done"].status is Status.DONE
+    assert any("placeholder" in t for _, t in r.explained)
+
+
+def test_steps_group_boxes_and_alternative_commands_stay_separate():
+    md = ("## Rollback\n\n**Step 1: Decide**\n- [ ] Call it\n\n**Step 2: Revert**\n- [ ] Revert\n"
+          "  ```sh\n  # Option 1: helm\n  helm rollback app\n\n  # OR kubectl\n  kubectl rollout undo deploy/app\n  ```\n")
+    r, items = items_of(md)
+    assert [s.title for s in r.checklist.sections[0].sections] == ["Step 1: Decide", "Step 2: Revert"]
+    assert list(items) == ["rollback/step-1-decide/call-it", "rollback/step-2-revert/revert"]
+    assert [c.code for c in items["rollback/step-2-revert/revert"].commands] == [
+        "# Option 1: helm\nhelm rollback app", "# OR kubectl\nkubectl rollout undo deploy/app"]
+
+
+def test_condition_bullets_legends_and_advice_marks_are_not_status():
+    md = ("## Status\n\n**Legend:**\n- ✅ Complete\n- 🟡 In progress\n- ⚠️ At risk\n\n## Green Signals\n- ✅ Latency fine\n- ✅ No errors\n\n"
+          "## Don'ts ❌\n1. Don't deploy on Friday\n\n## Work\n- ✅ Shipped\n- [ ] Announce\n")
+    r, items = items_of(md)
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("Shipped", "done"), ("Announce", "todo")]
+    assert next(s for s in r.checklist.sections if s.title.startswith("Don'ts")).status_hint == ""
+
+
+def test_box_tables_schedule_tables_and_task_tables_with_roles():
+    md = ("## Checks\n| System | Status | By |\n|---|---|---|\n| API up | [x] | |\n| DB up | [ ] | Al |\n\n"
+          "## Schedule\n| Checkpoint | When |\n|---|---|\n| T-3 days review | Mon |\n| Launch day sync | Thu |\n| Sprint 4 Day 2 | x |\n\n"
+          "## Launch Team\n| Task | Role | Status |\n|---|---|---|\n| Page on-call | Ops | todo |\n")
+    r, items = items_of(md)
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
+        ("API up", "done"), ("DB up", "todo"), ("Page on-call", "todo")]
+    assert [(p.label, p.name) for p in r.phases] == [("T-3d", "T-3 days review"), ("T-0", "Launch day sync")]
+    assert [x.name for x in r.roles] == ["Launch Director"]  # a task table's Role column says who does a task, not who signs

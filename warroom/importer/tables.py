@@ -202,8 +202,8 @@ def team_roles(rows: list[list[str]], heading: str) -> list[TeamRow] | None:
         return None
     header = rows[0]
     rc = _col(header, ("role", "position", "function", "title"))
-    if rc < 0:
-        return None
+    if rc < 0 or _col(header, TASK_COLS) >= 0 or _col(header, STATUS_COLS) >= 0 or box_rows(rows):
+        return None  # "| Task | Role | Status |" is a task table that says who does each task
     pc, cc = _col(header, PERSON_COLS), _col(header, CONTACT_COLS)
     if pc < 0 and cc < 0 and _col(header, DUTY_COLS) < 0 and not TEAM_CONTEXT.search(heading):
         return None
