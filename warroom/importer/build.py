@@ -103,6 +103,7 @@ class _Builder(LaunchParts):
         self.child_taken: dict[str, set[str]] = {}  # item id -> ids taken by its children
         self.last_list_end = -1
         self.last_label = ""  # the bold label paragraph right before the current block
+        self.item_line = 0  # the source line of the item being read (for --explain)
         self.title_heading_seen = False
 
     # -- helpers -----------------------------------------------------------------------------
@@ -205,7 +206,7 @@ class _Builder(LaunchParts):
         ctx.section.description = "\n\n".join(ctx.desc)
         if ctx.tentative:
             mark, title, line, how = ctx.tentative
-            if not ctx.holds_phases or any(i.phase == ctx.phase for i in _walk(ctx.section)):
+            if not ctx.holds_phases or any(i.phase == ctx.phase for i in _walk(ctx.section, inherited=True)):
                 self.add_phase(mark, title, line, how, explicit=False)
             else:
                 self.explain(line, f"'{title}' holds the launch day's phases: not a phase itself")
@@ -288,14 +289,14 @@ class _Builder(LaunchParts):
         kept: list[str] = []
         context = self.context_words()
         signers: list[str] = []
-        for line in lines:
+        for n, line in enumerate(lines):
             role = tables.signoff_line(line, context)
             if role:
                 self.add_role(role, line=block.line, how="from a sign-off line")
                 signers.append(role)
                 continue
             kept.append(line)
-            self.launch_field(line)
+            self.launch_field(line, block.line + n)
         if signers:
             self.describe("Sign-off roles: " + ", ".join(signers) + ".")
         if kept:
@@ -428,6 +429,7 @@ class _Builder(LaunchParts):
                 return None
             self.unplaced(li, self.source_of(li), "item without text, named 'Untitled item'")
             text = "Untitled item"
+        self.item_line = li.line
         if box and inline_options(text):
             self.explain(li.line, f"decision options inside a box read as the decision, not a task: {text[:60]}")
             return None
@@ -450,6 +452,8 @@ class _Builder(LaunchParts):
         )
         item.critical = (ctx.critical or bool(_CRITICAL_ITEM.search(text)) or (parent.critical if parent else False)) \
             and not _NOT_CRITICAL.search(text)
+        if item.critical and not ctx.critical and not (parent and parent.critical):
+            self.explain(self.item_line, f"'{_CRITICAL_ITEM.search(text).group()}' in the item's text: critical (blocks GO): {text[:60]}")  # type: ignore[union-attr]
         if item.status in (Status.BLOCKED, Status.SKIPPED):
             item.reason = f"marked {mark} in {self.source or 'the source'}" if mark else f"{item.status.value} in the source"
         item.links = _links(text)
@@ -525,14 +529,17 @@ def _links(text: str) -> list[Link]:
     return links
 
 
-def _walk(section: Section) -> Iterator[Item]:
+def _walk(section: Section, inherited: bool = False) -> Iterator[Item]:
+    """The items of a section and its subsections (``inherited``: not of those that name a
+    phase of their own)."""
     stack = list(section.items)
     while stack:
         item = stack.pop()
         yield item
         stack.extend(item.children)
     for sub in section.sections:
-        yield from _walk(sub)
+        if not (inherited and phases.heading_phase(sub.title) is not None):
+            yield from _walk(sub, inherited)
 
 
 def _has_threshold(text: str) -> bool:

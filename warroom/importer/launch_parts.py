@@ -120,10 +120,11 @@ class LaunchParts:
         self.result.explain(line, text)
 
     # -- phases ------------------------------------------------------------------------------------
-    def add_phase(self, mark: timedelta, name: str, line: int, how: str, explicit: bool) -> str:
-        """Record a phase (a T-mark in the text names it before a vaguer form does); its label."""
+    def add_phase(self, mark: timedelta, name: str, line: int, how: str, explicit: bool, priority: int | None = None) -> str:
+        """Record a phase (a heading with a T-mark names it before a vaguer heading, and a
+        heading before a schedule table's cell); its label."""
         label = format_tmark(mark)
-        priority = 0 if explicit else 1
+        priority = priority if priority is not None else (0 if explicit else 1)
         old = self.phase_names.get(mark)
         if old is None or priority < old[1]:
             self.phase_names[mark] = (name, priority)
@@ -131,17 +132,19 @@ class LaunchParts:
         return label
 
     # -- T-0 ---------------------------------------------------------------------------------------
-    def launch_field(self, line: str) -> None:
+    def launch_field(self, line: str, lineno: int = 0) -> None:
         m = phases.LAUNCH_FIELD.match(line)
         if m:
             value = m[2].replace("*", " ")
             d, t, zone = phases.parse_date(value)
             if d and self.launch_date is None:
                 self.launch_date = (d, t, zone)
+                self.explain(lineno, f"T-0 date from '{one_line(line)[:60]}'")
             elif not d and "time" in m[1].lower():
                 t, _, zone = phases.parse_clock(value)
                 if t and self.launch_clock is None:
                     self.launch_clock = (t, zone)
+                    self.explain(lineno, f"T-0 time from '{one_line(line)[:60]}'")
             return
         ctx = self.ctx  # type: ignore[attr-defined]
         if ctx and ctx.phase == "T-0":
@@ -150,6 +153,7 @@ class LaunchParts:
                 t, _, zone = phases.parse_clock(m[1])
                 if t and self.t0_clock is None:
                     self.t0_clock = (t, zone)
+                    self.explain(lineno, f"T-0 time from '{one_line(line)[:60]}' under the T-0 heading")
 
     # -- roles -------------------------------------------------------------------------------------
     def add_role(self, name: str, person: str = "", contact: str = "", line: int = 0, how: str = "",
@@ -257,7 +261,8 @@ class LaunchParts:
             if th.value is None:
                 return False
             read.append((li, m[1].strip("`*_ "), th, flat))
-        required = bool(tables.GO_CONTEXT.search(context)) or not re.search(r"success|metric|kpi|week|month|post", context, re.I)
+        required = bool(tables.GO_CONTEXT.search(context)) or not re.search(
+            r"success|metrics?\b|kpis?\b|week|month|post[- ]?(?:launch|release|go[- ]?live)", context, re.I)
         for li, name, th, flat in read:
             self.add_criterion(name, th, "go", required=required, description=flat, line=li.line,
                                how="from a 'name: threshold' list under a criteria heading")
@@ -322,16 +327,18 @@ class LaunchParts:
         if schedule:
             for cell, mark in schedule:
                 _, how = phases.phase_and_form(cell, strict=True)
-                self.add_phase(mark, cell, block.line, f"{how} in the schedule table at line {block.line}", explicit=True)  # type: ignore[arg-type]
+                self.add_phase(mark, cell, block.line, f"{how} in the schedule table at line {block.line}",  # type: ignore[arg-type]
+                               explicit=True, priority=2)
         self.describe(self.source_of(block))  # type: ignore[attr-defined]
 
     def row_phase(self, when: str, line: int) -> str | None:
         mark, how = phases.phase_and_form(when, strict=True)
         if mark is None:
             return None
-        return self.add_phase(mark, when, line, f"{how} in a table row", explicit=True)
+        return self.add_phase(mark, when, line, f"{how} in a table row", explicit=True, priority=2)
 
     def task_table(self, block: Block, tasks: list[tables.TaskRow]) -> None:
+        self.item_line = block.line
         ctx = self.section_for_items()  # type: ignore[attr-defined]
         for row in tasks:
             text, status_cell = row.text, row.status
@@ -352,6 +359,7 @@ class LaunchParts:
         self.describe("Task table: " + str(len(tasks)) + " items (listed below).")  # type: ignore[attr-defined]
 
     def box_table(self, block: Block, rows: list[tables.BoxRow]) -> None:
+        self.item_line = block.line
         ctx = self.section_for_items()  # type: ignore[attr-defined]
         for row in rows:
             if len(row.marks) == 1:

@@ -65,6 +65,7 @@ _ZERO_TITLE = re.compile(r"^(?:launch|go[- ]?live|cut-?over)(?:\s*[:(–—-]\s*
 # Not a launch offset: a recurring meeting or a sprint/iteration day ("Daily Standup (First Week)", "Sprint 18 Day 1").
 _CADENCE = re.compile(r"\b(daily|weekly|hourly|nightly|every|each|recurring|ongoing|stand-?ups?|cadence)\b", re.I)
 _NOT_LAUNCH_DAY = re.compile(r"\b(sprint|iteration|phase|milestone|stage|step|version|v)\s*\d+\s*[,:]?\s*$", re.I)
+_IF = re.compile(r"\s*(?:if|when|in\s+case|should)\b", re.I)  # "If Critical Issue During Launch": a contingency, not a time
 _DECOR = re.compile(r"^[^\w(]*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 
 
@@ -114,7 +115,7 @@ def phase_and_form(title: str, strict: bool = False) -> tuple[timedelta | None, 
         m = _SPAN.search(text)
         if m and not _CADENCE.search(text):
             return _unit(_count(m[1]), m[2]), f"'{_POST.search(text).group()}' with '{m.group()}'"  # type: ignore[union-attr]
-    if _ZERO.search(text) or _ZERO_TITLE.match(_DECOR.sub("", text).strip()):
+    if (_ZERO.search(text) or _ZERO_TITLE.match(_DECOR.sub("", text).strip())) and not _IF.match(_DECOR.sub("", text)):
         return timedelta(0), "the launch moment"
     if strict or _CADENCE.search(text):
         return None, ""
