@@ -132,7 +132,7 @@ def test_threshold_for_duration_and_unparsed():
     ("🚀 DURING CUTOVER (1 HOUR WINDOW)", timedelta(0)), ("9.3 Post-Deployment 24-Hour Monitoring", timedelta(hours=24)),
     ("two hours after launch", timedelta(hours=2)), ("Deployment Day Checklist", timedelta(0)),
     ("Sprint 18 Day 1", None), ("Daily Standup (First Week)", None), ("Day 2+ Cadence", None), ("Launch Overview", None),
-    ("Release Notes", None),
+    ("Release Notes", None), ("Day 99999999999999", None), ("999999999999 weeks before launch", None),
 ])
 def test_phase_headings(title, mark):
     assert heading_phase(title) == mark

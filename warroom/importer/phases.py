@@ -94,10 +94,23 @@ def heading_phase(title: str) -> timedelta | None:
     return phase_and_form(title)[0]
 
 
+_LONGEST = timedelta(days=3660)  # ten years: anything further is not a launch offset
+
+
 def phase_and_form(title: str, strict: bool = False) -> tuple[timedelta | None, str]:
     """(mark, how it was read) — "how" says which launch-relative form matched, for --explain.
     ``strict`` (a table cell, where "Day 3" is as likely a sprint day as a launch day) reads only
     T-marks, "N hours before/after" and the launch moment."""
+    try:
+        mark, how = _phase_and_form(title, strict)
+    except (OverflowError, ValueError):  # "Day 99999999999999"
+        return None, ""
+    if mark is not None and abs(mark) > _LONGEST:
+        return None, ""
+    return mark, how
+
+
+def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
     text = _TWORDS.sub(lambda m: "T-" if m[1].lower() == "minus" else "T+", title)
     m = _TMARK.search(text)
     if m and float(m[2]) != 0:
