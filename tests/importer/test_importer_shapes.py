@@ -300,3 +300,9 @@ def test_box_tables_schedule_tables_and_task_tables_with_roles():
         ("API up", "done"), ("DB up", "todo"), ("Page on-call", "todo")]
     assert [(p.label, p.name) for p in r.phases] == [("T-3d", "T-3 days review"), ("T-0", "Launch day sync")]
     assert [x.name for x in r.roles] == ["Launch Director"]  # a task table's Role column says who does a task, not who signs
+
+
+def test_rollback_sentences_in_prose():
+    r, _ = items_of("## Plan\n\nWe roll back if the error rate is > 5% for 10 minutes. Then we talk.\n\n"
+                    "If p95 > 2s: rollback\n\nRollback is easy.\n")
+    assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [("error rate", "> 5%", timedelta(minutes=10)), ("p95", "> 2s", None)]

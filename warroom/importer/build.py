@@ -297,6 +297,7 @@ class _Builder(LaunchParts):
                 continue
             kept.append(line)
             self.launch_field(line, block.line + n)
+            self.rollback_line(line, block.line + n, explicit=False)  # "Roll back if p95 > 2s for 10 minutes."
         if signers:
             self.describe("Sign-off roles: " + ", ".join(signers) + ".")
         if kept:

@@ -44,6 +44,8 @@ ROLLBACK_CTX = re.compile(r"rollback\s+trigger|roll\s*back\s+(?:if|when|required
                           r"|rollback\s+(?:criteria|conditions?|when|required\s+if|if)|trigger\s+(?:criteria|conditions?)"
                           r"|consider\s+(?:a\s+)?roll\s*back|revert\s+if|back\s*out\s+(?:criteria|triggers?)", re.I)
 IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollback|abort|revert)\b", re.I)
+# "We roll back if the error rate is > 5% for 10 minutes." — the condition after the verb
+ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert)(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
 NOGO_CTX = re.compile(r"\bno[\s-]*go\s+(?:criteria|conditions?|if|triggers?)|\bno[\s-]go\b(?!\s*(?:decision|criteria\s+and|/))"
                       r"|\bdo\s+not\s+launch\s+if|\bblockers?\s+\(no[\s-]go\)", re.I)
 GO_BOX_CTX = re.compile(r"go\s*/\s*no[\s-]*go|\bgo\s+criteria|\bgo[\s-]live\s+criteria|launch\s+criteria|release\s+criteria"
@@ -200,15 +202,17 @@ class LaunchParts:
             self.explain(line, f"{what} '{name}'{cond}{dur} {how}")
         return crit
 
-    def rollback_line(self, text: str, block: Block, explicit: bool) -> bool:
+    def rollback_line(self, text: str, block: Block | int, explicit: bool) -> bool:
         flat = one_line(text)
-        m = IF_ROLLBACK.match(flat)
-        if m:
-            name, th = split_condition(m[1])
-            if th.value is None:
-                return False
-            self.add_criterion(name, th, "rollback", description=flat, line=block.line, how="from an 'if ...: roll back' sentence")
-            return True
+        line = block if isinstance(block, int) else block.line
+        for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence")):
+            m = rx.match(flat) if rx is IF_ROLLBACK else rx.search(flat)
+            if m:
+                name, th = split_condition(m[1])
+                if th.value is None:
+                    continue
+                self.add_criterion(name, th, "rollback", description=flat, line=line, how=how)
+                return True
         if not explicit:
             return False
         label = re.match(r"^\s*\*\*(.+?):?\*\*\s*:?\s*(.*)$", flat)
@@ -217,7 +221,7 @@ class LaunchParts:
             _, th = split_condition(rest)
         else:
             name, th = split_condition(flat)
-        self.add_criterion(name, th, "rollback", description=flat, line=block.line, how="from a list under a rollback-trigger heading")
+        self.add_criterion(name, th, "rollback", description=flat, line=line, how="from a list under a rollback-trigger heading")
         return True
 
     def box_as_launch_part(self, text: str, li: Block, sub_texts: list[str], context: str, inner: str) -> str:

@@ -142,4 +142,8 @@ def split_condition(text: str) -> tuple[str, Threshold]:
     m = _COND.search(src.replace("*", " ")) or _WORD_COND.search(src.replace("*", " "))
     name = src.replace("*", " ")[: m.start()] if m else src
     name = re.sub(r"\s+", " ", name).strip(" :-–—(")
+    # "the error rate is > 5%" -> "error rate": the sentence's words around the metric go
+    name = re.sub(r"^(?:the|our|if)\s+", "", name, flags=re.I)
+    name = re.sub(r"\s+(?:is|are|was|goes|stays|exceeds|reaches|hits|rises|drops|falls|remains)(?:\s+(?:above|below|over|under|to))?$",
+                  "", name, flags=re.I)
     return name or src, th
