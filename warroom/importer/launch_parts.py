@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from warroom.ids import slugify, unique
 from warroom.importer import boxes, phases, tables
@@ -107,6 +107,21 @@ class LaunchParts:
 
     result: ImportResult
     checklist: "Checklist"
+    if TYPE_CHECKING:  # what the builder provides
+        legend: boxes.Legend
+        last_label: str
+        item_line: int
+
+        @property
+        def ctx(self) -> Any: ...
+        def describe(self, text: str) -> None: ...
+        def source_of(self, block: Block) -> str: ...
+        def context_words(self) -> str: ...
+        def inner_words(self) -> str: ...
+        def unplaced(self, block: Block | int, text: str, why: str) -> None: ...
+        def section_for_items(self) -> Any: ...
+        def new_item(self, ctx: Any, parent: Item | None, text: str, status: Status, mark: str,
+                     phase: str | None = None) -> Item: ...
 
     def init_parts(self) -> None:
         self.phase_names: dict[timedelta, tuple[str, int]] = {}  # mark -> (name, priority)
@@ -148,7 +163,7 @@ class LaunchParts:
                     self.launch_clock = (t, zone)
                     self.explain(lineno, f"T-0 time from '{one_line(line)[:60]}'")
             return
-        ctx = self.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         if ctx and ctx.phase == "T-0":
             m = phases.TIME_FIELD.match(line)
             if m:
@@ -274,21 +289,21 @@ class LaunchParts:
 
     # -- tables ------------------------------------------------------------------------------------
     def table(self, block: Block) -> None:
-        context = self.context_words()  # type: ignore[attr-defined]
-        inner = self.inner_words()  # type: ignore[attr-defined]
+        context = self.context_words()
+        inner = self.inner_words()
         roles = tables.signoff_roles(block.rows, context)
         if roles:
             for r in roles:
                 self.add_role(r.name, r.person, line=block.line, how=f"from the sign-off table at line {block.line}")
-            self.describe("Sign-off roles: " + ", ".join(r.name for r in roles) + ".")  # type: ignore[attr-defined]
-            self.describe(self.source_of(block))  # type: ignore[attr-defined]
+            self.describe("Sign-off roles: " + ", ".join(r.name for r in roles) + ".")
+            self.describe(self.source_of(block))
             return
         team = tables.team_roles(block.rows, inner)
         if team:
             for t in team:
                 self.add_role(t.name, t.person, t.contact, line=block.line, team=True,
                               how=f"from the team table at line {block.line}")
-            self.describe(self.source_of(block))  # type: ignore[attr-defined]
+            self.describe(self.source_of(block))
             return
         if ROLLBACK_CTX.search(context):
             conds = tables.condition_rows(block.rows)
@@ -297,7 +312,7 @@ class LaunchParts:
                     name, th = split_condition(cond)
                     self.add_criterion(name, th, "rollback", description="; ".join(x for x in (cond, rest) if x),
                                        line=block.line, how=f"from the rollback-trigger table at line {block.line}")
-                self.describe(self.source_of(block))  # type: ignore[attr-defined]
+                self.describe(self.source_of(block))
                 return
         box_rows = tables.box_rows(block.rows)
         if box_rows and GO_BOX_CTX.search(context):
@@ -305,7 +320,7 @@ class LaunchParts:
                 self.add_criterion(row.text, parse_threshold(""), "go", required=not OPTIONAL_CTX.search(inner),
                                    description="; ".join(row.details), line=block.line,
                                    how=f"from a box row of the go/no-go table at line {block.line} (read as a criterion)")
-            self.describe(self.source_of(block))  # type: ignore[attr-defined]
+            self.describe(self.source_of(block))
             return
         crits = tables.criteria_rows(block.rows, context)
         if crits:
@@ -315,10 +330,10 @@ class LaunchParts:
                                        description="; ".join([f"from '{self.context_label()}'"] + row.details),
                                        line=block.line, how=f"from the criteria table at line {block.line}")
                 if not row.threshold.parsed and row.threshold.source:
-                    self.unplaced(block, f"{row.name}: {row.threshold.source}", "threshold not understood, kept as text")  # type: ignore[attr-defined]
+                    self.unplaced(block, f"{row.name}: {row.threshold.source}", "threshold not understood, kept as text")
                 made.append(f"{c.name} {c.threshold}".strip())
             kind = "Go/no-go criteria" if crits[0].required else "Success criteria (do not block GO)"
-            self.describe(f"{kind}: " + "; ".join(made) + ".")  # type: ignore[attr-defined]
+            self.describe(f"{kind}: " + "; ".join(made) + ".")
             return
         tasks = tables.task_rows(block.rows)
         if tasks:
@@ -333,7 +348,7 @@ class LaunchParts:
                 _, how = phases.phase_and_form(cell, strict=True)
                 self.add_phase(mark, cell, block.line, f"{how} in the schedule table at line {block.line}",  # type: ignore[arg-type]
                                explicit=True, priority=2)
-        self.describe(self.source_of(block))  # type: ignore[attr-defined]
+        self.describe(self.source_of(block))
 
     def row_phase(self, when: str, line: int) -> str | None:
         mark, how = phases.phase_and_form(when, strict=True)
@@ -343,7 +358,7 @@ class LaunchParts:
 
     def task_table(self, block: Block, tasks: list[tables.TaskRow]) -> None:
         self.item_line = block.line
-        ctx = self.section_for_items()  # type: ignore[attr-defined]
+        ctx = self.section_for_items()
         for row in tasks:
             text, status_cell = row.text, row.status
             lead = boxes.lead_box(text)
@@ -351,36 +366,36 @@ class LaunchParts:
                 text, status_cell = lead.rest.strip(), status_cell or f"[{lead.mark}]"
             box = boxes.lead_box(status_cell + " x") if status_cell else None
             if box:
-                status, note = self.legend.read(box.mark)  # type: ignore[attr-defined]
+                status, note = self.legend.read(box.mark)
             else:
                 status, note = (boxes.meaning_status(status_cell) if status_cell else None), ""
             phase = self.row_phase(row.when, block.line) if row.when else None
-            item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)  # type: ignore[attr-defined]
+            item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)
             if row.owner:
                 item.owner = row.owner
             item.notes += row.details + ([note] if note else [])
         self.explain(block.line, f"{len(tasks)} items from the task table at line {block.line} (a task and a status column)")
-        self.describe("Task table: " + str(len(tasks)) + " items (listed below).")  # type: ignore[attr-defined]
+        self.describe("Task table: " + str(len(tasks)) + " items (listed below).")
 
     def box_table(self, block: Block, rows: list[tables.BoxRow]) -> None:
         self.item_line = block.line
-        ctx = self.section_for_items()  # type: ignore[attr-defined]
+        ctx = self.section_for_items()
         for row in rows:
             if len(row.marks) == 1:
-                status, note = self.legend.read(row.marks[0][1])  # type: ignore[attr-defined]
-                item = self.new_item(ctx, None, row.text, status or Status.TODO, row.marks[0][1])  # type: ignore[attr-defined]
+                status, note = self.legend.read(row.marks[0][1])
+                item = self.new_item(ctx, None, row.text, status or Status.TODO, row.marks[0][1])
             else:
-                item = self.new_item(ctx, None, row.text, Status.TODO, "")  # type: ignore[attr-defined]
+                item = self.new_item(ctx, None, row.text, Status.TODO, "")
                 for header, mark in row.marks:
-                    status, _ = self.legend.read(mark)  # type: ignore[attr-defined]
-                    self.new_item(ctx, item, header, status or Status.TODO, mark)  # type: ignore[attr-defined]
+                    status, _ = self.legend.read(mark)
+                    self.new_item(ctx, item, header, status or Status.TODO, mark)
             item.notes += row.details
         self.explain(block.line, f"{len(rows)} items from the table at line {block.line} whose cells hold check boxes"
                                  + (" (one sub-item per box column)" if len(rows[0].marks) > 1 else ""))
-        self.describe(self.source_of(block))  # type: ignore[attr-defined]
+        self.describe(self.source_of(block))
 
     def context_label(self) -> str:
-        return self.last_label or (self.ctx.section.title if self.ctx else self.checklist.title)  # type: ignore[attr-defined]
+        return self.last_label or (self.ctx.section.title if self.ctx else self.checklist.title)
 
     # -- the end -----------------------------------------------------------------------------------
     def finish(self) -> ImportResult:
@@ -418,8 +433,8 @@ class LaunchParts:
         for item in self.checklist.walk_items():
             if item.owner and item.owner.lower() in roles:
                 item.role = roles[item.owner.lower()]
-        if self.legend.meanings:  # type: ignore[attr-defined]
-            legend = self.legend  # type: ignore[attr-defined]
+        if self.legend.meanings:
+            legend = self.legend
             r.notes.append(f"status legend (line {legend.line}): " + ", ".join(
                 f"{m} = {s.value}" for m, (s, _) in legend.meanings.items()))
             self.explain(legend.line, "the document's status legend, read as meanings of its marks (not items)")
