@@ -306,3 +306,25 @@ def test_rollback_sentences_in_prose():
     r, _ = items_of("## Plan\n\nWe roll back if the error rate is > 5% for 10 minutes. Then we talk.\n\n"
                     "If p95 > 2s: rollback\n\nRollback is easy.\n")
     assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [("error rate", "> 5%", timedelta(minutes=10)), ("p95", "> 2s", None)]
+
+
+def test_sign_off_boxes_naming_signers_are_roles_and_tasks_stay_items():
+    md = ("## Sign-off\n- [ ] Engineering Lead\n- [ ] **QA Lead** — ______\n- [ ] Security approval: ____\n"
+          "- [ ] Security review complete\n- [ ] All approvals obtained\n- [ ] **Business owner sign-off**\n  - Owner: [Business Owner]\n"
+          "\n## Decision\n- ☐ GO\n- ☐ NO-GO\n\n## Tasks\n- [ ] Engineering Lead\n- [ ] [P0] Fix the login bug\n- [ ] No P0 bugs open\n")
+    r, items = items_of(md)
+    assert [(x.name, x.required) for x in r.roles] == [("Engineering Lead", True), ("QA Lead", True), ("Security", True)]
+    assert [i.text for i in r.checklist.walk_items()] == [
+        "Security review complete", "All approvals obtained", "**Business owner sign-off**", "Engineering Lead",
+        "[P0] Fix the login bug", "No P0 bugs open"]
+    assert [i.critical for i in r.checklist.walk_items()][-2:] == [True, False]
+
+
+@pytest.mark.parametrize("title,mark", [
+    ("D-7: Final checks", timedelta(days=-7)), ("D-Day", timedelta(0)), ("D+1 review", timedelta(days=1)),
+    ("H-2", timedelta(hours=-2)), ("Launch + 2 days", timedelta(days=2)), ("Go-Live - 1 week", timedelta(weeks=-1)),
+    ("Hour 0: Deploy", timedelta(0)), ("Post-Launch (Hours 1-4)", timedelta(hours=4)),
+    ("Release - 2 week sprint", None), ("Office Hours 9-5", None), ("H-1B visa", None), ("Launch - Marketing", None),
+])
+def test_more_launch_relative_forms(title, mark):
+    assert heading_phase(title) == mark

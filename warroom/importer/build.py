@@ -57,7 +57,7 @@ _CONDITIONS_CTX = re.compile(r"success|signals?\b|celebrat|results?\b|indicators
 _ADVICE = re.compile(r"\b(?:do'?s|don'?ts|avoid|never|pitfalls|anti-?patterns|mistakes|warnings?)\b", re.I)
 _STEP_LABEL = re.compile(r"^(?:step|stage|phase|part)\s+\d+[a-z]?\b", re.I)
 _ALTERNATIVE = re.compile(r"^\s*(?:#|//|--|;|rem\b)\s*(?:or\b|alternatively\b|option\s+\d|alternative\b)", re.I)
-_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b")
+_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b|^\W{0,3}P0\b\W|[(\[]P0[)\]]")  # "[P0] ...", "P0: ..."
 _NOT_CRITICAL = re.compile(r"\boptional\b|\bnice[- ]to[- ]have\b", re.I)
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BARE_URL = re.compile(r"(?<![(\[<])\bhttps?://[^\s)>\]`]+")
@@ -330,9 +330,10 @@ class _Builder(LaunchParts):
             explicit_rollback = False  # numbered steps under a rollback heading are what to do, not triggers
         lead = [boxes.LEAD_BRACKET.match(t) or boxes.LEAD_GLYPH.match(t) for _, t in entries]
         bracketed = [boxes.LEAD_BRACKET.match(t) for _, t in entries]
-        if all(bracketed) and decision_options([t[m.end():] for (_, t), m in zip(entries, bracketed)]):  # type: ignore[union-attr]
-            self.explain(block.line, "decision options (" + ", ".join(one_line(t[m.end():]).replace("*", "")[:24]  # type: ignore[union-attr]
-                                                          for (_, t), m in zip(entries, bracketed)) + ") read as the decision, not tasks")
+        options = [boxes.lead_box(t) for _, t in entries]  # "- [ ] GO" or "- ☐ GO"
+        if all(options) and decision_options([b.rest for b in options if b]):
+            self.explain(block.line, "decision options (" + ", ".join(one_line(b.rest).replace("*", "")[:24] for b in options if b)
+                         + ") read as the decision, not tasks")
             self.describe(self.source_of(block))
             return
         if any(lead) and not any(bracketed) and all(not _holds_items(li) for li, _ in entries) and _CONDITIONS_CTX.search(inner):

@@ -79,6 +79,27 @@ def inline_options(text: str) -> bool:
     return len(_INLINE_OPTIONS.findall(text)) >= 2
 
 
+_ROLE_NOUN = re.compile(r"\b(?:lead|owner|manager|director|officer|engineer|sponsor|architect|head|chief|vp|cto|ceo|cfo|ciso|cpo|coo"
+                        r"|cio|president|administrator|admin|dba|sre|qa|security|legal|compliance|support|operations|ops|devops"
+                        r"|product|engineering|marketing|finance|stakeholder|approver|champion|coordinator|commander)\b", re.I)
+_NOT_A_SIGNER = re.compile(r"\b(?:obtained|complete[d]?|received|reviewed|signed|sent|updated|scheduled|notified|approved|ready"
+                           r"|done|all|every|each|tested|verified|confirmed|documented)\b", re.I)
+
+
+def signer_box(text: str) -> str | None:
+    """A box in a sign-off section that names who signs — ``- [ ] Engineering Lead``,
+    ``- [ ] **QA Lead** — ______``, ``- [ ] Security approval: ____`` — not a task
+    (``- [ ] Security review complete``): the role it names."""
+    flat = one_line(text.replace("*", "").replace("_", " ")).strip()
+    name = re.split(r"\s*(?::|\s[-–—]\s|\(|\[|\.{3,}|_{2,})", flat, maxsplit=1)[0]
+    name = re.sub(r"\s+(?:approval|sign[\s-]?off|signature|approver)$", "", name.strip(" -–—:"), flags=re.I).strip(" -–—:")
+    if not name or len(name.split()) > 5 or not _ROLE_NOUN.search(name) or _NOT_A_SIGNER.search(name):
+        return None
+    if _NOT_A_ROLE.match(name) or tables._NOT_ROLE.search(name):
+        return None
+    return name
+
+
 def approval_role(text: str, sub_texts: list[str], signoff_context: bool) -> str | None:
     """The role an approval box names, or None: ``**Tech Lead Approval**`` with a ``Signature:``
     line under it, or ``**Business Owner:** GO / NO-GO - [Signature]``. A box that asks for a
@@ -245,6 +266,11 @@ class LaunchParts:
         role = approval_role(text, sub_texts, bool(tables.SIGN_CONTEXT.search(context)))
         if role:
             self.add_role(role, line=li.line, how="from an approval box (read as a role, not an item)")
+            return "role"
+        only_signing = all(_SIGN_NOTE.match(t) or re.match(r"^\W*(?:date|name)\b", t, re.I) for t in sub_texts)
+        role = signer_box(text) if tables.SIGN_CONTEXT.search(inner) and only_signing else None  # a task has details below it
+        if role:
+            self.add_role(role, line=li.line, how="from a box naming a signer under a sign-off heading (read as a role, not an item)")
             return "role"
         flat = one_line(text.replace("**", ""))
         if ROLLBACK_CTX.search(context):

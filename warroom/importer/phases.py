@@ -22,6 +22,9 @@ heading says                                    phase mark
 ``2 hours after launch``                        T+2h
 ``Post-Deployment 24-Hour Monitoring``          T+24h
 ``Launch Day``, ``DURING CUTOVER``, ``Launch``  T-0 (the launch moment)
+``D-7``, ``D-Day``, ``D+1``, ``H-2``            T-7d, T-0, T+1d, T-2h
+``Launch + 2 days``, ``Go-Live - 1 week``       T+2d, T-7d
+``Hour 0``, ``Hours 1-4``                       T-0, T+4h
 ==============================================  ===================================
 
 A title naming both days and a week (``Week 1: Soft Launch (Days 1-2)``) uses the days, the
@@ -43,6 +46,12 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _TMARK = re.compile(r"\bT\s*([-+−–])\s*" + _NUM + r"\s*(weeks?|wks?|w|days?|d|hours?|hrs?|hr|h|minutes?|mins?|min|m)?(?![\w])", re.I)
 _TZERO = re.compile(r"\bT\s*(?:[-+−–]\s*)?(?:0+|zero)(?![\w.])", re.I)
 _TWORDS = re.compile(r"\bT\s*[-–]?\s*(minus|plus)\s*", re.I)  # "T-Minus 24 Hours", "T-Plus 6 Hours"
+# "D-7", "D-1", "D-Day", "D+1" (days), "H-2" (hours), "Launch + 2 days", "Go-Live - 1 week"
+_DMARK = re.compile(r"\b([DH])\s*([-+−–])\s*(\d+)\b(?![-/.:]\d)")
+_DDAY = re.compile(r"\bD[-\s]?Day\b", re.I)
+_EVENT_PLUS = re.compile(r"\b(?:launch|go[- ]?live|release|cut-?over|deploy(?:ment)?)\s*([-+−–])\s*(\d+(?:\.\d+)?)\s*"
+                         r"(weeks?|days?|hours?|hrs?|minutes?|mins?|[wdhm])\b", re.I)
+_HOURS = re.compile(r"(?:^|\()\s*hours?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)  # "Hour 0: Deploy", "(Hours 1-4)"
 _FIRST = re.compile(r"\bfirst\s+(?:" + _NUM + r"\s+)?(hours?|days?|weeks?|minutes?)\b", re.I)
 _DAYS = re.compile(r"\bdays?\s+([-+]?\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
 _WEEKS = re.compile(r"\bweeks?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
@@ -118,6 +127,17 @@ def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
         return (-offset if m[1] != "+" else offset), "a T-mark"
     if _TZERO.search(text):
         return timedelta(0), "T-0"
+    m = _DMARK.search(text)
+    if m and int(m[3]) != 0:
+        offset = timedelta(days=int(m[3])) if m[1] == "D" else timedelta(hours=int(m[3]))
+        return (-offset if m[2] != "+" else offset), f"'{m.group()}'"
+    if _DDAY.search(text) or (m and int(m[3]) == 0):
+        return timedelta(0), "D-Day (the launch day)"
+    m = _EVENT_PLUS.search(text)
+    after = text[m.end():].lstrip() if m else ""
+    if m and (m[1] == "+" or not after or after[0] in "):;,(–—-"):  # "Release - 2 week sprint" is a title, not an offset
+        offset = _unit(float(m[2]), m[3])
+        return (-offset if m[1] != "+" else offset), f"'{m.group()}'"
     m = _BEFORE.search(text)
     if m:
         return -_unit(_count(m[1]), m[2]), f"'{m.group().strip()}'"
@@ -135,6 +155,9 @@ def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
     m = _FIRST.search(text)
     if m:
         return _unit(float(m[1] or 1), m[2]), f"'{m.group()}' (its end)"
+    m = _HOURS.search(_DECOR.sub("", text))
+    if m:
+        return timedelta(hours=int(m[2] or m[1])), f"'{m.group()}' (the end of that hour after T-0)"
     m = _DAYS.search(text)
     if m and not _NOT_LAUNCH_DAY.search(text[: m.start()]):
         n = int(m[2] or m[1])

@@ -201,7 +201,7 @@ def team_roles(rows: list[list[str]], heading: str) -> list[TeamRow] | None:
     if len(rows) < 2 or NOT_TEAM_CONTEXT.search(heading):
         return None
     header = rows[0]
-    rc = _col(header, ("role", "position", "function", "title"))
+    rc = _col(header, ("role", "position", "function", "title", "approver", "stakeholder", "signatory"))
     if rc < 0 or _col(header, TASK_COLS) >= 0 or _col(header, STATUS_COLS) >= 0 or box_rows(rows):
         return None  # "| Task | Role | Status |" is a task table that says who does each task
     pc, cc = _col(header, PERSON_COLS), _col(header, CONTACT_COLS)
