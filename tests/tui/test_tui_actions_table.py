@@ -18,13 +18,14 @@ def test_every_binding_comes_from_the_table_and_has_a_help_row() -> None:
         row = action.shown or next(a.shown for a in keys.ACTIONS[: keys.ACTIONS.index(action)][::-1] if a.shown)
         assert row in shown_keys
         spelled = {"question_mark": "?", "colon": ":", "slash": "/", "down": "↓", "up": "↑", "right": "→", "left": "←",
-                   "home": "Home", "end": "End"}.get(first, first)
+                   "home": "Home", "end": "End", "exclamation_mark": "!"}.get(first, first)
         assert spelled in row, (action.id, row)
 
 
 def test_the_write_and_dialog_sets_are_the_tables() -> None:
     assert keys.WRITES == {a.name for a in keys.ACTIONS if a.writes}
-    assert {"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess"} == keys.WRITES
+    assert {"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess",
+            "run_command"} == keys.WRITES
     assert "help" in keys.DIALOGS and "tick" not in keys.DIALOGS
 
 
