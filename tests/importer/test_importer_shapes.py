@@ -328,3 +328,11 @@ def test_sign_off_boxes_naming_signers_are_roles_and_tasks_stay_items():
 ])
 def test_more_launch_relative_forms(title, mark):
     assert heading_phase(title) == mark
+
+
+def test_a_status_column_makes_table_rows_items():
+    md = ("## Readiness\n| Check | Owner | Status |\n|---|---|---|\n| Backups verified | Ops | Done |\n"
+          "| Pager rota | SRE | In progress |\n| | | |\n\n## Risks\n| Risk | Impact | Status |\n|---|---|---|\n| Vendor late | High | Open |\n")
+    r, _ = items_of(md)
+    assert [(i.text, i.owner, i.status.value) for i in r.checklist.walk_items()] == [
+        ("Backups verified", "Ops", "done"), ("Pager rota", "SRE", "in-progress")]  # a risk register is not a task list

@@ -139,7 +139,8 @@ def signoff_line(line: str, context: str) -> str | None:
     return role
 
 
-TASK_COLS = ("task", "item", "action", "step", "activity", "deliverable", "to do", "todo")
+TASK_COLS = ("task", "item", "action", "step", "activity", "deliverable", "to do", "todo", "check", "requirement", "feature",
+             "milestone", "component", "service", "system")
 STATUS_COLS = ("status", "done", "state", "complete", "completed", "✓", "✔", "[x]", "check")
 OWNER_COLS = ("owner", "assignee", "who", "responsible", "role", "team", "dri")
 WHEN_COLS = ("when", "due", "phase", "deadline", "time", "t-mark", "timing")
@@ -168,7 +169,8 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
         cell = lambda i: row[i].strip() if 0 <= i < len(row) and not blank_cell(row[i]) else ""  # noqa: E731
         details = [f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
                    if i not in (xc, sc, oc, wc) and i < len(header) and not blank_cell(c)]
-        out.append(TaskRow(" ".join(row[xc].split()), cell(sc), clean_cell(cell(oc)), clean_cell(cell(wc)), details))
+        status = row[sc].strip() if sc < len(row) and _BOX_CELL.match(row[sc]) else cell(sc)  # "[x]" is a mark, not a blank
+        out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details))
     return out
 
 
