@@ -26,7 +26,7 @@ FILES = sorted(EXPECTED)
 # What this importer makes of each file, exactly (a change in reading shows up here first):
 #        items done rollback-triggers
 READ = {
-    "01-quarrycmms-golive.md": (93, 0, 4),
+    "01-quarrycmms-golive.md": (97, 0, 4),
     "02-xin-go-no-go.md": (11, 0, 0),
     "03-preet-launch-day.md": (34, 4, 0),
     "04-3speak-cutover.md": (14, 0, 5),

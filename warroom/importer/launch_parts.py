@@ -48,8 +48,7 @@ IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollbac
 ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert)(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
 NOGO_CTX = re.compile(r"\bno[\s-]*go\s+(?:criteria|conditions?|if|triggers?)|\bno[\s-]go\b(?!\s*(?:decision|criteria\s+and|/))"
                       r"|\bdo\s+not\s+launch\s+if|\bblockers?\s+\(no[\s-]go\)", re.I)
-GO_BOX_CTX = re.compile(r"go\s*/\s*no[\s-]*go|\bgo\s+criteria|\bgo[\s-]live\s+criteria|launch\s+criteria|release\s+criteria"
-                        r"|exit\s+criteria|readiness\s+criteria|\bgo\s+if\b|launch\s+gate|go\s+conditions", re.I)
+GO_BOX_CTX = tables.GO_DECISION_CONTEXT
 OPTIONAL_CTX = re.compile(r"should[\s-]+have|nice[\s-]+to[\s-]+have|optional|could[\s-]+have|recommended", re.I)
 SUCCESS_LIST_CTX = re.compile(r"success\s+criteria|acceptance\s+criteria|thresholds?\b|\bslos?\b|\bkpis?\b|go\s+criteria", re.I)
 _DECISION_WORDS = (r"(?:conditional\s+)?go(?:\s+live|\s+to\s+production|\s+ahead)?|no[\s-]*go|defer(?:\s+\w+)?|delay|postpone"

@@ -29,6 +29,9 @@ NAME_COLS = ("criterion", "criteria", "metric", "kpi", "check", "indicator", "sl
 THRESHOLD_COLS = ("threshold", "target", "goal", "limit", "expected", "requirement", "slo target", "pass criteria")
 SIGN_CONTEXT = re.compile(r"sign[\s-]?off|approv|signature", re.I)
 GO_CONTEXT = re.compile(r"go\s*/\s*no|go[\s-]no|no-go|launch\s+criteria|readiness|gate|exit\s+criteria|go\s+criteria", re.I)
+# narrower: a heading about the go/no-go decision itself (a table without thresholds there holds criteria)
+GO_DECISION_CONTEXT = re.compile(r"go\s*/\s*no[\s-]*go|\bgo\s+criteria|\bgo[\s-]live\s+criteria|launch\s+criteria|release\s+criteria"
+                        r"|exit\s+criteria|readiness\s+criteria|\bgo\s+if\b|launch\s+gate|go\s+conditions", re.I)
 
 
 def clean_cell(text: str) -> str:
@@ -97,7 +100,7 @@ def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | N
         # no threshold column: a criterion table still, when it says which rows are required
         # (``| Criterion | Required | Status |``) or sits under a go/no-go heading
         nc = _col(rows[0], NAME_COLS) if len(rows) >= 2 else -1
-        if nc < 0 or (rq < 0 and not GO_CONTEXT.search(context)):
+        if nc < 0 or (rq < 0 and not GO_DECISION_CONTEXT.search(context)):
             return None
         cols = (nc, -1)
     header, (nc, tc) = rows[0], cols
@@ -157,10 +160,13 @@ class TaskRow:
 
 def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
     """A task table — a Task / Item / Action column and a Status / Done column — gives items."""
-    cols = _two_columns(rows, TASK_COLS, STATUS_COLS)
-    if cols is None:
+    if len(rows) < 2:
         return None
-    header, (xc, sc) = rows[0], cols
+    header = rows[0]
+    xc = _col(header, TASK_COLS)
+    sc = next((i for i in range(len(header)) if i != xc and _col([header[i]], STATUS_COLS) == 0), -1)
+    if xc < 0 or sc < 0:
+        return None
     oc, wc = _col(header, OWNER_COLS), _col(header, WHEN_COLS)
     out: list[TaskRow] = []
     for row in rows[1:]:
