@@ -11,11 +11,15 @@ Reading rules (the "what goes where"):
 * plain entries and paragraphs inside an item become its notes; fenced / indented code inside
   an item becomes its commands (a fence right after an item's line, with no blank line between,
   belongs to that item as well); inline code stays in the text;
-* sign-off tables and lines -> roles; go/no-go and success-metric tables -> criteria; lists
-  under a "rollback trigger" heading or label, and ``If CFUR < 99.5%: ROLLBACK`` lines ->
-  rollback triggers;
+* who signs, what must hold and what stops the launch (roles, criteria, rollback triggers,
+  decision options) are read by :mod:`warroom.importer.launch_parts`, from tables, lines and
+  boxes; a box read that way is not an item;
+* a list of ``✅`` bullets under a success / signals / results heading is conditions, not done
+  items; ``Active users: [X]`` is a placeholder, not a box; ``**Step N: ...**`` groups the boxes
+  below it; a code block of alternatives (``# OR ...``) becomes one command per alternative;
 * launch-day headings -> phases (see :mod:`warroom.importer.phases`); items below are due there;
-* items under a heading or in a text that says MUST / critical are critical;
+* items under a heading or in a text that says MUST / critical are critical (not under a heading
+  that names incidents or issues: "Critical Incident Response" is a contingency);
 * everything else (prose, bold labels, other tables, code outside items) is kept, as written, in
   the description of the section it appears in. What cannot be kept anywhere (an empty list
   entry, a box without text) is reported with its line number.
@@ -324,26 +328,13 @@ class _Builder(LaunchParts):
     # -- lists and items -----------------------------------------------------------------------
     def list_block(self, block: Block) -> None:
         context, inner = self.context_words(), self.inner_words()
-        explicit_rollback = bool(ROLLBACK_CTX.search(context))
         entries = [(li, _first_text(li)) for li in block.children]
+        if self.whole_list(block, entries, inner):
+            self.describe(self.source_of(block))
+            return
+        explicit_rollback = bool(ROLLBACK_CTX.search(context))
         if block.kind == "ordered_list" and not any(_has_threshold(t) for _, t in entries):
             explicit_rollback = False  # numbered steps under a rollback heading are what to do, not triggers
-        lead = [boxes.LEAD_BRACKET.match(t) or boxes.LEAD_GLYPH.match(t) for _, t in entries]
-        bracketed = [boxes.LEAD_BRACKET.match(t) for _, t in entries]
-        options = [boxes.lead_box(t) for _, t in entries]  # "- [ ] GO" or "- ☐ GO"
-        if all(options) and decision_options([b.rest for b in options if b]):
-            self.explain(block.line, "decision options (" + ", ".join(one_line(b.rest).replace("*", "")[:24] for b in options if b)
-                         + ") read as the decision, not tasks")
-            self.describe(self.source_of(block))
-            return
-        if any(lead) and not any(bracketed) and all(not _holds_items(li) for li, _ in entries) and _CONDITIONS_CTX.search(inner):
-            self.explain(block.line, f"{sum(1 for m in lead if m)} '{(lead[0] or next(m for m in lead if m))[1]}' bullets under "
-                                     f"'{inner.strip()}' read as conditions or results, not done items")
-            self.describe(self.source_of(block))
-            return
-        if not any(lead) and all(not _holds_items(li) for li, _ in entries) and self.criteria_list(entries, inner, block.line):
-            self.describe(self.source_of(block))
-            return
         made_item = False
         for li in block.children:
             first_text = _first_text(li)
@@ -359,6 +350,22 @@ class _Builder(LaunchParts):
             self.last_list_end = block.end
             while self.last_list_end > block.start and not self.lines[self.last_list_end - 1].strip():
                 self.last_list_end -= 1
+
+    def whole_list(self, block: Block, entries: list[tuple[Block, str]], inner: str) -> bool:
+        """A list read as one thing rather than as items: decision options, condition or result
+        bullets (``- ✅ Error rate <1%`` under "Green Signals"), a ``name: threshold`` criteria list."""
+        options = [boxes.lead_box(t) for _, t in entries]  # "- [ ] GO" or "- ☐ GO"
+        if all(options) and decision_options([b.rest for b in options if b]):
+            self.explain(block.line, "decision options (" + ", ".join(one_line(b.rest).replace("*", "")[:24] for b in options if b)
+                         + ") read as the decision, not tasks")
+            return True
+        plain = all(not boxes.LEAD_BRACKET.match(t) and not _holds_items(li) for li, t in entries)
+        glyphs = [m for m in (boxes.LEAD_GLYPH.match(t) for _, t in entries) if m]
+        if plain and glyphs and _CONDITIONS_CTX.search(inner):
+            self.explain(block.line, f"{len(glyphs)} '{glyphs[0][1]}' bullets under '{inner.strip()}' read as conditions or "
+                                     "results, not done items")
+            return True
+        return plain and not glyphs and self.criteria_list(entries, inner, block.line)
 
     def plain_entry(self, li: Block, explicit_rollback: bool) -> None:
         """A list entry that is not an item: kept in the description; under a rollback-trigger
