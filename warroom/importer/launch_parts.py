@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from warroom.ids import slugify, unique
 from warroom.importer import boxes, phases, tables
@@ -103,6 +103,8 @@ def approval_role(text: str, sub_texts: list[str], signoff_context: bool) -> str
     """The role an approval box names, or None: ``**Tech Lead Approval**`` with a ``Signature:``
     line under it, or ``**Business Owner:** GO / NO-GO - [Signature]``. A box that asks for a
     sign-off without a place to sign (``- [ ] **Security sign-off**``) stays a task."""
+    if not sub_texts and not _SIGN_WORDS.search(text):
+        return None  # nowhere to sign
     m = _BOLD_LEAD.match(text)
     label, rest = (m["label"], m["rest"]) if m else (text, "")
     label = label.strip().rstrip(":").strip()
@@ -119,6 +121,15 @@ def approval_role(text: str, sub_texts: list[str], signoff_context: bool) -> str
     if not role or len(role) > 48 or _NOT_A_ROLE.match(role) or tables._NOT_ROLE.search(role):
         return None
     return role
+
+
+class BoxContext(NamedTuple):
+    sign: bool  # a sign-off / approval heading or label above
+    sign_inner: bool  # ... the innermost one
+    rollback: bool  # a rollback-trigger / abort-condition heading or label
+    nogo: bool  # a NO-GO condition heading
+    go: bool  # a go/no-go heading
+    optional: bool  # should / nice to have
 
 
 class LaunchParts:
@@ -149,6 +160,7 @@ class LaunchParts:
         self.team_only: set[str] = set()  # roles named only by team tables (optional when someone signs)
         self.signoff_seen = False
         self.criterion_ids: set[str] = set()
+        self.box_contexts: dict[tuple[str, str], BoxContext] = {}
         self.launch_date: tuple[date, time | None, str] | None = None
         self.launch_clock: tuple[time, str] | None = None
         self.t0_clock: tuple[time, str] | None = None
@@ -259,32 +271,44 @@ class LaunchParts:
         self.add_criterion(name, th, "rollback", description=flat, line=line, how="from a list under a rollback-trigger heading")
         return True
 
+    def box_context(self, context: str, inner: str) -> BoxContext:
+        """What the headings above a box say about it (read once per heading pair, not per box)."""
+        key = (context, inner)
+        found = self.box_contexts.get(key)
+        if found is None:
+            found = self.box_contexts[key] = BoxContext(
+                sign=bool(tables.SIGN_CONTEXT.search(context)), sign_inner=bool(tables.SIGN_CONTEXT.search(inner)),
+                rollback=bool(ROLLBACK_CTX.search(context)), nogo=bool(NOGO_CTX.search(inner)),
+                go=bool(GO_BOX_CTX.search(context)), optional=bool(OPTIONAL_CTX.search(inner)))
+        return found
+
     def box_as_launch_part(self, text: str, li: Block, sub_texts: list[str], context: str, inner: str) -> str:
         """What a check box under a sign-off, go/no-go or rollback-trigger heading is instead of an
         item: "role", "criterion", "rollback", or "" (an item after all)."""
-        role = approval_role(text, sub_texts, bool(tables.SIGN_CONTEXT.search(context)))
+        ctx = self.box_context(context, inner)
+        role = approval_role(text, sub_texts, ctx.sign)
         if role:
             self.add_role(role, line=li.line, how="from an approval box (read as a role, not an item)")
             return "role"
         only_signing = all(_SIGN_NOTE.match(t) or re.match(r"^\W*(?:date|name)\b", t, re.I) for t in sub_texts)
-        role = signer_box(text) if tables.SIGN_CONTEXT.search(inner) and only_signing else None  # a task has details below it
+        role = signer_box(text) if ctx.sign_inner and only_signing else None  # a task has details below it
         if role:
             self.add_role(role, line=li.line, how="from a box naming a signer under a sign-off heading (read as a role, not an item)")
             return "role"
         flat = one_line(text.replace("**", ""))
-        if ROLLBACK_CTX.search(context):
+        if ctx.rollback:
             name, th = split_condition(flat)
             self.add_criterion(name, th, "rollback", description=flat, line=li.line,
                                how="from a box under a rollback-trigger heading (read as a trigger, not an item)")
             return "rollback"
-        if NOGO_CTX.search(inner):
+        if ctx.nogo:
             self.add_criterion(f"NO-GO if: {flat}", parse_threshold(""), "go",
                                description="a NO-GO condition: it must stay false; assess it 'pass' while it does not hold",
                                line=li.line, how="from a NO-GO condition box (must stay false; read as a criterion, not an item)")
             return "criterion"
-        if GO_BOX_CTX.search(context):
+        if ctx.go:
             name, th = split_condition(flat)
-            required = not OPTIONAL_CTX.search(inner)
+            required = not ctx.optional
             self.add_criterion(name if th.value is not None else flat, th, "go", required=required, description=flat,
                                line=li.line, how="from a box under a go/no-go heading (read as a criterion, not an item)")
             return "criterion"
