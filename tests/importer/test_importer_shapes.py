@@ -336,3 +336,13 @@ def test_a_status_column_makes_table_rows_items():
     r, _ = items_of(md)
     assert [(i.text, i.owner, i.status.value) for i in r.checklist.walk_items()] == [
         ("Backups verified", "Ops", "done"), ("Pager rota", "SRE", "in-progress")]  # a risk register is not a task list
+
+
+def test_plain_lists_under_go_no_go_criteria_and_no_go_conditions_are_criteria():
+    md = ("## Go/No-Go Criteria\n- All tests pass\n- Error rate < 1%\n\n## NO-GO Conditions\n- Sev1 incident open\n\n"
+          "## Go/No-Go Meeting\n- Review dashboards\n\n## Go/No-Go\n- [ ] Boxed criterion\n")
+    r, items = items_of(md)
+    assert [(c.name, c.threshold, c.required) for c in r.criteria] == [
+        ("All tests pass", "", True), ("Error rate", "< 1%", True), ("NO-GO if: Sev1 incident open", "", True),
+        ("Boxed criterion", "", True)]
+    assert items == {} and "- Review dashboards" in r.checklist.sections[2].description  # a meeting's agenda stays prose

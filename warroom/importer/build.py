@@ -365,6 +365,8 @@ class _Builder(LaunchParts):
             self.explain(block.line, f"{len(glyphs)} '{glyphs[0][1]}' bullets under '{inner.strip()}' read as conditions or "
                                      "results, not done items")
             return True
+        if plain and not glyphs and self.go_list(entries, self.context_words(), inner):
+            return True
         return plain and not glyphs and self.criteria_list(entries, inner, block.line)
 
     def plain_entry(self, li: Block, explicit_rollback: bool) -> None:

@@ -57,6 +57,8 @@ _DECISION_OPTION = re.compile(r"^\W*(?:" + _DECISION_WORDS + r")\W*(?:$|[-–—
 _INLINE_OPTIONS = re.compile(r"(?:\[\s?\]|☐)\s*\**\s*(?:" + _DECISION_WORDS + r")\b", re.I)
 _APPROVAL = re.compile(r"^(?P<role>.{2,60}?)\s+(?:approval|sign[\s-]?off|signature|approver)\b\s*(?:\((?P<note>[^)]*)\))?\s*:?$", re.I)
 _SIGN_WORDS = re.compile(r"\[\s*signature\s*\]|\bsignature\b|\bsigned\b|\bGO\s*/\s*NO[\s-]*GO\b|\[\s*date\s*\]", re.I)
+_GO_NOGO = re.compile(r"\bgo\s*/\s*no[\s-]*go\b", re.I)  # "Go/No-Go Criteria" names both, not NO-GO conditions
+_NAMES_CRITERIA = re.compile(r"criteria|conditions?|\bif\b|\bgates?\b|requirements?|\bmust\b|blockers?|triggers?", re.I)
 _SIGN_NOTE = re.compile(r"^\s*(?:signature|signed|sign)\s*:?\s*(?:_{2,}|\\_|\[|$)", re.I)
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<label>.+?)(?:\*\*|__)\s*(?P<rest>.*)$")
 _NOT_A_ROLE = re.compile(r"^(all|final|overall|go|no|the|this|release|launch|deployment|production|decision|status)\b", re.I)
@@ -278,7 +280,7 @@ class LaunchParts:
         if found is None:
             found = self.box_contexts[key] = BoxContext(
                 sign=bool(tables.SIGN_CONTEXT.search(context)), sign_inner=bool(tables.SIGN_CONTEXT.search(inner)),
-                rollback=bool(ROLLBACK_CTX.search(context)), nogo=bool(NOGO_CTX.search(inner)),
+                rollback=bool(ROLLBACK_CTX.search(context)), nogo=bool(NOGO_CTX.search(_GO_NOGO.sub(" ", inner))),
                 go=bool(GO_BOX_CTX.search(context)), optional=bool(OPTIONAL_CTX.search(inner)))
         return found
 
@@ -313,6 +315,26 @@ class LaunchParts:
                                line=li.line, how="from a box under a go/no-go heading (read as a criterion, not an item)")
             return "criterion"
         return ""
+
+    def go_list(self, entries: list[tuple[Block, str]], context: str, inner: str) -> bool:
+        """A plain list under a heading that names go/no-go criteria or NO-GO conditions
+        (``## NO-GO Conditions`` / ``- Sev1 incident open``): criteria, as boxes there would be."""
+        ctx = self.box_context(context, inner)
+        if not (ctx.nogo or ctx.go) or not _NAMES_CRITERIA.search(inner) or not entries:
+            return False
+        if any(len(li.children) != 1 or not text.strip() for li, text in entries):
+            return False  # entries with sub-lists or code are steps, not criteria
+        for li, text in entries:
+            flat = one_line(text.replace("**", ""))
+            if ctx.nogo:
+                self.add_criterion(f"NO-GO if: {flat}", parse_threshold(""), "go",
+                                   description="a NO-GO condition: it must stay false; assess it 'pass' while it does not hold",
+                                   line=li.line, how="from a NO-GO condition list (must stay false)")
+            else:
+                name, th = split_condition(flat)
+                self.add_criterion(name if th.value is not None else flat, th, "go", required=not ctx.optional,
+                                   description=flat, line=li.line, how="from a list under a go/no-go criteria heading")
+        return True
 
     def criteria_list(self, entries: list[tuple[Block, str]], context: str, line: int) -> bool:
         """``- **Total Users:** 75+`` / ``- `stripe_upsert`: P95 ≤ 20ms`` entries under a success
