@@ -21,7 +21,7 @@ _ACCOUNT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 
 LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen", "run"]
 PHASE_KEYS = ["mark", "name"]
-ROLE_KEYS = ["name", "person", "required", "poll_order", "accounts", "delegates"]
+ROLE_KEYS = ["name", "person", "contact", "required", "poll_order", "accounts", "delegates"]
 CRITERION_KEYS = ["id", "name", "threshold", "tile", "required", "description", "for"]
 SCREEN_KEYS = ["columns", "rows", "panes"]
 PANE_KEYS = ["pane", "checklist", "row", "column", "row_span", "column_span", "title"]
@@ -139,10 +139,11 @@ def _roles(r: Reader, root: YMap, layout: Layout) -> None:
         seen[name] = node.pos
         order = _int(r, node, "poll_order", i + 1, 0, 1000) if "poll_order" in node else i + 1
         layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order,
-                                 accounts=_accounts(r, node, "accounts"), delegates=_accounts(r, node, "delegates")))
+                                 contact=r.text(node, "contact"), accounts=_accounts(r, node, "accounts"),
+                                 delegates=_accounts(r, node, "delegates")))
 
 
-def _accounts(r: _Reader, node: YMap, key: str) -> list[str]:
+def _accounts(r: Reader, node: YMap, key: str) -> list[str]:
     """A role's ``accounts:`` or ``delegates:``: Unix account names (one name stands for a list of one)."""
     value = node.get(key)
     if value is None:
