@@ -42,8 +42,8 @@ screen:
 
 
 class Tmux:
-    def __init__(self, socket: str, conf: Path) -> None:
-        self.base = ["tmux", "-L", socket, "-f", str(conf)]
+    def __init__(self, socket: Path, conf: Path) -> None:
+        self.base = ["tmux", "-S", str(socket), "-f", str(conf)]
 
     def __call__(self, *args: str, check: bool = True) -> str:
         res = subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=20)
@@ -70,7 +70,7 @@ def tmux(tmp_path):
     conf = tmp_path / "tmux.conf"
     conf.write_text("set -g set-clipboard on\nset -g allow-rename on\nset -g default-terminal xterm-256color\n"
                     "set -g status off\nset -g remain-on-exit on\nset -g default-size 200x40\n")
-    t = Tmux(f"warroom-sec-{os.getpid()}-{tmp_path.name}", conf)
+    t = Tmux(tmp_path / "tmux.sock", conf)  # a server of its own, its socket with the test's files
     yield t
     t("kill-server", check=False)
 
