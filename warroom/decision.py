@@ -162,7 +162,7 @@ def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -
         verdict = NO_GO if cv.state == "fail" else PENDING
         label = cv.criterion.name + (f" ({cv.criterion.threshold})" if cv.criterion.threshold else "")
         reasons.append(Reason(verdict, f"criterion {label}: {cv.detail}", "criterion", cv.criterion.id))
-    if cd.auto_held:
+    if cd.auto_held and reasons:  # the clock's state, told beside what keeps the GO away (it is not one of them)
         reasons.append(Reason(PENDING, f"the count holds at T-0: {AUTO_HOLD_REASON} (resume needs a GO or an override)", "auto-hold"))
     if cd.override and reasons:
         reasons.append(Reason(PENDING, f"the count went past T-0 without a GO on an override by {cd.override_by}: {cd.override}", "override"))

@@ -53,6 +53,9 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     s = open_session(args)
+    reached = s.actions.settle_t0(s.state)  # the hold at T-0 every view shows, recorded if no screen has
+    if reached is not None:
+        warn(f"recorded #{reached.seq}: {reached.describe()} (the count had reached T-0)")
     return _report_in(s, s.actions.resume(s.state, args.override or ""))
 
 

@@ -64,15 +64,8 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
     state = LaunchState.replay(ws, events)
     for line, problem in state.problems() + state.notices():
         warn(f"{path}:{line}: {problem}")
-    session = Session(ws, journal, state, result.issues, operator, result.events)
-    head = result.head
-    if not read_only and until is None:  # a write acts on the count every view shows: T-0 reached is recorded first
-        reached = session.actions.settle_t0(state)
-        if reached is not None:
-            warn(f"recorded #{reached.seq}: {reached.describe()} (the count had reached T-0)")
-            head = (reached.seq, reached.hash)
-    check_head(path, head)
-    return session
+    check_head(path, result.head)
+    return Session(ws, journal, state, result.issues, operator, result.events)
 
 
 def check_head(path: Path, head: tuple[int, str], at: str = "") -> None:
