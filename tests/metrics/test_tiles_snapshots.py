@@ -50,6 +50,7 @@ class TilesApp(App):
         for name, points in FEED.items():
             for t, v in points:
                 pane.feed(name, Sample(t, value=v))
+        pane.feed("error", Sample(NOW - 40, text="ok"))
         pane.feed("error", Sample(NOW - 1, error="connection refused by 127.0.0.1:9", extra={"retry_in": 20.0}))
         pane.feed("nodata", Sample(NOW - 2, nodata="a rate needs a second sample"))
 

@@ -28,6 +28,7 @@ from warroom.metrics import NO_TILES
 from warroom.metrics.evaluate import (CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, RollbackEvaluator,
                                       TileEvaluator, TileResult, format_age)
 from warroom.metrics.sample import Sample
+from warroom.metrics.spark import sparkline
 from warroom.metrics.spec import TileSpec, rollback_condition
 
 if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported when polling starts
@@ -35,18 +36,7 @@ if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported whe
 
 STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
                ERROR: "bold magenta", NO_DATA: "dim"}
-SPARK = "▁▂▃▄▅▆▇█"
 
-
-
-def sparkline(values: list[float], width: int) -> str:
-    vals = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)][-max(0, width):]
-    if not vals:
-        return ""
-    lo, hi = min(vals), max(vals)
-    if hi == lo:
-        return SPARK[3] * len(vals)
-    return "".join(SPARK[min(7, int((v - lo) / (hi - lo) * 7.999))] for v in vals)
 
 
 class TileView(Widget):
@@ -89,13 +79,17 @@ class TileView(Widget):
         mid = Table.grid(expand=True)
         mid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         mid.add_column(no_wrap=True, justify="right")
-        value = Text("  ")
-        shown = r.display if r and r.display else "—"
-        value.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
-        if state == WARN and spec.warn is not None:
-            value.append(f"  warn: want {spec.warn.text}", style="yellow")
-        elif spec.threshold_text:
-            value.append(f"  want {spec.threshold_text}", style="dim")
+        if r is not None and state == ERROR:  # the reason first; the last value with its own age below
+            value = Text("  ")
+            value.append(r.error, style=STATE_STYLE[ERROR])
+        else:
+            value = Text("  ")
+            shown = r.display if r and r.display else "—"
+            value.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
+            if state == WARN and spec.warn is not None:
+                value.append(f"  warn: want {spec.warn.text}", style="yellow")
+            elif spec.threshold_text:
+                value.append(f"  want {spec.threshold_text}", style="dim")
         spark_w = max(0, min(24, width - len(value.plain) - 2))
         spark = Text(sparkline(r.history if r else [], spark_w), style="dim" if state in (STALE, ERROR, NO_DATA) else style)
         mid.add_row(value, spark)
@@ -103,14 +97,22 @@ class TileView(Widget):
         bottom = Text("  ", no_wrap=True, overflow="ellipsis")
         if r is None or r.polled_at is None:
             bottom.append("no sample yet", style="dim")
+        elif state == ERROR:
+            if r.display and r.value_age is not None:
+                bottom.append("last ", style="dim")
+                bottom.append(r.display)
+                bottom.append(f" {format_age(r.value_age)} ago", style="dim")
+            else:
+                bottom.append("no value yet", style="dim")
+            bottom.append(f" · tried {format_age(r.age)} ago", style="dim")
+            if r.retry_in:
+                every = f"{r.retry_in:g}s" if r.retry_in < 60 else format_age(r.retry_in)
+                bottom.append(f" · retrying every {every}", style="dim")
         else:
             bottom.append(f"{format_age(r.age)} ago", style="dim")
-            if r.error and state in (ERROR, NO_DATA, STALE):
+            if r.error and state in (NO_DATA, STALE):
                 bottom.append(" · ", style="dim")
-                bottom.append(r.error, style=STATE_STYLE[state] if state == ERROR else "")
-                if r.retry_in:
-                    every = f"{r.retry_in:g}s" if r.retry_in < 60 else format_age(r.retry_in)
-                    bottom.append(f" · retrying every {every}", style="dim")
+                bottom.append(r.error)
         return Group(top, mid, bottom)
 
 
