@@ -126,8 +126,13 @@ class WarRoomApp(TypeAheadMixin, App):
 
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
-                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
+                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None,
+                 wall: bool = False) -> None:
         super().__init__()
+        self.wall = wall  # the wall (screens/wall.py): read-only, no keys but quit, no palette
+        if wall:
+            read_only = True
+            self.use_command_palette = False
         self.layout_path = Path(layout_path)
         self.journal_override = Path(journal_path) if journal_path else None
         self.operator = operator
@@ -194,6 +199,10 @@ class WarRoomApp(TypeAheadMixin, App):
             except (RuntimeError, NotImplementedError, ValueError):
                 pass
             self.set_interval(2.0, self._check_terminal)
+        if self.wall:
+            from warroom.tui.screens.wall import WallScreen
+
+            self.push_screen(WallScreen(str(self.layout_path)))
         self._mounted.set()
 
     def on_load(self) -> None:
@@ -253,6 +262,10 @@ class WarRoomApp(TypeAheadMixin, App):
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
         with self.batch_update():  # one full frame with everything in place, not several partial ones
             await self._mount_panes()
+            wall = self._wall_screen()
+            if wall is not None:
+                await wall.build(self.room)
+                wall.add_events(result.events, ws.layout.timezone)
             self._passed = self.room.due_passed()
             self.refresh_all()
             journal_pane = self._journal_pane()
@@ -392,6 +405,9 @@ class WarRoomApp(TypeAheadMixin, App):
                 if changes.reset:
                     journal_pane.clear()
                 journal_pane.add_events(message.events, room.ws.layout.timezone)
+            wall = self._wall_screen()
+            if wall is not None:
+                wall.add_events(message.events, room.ws.layout.timezone, reset=changes.reset)
             for screen in self.screen_stack:
                 if type(screen).__name__ in ("PollScreen", "WhyScreen"):
                     screen.refresh_from_state()
@@ -417,6 +433,7 @@ class WarRoomApp(TypeAheadMixin, App):
             elif signoff and isinstance(w, SignoffPane):
                 w.show(room)
         self._show_switcher()
+        self._show_wall(room, now)
 
     def tick_clock(self) -> None:
         room = self.room
@@ -435,6 +452,21 @@ class WarRoomApp(TypeAheadMixin, App):
         for w in self.pane_widgets:
             if isinstance(w, TimelinePane):
                 w.show(room, now)
+        self._show_wall(room, now)
+
+    def _wall_screen(self) -> Any:
+        """The wall, when ``--wall`` put it over the main screen."""
+        if not self.wall:
+            return None
+        for screen in self.screen_stack:
+            if screen.id == "wall":
+                return screen
+        return None
+
+    def _show_wall(self, room: Room, now: datetime) -> None:
+        wall = self._wall_screen()
+        if wall is not None:
+            wall.show(room, now)
 
     def _header(self) -> WarHeader | None:
         """The header: mounted with the panes, gone again while the app shuts down."""

@@ -175,7 +175,7 @@ class TilesPane(VerticalScroll, can_focus=True):
         self._inbox_lock = threading.Lock()
         self._journal_failed = False
         self._polling = False
-        self._closing = False
+        self._poller_closed = False  # not '_closing': that is Textual's MessagePump flag
         self._poller_lock = threading.Lock()
 
     def compose(self) -> Any:
@@ -207,14 +207,18 @@ class TilesPane(VerticalScroll, can_focus=True):
         from warroom.metrics.poller import Poller
 
         with self._poller_lock:
-            if self._closing:
+            if self._poller_closed:
                 return
             self.poller = Poller(self.specs, self._from_poller, env=self.env)
         self.poller.run_in_this_thread()  # returns at once if stopped meanwhile
 
     def on_unmount(self) -> None:
+        self.stop_polling()
+
+    def stop_polling(self) -> None:
+        """Stop the poller for good (at unmount; the wall's tests feed samples by hand after it)."""
         with self._poller_lock:
-            self._closing = True
+            self._poller_closed = True
             poller = self.poller
         if poller is not None:
             poller.stop()
