@@ -442,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_importer(sub, common)
     register_metrics(sub, common)
     register_tui(sub, common)
+    from warroom.web.command_line import add_parser as add_serve  # `warroom serve` (textual-serve)
+
+    add_serve(sub, common)
     return parser
 
 
