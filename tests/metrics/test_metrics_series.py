@@ -12,7 +12,7 @@ import pytest
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from metrics_support import tile, tiles
-from warroom.metrics.demo_server import DemoServer
+from fault_server import DemoServer
 from warroom.metrics.evaluate import TileEvaluator
 from warroom.metrics.poller import Poller
 from warroom.metrics.sample import Sample

@@ -98,17 +98,17 @@ def set_up(layout: Path, journal_path: Path, state: str) -> None:
 
 async def stop_tiles_and_feed(pilot, state: str) -> None:  # noqa: ANN001
     """Stop the poller, then feed fixed samples on the frozen clock."""
-    from warroom.tui.tiles import TilesPane
+    from warroom.tui.widgets.tiles import TilesPane
 
     app = pilot.app
     await loaded(pilot)
-    pane = app.screen_main().query_one(TilesPane)
+    pane = app.main_screen.query_one(TilesPane)
     pane.stop_polling()  # nothing is polled from here on
     import asyncio
     await asyncio.wait_for(app.workers.wait_for_complete(), 10)
     await pilot.pause()
     pane.clock = lambda: NOW
-    pane.evaluators = {s.name: TileEvaluator(s) for s in pane.specs}
+    pane.monitor.evaluators = {s.name: TileEvaluator(s) for s in pane.specs}
     for name, samples in feed_samples(state).items():
         for sample in samples:
             pane.feed(name, sample)

@@ -20,7 +20,7 @@ from warroom.countdown import phase_index
 from warroom.metrics.evaluate import CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, format_age
 from warroom.tmarks import format_tmark
 from warroom.tui.widgets.bigtext import ROWS, big_lines, fit_scale
-from warroom.tui.widgets.render import DECISION_STYLE, big_clock, local_time, zone_of
+from warroom.tui.widgets.text import DECISION_STYLE, big_clock, local_time, zone_of
 
 TILE_STYLE = {OK: "bold green", WARN: "bold yellow", CRIT: "bold white on red", PENDING: "bold yellow",
               STALE: "dim", ERROR: "bold magenta", NO_DATA: "dim"}

@@ -10,12 +10,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from warroom.cli import err
+from warroom.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    err,
+    open_session,
+    print_problems,
+)
 from warroom.errors import InputError
 from warroom.importer.build import ImportResult, import_file, name_for
-from warroom.importer.layout import GENERATED, checklist_text, dump_layout, keep_hand_edits, layout_data, write_text
-
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+from warroom.importer.layout import (
+    GENERATED,
+    checklist_text,
+    dump_layout,
+    keep_hand_edits,
+    layout_data,
+    write_text,
+)
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--name", metavar="NAME", help="file name / checklist id for a single file (default: from its title)")
     p.add_argument("--force", action="store_true", help="overwrite files that were not written by `warroom import`")
     p.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    p.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for drafted promql tiles (default: ${PROMETHEUS_URL})")
     p.set_defaults(func=cmd_import)
 
     e = subparsers.add_parser(
@@ -132,8 +145,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
             if lpath.exists() and not args.force:
                 data = keep_hand_edits(data, _read_yaml(lpath))
-            write_text(lpath, dump_layout(data, [f.name for f, _, _ in group]))
+            text = dump_layout(data, [f.name for f, _, _ in group])
             print(f"layout: {_rel(lpath)}")
+            from warroom.importer.tiles_draft import draft_into  # issue 17: tiles drafted from the document, disabled
+            write_text(lpath, draft_into(text, data, [r for _, r, _ in group], args, _rel(lpath)))
             status = max(status, _check(lpath))
     except OSError as exc:
         err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
@@ -179,15 +194,12 @@ def _check(layout: Path) -> int:
     try:
         load_workspace(layout)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        err(f"the written layout {layout} does not validate")
+        print_problems(exc.problems, f"the written layout {layout} does not validate")
         return EXIT_FAIL
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from warroom.cli import open_session
     from warroom.export import export_markdown
 
     if not Path(args.layout).exists():
