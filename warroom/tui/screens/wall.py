@@ -24,7 +24,7 @@ TILE_WIDTH = 44  # the narrowest a big-number tile gets before the grid drops a 
 class WallScreen(Screen):
     DEFAULT_CSS = """
     WallScreen { layout: vertical; }
-    WallScreen #wall-top { height: 16; }
+    WallScreen #wall-top { height: 24%; min-height: 9; }
     WallScreen #wall-tiles { height: auto; max-height: 50%; grid-gutter: 0 1; grid-rows: 9; }
     WallScreen #wall-bottom { height: 1fr; }
     WallScreen #wall-loading { width: 1fr; height: 1fr; content-align: center middle; }
@@ -43,8 +43,10 @@ class WallScreen(Screen):
         yield Static(f"Loading {self.layout_path} …", id="wall-loading")
 
     async def build(self, room: Any) -> None:
-        """Mount the wall's parts for this room (once, when the launch is read)."""
-        await self.query("#wall-loading").remove()
+        """Mount the wall's parts for this room: when the launch is read, and again when a changed
+        layout is applied (its tiles may have changed)."""
+        self.built = False
+        await self.remove_children()
         specs = list(room.ws.layout.tiles)
         self.tiles = {s.name: BigTile(s.name, s.label) for s in specs}
         top = Horizontal(DecisionBanner(id="wall-decision"), BigClock(id="wall-clock"), id="wall-top")

@@ -64,7 +64,7 @@ class DecisionBanner(WallPart):
         style = DECISION_STYLE.get(verdict, "bold")
         n = len(decision.reasons)
         count = "ALL CLEAR" if n == 0 else f"{n} OPEN REASON" + ("" if n == 1 else "S")
-        parts: list[RenderableType] = [_big(verdict, width, height - 2 - min(2, n), style)]
+        parts: list[RenderableType] = [_big(verdict, width, height - 2 - min(2, n), style, largest=3)]
         parts.append(Text(""))
         parts.append(Text(count, style=style, justify="center"))
         for reason in decision.reasons[:2]:
@@ -113,7 +113,7 @@ class BigClock(WallPart):
             phase.append(f"before the first phase ({phases[0].name} at {phases[0].label})", style="dim")
         zone = zone_of(layout.timezone)
         when = Text(f"{local_time(now, zone, seconds=True)} {layout.timezone}", style="dim", justify="center")
-        self.draw(_big(clock, width, height - 4, style), Text(""), state, phase, when)
+        self.draw(_big(clock, width, height - 4, style, largest=3), Text(""), state, phase, when)
 
 
 def trend(history: list[float]) -> str:
