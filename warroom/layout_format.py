@@ -18,7 +18,7 @@ from warroom.yamlio import YMap
 
 LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen", "run"]
 PHASE_KEYS = ["mark", "name"]
-ROLE_KEYS = ["name", "person", "required", "poll_order"]
+ROLE_KEYS = ["name", "person", "contact", "required", "poll_order"]
 CRITERION_KEYS = ["id", "name", "threshold", "tile", "required", "description", "for"]
 SCREEN_KEYS = ["columns", "rows", "panes"]
 PANE_KEYS = ["pane", "checklist", "row", "column", "row_span", "column_span", "title"]
@@ -129,7 +129,8 @@ def _roles(r: Reader, root: YMap, layout: Layout) -> None:
             continue
         seen[name] = node.pos
         order = _int(r, node, "poll_order", i + 1, 0, 1000) if "poll_order" in node else i + 1
-        layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order))
+        layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order,
+                                 contact=r.text(node, "contact")))
 
 
 def _criteria(r: Reader, root: YMap, layout: Layout) -> None:

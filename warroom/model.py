@@ -149,6 +149,7 @@ class Role:
     person: str = ""
     required: bool = True
     poll_order: int = 0
+    contact: str = ""  # how to reach the person (phone, e-mail, chat handle), as the layout gives it
 
 
 @dataclass

@@ -22,6 +22,16 @@ FRAGMENTS = [
     "**Launch Date:** 2026-01-01", "**Launch Time:** 25:99 XYZ", "- 🟢 Complete", "- 🔴 Not started", "> quote", "<div>",
     "---", "", "", "ðŸŸ¢ mojibake", "â³ lost", "üîê mac", "ðŸ", "\ufeff", "\r", "text with `code` and [link](x)",
     "If CFUR < 99.5%: ROLLBACK", "---\ntitle: fm\n---", "| Task | Status | When |", "| a | ✅ | T-1h |", "## Rollback Triggers", "- P95 > 2s for 5 minutes", "T-", "Day -3", "- [ ] " + "x" * 200,
+    # the shapes of real files (issue #11): sign-off boxes, go/no-go boxes, decision options, team,
+    # box, schedule and criterion tables, steps, alternatives, placeholders, launch-relative headings
+    "## Go/No-Go Criteria", "### NO-GO Conditions", "- [ ] **Tech Lead Approval**", "  - Signature: ____ Date: ____",
+    "- [ ] **Owner:** GO / NO-GO - [Signature] [Date]", "- [ ] **GO** - proceed", "- [ ] **NO-GO**", "- [ ] DEFER",
+    "| Role | Name | Phone |", "| Lead | Bo | +1-XXX |", "| System | Status |", "| API | [ ] |", "| | [x] | [ ] |",
+    "| Checkpoint | Date |", "| T-7 days review | x |", "| Launch day sync | y |", "**Step 1: Decide**", "  # OR netlify",
+    "- Users: [X]", "## 24 HOURS BEFORE", "## Launch Day", "### Day Before Go-Live", "## Abort Conditions",
+    "- [ ] CPU > 80% for > 5 min", "## Team", "## Success Criteria", "- **Users:** 75+", "## Green Signals", "## Don'ts ❌",
+    "| Criterion | Required | Status |", "| P0 done | Yes | |", "## Sprint 18 Day 1", "**Legend:**", "- ⚠️ At risk",
+    "- [ ] **DECISION: [ ] GO TO PRODUCTION  [ ] DEFER**", "## Critical Incident Response", "## T-Minus 24 Hours",
 ]
 
 markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=40).map("\n".join)

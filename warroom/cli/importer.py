@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--name", metavar="NAME", help="file name / checklist id for a single file (default: from its title)")
     p.add_argument("--force", action="store_true", help="overwrite files that were not written by `warroom import`")
     p.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    p.add_argument("--explain", action="store_true", help="print every inference with its source line (roles, criteria, "
+                                                          "triggers, phases, boxes not read as items)")
     p.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for drafted promql tiles (default: ${PROMETHEUS_URL})")
     p.set_defaults(func=cmd_import)
 
@@ -54,6 +56,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.add_argument("--format", default="markdown", choices=["markdown"], help="output format (markdown)")
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     e.set_defaults(func=cmd_export)
+
+
+def explain_lines(result: ImportResult, path: str = "") -> list[str]:
+    """``line 612: `[X]` inside text read as a placeholder, not a box`` — one per inference."""
+    where = f"{path}:" if path else "line "
+    return [f"  {where}{line}: {text}" if line else f"  {path or 'whole file'}: {text}" for line, text in result.explained]
 
 
 def summary_lines(result: ImportResult, path: str = "") -> list[str]:
@@ -123,7 +131,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         for f, result, out in results:
             print(f"{f} -> {out} (dry run, not written)")
-            for line in summary_lines(result, str(f)):
+            for line in summary_lines(result, str(f)) + (explain_lines(result, str(f)) if args.explain else []):
                 print(line)
         return EXIT_OK
 
@@ -139,7 +147,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for f, result, out in results:
             write_text(out, checklist_text(result))
             print(f"{f} -> {out}")
-            for line in summary_lines(result, str(f)):
+            for line in summary_lines(result, str(f)) + (explain_lines(result, str(f)) if args.explain else []):
                 print(line)
         for lpath, group in layouts:
             data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
