@@ -181,6 +181,11 @@ class LayoutReload:
             journal_pane = screen.journal_pane
             if journal_pane is not None:
                 journal_pane.add_events(events, ws.layout.timezone)
+            wall = getattr(self, "wall_screen", None)  # issue 13: the wall shows the new layout's tiles
+            if wall is not None:
+                await wall.build(new_room)
+                wall.add_events(events, ws.layout.timezone)
+                wall.show(new_room, self.now())  # type: ignore[attr-defined]
         self.sub_title = f"{ws.layout.launch} — journal {self.journal_path.name}"  # type: ignore[attr-defined]
         self._layout_watcher.applied(update)
         self._say_layout(update.headline())
