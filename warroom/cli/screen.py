@@ -23,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--read-only", action="store_true", help="a wall display: shows everything, cannot change anything")
     p.add_argument("--wall", action="store_true", help="the wall: decision, T-clock, big tiles, due items and last "
                    "events, readable from across the room (read-only; ctrl+q quits)")
+    p.add_argument("--visitor", action="store_true", help="a browser visitor's screen (what `warroom serve --allow-writes` "
+                   "opens): journal events only — never runs a command, edits the layout or accepts a layout change")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("demo", parents=[common], help="open the bundled demo war room (with a demo metrics server)",
@@ -38,7 +40,7 @@ def _operator(args: argparse.Namespace) -> str:
 
 
 def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
-            wall: bool = False) -> int:
+            wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
     no_terminal = _no_terminal()
@@ -51,7 +53,7 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty(), workspace=loading, wall=wall)
+                     watch_tty=sys.stdin.isatty(), workspace=loading, wall=wall, visitor=visitor)
     app.run()
     if app.problems:
         print_problems(app.problems, "the war room was not opened")
@@ -91,7 +93,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
     return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
-                   wall=getattr(args, "wall", False))
+                   wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 
 def _start_demo_server() -> None:

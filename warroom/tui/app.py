@@ -59,7 +59,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
                  watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None,
-                 wall: bool = False) -> None:
+                 wall: bool = False, visitor: bool = False) -> None:
         super().__init__()
         from warroom.tui.safety import ControlCharacterFilter
 
@@ -72,6 +72,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.journal_override = Path(journal_path) if journal_path else None
         self.operator = operator
         self.read_only = read_only
+        # What this screen may do beyond reading: "operator" everything; "visitor" (a browser visitor
+        # of `warroom serve --allow-writes`) journal events only — no command runs, no layout edits,
+        # no layout change accepted (its process has the server's environment, not the visitor's).
+        self.mode = "wall" if wall else "read-only" if read_only else "visitor" if visitor else "operator"
         self.now = now
         self.poll_interval = poll_interval
         self.watch_tty = watch_tty

@@ -116,6 +116,10 @@ class LayoutReload:
                              severity="error", timeout=20)
             return
         if update.needs_acceptance(self.operator):  # type: ignore[attr-defined]
+            if getattr(self, "mode", "operator") == "visitor":  # runs with the server's environment: never
+                self._say_layout(f"{update.headline()} — it needs an operator's acceptance on a terminal; "
+                                 "this browser screen keeps the layout it had", severity="warning")
+                return
             self.layout_notices.append(f"{update.headline()} — waiting for your acceptance")
             if self._layout_review is not None and self._layout_review.is_attached:
                 self._layout_review.dismiss(None)  # a newer change: review that one (its diff has both)

@@ -92,6 +92,8 @@ class WarRoomServer:
             args.append("--wall")
         elif not self.allow_writes:
             args.append("--read-only")
+        else:  # journal events only: never a command run, a layout edit or a layout change accepted
+            args.append("--visitor")
         return " ".join(shlex.quote(a) for a in args)
 
     # -- pages ---------------------------------------------------------------------------------
