@@ -13,6 +13,7 @@ import httpx
 import pytest
 from web_support import REPO, start_server, stop_server
 
+from programs import missing_program
 from warroom.web.server import WarRoomServer, clean_name
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -128,7 +129,7 @@ def wait_for(page, what, timeout: float = 45.0) -> bool:  # noqa: ANN001
 @pytest.fixture
 def browser():  # noqa: ANN201
     if CHROMIUM is None:
-        pytest.skip(NO_BROWSER)
+        missing_program(NO_BROWSER)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
