@@ -431,3 +431,15 @@ async def test_dialog_words_are_whole_at_80_columns(layout, journal_path, keys, 
             lines.append("".join(seg.text for seg in strip)[box.region.x + 1: box.region.right - 1])
         text = re.sub(r"[\s█▌▐▀▄]+", " ", " ".join(lines))
         assert shown in text, text
+
+
+async def test_the_wall_shows_the_hold_at_t0_like_every_view(layout, past_t0) -> None:
+    before = past_t0.read_bytes()
+    app = make_app(layout, past_t0, wall=True, read_only=True)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await loaded(pilot)
+        app.tick_clock()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "HOLD" in text and "no GO at T-0" in text, text
+    assert past_t0.read_bytes() == before
