@@ -324,3 +324,28 @@ def test_a_section_alternative_runs_alone(tmp_path: Path) -> None:
     out = room.cli("rollback", "--choice", "2", "--yes", env=env)
     assert out.returncode == 1 and "<previous-stable-version>" in out.stderr
     assert (tmp_path / "calls").read_text() == "kubectl rollout undo deployment/reconciliation-backend\n"
+
+
+def test_with_a_secret_set_output_is_not_held_back_while_the_command_waits(room: Room) -> None:
+    room.set_command("sleepy", "echo sleeping; printf 'Proceed? [y/N] '; sleep 30")
+    seen: list[bytes] = []
+    run = Run(room.plan("sleepy", env={"DB_PASSWORD": "hunter2-prod"}), Journal(room.journal_path), "ana", on_output=seen.append)
+    run.start()
+    try:
+        _wait_for(lambda: b"[y/N] " in read_tail(run.partial)[0], timeout=10)  # the side file, while it sleeps
+        assert b"sleeping" in run.tail.snapshot()[0] and b"[y/N] " in b"".join(seen)  # the pane and the CLI
+        assert run.running
+    finally:
+        run.stop()
+        run.wait(30)
+
+
+def test_a_secret_split_across_reads_while_the_command_waits_is_masked(room: Room) -> None:
+    room.set_command("hello", "printf 'pw=hunt'; while [ ! -e go ]; do sleep 0.02; done; printf 'er2-prod done\\n'")
+    run = Run(room.plan("hello", env={"DB_PASSWORD": "hunter2-prod"}), Journal(room.journal_path), "ana")
+    run.start()
+    _wait_for(lambda: b"pw=" in read_tail(run.partial)[0], timeout=10)
+    assert b"hunt" not in read_tail(run.partial)[0] + run.tail.snapshot()[0]  # it may start the secret: held back
+    (room.dir / "go").touch()
+    result = run.wait(30)
+    assert result is not None and result.output.read_bytes() == b"pw=[masked DB_PASSWORD] done\r\n"
