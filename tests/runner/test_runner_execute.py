@@ -349,3 +349,22 @@ def test_a_secret_split_across_reads_while_the_command_waits_is_masked(room: Roo
     (room.dir / "go").touch()
     result = run.wait(30)
     assert result is not None and result.output.read_bytes() == b"pw=[masked DB_PASSWORD] done\r\n"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_the_cli_killed_by_a_signal_stops_the_command_and_records_its_end(room: Room, sig: int) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "sleepy", "--yes", "--as", "ana"],
+                            cwd=room.dir, env=base_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_for(lambda: bool(_events(room, E.RUN_START)))
+    partial = room.dir / _events(room, E.RUN_START)[0].payload["partial"]
+    _wait_for(lambda: b"sleeping" in read_tail(partial)[0])
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    end = _events(room, E.RUN_END)
+    assert len(end) == 1 and end[0].payload["stopped"] is True and end[0].payload["stopped_by"] == "ana"
+    assert end[0].payload["signal"] == "SIGINT"  # the command was stopped as Ctrl-C stops it
+    assert not list(room.dir.glob("*.partial")) and (room.dir / end[0].payload["output_file"]).exists()
+    assert not room.state().runs["room/go/sleepy"].open
+    if sig == signal.SIGTERM:
+        assert b"SIGTERM: stopping the command" in err

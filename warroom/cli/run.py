@@ -15,8 +15,11 @@ the command failed; 2 bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import signal
 import sys
+import time
 from typing import Any
 
 from warroom.cli.common import EXIT_FAIL, EXIT_OK, open_session
@@ -142,32 +145,147 @@ def _run(s: Any, args: argparse.Namespace) -> int:
         if not plan.accepts(answer):
             raise ActionError("not confirmed; nothing was run")
     console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    tty = console.is_terminal
     cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
-    feed = LineFeed(console.print, columns=cols, lines=40)
+    printer = _Printer(console, tty, cols)
+    feed = LineFeed(printer.line, columns=cols, lines=40, partial=printer.partial)
     run = Run(plan, s.journal, s.operator, size=(cols, 40), on_output=feed.add)
-    started = run.start()
-    print(f"recorded #{started.seq}: {started.describe()}", file=sys.stderr)
-    while True:
-        try:
-            while run.wait(0.05) is None:
-                feed.pump()
-            break
-        except KeyboardInterrupt:
-            print(f"\nstopping (SIGINT, then SIGTERM and SIGKILL {plan.grace.total_seconds():g}s apart)…", file=sys.stderr)
-            run.stop(s.operator)
-    feed.finish()
+    caught: list[int] = []
+
+    def stop_on_signal(signum: int, _frame: object) -> None:
+        """SIGTERM or SIGHUP (the terminal closed): like Ctrl-C, stop the command and record its end."""
+        caught.append(signum)
+        if signum == signal.SIGHUP:
+            printer.gone = True  # nobody to print to any more
+        run.stop(s.operator)
+
+    previous = {sig: signal.signal(sig, stop_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        if caught:
+            raise ActionError(f"{signal.Signals(caught[0]).name} received before the run started; nothing was run")
+        started = run.start()
+        _say(f"recorded #{started.seq}: {started.describe()}", printer)
+        told = 0
+        while True:
+            try:
+                while run.wait(0.05) is None:
+                    feed.pump()
+                    printer.tick()
+                    if len(caught) > told:
+                        told = len(caught)
+                        _say(f"\n{signal.Signals(caught[-1]).name}: stopping the command (SIGINT, then SIGTERM and SIGKILL "
+                             f"{plan.grace.total_seconds():g}s apart)…", printer)
+                break
+            except KeyboardInterrupt:
+                _say(f"\nstopping (SIGINT, then SIGTERM and SIGKILL {plan.grace.total_seconds():g}s apart)…", printer)
+                run.stop(s.operator)
+        feed.finish()
+        printer.done()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     result = run.result
     assert result is not None
     if result.event is not None:
-        print(f"recorded #{result.event.seq}: {result.event.describe()}", file=sys.stderr)
-    print(f"output: {result.output} (sha256 {result.sha256})", file=sys.stderr)
+        _say(f"recorded #{result.event.seq}: {result.event.describe()}", printer)
+    _say(f"output: {result.output} (sha256 {result.sha256}); view it with: warroom run {args.layout} {args.item} --output", printer)
     if result.error:
-        print(f"warroom: error: {result.error}", file=sys.stderr)
+        _say(f"warroom: error: {result.error}", printer)
     journal = Journal(s.journal.path)
     state = LaunchState.replay(s.ws, journal.load().events)
     from warroom.actions import Actions
 
     followed = follow_outcome(Actions(journal, s.operator), state, plan, result, block_on_failure=not args.no_block)
     if followed is not None:
-        print(f"recorded #{followed.seq}: {followed.describe()}", file=sys.stderr)
+        _say(f"recorded #{followed.seq}: {followed.describe()}", printer)
+    if printer.gone:  # the terminal has gone: nothing is left to flush to it at exit
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     return EXIT_OK if result.ok else EXIT_FAIL
+
+
+def _say(message: str, printer: "_Printer") -> None:
+    """A line of warroom's own, on stderr (after the command's unfinished line, if one is drawn)."""
+    if printer.gone:
+        return
+    printer.break_line()
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except OSError:
+        printer.gone = True
+
+
+class _Printer:
+    """The command's output on warroom's stdout, as it comes, through the emulator (``LineFeed``):
+    each finished line is printed at once. The unfinished line (a progress bar, a prompt) is
+    drawn in place on a terminal (carriage return, padded with blanks); into a pipe or a file it
+    is written once the output has paused for a moment (``QUIET`` s), and the rest of the line
+    follows when it is finished, so a log reads like the screen did."""
+
+    QUIET = 0.5
+
+    def __init__(self, console: Any, tty: bool, columns: int) -> None:
+        self.console, self.tty, self.columns = console, tty, columns
+        self.gone = False  # the terminal closed (SIGHUP) or the pipe broke
+        self.pending: Any = None  # the unfinished line, not drawn yet
+        self.pending_at = 0.0
+        self.drawn = ""  # the unfinished line as drawn (terminal) or written (pipe)
+        self.width = 0  # its width in cells, on a terminal
+
+    def _write(self, fn: Any) -> None:
+        if self.gone:
+            return
+        try:
+            fn()
+            self.console.file.flush()
+        except OSError:
+            self.gone = True
+
+    def line(self, text: Any) -> None:
+        """A finished line."""
+        self.pending = None
+        if self.tty:
+            if self.drawn:
+                self._write(lambda: self.console.file.write("\r" + " " * self.width + "\r"))
+            self._write(lambda: self.console.print(text))
+        elif self.drawn and text.plain.startswith(self.drawn):
+            rest = text[len(self.drawn):]
+            self._write(lambda: self.console.print(rest))
+        else:
+            if self.drawn:
+                self._write(lambda: self.console.print())
+            self._write(lambda: self.console.print(text))
+        self.drawn, self.width = "", 0
+
+    def partial(self, text: Any) -> None:
+        """The unfinished line changed."""
+        self.pending, self.pending_at = text, time.monotonic()
+
+    def tick(self) -> None:
+        text = self.pending
+        if text is None or text.plain == self.drawn:
+            return
+        if self.tty:
+            text = text[: self.columns - 1]
+            pad = max(0, self.width - text.cell_len)
+            self._write(lambda: (self.console.file.write("\r"), self.console.print(text, end=""),
+                                 self.console.file.write(" " * pad + "\b" * pad)))
+            self.drawn, self.width = text.plain, text.cell_len
+        elif time.monotonic() - self.pending_at < self.QUIET:
+            return  # into a pipe: only once the output pauses
+        elif text.plain:
+            if self.drawn and text.plain.startswith(self.drawn):
+                rest = text[len(self.drawn):]
+                self._write(lambda: self.console.print(rest, end=""))
+            else:
+                self._write(lambda: (self.drawn and self.console.print(), self.console.print(text, end="")))
+            self.drawn = text.plain
+        self.pending = None
+
+    def break_line(self) -> None:
+        """warroom says something: an unfinished line drawn so far ends here."""
+        if self.drawn:
+            self._write(lambda: self.console.print())
+            self.drawn, self.width = "", 0
+
+    def done(self) -> None:
+        self.break_line()
