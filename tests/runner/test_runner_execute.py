@@ -306,7 +306,7 @@ def test_rehearsal_lists_every_command_of_a_phase(room: Room) -> None:
         assert item in out.stdout
     assert "room/go/fail" not in out.stdout and "zz-secret-zz" not in out.stdout
     assert "4 item(s) of phase T-0; 1 command(s) would be refused" in out.stdout
-    assert room.cli("--phase", "T-0").returncode == 1  # a phase is only ever rehearsed
+    assert room.cli("--phase", "T-0").returncode == 2  # a phase is only ever rehearsed (bad input)
     assert not room.journal_path.exists()
 
 
@@ -368,3 +368,33 @@ def test_the_cli_killed_by_a_signal_stops_the_command_and_records_its_end(room: 
     assert not room.state().runs["room/go/sleepy"].open
     if sig == signal.SIGTERM:
         assert b"SIGTERM: stopping the command" in err
+
+
+def test_cli_dry_run_of_a_block_with_alternatives_lists_each_resolved_and_masked(room: Room) -> None:
+    room.set_command("two", "# Kubernetes\necho kube $API_TOKEN\n# Or Docker\necho docker <previous-stable-version>")
+    out = room.cli("two", "--dry-run", env={"API_TOKEN": "zz-secret-zz"})
+    assert out.returncode == 1, out.stderr  # one of them would be refused
+    assert "room/go/two [1]" in out.stdout and "room/go/two [2]" in out.stdout
+    assert "echo kube $API_TOKEN" in out.stdout and "API_TOKEN=[masked]" in out.stdout and "zz-secret-zz" not in out.stdout
+    assert "<previous-stable-version>" in out.stdout and "1 of them would be refused" in out.stdout
+    assert not room.journal_path.exists()
+
+
+def test_cli_bad_input_exits_2(room: Room) -> None:
+    for args, said in ((["--phase", "bogus", "--dry-run"], "expected a T-mark"), (["--phase", "T-9h", "--dry-run"], "no phase"),
+                       (["no-such-item", "--dry-run"], "unknown item"), (["no-such-item", "--yes"], "unknown item"),
+                       (["hello", "--choice", "7", "--yes"], "there is no choice 7"), (["--phase", "T-0"], "--dry-run")):
+        out = room.cli(*args)
+        assert out.returncode == 2 and said in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+    assert not room.journal_path.exists()
+
+
+def test_cli_output_shows_the_last_run_through_the_emulator(room: Room) -> None:
+    room.set_command("hello", "printf 'a\\033]52;c;cHduZWQ=\\007b\\033]0;pwned\\007\\nprogress 1%%\\rprogress 100%%\\n'")
+    assert room.cli("hello", "--yes").returncode == 0
+    raw = room.dir.glob("*.run-*.log").__next__().read_bytes()
+    assert b"\x1b]52;" in raw  # the file is the record: every byte, as the command wrote it
+    out = room.cli("hello", "--output")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["ab", "progress 100%"] and "exit 0" in out.stderr
+    assert room.cli("fail", "--output").returncode == 1  # never run

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from warroom.cli.common import EXIT_FAIL, EXIT_OK, open_session
+from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err, open_session
 from warroom.errors import ActionError
 
 
@@ -40,25 +40,52 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--phase", metavar="T-MARK", help="with --dry-run: list every command due in this phase")
     p.add_argument("--no-block", action="store_true", help="a failure does not mark the item blocked")
     p.add_argument("--release", metavar="REASON", help="release the item's abandoned run, saying why")
+    p.add_argument("--output", action="store_true",
+                   help="show the output of the item's last run, through the terminal emulator (never `cat` the raw file)")
     p.set_defaults(func=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        return _command(args)
+    except BadInput as exc:
+        err(str(exc))
+        return EXIT_INPUT
+
+
+class BadInput(Exception):
+    """The command line names something that is not there (exit 2, not 1)."""
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.phase:
         if not args.dry_run or args.item:
-            raise ActionError("--phase lists a phase's commands for a rehearsal: use it with --dry-run and no ITEM")
+            raise BadInput("--phase lists a phase's commands for a rehearsal: use it with --dry-run and no ITEM")
         return _rehearse(open_session(args, read_only=True), args.phase)
     if not args.item:
-        raise ActionError("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
+        raise BadInput("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
+    if args.output:
+        return _show_output(open_session(args, read_only=True), args.item)
     if args.release is not None:
         return _release(open_session(args), args.item, args.release)
     return _run(open_session(args, read_only=args.dry_run), args)
 
 
+def _target(ws: Any, ref: str) -> Any:
+    """The item or section named on the command line; one that is not there is bad input."""
+    from warroom.runner.resolve import choices, resolve_target
+
+    try:
+        target = resolve_target(ws, ref)
+    except ActionError as exc:
+        raise BadInput(str(exc)) from None
+    return target, choices(target)
+
+
 def _print_plan(plan: Any, out: Any = None) -> None:
     out = out or sys.stdout
     for line in plan.describe():
-        print(f"  {line}", file=out)
+        print(f"  {_safe(line)}", file=out)
     print("  ┌ command", file=out)
     for line in plan.command.splitlines() or [""]:
         print(f"  │ {_safe(line)}", file=out)
@@ -73,8 +100,20 @@ def _safe(text: str) -> str:
     return safe_char(text.replace("\t", "    "))
 
 
-def _rehearse(s: Any, mark: str) -> int:
+def _print_choices(ws: Any, target: Any, offered: list[Any]) -> int:
+    """Every command a target offers, resolved and masked; how many would be refused."""
     from warroom.runner.plan import prepare
+
+    bad = 0
+    for choice in offered:
+        plan = prepare(ws, target.id, choice.number)
+        print(f"{target.id} [{choice.number}]")
+        _print_plan(plan)
+        bad += bool(plan.problems)
+    return bad
+
+
+def _rehearse(s: Any, mark: str) -> int:
     from warroom.runner.resolve import choices, resolve_target
     from warroom.tmarks import format_tmark, parse_tmark
 
@@ -83,28 +122,52 @@ def _rehearse(s: Any, mark: str) -> int:
     except ValueError:
         names = {p.name.lower(): format_tmark(p.mark) for p in s.ws.layout.phases}
         if mark.lower() not in names:
-            raise ActionError(f"--phase: expected a T-mark like T-0 or a phase name, got {mark!r}") from None
+            known = ", ".join(f"{format_tmark(p.mark)} ({p.name})" for p in s.ws.layout.phases) or "(none)"
+            raise BadInput(f"--phase: expected a T-mark like T-0 or a phase name, got {mark!r}; the phases: {known}") from None
         wanted = names[mark.lower()]
+    if wanted not in {format_tmark(p.mark) for p in s.ws.layout.phases} and not any(i.phase == wanted for i in s.ws.items.values()):
+        known = ", ".join(f"{format_tmark(p.mark)} ({p.name})" for p in s.ws.layout.phases) or "(none)"
+        raise BadInput(f"--phase: {wanted} is no phase of this launch; the phases: {known}")
     items = [i for i in s.ws.items.values() if i.phase == wanted and i.commands]
     if not items:
         print(f"no item of phase {wanted} has a command")
         return EXIT_OK
     bad = 0
     for item in items:
-        for choice in choices(resolve_target(s.ws, item.id)):
-            plan = prepare(s.ws, item.id, choice.number)
-            print(f"{item.id} [{choice.number}]")
-            _print_plan(plan)
-            bad += bool(plan.problems)
+        bad += _print_choices(s.ws, resolve_target(s.ws, item.id), choices(resolve_target(s.ws, item.id)))
     print(f"{len(items)} item(s) of phase {wanted}; " + (f"{bad} command(s) would be refused" if bad else "every command can run"))
     return EXIT_FAIL if bad else EXIT_OK
 
 
+def _show_output(s: Any, ref: str) -> int:
+    """The output of the item's last run, through the emulator (never the raw bytes: the file
+    keeps every escape sequence the command wrote, OSC 52 clipboard writes included)."""
+    from rich.console import Console
+
+    from warroom.runner.terminal import LineFeed
+
+    target, _ = _target(s.ws, ref)
+    rec = s.state.runs.get(target.id)
+    if rec is None or not rec.output_file:
+        raise ActionError(f"{target.id} has never been run")
+    path = s.journal.path.with_name(rec.output_file)
+    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
+    printer = _Printer(console, False, cols)
+    feed = LineFeed(printer.line, columns=cols, lines=40)
+    _say(f"{rec.summary()}; {path.name}" + ("" if rec.end is not None else " (still being written)"), printer)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(16 * 1024), b""):
+            feed.add(block)
+            feed.pump(len(block))
+    feed.finish()
+    return EXIT_OK
+
+
 def _release(s: Any, ref: str, reason: str) -> int:
     from warroom.runner.execute import release
-    from warroom.runner.resolve import resolve_target
 
-    target = resolve_target(s.ws, ref)
+    target, _ = _target(s.ws, ref)
     rec = s.state.runs.get(target.id)
     if rec is None:
         raise ActionError(f"{target.id} has never been run")
@@ -123,9 +186,18 @@ def _run(s: Any, args: argparse.Namespace) -> int:
     from warroom.runner.terminal import LineFeed
     from warroom.state import LaunchState
 
-    plan = prepare(s.ws, args.item, args.choice)
+    target, offered = _target(s.ws, args.item)
+    if args.choice is not None and not 1 <= args.choice <= len(offered):
+        raise BadInput(f"{target.kind} '{target.id}' offers {len(offered)} command(s); there is no choice {args.choice}")
+    if args.dry_run and args.choice is None and len(offered) > 1:
+        print(f"dry run: nothing runs; {target.id} offers {len(offered)} commands (one runs, chosen with --choice N)")
+        bad = _print_choices(s.ws, target, offered)
+        if bad:
+            print(f"{bad} of them would be refused")
+        return EXIT_FAIL if bad else EXIT_OK
+    plan = prepare(s.ws, target.id, args.choice)
     if args.dry_run:
-        print(f"dry run: nothing runs")
+        print("dry run: nothing runs")
         _print_plan(plan)
         return EXIT_FAIL if plan.problems else EXIT_OK
     plan.check()
