@@ -7,9 +7,11 @@
     warroom run LAYOUT ITEM --choice 2 ...         # one of several commands or alternatives
     warroom run LAYOUT --phase T-0 --dry-run       # rehearsal: every command due in a phase
     warroom run LAYOUT ITEM --release REASON       # an abandoned run: say it is over
+    warroom run LAYOUT ITEM --output               # the last run's output, through the emulator
 
-Exit status: 0 the command ran and exited 0 (or a dry run found nothing wrong); 1 refused, or
-the command failed; 2 bad input.
+Output is printed as it arrives, through the emulator. Ctrl-C, SIGTERM and SIGHUP stop the
+command and record its end. Exit status: 0 the command ran and exited 0 (or a dry run found
+nothing wrong); 1 refused, or the command failed or was stopped; 2 bad input.
 """
 
 from __future__ import annotations
