@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from typing import Any
 
@@ -233,7 +234,9 @@ def _run(s: Any, args: argparse.Namespace) -> int:
             printer.gone = True  # nobody to print to any more
         run.stop(s.operator)
 
-    previous = {sig: signal.signal(sig, stop_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # (signal handlers can only be set there)
+        previous = {sig: signal.signal(sig, stop_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if caught:
             raise ActionError(f"{signal.Signals(caught[0]).name} received before the run started; nothing was run")

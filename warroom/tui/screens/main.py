@@ -267,7 +267,7 @@ class MainScreen(Screen):
             from warroom.tui.run_flow import run_key_enabled
 
             return run_key_enabled(self, action)
-        return True
+        return super().check_action(action, parameters)
 
     def action_stop_run(self) -> None:
         from warroom.tui.run_flow import shown_run_pane

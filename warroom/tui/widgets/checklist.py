@@ -146,7 +146,7 @@ class ChecklistTree(Tree[str]):
         """Escape clears a filter; without one it is left to the screen (it hides the run pane)."""
         if action == "clear_filter":
             return bool(self.pane.filter_text or self.pane.quick != "all")
-        return True
+        return super().check_action(action, parameters)
 
 
 class ChecklistPane(Vertical):
