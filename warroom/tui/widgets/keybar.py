@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from warroom.tui.keys import ACTIONS, action_name
 
-KEEP = frozenset({"help", "quit"})  # never dropped to fit
+KEEP = frozenset({"help", "quit", "stop_run", "hide_run"})  # never dropped to fit (the run keys show only with the run pane)
 # A focused pane's own keys come first on the bar, also those kept off it elsewhere (a, w).
 PANE_GROUPS = {"SignoffPane": "Sign-off", "TimelinePane": "Clock"}
 _GROUP_OF = {a.name: a.group for a in ACTIONS}
