@@ -13,7 +13,7 @@ from typing import Any, Callable
 from warroom import events as E
 from warroom.errors import ActionError, NoChange
 from warroom.events import Event
-from warroom.journal import Journal, ReadOnlyJournal
+from warroom.journal import Journal, JournalError, ReadOnlyJournal
 from warroom.model import Status
 from warroom.state import LaunchState
 from warroom.tmarks import format_tmark, parse_time, parse_tmark, utc_iso
@@ -41,6 +41,8 @@ class Actions:
             return self.journal.append(kind, target, payload or {}, op=self.operator, now=self.now(), unless=unless)
         except ReadOnlyJournal:
             raise ActionError("this war room is open read-only: nothing can be changed here") from None
+        except JournalError as exc:  # a database journal that cannot be reached: nothing acknowledged
+            raise ActionError(str(exc)) from None
         except OSError as exc:
             raise ActionError(f"cannot write the journal {self.journal.path}: {exc.strerror or exc}") from None
 

@@ -20,7 +20,7 @@ from warroom.actions import Actions
 from warroom.decision import GO, NO_GO, decide
 from warroom.errors import ActionError, InputError, NoChange
 from warroom.events import Event
-from warroom.journal import Journal, JournalIssue, verify
+from warroom.journal import JournalError, JournalIssue
 from warroom.model import Item, Section, Status
 from warroom.operator import current_operator
 from warroom.state import LaunchState
@@ -42,7 +42,7 @@ def warn(message: str) -> None:
 @dataclass
 class Session:
     ws: Workspace
-    journal: Journal
+    journal: Any  # a warroom.journal.Journal or a warroom.journal_pg.PgJournal
     state: LaunchState
     issues: list[JournalIssue]
     operator: str
@@ -53,15 +53,22 @@ class Session:
         return Actions(self.journal, self.operator)
 
 
-def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None) -> Session:
+def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None,
+                 every_event: bool = False) -> Session:
+    """The workspace, its journal and the state. Without ``until`` or ``every_event`` the state
+    comes from a checkpoint when one matches, and ``events`` are only those after it."""
+    from warroom.checkpoint import load_state
+    from warroom.journals import describe, journal_spec, open_journal
+
     ws = load_workspace(args.layout)
-    path = Path(args.journal) if getattr(args, "journal", None) else ws.journal_path
-    journal = Journal(path, read_only=read_only)
-    result = journal.load()
+    journal = open_journal(journal_spec(ws, getattr(args, "journal", None)), args.layout, read_only=read_only)
+    if until is None and not every_event:
+        state, result = load_state(ws, journal)
+    else:
+        result = journal.load()
+        state = LaunchState.replay(ws, result.events if until is None else [e for e in result.events if until(e)])
     for issue in result.issues:
-        warn(f"{path}: {issue}")
-    events = result.events if until is None else [e for e in result.events if until(e)]
-    state = LaunchState.replay(ws, events)
+        warn(f"{describe(journal)}: {issue}")
     return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
 
 
@@ -83,12 +90,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from warroom.journals import exists, journal_spec, verify_spec
+
     ws = load_workspace(args.layout)
-    path = Path(args.journal) if args.journal else ws.journal_path
-    if not path.exists():
-        err(f"no journal at {path} (nothing has been recorded yet)")
+    spec = journal_spec(ws, args.journal)
+    if not exists(spec):
+        err(f"no journal at {spec} (nothing has been recorded yet)")
         return EXIT_FAIL
-    report = verify(path)
+    path, report = verify_spec(spec, args.layout)
     for problem in report.problems:  # "line N: message" -> "path:N: message"
         where, _, message = problem.partition(": ")
         print(f"{path}:{where.removeprefix('line ')}: {message}", file=sys.stderr)
@@ -114,7 +123,7 @@ def _since_filter(since: str | None) -> Callable[[Event], bool]:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    s = open_session(args, read_only=True)
+    s = open_session(args, read_only=True, every_event=True)
     zone = parse_zone(s.ws.layout.timezone)
     keep = _since_filter(args.since)
     events = [e for e in s.events if keep(e)]
@@ -189,9 +198,15 @@ def status_data(s: Session, now: datetime, tiles: dict[str, Any] | None) -> dict
                                               "answers": {k: v.decision for k, v in st.poll.answers.items()}},
         "checklists": checklists,
         "overdue": sorted(overdue),
-        "journal": {"path": str(s.journal.path), "events": st.event_count, "head": st.head_hash,
+        "journal": {"path": _journal_name(s.journal), "events": st.event_count, "head": st.head_hash,
                     "issues": [str(i) for i in s.issues]},
     }
+
+
+def _journal_name(journal: Any) -> str:
+    from warroom.journals import describe
+
+    return describe(journal)
 
 
 def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
@@ -363,7 +378,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--journal", metavar="PATH", help="journal file (default: beside the layout, <layout>.journal.yaml)")
+    common.add_argument("--journal", metavar="PATH|URL", help="journal file, or postgresql://...[?launch=ID] (default: the layout's journal:, "
+                        "else <layout>.journal.yaml beside it)")
     common.add_argument("--as", dest="operator", metavar="NAME", help="who is acting (default: $WARROOM_OPERATOR, else user@host)")
 
     parser = argparse.ArgumentParser(prog="warroom", description="A terminal war-room for software launches.",
@@ -465,7 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoChange as exc:
         print(f"warroom: {exc}")
         return EXIT_OK
-    except ActionError as exc:
+    except (ActionError, JournalError) as exc:
         err(str(exc))
         return EXIT_FAIL
     except KeyboardInterrupt:

@@ -106,6 +106,18 @@ class LoadResult:
     lines: int = 0  # lines consumed (a follower numbers the next ones from here)
 
 
+@dataclass
+class Resume:
+    """Where a load may start instead of the beginning: ``offset`` bytes and ``lines`` lines
+    into the file, after the event ``head`` (seq, hash); ``latest`` are the last state-kind
+    events before that point (``append(unless=...)`` asks about them)."""
+
+    offset: int = 0
+    lines: int = 0
+    head: tuple[int, str] = (0, GENESIS)
+    latest: tuple[Event, ...] = ()
+
+
 def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = True) -> tuple[str, int]:
     """Parse complete lines of ``data`` into ``result``. Returns the new (head hash, head seq)."""
     text = data.decode("utf-8", errors="replace")
@@ -177,35 +189,44 @@ class Journal:
         self.close()
 
     # -- reading -----------------------------------------------------------------------------
-    def load(self) -> LoadResult:
-        """Read every event. A writable journal sets a torn tail aside (under the lock)."""
+    def load(self, since: Resume | None = None) -> LoadResult:
+        """Read every event (after ``since``, a point known good such as a checkpoint's, when
+        given: ``events`` are then only the ones after it, while ``offset``, ``lines`` and
+        ``head`` count from the start of the file). A writable journal sets a torn tail aside
+        (under the lock)."""
         if not self.path.exists():
             return LoadResult()
+        start = since or Resume()
         if self.read_only:
-            data = self.path.read_bytes()
-            result = self._parse_all(data)
-            if len(data) > result.offset:
-                result.issues.append(JournalIssue(result.lines + 1, f"torn last record ({len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
+            with open(self.path, "rb") as f:
+                f.seek(start.offset)
+                data = f.read()
+            result = self._parse_all(data, start)
+            if start.offset + len(data) > result.offset:
+                result.issues.append(JournalIssue(result.lines + 1, f"torn last record ({start.offset + len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
             return result
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            data = _read_all(fd)
-            result = self._parse_all(data)
-            if len(data) > result.offset:
-                result.issues.append(self._move_torn(fd, data[result.offset:], result.offset, result.lines + 1))
+            size = os.fstat(fd).st_size
+            data = os.pread(fd, size - start.offset, start.offset) if size > start.offset else b""
+            result = self._parse_all(data, start)
+            if start.offset + len(data) > result.offset:
+                result.issues.append(self._move_torn(fd, data[result.offset - start.offset:], result.offset, result.lines + 1))
             self._offset, (self._head_seq, self._head_hash), self._lines = result.offset, result.head, result.lines
             self._latest.clear()
+            self._note_latest(start.latest)
             self._note_latest(result.events)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
         return result
 
-    def _parse_all(self, data: bytes) -> LoadResult:
+    def _parse_all(self, data: bytes, start: Resume) -> LoadResult:
         result = LoadResult()
         end = data.rfind(b"\n") + 1
-        head_hash, head_seq = _parse_chunk(data[:end], 0, GENESIS, 0, result)
-        result.offset, result.head, result.lines = end, (head_seq, head_hash), data.count(b"\n", 0, end)
+        head_hash, head_seq = _parse_chunk(data[:end], start.lines, start.head[1], start.head[0], result)
+        result.offset, result.head = start.offset + end, (head_seq, head_hash)
+        result.lines = start.lines + data.count(b"\n", 0, end)
         return result
 
     def _move_torn(self, fd: int, torn: bytes, complete: int, line: int) -> JournalIssue:
@@ -285,11 +306,6 @@ class Journal:
     @property
     def head(self) -> tuple[int, str]:
         return self._head_seq, self._head_hash
-
-
-def _read_all(fd: int) -> bytes:
-    size = os.fstat(fd).st_size
-    return os.pread(fd, size, 0) if size else b""
 
 
 class Follower:

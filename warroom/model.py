@@ -189,6 +189,7 @@ class Layout:
     criteria: list[Criterion] = field(default_factory=list)
     tiles: list[Any] = field(default_factory=list)  # metric tile specs (warroom.metrics)
     journal_path: Path | None = None
+    journal_url: str | None = None  # a PostgreSQL journal (postgresql://...), instead of journal_path
     columns: int = 2
     rows: int = 2
     panes: list[Pane] = field(default_factory=list)
