@@ -458,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_importer(sub, common)
     register_metrics(sub, common)
     register_tui(sub, common)
+    from warroom.journal_copy import add_parser as add_journal_parser
+
+    add_journal_parser(sub, common)
     return parser
 
 

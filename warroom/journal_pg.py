@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from warroom.events import GENESIS, Event
 from warroom.journal import (STATE_KINDS, JournalError, JournalIssue, LoadResult, ReadOnlyJournal, VerifyReport,
@@ -90,6 +90,8 @@ def redact(url: str) -> str:
     """The URL with any password replaced by ``***`` (one without a password is returned as is)."""
     try:
         parts = urlsplit(url)
+        if not password_in(url):
+            return url
     except ValueError:
         return "postgresql://(unreadable URL)"
     query = [(k, "***" if k.lower() == "password" and v else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
@@ -99,7 +101,12 @@ def redact(url: str) -> str:
         if userinfo.partition(":")[2]:
             userinfo = userinfo.split(":", 1)[0] + ":***"
         netloc = f"{userinfo}@{hostport}"
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="/:*"), parts.fragment))
+    return _join(parts.scheme, netloc, parts.path, urlencode(query, safe="/:*"))
+
+
+def _join(scheme: str, netloc: str, path: str, query: str) -> str:
+    """A URL again, keeping the empty host of ``postgresql:///db`` (a local socket)."""
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
 
 def password_in(url: str) -> bool:
@@ -130,7 +137,7 @@ def parse_target(url: str, default_launch: str | None) -> Target:
     launch = launches[-1] if launches else default_launch
     if not launch:
         raise JournalError(f"{redact(url)}: which launch? add ?launch=ID to the URL")
-    conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment))
+    conninfo = _join(parts.scheme, parts.netloc, parts.path, urlencode(rest, safe="/:"))
     return Target(conninfo, launch)
 
 
@@ -177,6 +184,8 @@ def _has_schema(conn: Any) -> bool:
 
 class PgJournal:
     """A launch's journal in PostgreSQL, with the interface of ``warroom.journal.Journal``."""
+
+    RETRY_FOR = RETRY_FOR  # seconds an append keeps trying to reach the database
 
     def __init__(self, target: Target, read_only: bool = False) -> None:
         self.target = target
@@ -266,7 +275,7 @@ class PgJournal:
             raise ReadOnlyJournal(f"{self.location} is open read-only")
         psycopg = _psycopg()
         ts, payload = utc_iso(now or datetime.now(timezone.utc)), payload or {}
-        deadline = time.monotonic() + RETRY_FOR
+        deadline = time.monotonic() + self.RETRY_FOR
         pending: str | None = None  # a line whose commit may have happened before the connection dropped
         while True:
             try:
@@ -299,16 +308,13 @@ class PgJournal:
                 event = Event(seq, ts, op, kind, target, payload, prev, digest)
                 self._note_latest((event,))
                 return event
-            except psycopg.Error as exc:
+            except (psycopg.Error, JournalUnavailable) as exc:
                 self._drop()
                 if time.monotonic() > deadline:
+                    why = _first_line(exc) if isinstance(exc, psycopg.Error) else str(exc).rpartition(": ")[2]
                     doubt = (" It may have been stored just before the connection dropped: `warroom log` shows what is."
                              if pending is not None else " Nothing was recorded.")
-                    raise JournalUnavailable(f"the journal database {self.location} is unreachable ({_first_line(exc)}).{doubt}") from None
-                time.sleep(0.2)
-            except JournalUnavailable:
-                if time.monotonic() > deadline:
-                    raise
+                    raise JournalUnavailable(f"the journal database {self.location} is unreachable ({why}).{doubt}") from None
                 time.sleep(0.2)
 
     # -- beside the journal --------------------------------------------------------------------
