@@ -33,7 +33,7 @@ from typing import Any
 from warroom import __version__
 from warroom.countdown import Countdown, HoldRecord
 from warroom.events import Event
-from warroom.journal import Journal, JournalIssue, LoadResult, Resume, decode_line, line_hash
+from warroom.journal import STATE_KINDS, Journal, JournalIssue, LoadResult, Resume, decode_line, line_hash
 from warroom.model import Status
 from warroom.state import Assessment, Invalidation, ItemState, LaunchState, MetricState, NoteEntry, Poll, SignOff
 from warroom.workspace import Workspace
@@ -218,6 +218,7 @@ def load_state(ws: Workspace, journal: Any, use_checkpoint: bool = True) -> tupl
     cp = _usable(ws, journal, _read_text(journal)) if use_checkpoint else None
     state: LaunchState | None = None
     prefix_issues: list[JournalIssue] = []
+    latest: tuple[Event, ...] = ()
     if cp is not None:
         try:
             state = state_from_json(ws, cp["state"])
@@ -238,15 +239,19 @@ def load_state(ws: Workspace, journal: Any, use_checkpoint: bool = True) -> tupl
         result = journal.load()
         state = LaunchState.replay(ws, result.events)
     if use_checkpoint and len(result.events) >= EVERY:
-        save(ws, journal, state, result)
+        save(ws, journal, state, result, latest)
     return state, result
 
 
-def save(ws: Workspace, journal: Any, state: LaunchState, result: LoadResult) -> bool:
-    """Write a checkpoint of ``state`` (replayed up to ``result.head``)."""
+def save(ws: Workspace, journal: Any, state: LaunchState, result: LoadResult, before: tuple[Event, ...] = ()) -> bool:
+    """Write a checkpoint of ``state`` (replayed up to ``result.head``; ``before`` are the latest
+    state-kind events before ``result.events``)."""
     if state.last_seq != result.head[0] or state.head_hash != result.head[1]:
         return False  # the state is not the whole journal's (a filtered replay): nothing to keep
-    latest = getattr(journal, "_latest", {})
+    latest = {(ev.kind, ev.target): ev for ev in before}
+    for ev in result.events:
+        if ev.kind in STATE_KINDS:
+            latest[(ev.kind, ev.target)] = ev
     try:
         body = {
             "schema": SCHEMA,
