@@ -73,6 +73,7 @@ CREATE TRIGGER warroom_events_append_only BEFORE UPDATE OR DELETE ON warroom_eve
 COMMENT ON TABLE warroom_events IS 'warroom journal, schema {SCHEMA_VERSION}: append-only, hash-chained per launch';
 """
 _SCHEMA_LOCK = 0x77617272  # pg_advisory_xact_lock key: 'warr'
+_APPEND_LOCK = 0x77617273  # with hashtext(launch): one appender of a launch at a time
 RETRY_FOR = 5.0
 # A peer that vanishes without closing the connection (a network split) is noticed in seconds.
 KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": 8000}  # seconds an append keeps trying to reach the database before it gives up
@@ -280,17 +281,22 @@ class PgJournal:
         while True:
             try:
                 conn = self._connection()
-                for ev in self._catch_up(conn):
-                    if pending is not None and ev.hash == line_hash(pending)[1]:
-                        return ev  # it was committed before the connection dropped: acknowledge it, once
-                pending = None
-                if unless is not None and unless(self._latest.get((kind, target))):
-                    return None
-                seq, prev = self._head_seq + 1, self._head_hash
-                line, digest = encode_event(seq, ts, op, kind, target, payload, prev)
-                line = line[:-1]
-                pending = line
+                event: Event | None = None
                 with conn.transaction():
+                    # writers of one launch queue here rather than race and retry; the insert
+                    # below still only extends the head it read (compare-and-append)
+                    conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_APPEND_LOCK, self.target.launch))
+                    for ev in self._catch_up(conn):
+                        if pending is not None and ev.hash == line_hash(pending)[1]:
+                            event = ev  # it was committed before the connection dropped: acknowledge it, once
+                    if event is not None:
+                        return event
+                    pending = None
+                    if unless is not None and unless(self._latest.get((kind, target))):
+                        return None
+                    seq, prev = self._head_seq + 1, self._head_hash
+                    line, digest = encode_event(seq, ts, op, kind, target, payload, prev)
+                    line = line[:-1]
                     inserted = conn.execute(
                         "INSERT INTO warroom_events (launch, seq, prev, hash, kind, target, line)"
                         " SELECT %(launch)s, %(seq)s, %(prev)s, %(hash)s, %(kind)s, %(target)s, %(line)s"
@@ -301,9 +307,10 @@ class PgJournal:
                          "target": target, "line": line, "genesis": GENESIS}).rowcount
                     if inserted == 1:
                         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self.target.launch))
+                        pending = line  # from here until the commit returns, it may or may not be stored
                 if inserted != 1:
-                    pending = None
                     continue  # another writer extended the head first: read it and try on the new head
+                pending = None
                 self._head_seq, self._head_hash = seq, digest
                 event = Event(seq, ts, op, kind, target, payload, prev, digest)
                 self._note_latest((event,))
@@ -490,7 +497,7 @@ def copy_lines_in(target: Target, lines: list[str]) -> None:
     try:
         ensure_schema(conn)
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_SCHEMA_LOCK, target.launch))
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_APPEND_LOCK, target.launch))
             if conn.execute("SELECT 1 FROM warroom_events WHERE launch = %s LIMIT 1", (target.launch,)).fetchone():
                 raise JournalError(f"{target.display} already holds events: refusing to copy over it")
             with conn.cursor() as cur:
