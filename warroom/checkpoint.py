@@ -23,6 +23,7 @@ read-only directory, say) is not an error.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -59,39 +60,60 @@ def code_version() -> str:
 def content_hash(ws: Workspace) -> str:
     h = hashlib.sha256()
     for path in [ws.layout.path, *(c.path for c in ws.checklists)]:
-        h.update(str(path).encode("utf-8") + b"\0")
-        h.update(Path(path).read_bytes() if path is not None else b"")
-        h.update(b"\0")
+        data = Path(path).read_bytes() if path is not None else b""
+        h.update(b"%d\0" % len(data))
+        h.update(data)
     return h.hexdigest()
 
 
 # -- the state as JSON ---------------------------------------------------------------------------
+_SCALARS = (str, int, float, bool, type(None))
+_PLAIN = (NoteEntry, Invalidation)  # many of them, all fields scalars: kept as ["$Name", field, ...]
+
+
 def _enc(v: Any) -> Any:
-    if v is None or isinstance(v, (bool, int, float, str)) and not isinstance(v, Status):
+    t = type(v)
+    if t in _SCALARS:
         return v
-    if isinstance(v, Status):
+    if t is Status:
         return {"$status": v.value}
-    if isinstance(v, datetime):
+    if t is datetime:
         return {"$dt": v.isoformat()}
-    if isinstance(v, timedelta):
+    if t is timedelta:
         return {"$td": [v.days, v.seconds, v.microseconds]}
-    if isinstance(v, tuple):
+    if t is tuple:
         return {"$tuple": [_enc(x) for x in v]}
-    if isinstance(v, list):
-        return [_enc(x) for x in v]
-    if isinstance(v, dict):
-        if not all(isinstance(k, str) for k in v):
+    if t is list:
+        if v and type(v[0]) in _PLAIN and all(type(x) is type(v[0]) for x in v):
+            names = [f.name for f in dataclasses.fields(v[0])]
+            cols = [[getattr(x, n) for x in v] for n in names]
+            if all(type(c) in _SCALARS for col in cols for c in col):
+                return {"$rows": type(v[0]).__name__, "cols": cols}  # many records: one column per field
+        out = [_enc(x) for x in v]
+        return {"$list": out} if out and type(out[0]) is str and out[0][:1] == "$" else out
+    if t is dict:
+        if not all(type(k) is str for k in v):
             raise Unencodable("a mapping with keys that are not strings")
         return {"$map": {k: _enc(x) for k, x in v.items()}}
-    if dataclasses.is_dataclass(v) and type(v).__name__ in _CLASSES and _CLASSES[type(v).__name__] is type(v):
-        return {"$obj": type(v).__name__, "f": {f.name: _enc(getattr(v, f.name)) for f in dataclasses.fields(v)}}
-    raise Unencodable(f"cannot keep a {type(v).__name__} in a checkpoint")
+    if t in _PLAIN:
+        values = [getattr(v, f.name) for f in dataclasses.fields(v)]
+        if all(type(x) in _SCALARS for x in values):
+            return [f"${t.__name__}", *values]
+    if dataclasses.is_dataclass(v) and _CLASSES.get(t.__name__) is t:
+        return {"$obj": t.__name__, "f": {f.name: _enc(getattr(v, f.name)) for f in dataclasses.fields(v)}}
+    raise Unencodable(f"cannot keep a {t.__name__} in a checkpoint")
 
 
 def _dec(v: Any) -> Any:
-    if isinstance(v, list):
+    t = type(v)
+    if t is list:
+        if v and type(v[0]) is str and v[0][:1] == "$":
+            cls = _CLASSES[v[0][1:]]
+            if cls not in _PLAIN:
+                raise ValueError(f"not a plain record: {v[0]}")
+            return cls(*v[1:])
         return [_dec(x) for x in v]
-    if not isinstance(v, dict):
+    if t is not dict:
         return v
     if len(v) == 1:
         (tag, body), = v.items()
@@ -105,6 +127,10 @@ def _dec(v: Any) -> Any:
             return tuple(_dec(x) for x in body)
         if tag == "$map":
             return {k: _dec(x) for k, x in body.items()}
+        if tag == "$list":
+            return [_dec(x) for x in body]
+    if set(v) == {"$rows", "cols"} and _CLASSES.get(v["$rows"]) in _PLAIN:
+        return list(map(_CLASSES[v["$rows"]], *v["cols"]))
     if set(v) == {"$obj", "f"} and v["$obj"] in _CLASSES:
         return _CLASSES[v["$obj"]](**{k: _dec(x) for k, x in v["f"].items()})
     raise ValueError(f"unknown value in checkpoint: {sorted(v)[:3]}")
@@ -215,17 +241,23 @@ def load_state(ws: Workspace, journal: Any, use_checkpoint: bool = True) -> tupl
 
     The LoadResult's ``events`` are then only those after the checkpoint; its ``issues`` hold the
     checkpointed prefix's as well (they were found when it was read in full)."""
-    cp = _usable(ws, journal, _read_text(journal)) if use_checkpoint else None
     state: LaunchState | None = None
     prefix_issues: list[JournalIssue] = []
     latest: tuple[Event, ...] = ()
-    if cp is not None:
-        try:
-            state = state_from_json(ws, cp["state"])
-            latest = tuple(decode_line(line) for line in cp.get("latest", []))
-            prefix_issues = [JournalIssue(int(i[0]), str(i[1])) for i in cp.get("issues", [])]
-        except (ValueError, KeyError, TypeError, IndexError):
-            state, cp = None, None
+    collecting = gc.isenabled()
+    gc.disable()  # a big checkpoint is many small objects, none of them garbage: no collections while they are made
+    try:
+        cp = _usable(ws, journal, _read_text(journal)) if use_checkpoint else None
+        if cp is not None:
+            try:
+                state = state_from_json(ws, cp["state"])
+                latest = tuple(decode_line(line) for line in cp.get("latest", []))
+                prefix_issues = [JournalIssue(int(i[0]), str(i[1])) for i in cp.get("issues", [])]
+            except (ValueError, KeyError, TypeError, IndexError):
+                state, cp = None, None
+    finally:
+        if collecting:
+            gc.enable()
     if cp is not None and state is not None:
         head = (int(cp["head"][0]), str(cp["head"][1]))
         if isinstance(journal, Journal):
