@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from warroom.errors import ActionError, InputError, Problem, did_you_mean
-from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section, Written
+from warroom.locations import JOURNAL_SUFFIX
+from warroom.model import (
+    Checklist,
+    Criterion,
+    Item,
+    Layout,
+    Pane,
+    Role,
+    Section,
+    Written,
+)
 
 NOWHERE = Written(0, 0)
 
@@ -206,6 +216,11 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
                 line, col, text = item.written.get("phase", Written(0, 0, item.phase))
                 problems.append(Problem(str(checklist.path), line, col,
                                         f"item '{item.id}': phase {text} is not a phase of {path.name} (phases: {', '.join(phase_marks)})"))
+    if layout.run is not None and layout.run.items:
+        from warroom.runner.settings import item_problems
+
+        problems += item_problems(layout, [s.id for c in checklists for s in c.walk_sections()]
+                                  + [i.id for c in checklists for i in c.walk_items()])
     if layout.panes:
         ids = [c.id for c in checklists]
         for pane in layout.panes:
@@ -226,7 +241,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files += sorted(x for x in p.rglob("*.yaml") if not x.name.endswith(".journal.yaml"))
+            files += sorted(x for x in p.rglob("*.yaml") if not x.name.endswith(JOURNAL_SUFFIX))
         else:
             files.append(p)
     problems: list[Problem] = []

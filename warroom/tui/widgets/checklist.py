@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from warroom.model import Checklist, Item, Section
 from warroom.tui import keys
-from warroom.tui.widgets.render import item_label, progress_bar, section_label
+from warroom.tui.widgets.text import item_label, progress_bar, section_label
 
 QUICK_FILTERS = ["all", "open", "overdue", "critical", "mine"]
 UNBUILT = Text("…")  # the label of a node whose line has not been drawn yet
@@ -127,6 +127,13 @@ class ChecklistTree(Tree[str]):
     def action_copy_command(self) -> None:
         if (item := self._item_or_say()):
             self.app.copy_command(item)
+
+    def action_run_command(self) -> None:
+        node = self.cursor_node  # an item, or a section whose description holds code blocks
+        if node is not None and node.data and node.data[:2] in ("i:", "s:"):
+            from warroom.tui.run_flow import run_command
+
+            run_command(self.app, node.data[2:])
 
     def action_filter(self) -> None:
         self.app.ask_filter(self.pane)
