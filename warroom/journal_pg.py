@@ -197,6 +197,9 @@ class PgJournal:
         self._head_hash = GENESIS
         self.issues: list[JournalIssue] = []
         self._latest: dict[tuple[str, str], Event] = {}
+        # asked before each append: a reason the database is known to be unreachable (a screen's
+        # follower knows at once) makes the append fail at once, instead of after RETRY_FOR
+        self.offline: Callable[[], str | None] | None = None
 
     @property
     def location(self) -> str:
@@ -275,6 +278,9 @@ class PgJournal:
         if self.read_only:
             raise ReadOnlyJournal(f"{self.location} is open read-only")
         psycopg = _psycopg()
+        known = self.offline() if self.offline is not None else None
+        if known:
+            raise JournalUnavailable(f"the journal database {self.location} is unreachable ({known.rpartition(': ')[2]}). Nothing was recorded.")
         ts, payload = utc_iso(now or datetime.now(timezone.utc)), payload or {}
         deadline = time.monotonic() + self.RETRY_FOR
         pending: str | None = None  # a line whose commit may have happened before the connection dropped

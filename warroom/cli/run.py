@@ -47,9 +47,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _rehearse(open_session(args, read_only=True), args.phase)
     if not args.item:
         raise ActionError("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
+    s = open_session(args, read_only=args.dry_run and args.release is None)
+    if s.journal.path is None:  # a journal in PostgreSQL: the output files have nowhere to live yet
+        raise ActionError("running commands needs a journal file (their output is kept beside it); this launch's journal is in PostgreSQL")
     if args.release is not None:
-        return _release(open_session(args), args.item, args.release)
-    return _run(open_session(args, read_only=args.dry_run), args)
+        return _release(s, args.item, args.release)
+    return _run(s, args)
 
 
 def _print_plan(plan: Any, out: Any = None) -> None:

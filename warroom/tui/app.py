@@ -60,7 +60,10 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
                  watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self.layout_path = Path(layout_path)
-        self.journal_override = Path(journal_path) if journal_path else None
+        # a file, or a postgresql:// URL (the journal is then a launch in that database)
+        self.journal_override: Path | str | None = (journal_path if isinstance(journal_path, str) and journal_path.startswith(("postgresql://", "postgres://"))
+                                                    else Path(journal_path) if journal_path else None)
+        self.journal_problem: str | None = None  # why the journal database cannot be reached, while it cannot
         self.operator = operator
         self.read_only = read_only
         self.now = now
@@ -133,12 +136,13 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
     def _load(self) -> None:
         try:
             import_for_the_full_screen()
-            from warroom.journal import Journal
+            from warroom.checkpoint import load_state
+            from warroom.journals import journal_spec, open_journal
 
             ws = self._workspace()
-            path = self.journal_override or ws.journal_path
-            journal = Journal(path, read_only=self.read_only)
-            result = journal.load()
+            journal = open_journal(journal_spec(ws, self.journal_override), self.layout_path, read_only=self.read_only)
+            # a journal pane lists every event: only without one may a checkpoint stand for the past
+            state, result = load_state(ws, journal, use_checkpoint=not any(p.kind == "journal" for p in ws.layout.panes))
         except InputError as exc:
             self.post_message(LoadFailed([str(p) for p in exc.problems]))
             return
@@ -149,7 +153,7 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
             self.post_message(LoadFailed([f"{self.layout_path}: cannot open the war room: {exc}"], code=1))
             return
         self._mount.wait()
-        self.post_message(Loaded(ws, journal, result))
+        self.post_message(Loaded(ws, journal, result, state))
 
     @on(LoadFailed)
     def load_failed(self, message: LoadFailed) -> None:
@@ -160,19 +164,20 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
         from warroom.actions import Actions
-        from warroom.journal import follow_from
+        from warroom.journals import follower, short_name
         from warroom.room import Room
-        from warroom.state import LaunchState
 
-        ws, journal, result = message.ws, message.journal, message.load_result
+        ws, journal, result, state = message.ws, message.journal, message.load_result, message.state
         self.journal, self.journal_path = journal, journal.path
-        state = LaunchState.replay(ws, result.events)
         self.room = Room(ws, state, self.operator, self.now)
         self.actions = Actions(journal, self.operator, now=self.now)
-        self.follower = follow_from(result, journal.path)
-        self.sub_title = f"{ws.layout.launch} — journal {journal.path.name}"
+        self.follower = follower(journal, result)
+        if hasattr(journal, "offline"):  # a database journal refuses writes at once while the follower cannot reach it
+            journal.offline = lambda: self.journal_problem
+        name = short_name(journal)
+        self.sub_title = f"{ws.layout.launch} — journal {name}"
         for issue in result.issues:
-            self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
+            self.notify(f"journal {name}:{issue}", severity="warning", timeout=10)
         if state.ignored:
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
         screen = self.main_screen
@@ -198,6 +203,13 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
         if follower is None:
             return
         events = follower.poll()
+        problem = getattr(follower, "problem", None)
+        if problem != self.journal_problem:  # the database went away, or came back (its events follow)
+            self.journal_problem = problem
+            screen = self.main_screen
+            if screen.header is not None:
+                screen.header.journal_problem = problem
+            self.refresh_panels(timeline=False, signoff=False)
         reset, follower.reset = follower.reset, False
         issues = [str(i) for i in follower.issues[self._issues_seen:]]
         self._issues_seen = len(follower.issues)
@@ -327,6 +339,8 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
 
     def on_unmount(self) -> None:
         self._gc.resume()
+        if hasattr(self.follower, "close"):  # a database follower's thread and connection
+            self.follower.close()
         self._mount.mounted()  # a load worker still waiting to hand over: let it finish
         if self._watchdog is not None:  # the shutdown got this far: no need to force it
             self._watchdog.cancel()
