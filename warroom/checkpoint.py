@@ -88,7 +88,9 @@ def _enc(v: Any) -> Any:
             names = [f.name for f in dataclasses.fields(v[0])]
             cols = [[getattr(x, n) for x in v] for n in names]
             if all(type(c) in _SCALARS for col in cols for c in col):
-                return {"$rows": type(v[0]).__name__, "cols": cols}  # many records: one column per field
+                # many records: one column per field; a column of few distinct strings (operators,
+                # reasons) as a table and indexes into it
+                return {"$rows": type(v[0]).__name__, "cols": [_intern(col) for col in cols]}
         out = [_enc(x) for x in v]
         return {"$list": out} if out and type(out[0]) is str and out[0][:1] == "$" else out
     if t is dict:
@@ -102,6 +104,21 @@ def _enc(v: Any) -> Any:
     if dataclasses.is_dataclass(v) and _CLASSES.get(t.__name__) is t:
         return {"$obj": t.__name__, "f": {f.name: _enc(getattr(v, f.name)) for f in dataclasses.fields(v)}}
     raise Unencodable(f"cannot keep a {t.__name__} in a checkpoint")
+
+
+def _intern(col: list[Any]) -> Any:
+    if len(col) < 16 or not all(type(x) is str for x in col):
+        return col
+    table: dict[str, int] = {}
+    index = [table.setdefault(x, len(table)) for x in col]
+    return {"$t": list(table), "$i": index} if len(table) * 4 <= len(col) else col
+
+
+def _uninterned(col: dict[str, Any]) -> list[Any]:
+    if set(col) != {"$t", "$i"}:
+        raise ValueError("unknown column in checkpoint")
+    table = col["$t"]
+    return [table[i] for i in col["$i"]]
 
 
 def _dec(v: Any) -> Any:
@@ -130,7 +147,8 @@ def _dec(v: Any) -> Any:
         if tag == "$list":
             return [_dec(x) for x in body]
     if set(v) == {"$rows", "cols"} and _CLASSES.get(v["$rows"]) in _PLAIN:
-        return list(map(_CLASSES[v["$rows"]], *v["cols"]))
+        cols = [c if type(c) is list else _uninterned(c) for c in v["cols"]]
+        return list(map(_CLASSES[v["$rows"]], *cols))
     if set(v) == {"$obj", "f"} and v["$obj"] in _CLASSES:
         return _CLASSES[v["$obj"]](**{k: _dec(x) for k, x in v["f"].items()})
     raise ValueError(f"unknown value in checkpoint: {sorted(v)[:3]}")
@@ -256,6 +274,8 @@ def load_state(ws: Workspace, journal: Any, use_checkpoint: bool = True) -> tupl
             except (ValueError, KeyError, TypeError, IndexError):
                 state, cp = None, None
     finally:
+        if state is not None:
+            gc.freeze()  # and none of them ever will be: later collections need not walk them
         if collecting:
             gc.enable()
     if cp is not None and state is not None:

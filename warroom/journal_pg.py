@@ -358,11 +358,16 @@ class PgJournal:
             return False
 
     def hash_at(self, seq: int) -> str | None:
-        """The hash of event ``seq`` (None if there is none)."""
-        conn = self._connection()
-        if not _has_schema(conn):
+        """The hash of event ``seq`` (None if there is none, or if the database cannot say)."""
+        psycopg = _psycopg()
+        try:
+            conn = self._connection()
+            if not _has_schema(conn):
+                return None
+            row = conn.execute("SELECT hash FROM warroom_events WHERE launch = %s AND seq = %s", (self.target.launch, seq)).fetchone()
+        except psycopg.Error:
+            self._drop()
             return None
-        row = conn.execute("SELECT hash FROM warroom_events WHERE launch = %s AND seq = %s", (self.target.launch, seq)).fetchone()
         return row[0] if row else None
 
 

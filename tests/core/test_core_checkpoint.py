@@ -153,3 +153,18 @@ def test_a_corrupt_checkpoint_is_ignored(busy: Workspace) -> None:
         path.write_text(junk)
         state, _ = load_state(busy, Journal(busy.journal_path, read_only=True))
         assert same(state, full(busy))
+
+
+def test_many_records_round_trip_as_columns(busy: Workspace) -> None:
+    """Hundreds of notes by a few operators: kept as columns, the operators as a table; the
+    state restored is the replayed one, hostile-looking text included."""
+    item = sorted(busy.items)[0]
+    with Journal(busy.journal_path) as j:
+        j.load()
+        for i in range(300):
+            j.append("note", item if i % 3 else "", {"text": ["$NoteEntry", "{\"$map\": 1}", f"n{i}"][i % 3]},
+                     op=["ana", "bo", "cy"][i % 3])
+    state, _ = load_state(busy, Journal(busy.journal_path, read_only=True))
+    assert '"$t"' in checkpoint_path(busy.journal_path).read_text()  # some column was kept as a table
+    restored, result = load_state(busy, Journal(busy.journal_path, read_only=True))
+    assert result.events == [] and same(restored, full(busy)) and same(state, restored)

@@ -171,7 +171,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         until = lambda e: e.at <= now  # noqa: E731
     s = open_session(args, read_only=True, until=until)
     tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
-    data = status_data(s.ws, s.state, now, tiles, describe(s.journal), [str(i) for i in s.issues])
+    data = status_data(s.ws, s.state, now, tiles, describe(s.journal), [str(i) for i in s.issues], notes=args.json)
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}
     if args.json:
