@@ -36,12 +36,14 @@ from warroom.countdown import Countdown, HoldRecord
 from warroom.events import Event
 from warroom.journal import STATE_KINDS, Journal, JournalIssue, LoadResult, Resume, decode_line, line_hash
 from warroom.model import Status
+from warroom.runner.record import RunRecord
 from warroom.state import Assessment, Invalidation, ItemState, LaunchState, MetricState, NoteEntry, Poll, SignOff
 from warroom.workspace import Workspace
 
 SCHEMA = 1
 EVERY = 1000  # events past the last checkpoint that make a load write a new one
-_CLASSES = {c.__name__: c for c in (ItemState, NoteEntry, SignOff, Poll, Invalidation, Assessment, MetricState, Countdown, HoldRecord)}
+_CLASSES = {c.__name__: c for c in (ItemState, NoteEntry, SignOff, Poll, Invalidation, Assessment, MetricState, Countdown, HoldRecord,
+                                     RunRecord)}
 _REPLAY_CODE = ("state.py", "countdown.py", "events.py")
 
 
@@ -155,11 +157,20 @@ def _dec(v: Any) -> Any:
 
 
 def state_to_json(state: LaunchState) -> dict[str, Any]:
-    fields = {k: v for k, v in vars(state).items() if k not in ("ws", "poll")}
+    fields = {k: v for k, v in vars(state).items() if k not in ("ws", "poll", "runs")}
     out = {k: _enc(v) for k, v in fields.items()}
-    # the open poll is the last of ``polls`` (one object): kept as its index
-    out["poll"] = None if state.poll is None else next(i for i, p in enumerate(state.polls) if p is state.poll)
+    # objects in two places are one object, changed later through either: kept as indexes
+    # (the open poll is one of ``polls``; each item's latest run is one of ``run_history``)
+    out["poll"] = None if state.poll is None else _index(state.polls, state.poll)
+    out["runs"] = {"$map": {k: _index(state.run_history, rec) for k, rec in state.runs.items()}}
     return out
+
+
+def _index(values: list[Any], obj: Any) -> int:
+    for i, v in enumerate(values):
+        if v is obj:
+            return i
+    raise Unencodable("an object that is not where it should be")
 
 
 def state_from_json(ws: Workspace, data: dict[str, Any]) -> LaunchState:
@@ -168,9 +179,10 @@ def state_from_json(ws: Workspace, data: dict[str, Any]) -> LaunchState:
     if set(data) != expected:
         raise ValueError("the checkpoint's state has other fields than this warroom's")
     for k, v in data.items():
-        if k != "poll":
+        if k not in ("poll", "runs"):
             setattr(state, k, _dec(v))
     state.poll = None if data["poll"] is None else state.polls[data["poll"]]
+    state.runs = {k: state.run_history[i] for k, i in _dec(data["runs"]).items()}
     if set(state.items) != set(ws.items):
         raise ValueError("the checkpoint's items are not the checklists'")
     return state
@@ -318,7 +330,7 @@ def save(ws: Workspace, journal: Any, state: LaunchState, result: LoadResult, be
             "state": state_to_json(state),
         }
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    except (Unencodable, OSError, StopIteration):
+    except (Unencodable, OSError):
         return False
     return _write_text(journal, text)
 
