@@ -117,7 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.cli.run import register as register_run
 
     register_run(sub, common)
-    from warroom.cli.journal import add_parser as add_journal_parser
+    from warroom.cli.tiles import register as register_tiles  # issue 17: `warroom tiles`
+
+    register_tiles(sub, common)
+    from warroom.cli.journal import add_parser as add_journal_parser  # issue 16: `warroom journal copy`
 
     add_journal_parser(sub, common)
     return parser

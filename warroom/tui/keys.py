@@ -108,6 +108,10 @@ ACTIONS: list[Action] = [
            "assess a manual criterion: pass or fail, with the value (confirmed)", bar=False, writes=True, dialog=True),
     Action("signoff.why", S, "Sign-off", "w", "w", "why", "Why not GO", "Why not GO yet",
            "why not GO yet: every reason, in full", bar=False, dialog=True),
+    # -- metric tiles (issue 17) ----------------------------------------------------------------
+    Action("tiles.flow", S, "Tiles", "m", "m", "tiles", "Tiles", "Metric tiles: add, edit, enable, bind",
+           "metric tiles: add or edit with a live preview, enable a drafted one, bind a criterion (writes the layout)",
+           bar=False, writes=True, dialog=True),
     # -- the app ---------------------------------------------------------------------------------
     Action("app.help", S, "App", "question_mark,f1", "? / F1", "help", "Help", "Help: every key", "this help", dialog=True),
     Action("app.palette", S, "App", "colon,f2", ": / F2 / ctrl+p", "command_palette", "Commands", "",
