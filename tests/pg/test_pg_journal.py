@@ -304,3 +304,16 @@ def test_pg_journal_in_two_threads_sees_each_other(pg_url: str) -> None:
         t.join()
     assert not errors
     assert verify_pg(target).ok and verify_pg(target).events == 40
+
+
+def test_a_layout_edit_is_journaled_in_the_layouts_database(pg_url: str, demo: Path) -> None:
+    """`journal: postgresql://…` in the layout: warroom's own layout edits land there, not in a file."""
+    from warroom.layout_edit import read_layout, save
+
+    demo.write_text(demo.read_text() + f"journal: {pg_url}\n")
+    doc = read_layout(demo)
+    doc.add_tile({"name": "health", "source": "http", "url": "http://127.0.0.1:9/health", "check": "status", "threshold": "== 200"})
+    saved = save(doc, "ana", "added tile health")
+    events = PgJournal(parse_target(pg_url, "demo"), read_only=True).load().events
+    assert saved.event is not None and [(e.kind, e.seq) for e in events] == [("layout-change", saved.event.seq)]
+    assert not demo.with_name("demo.journal.yaml").exists()

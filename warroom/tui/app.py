@@ -65,6 +65,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.journal_override: Path | str | None = (journal_path if isinstance(journal_path, str) and journal_path.startswith(("postgresql://", "postgres://"))
                                                     else Path(journal_path) if journal_path else None)
         self.journal_problem: str | None = None  # why the journal database cannot be reached, while it cannot
+        self.journal_where: Path | str | None = None  # the journal opened: a path, or a postgresql:// URL
         self.operator = operator
         self.read_only = read_only
         self.now = now
@@ -141,7 +142,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             from warroom.journals import journal_spec, open_journal
 
             ws = self._workspace()
-            journal = open_journal(journal_spec(ws, self.journal_override), self.layout_path, read_only=self.read_only)
+            self.journal_where = journal_spec(ws, self.journal_override)
+            journal = open_journal(self.journal_where, self.layout_path, read_only=self.read_only)
             # a journal pane lists every event: only without one may a checkpoint stand for the past
             state, result = load_state(ws, journal, use_checkpoint=not any(p.kind == "journal" for p in ws.layout.panes))
         except InputError as exc:
