@@ -34,7 +34,7 @@ from typing import Any
 from warroom import __version__
 from warroom.countdown import Countdown, HoldRecord
 from warroom.events import Event
-from warroom.journal import STATE_KINDS, Journal, JournalIssue, LoadResult, Resume, decode_line, line_hash
+from warroom.journal import STATE_KINDS, Journal, JournalIssue, _slot, LoadResult, Resume, decode_line, line_hash
 from warroom.model import Status
 from warroom.runner.record import RunRecord
 from warroom.state import Assessment, Invalidation, ItemState, LaunchState, MetricState, NoteEntry, Poll, SignOff
@@ -312,10 +312,11 @@ def save(ws: Workspace, journal: Any, state: LaunchState, result: LoadResult, be
     state-kind events before ``result.events``)."""
     if state.last_seq != result.head[0] or state.head_hash != result.head[1]:
         return False  # the state is not the whole journal's (a filtered replay): nothing to keep
-    latest = {(ev.kind, ev.target): ev for ev in before}
+    latest = {_slot(ev.kind, ev.target): ev for ev in before}
     for ev in result.events:
         if ev.kind in STATE_KINDS:
-            latest[(ev.kind, ev.target)] = ev
+            latest.pop(_slot(ev.kind, ev.target), None)  # kept in the order they happened
+            latest[_slot(ev.kind, ev.target)] = ev
     try:
         body = {
             "schema": SCHEMA,
@@ -338,7 +339,7 @@ def save(ws: Workspace, journal: Any, state: LaunchState, result: LoadResult, be
 def _line_of(ev: Event) -> str:
     from warroom.journal import encode_event
 
-    line, digest = encode_event(ev.seq, ev.ts, ev.op, ev.kind, ev.target, ev.payload, ev.prev)
+    line, digest = encode_event(ev.seq, ev.ts, ev.op, ev.kind, ev.target, ev.payload, ev.prev, ev.acct or None)
     if digest != ev.hash:
         raise Unencodable("an event that does not re-encode to its hash")
     return line[:-1]

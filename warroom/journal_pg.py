@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from warroom.events import GENESIS, Event
 from warroom.journal import (STATE_KINDS, JournalError, JournalIssue, LoadResult, ReadOnlyJournal, VerifyReport,
-                             _parse_chunk, decode_line, encode_event, line_hash)
+                             _parse_chunk, _slot, decode_line, encode_event, line_hash)
 from warroom.tmarks import utc_iso
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -200,6 +200,9 @@ class PgJournal:
         # asked before each append: a reason the database is known to be unreachable (a screen's
         # follower knows at once) makes the append fail at once, instead of after RETRY_FOR
         self.offline: Callable[[], str | None] | None = None
+        self.warnings: list[str] = []  # said to the operator once: a clock behind the journal's
+        self._head_ts = ""
+        self._clock_warned = False
 
     @property
     def location(self) -> str:
@@ -259,8 +262,9 @@ class PgJournal:
 
     def _note_latest(self, events: Iterable[Event]) -> None:
         for ev in events:
+            self._head_ts = ev.ts
             if ev.kind in STATE_KINDS:
-                self._latest[(ev.kind, ev.target)] = ev
+                self._latest[_slot(ev.kind, ev.target)] = ev
 
     def _catch_up(self, conn: Any) -> list[Event]:
         result = _parse_rows(self._rows_after(conn, self._head_seq), (self._head_seq, self._head_hash))
@@ -271,7 +275,8 @@ class PgJournal:
 
     # -- writing -------------------------------------------------------------------------------
     def append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None, op: str = "unknown",
-               now: datetime | None = None, unless: Callable[[Event | None], bool] | None = None) -> Event | None:
+               now: datetime | None = None, unless: Callable[[Event | None], bool] | None = None,
+               acct: dict[str, str] | None = None) -> Event | None:
         """Append one event; returns it once it is committed. See ``Journal.append``."""
         if unless is not None and kind not in STATE_KINDS:
             raise ValueError(f"append(unless=...) is for the kinds {sorted(STATE_KINDS)}, not {kind!r}")
@@ -282,6 +287,10 @@ class PgJournal:
         if known:
             raise JournalUnavailable(f"the journal database {self.location} is unreachable ({known.rpartition(': ')[2]}). Nothing was recorded.")
         ts, payload = utc_iso(now or datetime.now(timezone.utc)), payload or {}
+        if acct is None:  # as a file journal: every writer records the real account
+            from warroom.who import real_account
+
+            acct = real_account()
         deadline = time.monotonic() + self.RETRY_FOR
         pending: str | None = None  # a line whose commit may have happened before the connection dropped
         while True:
@@ -298,10 +307,11 @@ class PgJournal:
                     if event is not None:
                         return event
                     pending = None
-                    if unless is not None and unless(self._latest.get((kind, target))):
+                    if unless is not None and unless(self._latest.get(_slot(kind, target))):
                         return None
+                    self._check_clock(ts)
                     seq, prev = self._head_seq + 1, self._head_hash
-                    line, digest = encode_event(seq, ts, op, kind, target, payload, prev)
+                    line, digest = encode_event(seq, ts, op, kind, target, payload, prev, acct)
                     line = line[:-1]
                     inserted = conn.execute(
                         "INSERT INTO warroom_events (launch, seq, prev, hash, kind, target, line)"
@@ -318,7 +328,7 @@ class PgJournal:
                     continue  # another writer extended the head first: read it and try on the new head
                 pending = None
                 self._head_seq, self._head_hash = seq, digest
-                event = Event(seq, ts, op, kind, target, payload, prev, digest)
+                event = Event(seq, ts, op, kind, target, payload, prev, digest, dict(acct or {}), seq)
                 self._note_latest((event,))
                 return event
             except (psycopg.Error, JournalUnavailable) as exc:
@@ -329,6 +339,22 @@ class PgJournal:
                              if pending is not None else " Nothing was recorded.")
                     raise JournalUnavailable(f"the journal database {self.location} is unreachable ({why}).{doubt}") from None
                 time.sleep(0.2)
+
+    def _check_clock(self, ts: str) -> None:
+        """Warn (once) a writer whose clock is behind the journal's last event, as a file journal does."""
+        from warroom.journal import CLOCK_SKEW
+        from warroom.tmarks import parse_time
+
+        if not self._head_ts or self._clock_warned:
+            return
+        try:
+            behind = (parse_time(self._head_ts) - parse_time(ts)).total_seconds()
+        except (ValueError, OverflowError):
+            return
+        if behind > CLOCK_SKEW:
+            self._clock_warned = True
+            self.warnings.append(f"this machine's clock is {behind:.0f}s behind the last event in {self.location} "
+                                 f"({self._head_ts}); events keep their order by sequence number, but check the clock (NTP)")
 
     # -- beside the journal --------------------------------------------------------------------
     def read_checkpoint(self) -> str | None:

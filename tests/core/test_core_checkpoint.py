@@ -142,8 +142,10 @@ def test_status_uses_the_checkpoint_and_log_and_verify_read_everything(busy: Wor
     assert json.loads(capsys.readouterr().out)["journal"]["events"] == full(busy).event_count  # same count: the state came from it
     assert main(["log", layout, "--json"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == full(busy).last_seq
-    assert main(["verify", layout]) == 0
-    assert "chain ok" in capsys.readouterr().out
+    # verify reads every event: it finds the one the checkpoint covers that does not fit (no tile p95 here)
+    assert main(["verify", layout]) == 1
+    out, err = capsys.readouterr()
+    assert f": {full(busy).last_seq} events; head " in out and "event seq 25 skipped: unknown tile 'p95'" in err
 
 
 def test_a_corrupt_checkpoint_is_ignored(busy: Workspace) -> None:

@@ -227,7 +227,7 @@ def test_copy_round_trips_file_to_database_to_file(pg_url: str, demo: Path, tmp_
     for item in ("load-test", "runbook"):
         assert main(["tick", str(demo), "--as", "ana", item]) == 0
     assert main(["t0", str(demo), "--as", "bo", "2026-11-23T16:00:00+01:00"]) == 0
-    assert main(["hold", str(demo), "--as", "bo", "weather \u2029 'gusts'"]) == 0
+    assert main(["hold", str(demo), "--as", "bo", "weather — 'gusts' ñ"]) == 0
     assert main(["journal", "copy", str(src), pg_url]) == 0  # launch 'demo', from the file's name
     assert main(["journal", "copy", str(src), pg_url]) == 1  # an existing destination is refused
     assert "already holds events" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from warroom.actions import Actions
@@ -66,6 +67,24 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
     else:
         result = journal.load()
         state = LaunchState.replay(ws, result.events if until is None else [e for e in result.events if until(e)])
+    where = describe(journal)
     for issue in result.issues:
-        warn(f"{describe(journal)}: {issue}")
-    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
+        warn(f"{where}:{str(issue).removeprefix('line ')}")
+    operator = current_operator(getattr(args, "operator", None))
+    for line, problem in state.problems() + state.notices():
+        warn(f"{where}:{line}: {problem}")
+    if journal.path is not None:  # a file: the head this account saw must still be in it
+        check_head(journal.path, result.head)
+    return Session(ws, journal, state, result.issues, operator, result.events)
+
+
+def check_head(path: Path, head: tuple[int, str], at: str = "") -> None:
+    """Warn when the journal lost the head this operator saw last; remember the head seen now."""
+    from datetime import datetime, timezone
+
+    from warroom import heads
+
+    warning = heads.check(path)
+    if warning:
+        warn(warning)
+    heads.remember(path, head[0], head[1], at or datetime.now(timezone.utc).isoformat(timespec="seconds"))
