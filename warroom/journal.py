@@ -463,9 +463,21 @@ def contains_head(path: Path | str, digest: str) -> bool | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return f'"hash": "{digest}"}}\n'.encode() in _read_all(fd)
+        return _in_from_end(fd, f'"hash": "{digest}"}}\n'.encode())
     finally:
         os.close(fd)
+
+
+def _in_from_end(fd: int, needle: bytes, chunk: int = 1 << 20) -> bool:
+    """Is ``needle`` in the file? Searched from its end back, a chunk at a time: the head an
+    account saw last is near the end, so a long journal is not read whole to find it."""
+    end = os.fstat(fd).st_size
+    while end > 0:
+        start = max(0, end - chunk)
+        if needle in os.pread(fd, end - start + len(needle) - 1, start):  # overlapping the chunk after
+            return True
+        end = start
+    return False
 
 
 class Follower:

@@ -4,8 +4,11 @@ and one that does not match its head, layout, checklists or warroom version is i
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
 import warroom.checkpoint as checkpoint
@@ -190,3 +193,20 @@ def test_a_run_started_before_the_checkpoint_ends_after_it(busy: Workspace) -> N
     assert [e.kind for e in result.events] == [E.RUN_END]
     assert restored.runs[item] is restored.run_history[-1] and not restored.runs[item].open
     assert same(restored, full(busy))
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(data=st.binary(max_size=300), needle=st.binary(min_size=1, max_size=8), chunk=st.integers(1, 64))
+def test_the_head_search_from_the_end_finds_what_a_whole_read_finds(tmp_path_factory, data: bytes, needle: bytes, chunk: int) -> None:
+    """`contains_head` (the remembered-head check every command makes) reads a long journal from
+    its end back a chunk at a time, so a checkpointed command does not read it all; it must still
+    find a needle that crosses a chunk's edge."""
+    from warroom.journal import _in_from_end
+
+    path = tmp_path_factory.mktemp("search") / "j"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _in_from_end(fd, needle, chunk) == (needle in data)
+    finally:
+        os.close(fd)
