@@ -96,6 +96,15 @@ def _clock(r: Reader, root: YMap, layout: Layout) -> None:
     journal = r.text(root, "journal")
     path = layout.path
     layout.journal_path = (path.parent / journal) if journal else default_journal_path(path)
+    if journal and journal.startswith(("postgresql://", "postgres://")):
+        from warroom.journal_pg import password_in
+
+        layout.journal_path = None
+        if password_in(journal):
+            r.problem(root.vpos("journal"), "the journal URL holds a password: keep it out of the layout "
+                      "(PGPASSWORD, a libpq service file or ~/.pgpass; see docs/postgresql.md)")
+        else:
+            layout.journal_url = journal
 
 
 def _checklists(r: Reader, root: YMap, layout: Layout) -> None:

@@ -207,6 +207,7 @@ class Layout:
     disabled_tiles: list[Any] = field(default_factory=list)  # tiles with ``enabled: false``: never polled
     tile_order: list[Any] = field(default_factory=list, repr=False, compare=False)  # every tile, as listed
     journal_path: Path | None = None
+    journal_url: str | None = None  # a PostgreSQL journal (postgresql://...), instead of journal_path
     columns: int = 2
     rows: int = 2
     panes: list[Pane] = field(default_factory=list)

@@ -27,7 +27,9 @@ def percent(done: int, total: int) -> int:
 
 
 def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, Any] | None,
-                journal_path: str, issues: list[str]) -> dict[str, Any]:
+                journal_path: str, issues: list[str], notes: bool = True) -> dict[str, Any]:
+    """The status as data. ``notes=False`` leaves the items' notes out (the text report does not
+    print them, and a long launch has hundreds of thousands)."""
     from warroom.countdown import item_due, phase_index
     from warroom.decision import clock_view, decide
     from warroom.tmarks import format_clock, format_tmark
@@ -51,7 +53,7 @@ def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, 
         return {"id": item.id, "text": item.text, "status": ist.status.value, "reason": ist.reason, "critical": item.critical,
                 "owner": item.owner, "due": format_tmark(due) if due is not None else None, "overdue": item.id in overdue,
                 "by": ist.by, "account": ist.account, "at": ist.at,
-                "notes": [{"text": n.text, "by": n.by, "account": n.account, "at": n.at} for n in ist.notes]}
+                "notes": [{"text": n.text, "by": n.by, "account": n.account, "at": n.at} for n in ist.notes] if notes else []}
 
     checklists = []
     for c in ws.checklists:

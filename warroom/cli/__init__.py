@@ -36,7 +36,8 @@ from warroom.model import Status
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--journal", metavar="PATH", help="journal file (default: beside the layout, <layout>.journal.yaml)")
+    common.add_argument("--journal", metavar="PATH|URL", help="journal file, or postgresql://...[?launch=ID] (default: the layout's "
+                        "journal:, else <layout>.journal.yaml beside it)")
     common.add_argument("--as", dest="operator", metavar="NAME", help="who is acting (default: $WARROOM_OPERATOR, else user@host)")
 
     parser = argparse.ArgumentParser(prog="warroom", description="A terminal war-room for software launches.",
@@ -127,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.web.command_line import add_parser as add_serve  # issue 13: `warroom serve` (textual-serve)
 
     add_serve(sub, common)
+    from warroom.cli.journal import add_parser as add_journal_parser  # issue 16: `warroom journal copy`
+
+    add_journal_parser(sub, common)
     return parser
 
 

@@ -15,7 +15,8 @@ def _report(ev: Event, journal: Journal | None = None) -> int:
     if journal is not None:
         for warning in journal.warnings:  # a clock behind the journal's
             warn(warning)
-        check_head(journal.path, journal.head, ev.ts)
+        if journal.path is not None:  # a file (a database journal is its own authority on its head)
+            check_head(journal.path, journal.head, ev.ts)
     return EXIT_OK
 
 

@@ -55,7 +55,7 @@ def _operator(args: argparse.Namespace) -> str:
     return current_operator(args.operator)
 
 
-def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
+def run_app(layout: Path, journal: Path | str | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
             wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
@@ -108,7 +108,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not layout.is_file():
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
-    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
+    return run_app(layout, args.journal or None, _operator(args), args.read_only,  # a path, or a postgresql:// URL
                    wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 

@@ -412,7 +412,7 @@ class Flows:
         from warroom.tui.screens.tiles_flow import TilesFlowScreen
 
         if not isinstance(self.screen, TilesFlowScreen):
-            self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_path))
+            self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_where))
 
     def action_why(self) -> None:
         from warroom.tui.screens.why import WhyScreen

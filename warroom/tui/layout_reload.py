@@ -82,17 +82,19 @@ class LayoutReload:
 
     def _who_changed(self, update: Any) -> None:
         """Find the journal's layout-change event for this version (written just after the file)."""
-        from warroom.journal import Journal
+        from warroom.journal import JournalError
+        from warroom.journals import open_journal
         from warroom.layout_watch import who_from_events
 
-        path = self.journal_path  # type: ignore[attr-defined]
-        if path is None:
+        where = self.journal_where  # type: ignore[attr-defined]
+        if where is None:
             return
         end = time.monotonic() + WHO_WAIT
         while True:
             try:
-                found = who_from_events(Journal(path, read_only=True).load().events)(update.digest)
-            except OSError:
+                with open_journal(where, self.layout_path, read_only=True) as journal:  # type: ignore[attr-defined]
+                    found = who_from_events(journal.load().events)(update.digest)
+            except (OSError, JournalError):
                 found = None
             if found or time.monotonic() >= end:
                 break
@@ -152,9 +154,10 @@ class LayoutReload:
 
     @work(thread=True, group="layout-apply", exit_on_error=False)
     def _read_for_layout(self, update: Any) -> None:
-        from warroom.journal import Journal
+        from warroom.journals import open_journal
 
-        events = Journal(self.journal_path, read_only=True).load().events  # type: ignore[attr-defined]
+        with open_journal(self.journal_where, self.layout_path, read_only=True) as journal:  # type: ignore[attr-defined]
+            events = journal.load().events
         self.post_message(LayoutReady(update, events))  # type: ignore[attr-defined]
 
     async def on_layout_ready(self, message: LayoutReady) -> None:
@@ -190,6 +193,8 @@ class LayoutReload:
                 await wall.build(new_room)
                 wall.add_events(events, ws.layout.timezone)
                 wall.show(new_room, self.now())  # type: ignore[attr-defined]
-        self.sub_title = f"{ws.layout.launch} — journal {self.journal_path.name}"  # type: ignore[attr-defined]
+        from warroom.journals import short_name
+
+        self.sub_title = f"{ws.layout.launch} — journal {short_name(self.journal)}"  # type: ignore[attr-defined]
         self._layout_watcher.applied(update)
         self._say_layout(update.headline())

@@ -30,6 +30,7 @@ class WarHeader(Horizontal):
         self.launch = launch
         self.read_only = read_only
         self.rollback_alerts: dict[str, str] = {}  # criterion id -> text, from the tiles pane
+        self.journal_problem: str | None = None  # the journal database cannot be reached: writes are refused
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.launch or "warroom", style="bold"), id="hdr-left")
@@ -98,6 +99,10 @@ class WarHeader(Horizontal):
     def _banner(self, room, view) -> Text:  # noqa: ANN001 - Room, ClockView
         cd = room.state.countdown
         text = Text()
+        if self.journal_problem:
+            text.append(" ⚡ JOURNAL UNREACHABLE ", style="bold white on red")
+            text.append(" writes refused; showing the last state ", style="bold red")
+            return text
         if cd.scrubbed:
             text.append(" ✗ SCRUB ", style="bold white on red")
             if cd.scrub_reason:
