@@ -24,10 +24,21 @@ def _now() -> datetime:
 
 
 class Actions:
-    def __init__(self, journal: Journal, operator: str, now: Callable[[], datetime] = _now) -> None:
+    def __init__(self, journal: Journal, operator: str, now: Callable[[], datetime] = _now,
+                 evidence: Callable[[LaunchState], dict[str, Any] | None] | None = None) -> None:
         self.journal = journal
         self.operator = operator
         self.now = now
+        # What the war room shows now (``warroom.evidence``): recorded in sign-offs, poll answers,
+        # assessments, holds and rollback triggers. None records none (old events have none too).
+        self.evidence = evidence
+
+    def _with_evidence(self, state: LaunchState, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.evidence is not None:
+            shown = self.evidence(state)
+            if shown:
+                payload["evidence"] = shown
+        return payload
 
     def _append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None) -> Event:
         event = self._append_unless(kind, target, payload, None)
@@ -82,7 +93,7 @@ class Actions:
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why (--comment)")
-        return self._append(E.SIGN, r.name, {"decision": d, "comment": comment.strip()})
+        return self._append(E.SIGN, r.name, self._with_evidence(state, {"decision": d, "comment": comment.strip()}))
 
     def poll_start(self, state: LaunchState) -> Event:
         roles = [r.name for r in state.ws.layout.roles_in_poll_order()]
@@ -102,7 +113,7 @@ class Actions:
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why")
-        return self._append(E.POLL_ANSWER, name, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq})
+        return self._append(E.POLL_ANSWER, name, self._with_evidence(state, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq}))
 
     def poll_cancel(self, state: LaunchState, reason: str = "") -> Event:
         if state.poll is None:
@@ -116,7 +127,7 @@ class Actions:
         r = result.strip().lower()
         if r not in ("pass", "fail"):
             raise ActionError("a criterion is assessed 'pass' or 'fail'")
-        return self._append(E.ASSESS, crit.id, {"result": r, "value": value.strip(), "comment": comment.strip()})
+        return self._append(E.ASSESS, crit.id, self._with_evidence(state, {"result": r, "value": value.strip(), "comment": comment.strip()}))
 
     # -- the clock ---------------------------------------------------------------------------
     def hold(self, state: LaunchState, reason: str) -> Event:
@@ -129,7 +140,7 @@ class Actions:
             raise ActionError("there is no T-0 to hold; set one first")
         if cd.holding:
             raise ActionError(f"the count is already holding ({cd.hold_reason})")
-        return self._append(E.HOLD, "", {"reason": reason.strip()})
+        return self._append(E.HOLD, "", self._with_evidence(state, {"reason": reason.strip()}))
 
     def resume(self, state: LaunchState) -> Event:
         cd = state.countdown
@@ -195,6 +206,8 @@ class Actions:
         payload: dict[str, Any] = {"state": to_state, "value": value}
         if text:
             payload["reason"] = text
+        if fired:
+            self._with_evidence(state, payload)
         return self._append_unless(E.ROLLBACK, criterion_id, payload, recorded)
 
 

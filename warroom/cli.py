@@ -50,7 +50,9 @@ class Session:
 
     @property
     def actions(self) -> Actions:
-        return Actions(self.journal, self.operator)
+        from warroom.evidence import from_history  # the CLI records the metric history's latest, never polls
+
+        return Actions(self.journal, self.operator, evidence=from_history(self.journal.path))
 
 
 def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None) -> Session:
@@ -442,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
     register_importer(sub, common)
     register_metrics(sub, common)
     register_tui(sub, common)
+    from warroom.launch_report.command_line import add_parser as add_report
+    from warroom.metrics.command_line import add_parser as add_watch
+
+    add_report(sub, common)
+    add_watch(sub, common)
     return parser
 
 
