@@ -102,7 +102,7 @@ def render_html(r: Report) -> str:
 
     # -- summary
     add('<section id="summary"><h2>Summary</h2>')
-    signed = ", ".join(f"{role}: {state}" + (f" ({by})" if by else "") for role, state, by, _ in r.signers) or "no roles"
+    signed = ", ".join(f"{role}: {state}" + (f" by {by}" if by else "") for role, state, by, _ in r.signers) or "no roles"
     rows = [["T-0 planned", _e(_time(r.t0_planned))],
             ["T-0 actual", _e(_time(r.t0_actual)) + ("" if r.t0_actual else " (the clock has not reached T-0)")],
             ["Clock", _e(f"{r.clock_state}; attempt {r.attempts}; {r.recycles} recycle(s); {len(r.holds)} hold(s)")],
@@ -132,7 +132,7 @@ def render_html(r: Report) -> str:
     if r.holds:
         add(_table(["from", "to", "duration", "at T", "by", "reason"],
                    [[_e(_time(h.start)), _e(_time(h.end) if h.end else "still holding"), _e(_dur(h.duration)), _e(h.t),
-                     _e(h.by), _e(h.reason)] for h in r.holds]))
+                     _e(h.by), _e(h.reason)] for h in r.holds], "holds"))
     else:
         add("<p>No holds.</p>")
     for seq, ev in r.evidence_rows.items():
@@ -152,7 +152,7 @@ def render_html(r: Report) -> str:
                 slip = _dur(ph.actual - ph.planned) + " late" if ph.actual > ph.planned else "on time"
             rows.append([_e(ph.label), _e(ph.name), _e(_time(ph.planned)), _e(_time(ph.actual) if ph.actual else "not reached"),
                          _e(slip), f'<span class="bad">{_e(late)}</span>' if late else ""])
-        add(_table(["mark", "phase", "planned", "actual", "", "done late / not done"], rows))
+        add(_table(["mark", "phase", "planned", "actual", "", "done late / not done"], rows, "phases"))
     else:
         add("<p>The layout has no phases.</p>")
     add("</section>")

@@ -72,7 +72,7 @@ def render_markdown(r: Report) -> str:
     o: list[str] = [f"# {md(r.launch)} — launch report", "",
                     f"Generated {md(_time(r.generated))} from `{r.layout.replace('`', '')}` and `{r.journal.replace('`', '')}`.", ""]
     o += ["## Summary", ""]
-    signed = "; ".join(f"{role}: {state}" + (f" ({by})" if by else "") for role, state, by, _ in r.signers) or "no roles"
+    signed = "; ".join(f"{role}: {state}" + (f" by {by}" if by else "") for role, state, by, _ in r.signers) or "no roles"
     o += _table(["", ""], [
         ["T-0 planned", cell(_time(r.t0_planned))],
         ["T-0 actual", cell(_time(r.t0_actual) if r.t0_actual else "not reached")],

@@ -23,7 +23,7 @@ from warroom.tmarks import format_clock, format_tmark, parse_time
 from warroom.workspace import Workspace
 
 # Kinds another change adds (command runs): rendered by name when present.
-RUN_KINDS = (E.RUN_COMMAND, "run-start", "run-end")
+RUN_KINDS = (E.RUN_COMMAND, "run-start", "run-end", "run-release")
 # Kinds after which the decision may have changed (recomputed only there, not per event).
 _DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB, E.SET_T0, E.METRIC_STATE}
 
@@ -129,7 +129,7 @@ class Report:
     decision_at: datetime | None
     decision_seq: int
     reasons: list[str]
-    signers: list[tuple[str, str, str, str]]  # role, state, by, at (final)
+    signers: list[tuple[str, str, str, str]]  # role, latest decision (stale?), by, at
     rows: list[Row]
     holds: list[HoldRow]
     phases: list[PhaseRow]
@@ -147,6 +147,18 @@ class Report:
     verify: VerifyReport
     ignored: list[tuple[int, str]]
     last_event_at: datetime | None
+
+
+def _run_text(kind: str, p: dict[str, Any], default: str) -> str:
+    if kind == "run-start":
+        what = p.get("label") or p.get("command") or ""
+        return f"started: {what}" if what else "started"
+    if kind == "run-end":
+        how = "timed out" if p.get("timed_out") else "stopped" if p.get("stopped") else f"exit {p.get('exit')}"
+        return how + (f" after {p['duration']}s" if p.get("duration") is not None else "")
+    if kind == "run-release":
+        return "released" + (f": {p['reason']}" if p.get("reason") else "")
+    return default
 
 
 def _numeric(cond: Any) -> float | None:
@@ -233,7 +245,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
             if status == Status.DONE.value:
                 done_t[ev.target] = t_before
         elif kind in RUN_KINDS:
-            runs.append(row)
+            runs.append(Row(ev.seq, at, ev.op, kind, ev.target, _run_text(kind, p, row.text), row.t, held))
         if kind in (E.HOLD, E.ROLLBACK) and isinstance(p.get("evidence"), dict):
             evidence_rows[ev.seq] = p["evidence"]
         if kind in _DECISIVE or (kind == E.SET_STATUS and ev.target in ws.items and ws.items[ev.target].critical):
@@ -302,7 +314,11 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                             spec.crit.text if spec.crit else "", spec.warn.text if spec.warn else "",
                             sum(1 for s in samples if s.state == "CRIT"), fired, hold_spans))
 
-    signers = [(rv.name, rv.state, rv.by, rv.at) for rv in final.roles]
+    signers = []
+    for rv in final.roles:
+        latest = state.signoffs.get(rv.name)
+        decision = latest.decision if latest else "not signed"
+        signers.append((rv.name, decision + (f" (stale: {rv.stale_reason})" if rv.state == "stale" else ""), rv.by, rv.at))
     return Report(
         launch=layout.launch, layout=str(layout.path), journal=str(journal_path), generated=now,
         timezone=layout.timezone, t0_planned=planned_t0, t0_actual=marks.get(timedelta(0)),

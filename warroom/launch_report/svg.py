@@ -34,7 +34,7 @@ def chart_svg(chart: Chart, title_id: str) -> str:
         return (head + f'<text x="{W // 2}" y="{H // 2}" text-anchor="middle" fill="#555" font-size="13">'
                 'no numeric samples in the metric history</text></svg>')
     pts = _thin(pts)
-    t0, t1 = pts[0].t, pts[-1].t
+    t0, t1 = pts[0].t, max([pts[-1].t] + [at.timestamp() for at, _ in chart.fired])
     if t1 <= t0:
         t1 = t0 + 1
     values = [float(s.value) for s in pts]  # type: ignore[arg-type]

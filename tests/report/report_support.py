@@ -1,0 +1,90 @@
+"""Helpers for the report tests: a real loopback HTTP server whose value a test sets, and a
+war room using it (a uniquely named module, so imports never pick another area's)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class ValueServer:
+    """Serves ``{"value": V}`` at /v on 127.0.0.1 and counts the requests."""
+
+    def __init__(self, value: float = 100.0) -> None:
+        self.value = value
+        self.hits = 0
+        self.lock = threading.Lock()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                with owner.lock:
+                    owner.hits += 1
+                    body = json.dumps({"value": owner.value}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def war_room(tmp: Path, url: str, interval: str = "30s") -> Path:
+    """The demo checklist, roles and manual criteria, plus one latency tile read from ``url``
+    with a go/no-go criterion and a rollback trigger on it. Returns the layout path."""
+    (tmp / "layouts").mkdir(exist_ok=True)
+    (tmp / "checklists").mkdir(exist_ok=True)
+    shutil.copy(REPO / "checklists" / "demo-payments-v2.yaml", tmp / "checklists")
+    layout = tmp / "layouts" / "launch.yaml"
+    layout.write_text(f"""launch: Payments API v2 <b>drill</b>
+timezone: UTC
+checklists:
+  - ../checklists/demo-payments-v2.yaml
+phases:
+  - {{mark: T-24h, name: T-24 Hours}}
+  - {{mark: T-4h, name: Pre-Launch}}
+  - {{mark: T-1h, name: T-1 Hour}}
+  - {{mark: T-0, name: Launch}}
+  - {{mark: T+1h, name: Post-Launch}}
+  - {{mark: T+4h, name: First 4 Hours}}
+  - {{mark: T+24h, name: First 24 Hours}}
+roles:
+  - {{name: Product Owner, person: Priya Shah}}
+  - {{name: Tech Lead, person: Marco Rossi}}
+  - {{name: Security, person: Lena Vogel}}
+  - {{name: Operations, person: Sam Okafor}}
+criteria:
+  - {{id: load-test-signed, name: Load test report signed off, threshold: "passed"}}
+  - {{id: latency-ok, name: Latency under 500ms, tile: lat}}
+rollback:
+  - {{id: rollback-latency, name: Latency above 800ms, tile: lat, threshold: "> 800ms"}}
+tiles:
+  - name: lat
+    label: Latency
+    source: json
+    url: {url}/v
+    path: value
+    unit: ms
+    threshold: {{warn: "< 400ms", crit: "< 500ms"}}
+    interval: {interval}
+""", encoding="utf-8")
+    return layout
