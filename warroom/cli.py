@@ -264,14 +264,21 @@ def _poll_tiles(s: Session, enabled: bool) -> dict[str, Any] | None:
 def cmd_status(args: argparse.Namespace) -> int:
     until = None
     now = datetime.now(timezone.utc)
+    as_of = None
     if args.as_of:
-        try:
-            now = parse_time(args.as_of)
-        except ValueError as exc:
-            raise ActionError(f"--as-of: {exc}") from None
-        until = lambda e: e.at <= now  # noqa: E731
+        from warroom.as_of import AsOf
+
+        as_of = AsOf.parse(args.as_of)
+        until = lambda e: e.seq <= as_of.seq if as_of.seq is not None else e.at <= as_of.time  # noqa: E731
     s = open_session(args, read_only=True, until=until)
     tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
+    if as_of is not None:  # the tiles as the metric history had them then
+        from warroom.as_of import tiles_as_of
+        from warroom.metrics.history import history_path, read_history
+
+        now = as_of.moment(s.events, now)
+        if s.ws.layout.tiles:
+            tiles = tiles_as_of(s.ws, read_history(history_path(s.journal.path)), now)
     data = status_data(s, now, tiles)
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}
@@ -387,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--items", action="store_true", help="list every item with its id and status")
     p.add_argument("--exit-code", action="store_true", help="exit 0 only for GO (1 NO-GO, 3 PENDING)")
-    p.add_argument("--as-of", metavar="TIME", help="the state as it was at TIME (ISO 8601 with zone)")
+    p.add_argument("--as-of", metavar="TIME|SEQ", help="the state as it was at TIME (ISO 8601 with zone) or right after event SEQ")
     p.add_argument("--no-probe", action="store_true", help="do not poll metric tiles")
 
     p = cmd("tick", cmd_tick, "mark an item done (--undo: back to todo)")

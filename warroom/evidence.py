@@ -40,6 +40,10 @@ class ObservedTile:
     summary: str
     at: float
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "state": self.state, "value": self.value, "passing": self.passing,
+                "summary": self.summary, "sampled_at": self.at, "source": "metric history"}
+
 
 def _compact(value: Any) -> Any:
     if isinstance(value, float):
