@@ -44,7 +44,7 @@ def _e(value: Any) -> str:
 
 
 def _time(at: datetime | None) -> str:
-    return "—" if at is None else at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "—" if at is None else f"{at.isoformat(' ')[:19]} UTC"
 
 
 def _dur(d: timedelta) -> str:
@@ -119,10 +119,18 @@ def render_html(r: Report) -> str:
         'holding are shaded.</p>')
     body = ['<table class="timeline"><thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th>'
             '<th>what</th></tr></thead><tbody>']
+    seen: dict[str, str] = {}  # operators, kinds and T values repeat: each escaped once
+
+    def once(text: str) -> str:
+        out = seen.get(text)
+        if out is None:
+            out = seen[text] = escape(text, quote=True)
+        return out
+
     for row in r.rows:
         cls = ' class="held"' if row.held else ""
-        body.append(f'<tr{cls}><td class="num">{row.seq}</td><td>{_e(_time(row.at))}</td><td>{_e(row.t)}</td>'
-                    f"<td>{_e(row.op)}</td><td>{_e(row.kind)}</td><td>{_e(row.text)}</td></tr>")
+        body.append(f'<tr{cls}><td class="num">{row.seq}</td><td>{row.at.isoformat(" ")[:19]} UTC</td><td>{once(row.t)}</td>'
+                    f"<td>{once(row.op)}</td><td>{once(row.kind)}</td><td>{escape(row.text, quote=True)}</td></tr>")
     body.append("</tbody></table>")
     add("".join(body))
     add("</section>")

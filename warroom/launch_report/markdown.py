@@ -16,16 +16,23 @@ from typing import Any
 from warroom.launch_report.model import Report
 from warroom.metrics.threshold import format_value
 
-_PUNCT = re.compile(r"([\\`*_\[\]()!|~]|(?<=[A-Za-z]):)")  # inline syntax; a scheme's colon (no autolink)
-_LEAD = re.compile(r"^([#+\-=>]|\d+[.)])")  # what starts a block at the start of a line
+# Inline syntax gets a backslash; HTML's three characters become entities.
+_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_[]()!|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_SCHEME = re.compile(r"(?<=[A-Za-z]):")  # a scheme's colon: no autolink
+_LEAD = re.compile(r"^([#+\-=]|\d+[.)])")  # what starts a block at the start of a line
 
 
 def md(text: Any) -> str:
     """Inline text, inert: no Markdown syntax or HTML survives; one line."""
-    s = " ".join(str(text if text is not None else "").split())
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = _PUNCT.sub(r"\\\1", s)
-    return _LEAD.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], s)
+    s = str(text if text is not None else "")
+    if "  " in s or not s.isprintable():
+        s = " ".join(s.split())
+    s = s.translate(_ESCAPE)
+    if ":" in s:
+        s = _SCHEME.sub(r"\\:", s)
+    if s[:1] in "#+-=0123456789":
+        s = _LEAD.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], s)
+    return s
 
 
 def cell(text: Any) -> str:
@@ -33,7 +40,7 @@ def cell(text: Any) -> str:
 
 
 def _time(at: datetime | None) -> str:
-    return "—" if at is None else at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "—" if at is None else f"{at.isoformat(' ')[:19]} UTC"
 
 
 def _dur(d: timedelta) -> str:

@@ -25,7 +25,7 @@ from warroom.workspace import Workspace
 # Kinds another change adds (command runs): rendered by name when present.
 RUN_KINDS = (E.RUN_COMMAND, "run-start", "run-end", "run-release")
 # Kinds after which the decision may have changed (recomputed only there, not per event).
-_DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB, E.SET_T0, E.METRIC_STATE}
+_DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB, E.SET_T0}
 
 
 @dataclass
@@ -249,7 +249,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         if kind in (E.HOLD, E.ROLLBACK) and isinstance(p.get("evidence"), dict):
             evidence_rows[ev.seq] = p["evidence"]
         if kind in _DECISIVE or (kind == E.SET_STATUS and ev.target in ws.items and ws.items[ev.target].critical):
-            v = decide(state).verdict if kind != E.METRIC_STATE else verdict
+            v = decide(state).verdict
             if v != verdict:
                 verdict, decision_at, decision_seq = v, at, ev.seq
     end = max(now, prev_at) if prev_at else now
