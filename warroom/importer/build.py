@@ -119,6 +119,7 @@ class _Ctx:
     phase: str
     critical: bool
     desc: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)  # prose after the section's first items
 
 
 class _Builder:
@@ -165,7 +166,10 @@ class _Builder:
     def describe(self, text: str) -> None:
         if not text.strip():
             return
-        (self.ctx.desc if self.ctx else self.top_desc).append(text)
+        if self.ctx is None:
+            self.top_desc.append(text)
+        else:  # prose after a list of items stays after it (export writes it there)
+            (self.ctx.after if self.ctx.section.items else self.ctx.desc).append(text)
 
     def context_words(self) -> str:
         return " ".join([s.section.title for s in self.stack[-2:]] + [self.last_label])
@@ -223,6 +227,7 @@ class _Builder:
     def close_section(self) -> None:
         ctx = self.stack.pop()
         ctx.section.description = "\n\n".join(ctx.desc)
+        ctx.section.after = "\n\n".join(ctx.after)
 
     # -- blocks --------------------------------------------------------------------------------
     def run(self, blocks: list[Block]) -> None:
@@ -488,6 +493,7 @@ class _Builder:
             text = "Untitled item"
         status, note = (self.legend.read(box.mark) if box else (Status.TODO, ""))
         item = self.new_item(ctx, parent, text, status or Status.TODO, box.mark if box else "")
+        item.numbered = li.marker[:1].isdigit()
         if note:
             item.notes.append(note)
         for child in rest_blocks:
