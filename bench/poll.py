@@ -13,7 +13,7 @@ Prints, measured in one run, each figure against a baseline measured in the same
   the real tiles pane, measured idle (half before polling starts, half after it stops) and
   while the 100 tiles poll.
 
-The server is the demo service in a separate process (``python -m warroom.metrics.demo_server``)
+The server is the demo service in a separate process (``python -m warroom.demo.server``)
 on 127.0.0.1, so its CPU is not counted. Usage: ``python bench/poll.py [--tiles N]
 [--seconds S] [--interval I]``. Exit status 0 when every target is met, 1 otherwise.
 """
@@ -43,7 +43,7 @@ from textual.binding import Binding  # noqa: E402
 
 from warroom.metrics.poller import Poller  # noqa: E402
 from warroom.state import LaunchState  # noqa: E402
-from warroom.tui.tiles import TilesPane  # noqa: E402
+from warroom.tui.widgets.tiles import TilesPane  # noqa: E402
 from warroom.workspace import load_workspace  # noqa: E402
 
 
@@ -55,7 +55,7 @@ def free_port() -> int:
 
 def start_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "warroom.metrics.demo_server", str(port)], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "warroom.demo.server", str(port)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):

@@ -51,7 +51,7 @@ BARE = textwrap.dedent("""
 """)
 
 # ``exit_when_ready`` exits right after the first frame drawn with every pane loaded. The start
-# is ``warroom open``'s (warroom.tui.cli.run_app): the files' reading is forked off first, then
+# is ``warroom open``'s (warroom.cli.screen.run_app): the files' reading is forked off first, then
 # Textual is imported.
 WARROOM = textwrap.dedent("""
     import sys, time
@@ -63,11 +63,12 @@ WARROOM = textwrap.dedent("""
     class Timed(WarRoomApp):
         def exit(self, *args, **kwargs):
             self.frame_at = getattr(self, "frame_at", None) or time.time()
+            self.loaded = sum(len(p.nodes) for p in self.main_screen.checklist_panes) if self.room else 0
             super().exit(*args, **kwargs)
 
     app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading)
     app.run(headless=True, size=(200, 60))
-    loaded = sum(len(p.nodes) for p in app.checklist_panes)
+    loaded = getattr(app, "loaded", 0)
     if app.return_code or not loaded:
         sys.exit(f"warroom did not load: code {app.return_code}, problems {app.problems}")
     print(app.frame_at)
@@ -157,7 +158,7 @@ async def keypress_ms(layout: Path, journal: Path, presses: int, size: tuple[int
             frames.append(time.perf_counter())
 
         app._display = timed_display  # type: ignore[method-assign]
-        pane = app.checklist_panes[0]
+        pane = app.main_screen.checklist_panes[0]
         tree = pane.ctree
         await pilot.press("j")
         await pilot.pause()

@@ -34,6 +34,9 @@ class AsOf:
         except ValueError as exc:
             raise ActionError(f"--as-of: expected an event number or an ISO 8601 time with a zone: {exc}") from None
 
+    def includes(self, ev: Event) -> bool:
+        return ev.seq <= self.seq if self.seq is not None else ev.at <= self.time  # type: ignore[operator]
+
     def prefix(self, events: Sequence[Event]) -> list[Event]:
         """The events up to this moment (the journal is in seq order, so a prefix)."""
         out = []

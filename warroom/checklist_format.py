@@ -19,7 +19,7 @@ SECTION_KEYS = ["id", "title", "description", "after", "status", "items", "secti
 ITEM_KEYS = ["id", "text", "owner", "role", "critical", "numbered", "phase", "due", "commands", "links", "notes", "status", "reason", "items"]
 
 
-class _Reader:
+class Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
@@ -83,7 +83,7 @@ class _Reader:
 
 
 def parse_checklist(data: Any, path: Path | str) -> tuple[Checklist | None, list[Problem]]:
-    r = _Reader(str(path))
+    r = Reader(str(path))
     root = r.mapping(data, (1, 1), "the checklist") if data is not None else None
     if data is None:
         r.problem((1, 1), "empty file: expected a checklist with 'title' and 'sections'")
@@ -112,7 +112,7 @@ def parse_checklist(data: Any, path: Path | str) -> tuple[Checklist | None, list
     return checklist, r.problems
 
 
-def _local_id(r: _Reader, node: YMap, fallback_text: str, taken: set[str], what: str) -> str:
+def _local_id(r: Reader, node: YMap, fallback_text: str, taken: set[str], what: str) -> str:
     if "id" in node and node["id"] is not None:
         lid = str(node["id"])
         if "/" in lid or not lid.strip():
@@ -122,14 +122,14 @@ def _local_id(r: _Reader, node: YMap, fallback_text: str, taken: set[str], what:
     return unique(slugify(fallback_text, what), taken)
 
 
-def _register(r: _Reader, full: str, pos: Pos, seen: dict[str, Pos], what: str) -> None:
+def _register(r: Reader, full: str, pos: Pos, seen: dict[str, Pos], what: str) -> None:
     if full in seen:
         r.problem(pos, f"duplicate {what} id '{full}' (first at line {seen[full][0]})")
     else:
         seen[full] = pos
 
 
-def _section(r: _Reader, value: Any, pos: Pos, prefix: str, taken: set[str], seen: dict[str, Pos], depth: int) -> Section | None:
+def _section(r: Reader, value: Any, pos: Pos, prefix: str, taken: set[str], seen: dict[str, Pos], depth: int) -> Section | None:
     node = r.mapping(value, pos, "a section")
     if node is None:
         return None
@@ -157,7 +157,7 @@ def _section(r: _Reader, value: Any, pos: Pos, prefix: str, taken: set[str], see
     return section
 
 
-def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent_id: str, taken: set[str], seen: dict[str, Pos], depth: int) -> Item | None:
+def _item(r: Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent_id: str, taken: set[str], seen: dict[str, Pos], depth: int) -> Item | None:
     if isinstance(value, str):  # shorthand: an item as plain text
         value_map = YMap(text=value)
         value_map.pos = pos
@@ -227,7 +227,7 @@ def _item(r: _Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent
     return item
 
 
-def _pairs(r: _Reader, node: YMap, key: str, main: str, extra: str, what: str) -> list[tuple[str, str]]:
+def _pairs(r: Reader, node: YMap, key: str, main: str, extra: str, what: str) -> list[tuple[str, str]]:
     """Entries of ``node[key]``: ``{main: ..., extra: ...}`` mappings or plain text for ``main``."""
     return [(r.text(e, main, required=True, what=what), r.text(e, extra))
             for _, e in r.entries(node, key, f"a {what}", [main, extra], shorthand=main)]

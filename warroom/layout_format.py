@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warroom.checklist_format import _Reader
+from warroom.checklist_format import Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
+from warroom.locations import default_journal_path
 from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
@@ -24,7 +25,7 @@ PANE_KEYS = ["pane", "checklist", "row", "column", "row_span", "column_span", "t
 PANE_KINDS = ["checklist", "timeline", "signoff", "tiles", "journal"]
 
 
-def _int(r: _Reader, node: YMap, key: str, default: int, low: int = 1, high: int = 12) -> int:
+def _int(r: Reader, node: YMap, key: str, default: int, low: int = 1, high: int = 12) -> int:
     value = node.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
         r.problem(node.vpos(key), f"expected a whole number for '{key}', got {describe_value(value)}")
@@ -36,7 +37,7 @@ def _int(r: _Reader, node: YMap, key: str, default: int, low: int = 1, high: int
 
 
 def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
-    r = _Reader(str(path))
+    r = Reader(str(path))
     if data is None:
         r.problem((1, 1), "empty file: expected a layout with 'launch' and 'checklists'")
         return None, r.problems
@@ -61,7 +62,7 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     return layout, r.problems
 
 
-def _clock(r: _Reader, root: YMap, layout: Layout) -> None:
+def _clock(r: Reader, root: YMap, layout: Layout) -> None:
     """T-0, the display zone and where the journal lives."""
     if root.get("t0") not in (None, ""):
         try:
@@ -76,10 +77,10 @@ def _clock(r: _Reader, root: YMap, layout: Layout) -> None:
         layout.timezone = "UTC"
     journal = r.text(root, "journal")
     path = layout.path
-    layout.journal_path = (path.parent / journal) if journal else path.with_name(f"{path.stem}.journal.yaml")
+    layout.journal_path = (path.parent / journal) if journal else default_journal_path(path)
 
 
-def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:
+def _checklists(r: Reader, root: YMap, layout: Layout) -> None:
     checklists = r.seq(root, "checklists")
     if "checklists" not in root:
         r.problem(root.pos, "missing required key 'checklists' in layout")
@@ -92,7 +93,7 @@ def _checklists(r: _Reader, root: YMap, layout: Layout) -> None:
         layout.checklists_written[p] = Written(*checklists.ipos(i), ref)
 
 
-def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
+def _phases(r: Reader, root: YMap, layout: Layout) -> None:
     where: list[tuple[int, int]] = []
     for _, node in r.entries(root, "phases", "a phase", PHASE_KEYS):
         label = r.text(node, "mark", required=True, what="phase")
@@ -111,7 +112,7 @@ def _phases(r: _Reader, root: YMap, layout: Layout) -> None:
             r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")
 
 
-def _roles(r: _Reader, root: YMap, layout: Layout) -> None:
+def _roles(r: Reader, root: YMap, layout: Layout) -> None:
     seen: dict[str, tuple[int, int]] = {}
     for i, node in r.entries(root, "roles", "a role", ROLE_KEYS, shorthand="name"):
         name = r.text(node, "name", required=True, what="role")
@@ -125,7 +126,7 @@ def _roles(r: _Reader, root: YMap, layout: Layout) -> None:
         layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order))
 
 
-def _criteria(r: _Reader, root: YMap, layout: Layout) -> None:
+def _criteria(r: Reader, root: YMap, layout: Layout) -> None:
     """Go/no-go criteria (``criteria:``) and rollback triggers (``rollback:``), one id space."""
     tile_names = [t.name for t in layout.tiles]
     seen: dict[str, tuple[int, int]] = {}
@@ -156,7 +157,7 @@ def _criteria(r: _Reader, root: YMap, layout: Layout) -> None:
             layout.criteria.append(crit)
 
 
-def _screen(r: _Reader, root: YMap, layout: Layout) -> None:
+def _screen(r: Reader, root: YMap, layout: Layout) -> None:
     """The pane grid. Without ``screen:`` the workspace lays panes out by default."""
     if root.get("screen") is None:
         return

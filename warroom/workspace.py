@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from warroom.errors import ActionError, InputError, Problem, did_you_mean
-from warroom.model import Checklist, Criterion, Item, Layout, Pane, Role, Section, Written
+from warroom.locations import JOURNAL_SUFFIX
+from warroom.model import (
+    Checklist,
+    Criterion,
+    Item,
+    Layout,
+    Pane,
+    Role,
+    Section,
+    Written,
+)
 
 NOWHERE = Written(0, 0)
 
@@ -226,7 +236,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files += sorted(x for x in p.rglob("*.yaml") if not x.name.endswith(".journal.yaml"))
+            files += sorted(x for x in p.rglob("*.yaml") if not x.name.endswith(JOURNAL_SUFFIX))
         else:
             files.append(p)
     problems: list[Problem] = []

@@ -9,7 +9,7 @@ import pytest
 from warroom.errors import ActionError
 from warroom.journal import Journal
 from warroom.actions import Actions
-from warroom.operator import current_operator
+from warroom.who import current_operator
 
 HOST = socket.gethostname()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from warroom.metrics.demo_server import DemoServer, serve_in_thread
+from fault_server import DemoServer, serve_in_thread
 
 
 @pytest.fixture(scope="module")

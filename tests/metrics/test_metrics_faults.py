@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from metrics_support import tile
-from warroom.metrics.demo_server import DemoServer
+from fault_server import DemoServer
 from warroom.metrics.evaluate import TileEvaluator
 from warroom.metrics.poller import Poller
 

@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 from metrics_support import tile
-from warroom.metrics.demo_server import DemoServer, serve_in_thread
+from fault_server import DemoServer, serve_in_thread
 from warroom.metrics.poller import Poller
 
 

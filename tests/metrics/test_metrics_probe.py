@@ -11,7 +11,7 @@ import pytest
 
 from metrics_support import REPO, write_layout
 from warroom.decision import decide
-from warroom.metrics.demo_server import DemoServer
+from fault_server import DemoServer
 from warroom.metrics.probe import poll_once
 from warroom.state import LaunchState
 from warroom.workspace import load_workspace

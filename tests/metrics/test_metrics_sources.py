@@ -7,7 +7,7 @@ import math
 import pytest
 
 from metrics_support import tile
-from warroom.metrics.demo_server import DemoServer
+from fault_server import DemoServer
 from warroom.metrics.evaluate import TileEvaluator
 from warroom.metrics.poller import Poller
 from warroom.metrics.sample import Sample

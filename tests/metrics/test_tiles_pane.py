@@ -12,9 +12,9 @@ from metrics_support import write_layout
 from warroom import events as E
 from warroom.actions import Actions
 from warroom.journal import Journal
-from warroom.metrics.demo_server import DemoServer
+from fault_server import DemoServer
 from warroom.state import LaunchState
-from warroom.tui.tiles import TilesPane
+from warroom.tui.widgets.tiles import TilesPane
 from warroom.workspace import load_workspace
 
 

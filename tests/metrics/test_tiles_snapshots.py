@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from metrics_support import write_layout
 from warroom.metrics.sample import Sample
 from warroom.state import LaunchState
-from warroom.tui.tiles import TilesPane
+from warroom.tui.widgets.tiles import TilesPane
 from warroom.workspace import load_workspace
 
 NOW = 1_800_000_000.0

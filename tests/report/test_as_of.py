@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from report_support import war_room
 from warroom.actions import Actions
 from warroom.as_of import AsOf, replay_as_of
-from warroom.cli import Session, main, status_data
+from warroom.cli import main
+from warroom.report import status_data
 from warroom.errors import ActionError
 from warroom.journal import Journal
 from warroom.metrics.history import HistSample, MetricHistory, history_path
@@ -80,12 +81,6 @@ def launch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return layout
 
 
-def _session(layout: Path, events: list) -> Session:
-    ws = load_workspace(layout)
-    journal = Journal(layout.with_name("launch.journal.yaml"), read_only=True)
-    return Session(ws, journal, LaunchState.replay(ws, events), [], "t", events)
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(k=st.integers(min_value=0, max_value=125), by_time=st.booleans(), offset=st.integers(min_value=0, max_value=89))
 def test_as_of_equals_replaying_the_prefix(launch: Path, capsys: pytest.CaptureFixture[str], k: int, by_time: bool, offset: int) -> None:
@@ -109,7 +104,7 @@ def test_as_of_equals_replaying_the_prefix(launch: Path, capsys: pytest.CaptureF
     from warroom.metrics.history import read_history
 
     tiles = tiles_as_of(ws, read_history(history_path(launch.with_name("launch.journal.yaml"))), at)
-    expected = status_data(_session(launch, prefix), at, tiles)
+    expected = status_data(ws, LaunchState.replay(ws, prefix), at, tiles, str(launch.with_name("launch.journal.yaml")), [])
     expected["tiles"] = {n: r.to_json() for n, r in tiles.items()}
     expected = json.loads(json.dumps(expected, default=str))
     for key in ("clock", "decision", "signoffs", "criteria", "poll", "checklists", "overdue", "tiles", "now"):

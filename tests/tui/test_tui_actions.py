@@ -31,7 +31,7 @@ async def test_tick_and_untick_go_through_the_journal(layout, journal_path) -> N
     app = make_app(layout, journal_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        pane = app.checklist_panes[0]
+        pane = app.main_screen.checklist_panes[0]
         assert pane.ctree.item_id == FIRST
         await pilot.press("j")
         assert pane.ctree.item_id == LOAD_TEST
@@ -57,7 +57,7 @@ async def test_status_with_reason_and_note(layout, journal_path) -> None:
         await pilot.press(*"vendor late", "enter")
         assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.BLOCKED)
         assert app.room.state.items[LOAD_TEST].reason == "vendor late"
-        assert "vendor late" in str(app.checklist_panes[0].nodes[LOAD_TEST].label)
+        assert "vendor late" in str(app.main_screen.checklist_panes[0].nodes[LOAD_TEST].label)
         # escape on the reason writes nothing
         before = len(journal_events(journal_path))
         await pilot.press("s", "k")
@@ -184,7 +184,7 @@ async def test_filter_text_and_quick_filters(layout, journal_path) -> None:
     app = make_app(layout, journal_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        pane = app.checklist_panes[0]
+        pane = app.main_screen.checklist_panes[0]
         await pilot.press("slash")
         await pilot.pause()
         await pilot.press(*"migration", "enter")
@@ -223,7 +223,7 @@ async def test_live_follow_of_a_separate_process(layout, journal_path) -> None:
         subprocess.run([sys.executable, "-c", code], check=True)
         assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE, timeout=1.5)
         assert app.room.state.items[LOAD_TEST].by == "bob"
-        assert "✓" in str(app.checklist_panes[0].nodes[LOAD_TEST].label)
+        assert "✓" in str(app.main_screen.checklist_panes[0].nodes[LOAD_TEST].label)
 
 
 async def test_concurrent_ticks_end_in_the_same_state_as_the_file(layout, journal_path) -> None:
@@ -282,7 +282,7 @@ async def test_help_palette_and_panes(layout, journal_path) -> None:
     app = make_app(layout, journal_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        assert app.narrow
+        assert app.main_screen.narrow
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HelpScreen"
@@ -292,20 +292,20 @@ async def test_help_palette_and_panes(layout, journal_path) -> None:
         assert app.screen.__class__.__name__ == "HelpScreen"
         await pilot.press("escape")
         await pilot.pause()
-        titles = [t for t in app.pane_titles]
+        titles = [t for t in app.main_screen.pane_titles]
         assert titles[:2] == ["Payments API v2 launch", "Timeline"]
         await pilot.press("tab")
         await pilot.pause()
-        assert app.active == 1 and app.pane_widgets[1].display and not app.pane_widgets[0].display
+        assert app.main_screen.active == 1 and app.main_screen.pane_widgets[1].display and not app.main_screen.pane_widgets[0].display
         await pilot.press("3")
         await pilot.pause()
-        assert app.active == 2 and app.pane_widgets[2].display
+        assert app.main_screen.active == 2 and app.main_screen.pane_widgets[2].display
         names = [name for name, _, _ in app.palette_commands()]
         for wanted in ["Hold the count", "Scrub the launch", "Set T-0", "Go/no-go poll", "Sign off as a role", "Filter the checklist"]:
             assert wanted in names
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
-        assert not app.narrow and all(w.display for w in app.pane_widgets)
+        assert not app.main_screen.narrow and all(w.display for w in app.main_screen.pane_widgets)
 
 
 async def test_copy_command_uses_the_clipboard(layout, journal_path) -> None:
@@ -363,7 +363,7 @@ async def test_a_journal_pane_lists_and_follows_events(layout, journal_path) -> 
     app = make_app(layout, journal_path)
     async with app.run_test(size=(200, 60)) as pilot:
         await loaded(pilot)
-        pane = app._journal_pane()
+        pane = app.main_screen.journal_pane
         assert pane is not None and "T-0 set to" in "\n".join(str(line.text) for line in pane.lines)
         append(layout, journal_path, "note", None, "bridge call moved to 15:00")
         assert await until(pilot, lambda: "bridge call moved" in "\n".join(str(line.text) for line in pane.lines))
@@ -387,10 +387,10 @@ async def test_everything_is_reachable_at_80x24(layout, journal_path) -> None:
     app = make_app(layout, journal_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        assert app.narrow
+        assert app.main_screen.narrow
         await pilot.press("2")  # the timeline, alone on screen
         await pilot.pause()
-        assert [w.display for w in app.pane_widgets] == [False, True, False, False]
+        assert [w.display for w in app.main_screen.pane_widgets] == [False, True, False, False]
         await pilot.press("h")
         await pilot.pause()
         await pilot.press(*"bridge", "enter")
@@ -399,7 +399,7 @@ async def test_everything_is_reachable_at_80x24(layout, journal_path) -> None:
         assert await until(pilot, lambda: app.room.state.countdown.holding)
         await pilot.press("shift+tab")  # back to the checklist
         await pilot.pause()
-        assert app.active == 0 and app.pane_widgets[0].display
+        assert app.main_screen.active == 0 and app.main_screen.pane_widgets[0].display
         await pilot.press("j", "x")
         assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE)
         await pilot.press("colon")  # the command palette, without ctrl+p

@@ -15,13 +15,13 @@ from warroom import events as E
 from warroom.journal import Journal
 from warroom.model import Status
 from warroom.state import LaunchState
-from warroom.tui import cli as tui_cli
-from warroom.tui.room import Room
+from warroom.cli import screen as tui_cli
+from warroom.room import Room
 from warroom.workspace import load_workspace
 
 
 def test_the_tui_commands_do_not_import_textual() -> None:
-    code = "import sys, warroom.cli, warroom.tui.cli; warroom.cli.build_parser(); print('textual' in sys.modules)"
+    code = "import sys, warroom.cli, warroom.cli.screen; warroom.cli.build_parser(); print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warroom.tui.widgets.render import inline_markdown
+from warroom.tui.widgets.text import inline_markdown
 
 
 def test_bold_code_links_and_strike_become_styles_not_symbols():

@@ -82,7 +82,7 @@ async def test_a_label_is_built_when_its_line_is_drawn(tmp_path) -> None:
     app = make_app(layout, tmp_path / "long.journal.yaml")
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        pane = app.checklist_panes[0]
+        pane = app.main_screen.checklist_panes[0]
         unbuilt = [k for k in range(300) if pane.nodes[f"long/s/i{k}"]._label is UNBUILT]
         assert 0 not in unbuilt and len(unbuilt) > 250  # the lines on screen, and not the rest
         await pilot.press("G")
@@ -95,7 +95,7 @@ async def test_a_due_mark_passing_flags_the_overdue_items_on_screen(layout, jour
     app = make_app(layout, journal_path, now=lambda: clock[0])
     async with app.run_test(size=(200, 60)) as pilot:
         await loaded(pilot)
-        tree = app.checklist_panes[0].ctree
+        tree = app.main_screen.checklist_panes[0].ctree
         assert "overdue" not in line_of(tree, MIGRATION)
         clock[0] = FROZEN + timedelta(minutes=31)  # T-0:59: past T-1h
         app.tick_clock()
@@ -119,5 +119,5 @@ async def test_a_slow_load_shows_what_is_loading_and_survives_a_resize(layout, j
         await pilot.pause(0.05)
         await pilot.resize_terminal(200, 60)
         await loaded(pilot)
-        assert app.checklist_panes and not app.narrow
+        assert app.main_screen.checklist_panes and not app.main_screen.narrow
         assert "q Quit" in bar_text(app)

@@ -51,7 +51,7 @@ async def test_keys_after_a_refused_dialog_key_still_reach_the_screen(layout, jo
     app = make_app(layout, journal_path, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        tree = app.checklist_panes[0].query_one(ChecklistTree)
+        tree = app.main_screen.checklist_panes[0].query_one(ChecklistTree)
         start = tree.cursor_line
         _type(app, "njj")  # n is refused (read-only): the j's still move the cursor
         assert await until(pilot, lambda: tree.cursor_line == start + 2, timeout=15)

@@ -33,7 +33,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from warroom.evidence import from_verdicts
     from warroom.journal import Journal
     from warroom.metrics.shared import SharedPoller
-    from warroom.operator import current_operator
+    from warroom.who import current_operator
     from warroom.state import LaunchState
     from warroom.workspace import load_workspace
 
@@ -54,11 +54,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
     actions = Actions(journal, current_operator(args.operator), evidence=from_verdicts(lambda: shared.results, "poller"))
     shown: dict[str, str] = {}
 
-    def on_result(name: str, result: object) -> None:
+    def on_result(name: str, result: object, fired: list) -> None:
         st = getattr(result, "state")
         if shown.get(name) != st:
             shown[name] = st
             print(f"{name}: {st} {getattr(result, 'summary')}", flush=True)
+        for f in fired:
+            print(f.text, flush=True)
 
     shared = SharedPoller(ws, path, actions, state, stall=args.stall, on_result=on_result)
     for problem in shared.problems:

@@ -7,29 +7,22 @@ sample, appends it to the metric history and journals the tile and rollback tran
 it, it polls nothing and reads the samples the holder appends. When the holder exits it releases
 the lease; when it stalls, the lease passes on after ``stall`` seconds.
 
-``on_result(name, TileResult)`` is called for every sample, polled or followed, on the thread
-running :meth:`run`.
+Evaluation is ``warroom.metrics.monitor.Monitor``, as on every screen; ``on_result(name,
+TileResult, fired)`` is called for every sample, polled or followed, on the thread running
+:meth:`run`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from warroom.errors import ActionError
-from warroom.metrics.evaluate import NO_DATA, RollbackEvaluator, TileEvaluator, TileResult
+from warroom.metrics.evaluate import TileResult
 from warroom.metrics.history import HistSample, Lease, MetricHistory, lease_path
+from warroom.metrics.monitor import Fired, Monitor
 from warroom.metrics.sample import Sample
-from warroom.metrics.spec import rollback_condition
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float):
-        return float(f"{value:.6g}") if math.isfinite(value) else str(value)
-    return value
 
 
 def sample_from_history(s: HistSample) -> Sample:
@@ -44,13 +37,12 @@ def sample_from_history(s: HistSample) -> Sample:
 class SharedPoller:
     def __init__(self, ws: Any, journal_path: Path | str, actions: Any = None,
                  state_getter: Callable[[], Any] | None = None, *, stall: float = 15.0,
-                 on_result: Callable[[str, TileResult], None] | None = None,
+                 on_result: Callable[[str, TileResult, list[Fired]], None] | None = None,
                  env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time,
                  history_limit: int | None = None) -> None:
         self.ws = ws
         self.specs = list(ws.layout.tiles)
         self.actions = actions
-        self.state_getter = state_getter
         self.on_result = on_result
         self.env = env
         self.clock = clock
@@ -58,27 +50,20 @@ class SharedPoller:
             MetricHistory.for_journal(journal_path, history_limit)
         self.history.poll()  # follow from the end: old samples are history, not news
         self.lease = Lease(lease_path(journal_path), stall=stall)
-        self.evaluators = {s.name: TileEvaluator(s) for s in self.specs}
-        self.results: dict[str, TileResult] = {}
-        self.states: dict[str, str] = {}
-        self.rollbacks: dict[str, list[RollbackEvaluator]] = {}
-        self.problems: list[str] = []
-        by_name = {s.name: s for s in self.specs}
-        for crit in ws.layout.criteria:
-            if crit.kind != "rollback" or crit.tile not in by_name:
-                continue
-            try:
-                cond = rollback_condition(crit.threshold, by_name[crit.tile])
-            except ValueError as exc:
-                self.problems.append(f"rollback trigger {crit.id}: {exc}")
-                continue
-            self.rollbacks.setdefault(crit.tile, []).append(RollbackEvaluator(crit, by_name[crit.tile], cond))
+        self.journal_errors: list[str] = []
+        # the one evaluation of tiles and triggers; it journals only while this process polls
+        self.monitor = Monitor(ws, None, state_getter, on_journal_error=lambda exc: self.journal_errors.append(str(exc)))
+        self.problems = self.monitor.problems
         self.poller: Any = None
         self._task: asyncio.Task | None = None
         self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.polled = 0  # samples this process polled
         self.followed = 0  # samples read from another process's polls
-        self.journal_errors: list[str] = []
+
+    @property
+    def results(self) -> dict[str, TileResult]:
+        return self.monitor.results
 
     @property
     def leading(self) -> bool:
@@ -89,46 +74,24 @@ class SharedPoller:
         if self.poller is None:
             return
         result = self._evaluate(name, sample)
+        if result is None:
+            return
         self.polled += 1
         value = sample.value if sample.value is not None else sample.text
         self.history.append([HistSample(sample.t, name, value if sample.ok else None, result.state, result.passing)])
 
-    def _evaluate(self, name: str, sample: Sample) -> TileResult:
-        ev = self.evaluators[name]
-        ev.observe(sample)
-        result = ev.result(self.clock())
-        self.results[name] = result
-        before = self.states.get(name)
-        if before is None:
-            known = getattr(self._state(), "metrics", {}).get(name) if self.state_getter else None
-            before = known.state if known is not None else NO_DATA
-        self.states[name] = result.state
-        if self.leading and result.state != before and self.actions is not None:
-            self._journal(lambda: self.actions.metric_state(self._state(), name, before, result.state,
-                                                            _plain(result.value), result.error))
-        for rb in self.rollbacks.get(name, []):
-            out = rb.observe(sample, result.state)
-            if out.changed and self.leading and self.actions is not None:
-                self._journal(lambda: self.actions.rollback_trigger(self._state(), out.criterion_id, out.fired,
-                                                                    _plain(out.value), out.text))
-        if self.on_result is not None:
-            self.on_result(name, result)
+    def _evaluate(self, name: str, sample: Sample) -> TileResult | None:
+        self.monitor.actions = self.actions if self.leading else None
+        result, fired = self.monitor.feed(name, sample, self.clock())
+        if result is not None and self.on_result is not None:
+            self.on_result(name, result, fired)
         return result
-
-    def _state(self) -> Any:
-        return self.state_getter() if self.state_getter is not None else None
-
-    def _journal(self, write: Callable[[], Any]) -> None:
-        try:
-            write()
-        except (ActionError, OSError) as exc:
-            self.journal_errors.append(str(exc))
 
     def follow(self) -> int:
         """Read the samples another process appended; returns how many."""
         n = 0
         for s in self.history.poll():
-            if s.tile in self.evaluators:
+            if s.tile in self.monitor.evaluators:
                 self._evaluate(s.tile, sample_from_history(s))
                 n += 1
         self.followed += n
@@ -161,7 +124,7 @@ class SharedPoller:
     async def run(self, duration: float | None = None, beat: float = 1.0) -> None:
         """Beat until :meth:`stop` (or ``duration`` seconds); then stop polling and let go."""
         self._stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         end = None if duration is None else loop.time() + duration
         try:
             while not self._stop.is_set():
@@ -178,5 +141,12 @@ class SharedPoller:
             self.lease.release()
 
     def stop(self) -> None:
-        if self._stop is not None:
-            self._stop.set()
+        """Stop (from any thread)."""
+        stop, loop = self._stop, self._loop
+        if stop is None:
+            return
+        if loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(stop.set)
+            except RuntimeError:
+                pass

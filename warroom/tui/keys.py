@@ -1,86 +1,155 @@
-"""Every key binding of the war room, each with an id (remap with ``App.set_keymap``).
+"""The one actions table of the war room: every action once, with its keys, its words and
+whether it writes.
 
-Every action has a key that survives tmux and SSH (letters, arrows, F-keys); vim aliases sit
-beside the arrows. The help screen and the command palette are built from these lists.
+The checklist's and the screen's key bindings, the help screen's rows, the command palette and
+the set of actions a read-only screen leaves off its key bar are all generated from ``ACTIONS``;
+a new action is one more row here. Every binding has an id (remap with ``App.set_keymap``), and
+every action has a key that survives tmux and SSH (letters, arrows, F-keys); vim aliases sit
+beside the arrows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.binding import Binding
 
-# Keys of a focused checklist pane.
-CHECKLIST = [
-    Binding("down,j", "cursor_down", "Down", id="checklist.down", show=False),
-    Binding("up,k", "cursor_up", "Up", id="checklist.up", show=False),
-    Binding("home,g", "first", "First item", id="checklist.first", show=False),
-    Binding("end,G", "last", "Last item", id="checklist.last", show=False),
-    Binding("space,x", "tick", "Tick", id="checklist.tick"),
-    Binding("s", "set_status", "Status", id="checklist.status"),
-    Binding("n", "note", "Note", id="checklist.note"),
-    Binding("enter", "details", "Details", id="checklist.details"),
-    Binding("c", "copy_command", "Copy cmd", id="checklist.copy"),
-    Binding("slash", "filter", "Filter", id="checklist.filter"),
-    Binding("escape", "clear_filter", "Clear filter", id="checklist.clear_filter", show=False),
-    Binding("right,l", "expand", "Expand", id="checklist.expand", show=False),
-    Binding("left", "collapse", "Collapse", id="checklist.collapse", show=False),
-    Binding("z", "toggle_fold", "Fold/unfold", id="checklist.fold", show=False),
-]
+CHECKLIST_SCOPE = "checklist"  # bound on a focused checklist pane, acting on its item
+SCREEN_SCOPE = "screen"  # bound on the war-room screen, wherever the focus is on it
 
-# Keys of the war-room screen, wherever the focus is on it.
-SCREEN = [
-    Binding("tab", "next_pane", "Next pane", id="screen.next_pane", show=False),
-    Binding("shift+tab", "previous_pane", "Previous pane", id="screen.previous_pane", show=False),
-    Binding("h", "hold", "Hold", id="clock.hold"),
-    Binding("r", "resume", "Resume", id="clock.resume"),
-    Binding("R", "recycle", "Recycle", id="clock.recycle", show=False),
-    Binding("X", "scrub", "Scrub", id="clock.scrub", show=False),
-    Binding("T", "set_t0", "Set T-0", id="clock.set_t0", show=False),
-    Binding("o", "sign", "Sign", id="signoff.sign"),
-    Binding("p", "poll", "Poll", id="signoff.poll"),
-    Binding("a", "assess", "Assess", id="signoff.assess", show=False),
-    Binding("w", "why", "Why not GO", id="signoff.why", show=False),
-    Binding("question_mark,f1", "help", "Help", id="app.help"),
-    Binding("colon,f2", "command_palette", "Commands", id="app.palette"),
-    Binding("q,f10", "quit", "Quit", id="app.quit"),
-]
-SCREEN += [
-    Binding(str(n), f"show_pane({n - 1})", f"Pane {n}", id=f"screen.pane{n}", show=False) for n in range(1, 10)
-]
 
-# (section, keys as shown, what it does) for the help screen.
-HELP: list[tuple[str, str, str]] = [
-    ("Move", "j / k / ↓ / ↑", "next / previous line"),
-    ("Move", "g / G / Home / End", "first / last line"),
-    ("Move", "→ / l, ←, z", "expand, collapse, fold or unfold a section"),
-    ("Move", "tab / shift+tab", "next / previous pane (a tab of its own on a small terminal)"),
-    ("Move", "1 … 9", "go to pane N"),
-    ("Checklist", "space / x", "tick or untick the item"),
-    ("Checklist", "s", "set the status (asks the reason for blocked / skipped)"),
-    ("Checklist", "n", "add a note to the item"),
-    ("Checklist", "enter", "details: full text, notes history, commands, links"),
-    ("Checklist", "c", "copy the item's command (OSC 52: works over SSH)"),
-    ("Checklist", "/", "filter by text; quick filters open / overdue / critical / mine"),
-    ("Checklist", "escape", "clear the filter"),
-    ("Clock", "h", "hold the count (asks the reason, confirmed)"),
-    ("Clock", "r", "resume the count"),
-    ("Clock", "R", "recycle to a T-mark (confirmed)"),
-    ("Clock", "X", "scrub the launch (confirmed)"),
-    ("Clock", "T", "set T-0 (confirmed)"),
-    ("Sign-off", "o", "sign as a role: GO / NO-GO with a comment (confirmed)"),
-    ("Sign-off", "p", "go/no-go poll: start it, or carry on walking the roles"),
-    ("Sign-off", "a", "assess a manual criterion: pass or fail, with the value (confirmed)"),
-    ("Sign-off", "w", "why not GO yet: every reason, in full"),
-    ("App", "? / F1", "this help"),
-    ("App", ": / F2 / ctrl+p", "command palette: every action by name"),
-    ("App", "q / F10 / ctrl+q", "quit"),
-    ("In dialogs", "y / enter", "yes, confirm"),
-    ("In dialogs", "n / escape", "no, cancel"),
-]
+@dataclass(frozen=True)
+class Action:
+    """One thing an operator can do.
+
+    ``keys`` are Textual key names (the first is the one shown); ``shown`` is how help writes
+    them. ``label`` is the key bar's word, ``title`` the palette's name and ``help`` the line in
+    help and under the palette entry. ``bar``: on the key bar; ``palette``: in the command
+    palette (moves and panes are not); ``writes``: appends to the journal, so a read-only screen
+    cannot do it; ``dialog``: opens a dialog or another screen (keys typed after it wait for it).
+    """
+
+    id: str
+    scope: str
+    group: str
+    keys: str
+    shown: str
+    action: str
+    label: str
+    title: str
+    help: str
+    bar: bool = True
+    palette: bool = True
+    writes: bool = False
+    dialog: bool = False
+
+    @property
+    def name(self) -> str:
+        return action_name(self.action)
+
 
 def action_name(action: str) -> str:
     """A binding's action without its namespace or arguments: ``app.show_pane(2)`` -> ``show_pane``."""
     return action.rsplit(".", 1)[-1].split("(", 1)[0]
 
 
+C, S = CHECKLIST_SCOPE, SCREEN_SCOPE
+
+ACTIONS: list[Action] = [
+    # -- moving --------------------------------------------------------------------------------
+    Action("checklist.down", C, "Move", "down,j", "j / k / ↓ / ↑", "cursor_down", "Down", "", "next / previous line",
+           bar=False, palette=False),
+    Action("checklist.up", C, "Move", "up,k", "", "cursor_up", "Up", "", "", bar=False, palette=False),
+    Action("checklist.first", C, "Move", "home,g", "g / G / Home / End", "first", "First item", "", "first / last line",
+           bar=False, palette=False),
+    Action("checklist.last", C, "Move", "end,G", "", "last", "Last item", "", "", bar=False, palette=False),
+    Action("checklist.expand", C, "Move", "right,l", "→ / l, ←, z", "expand", "Expand", "",
+           "expand, collapse, fold or unfold a section", bar=False, palette=False),
+    Action("checklist.collapse", C, "Move", "left", "", "collapse", "Collapse", "", "", bar=False, palette=False),
+    Action("checklist.fold", C, "Move", "z", "", "toggle_fold", "Fold/unfold", "", "", bar=False, palette=False),
+    Action("screen.next_pane", S, "Move", "tab", "tab / shift+tab", "next_pane", "Next pane", "Next pane",
+           "next / previous pane (a tab of its own on a small terminal)", bar=False),
+    Action("screen.previous_pane", S, "Move", "shift+tab", "", "previous_pane", "Previous pane", "", "",
+           bar=False, palette=False),
+    # -- the checklist ---------------------------------------------------------------------------
+    Action("checklist.tick", C, "Checklist", "space,x", "space / x", "tick", "Tick", "Tick / untick the item",
+           "tick or untick the item", writes=True),
+    Action("checklist.status", C, "Checklist", "s", "s", "set_status", "Status", "Set the item's status",
+           "set the status (asks the reason for blocked / skipped)", writes=True, dialog=True),
+    Action("checklist.note", C, "Checklist", "n", "n", "note", "Note", "Add a note to the item",
+           "add a note to the item", writes=True, dialog=True),
+    Action("checklist.details", C, "Checklist", "enter", "enter", "details", "Details", "Item details",
+           "details: full text, notes history, commands, links", dialog=True),
+    Action("checklist.copy", C, "Checklist", "c", "c", "copy_command", "Copy cmd", "Copy the item's command",
+           "copy the item's command (OSC 52: works over SSH)", dialog=True),
+    Action("checklist.filter", C, "Checklist", "slash", "/", "filter", "Filter", "Filter the checklist",
+           "filter by text; quick filters open / overdue / critical / mine", dialog=True),
+    Action("checklist.clear_filter", C, "Checklist", "escape", "escape", "clear_filter", "Clear filter", "",
+           "clear the filter", bar=False, palette=False),
+    # -- the count -------------------------------------------------------------------------------
+    Action("clock.hold", S, "Clock", "h", "h", "hold", "Hold", "Hold the count",
+           "hold the count (asks the reason, confirmed)", writes=True, dialog=True),
+    Action("clock.resume", S, "Clock", "r", "r", "resume", "Resume", "Resume the count", "resume the count", writes=True),
+    Action("clock.recycle", S, "Clock", "R", "R", "recycle", "Recycle", "Recycle to a T-mark",
+           "recycle to a T-mark (confirmed)", bar=False, writes=True, dialog=True),
+    Action("clock.scrub", S, "Clock", "X", "X", "scrub", "Scrub", "Scrub the launch", "scrub the launch (confirmed)",
+           bar=False, writes=True, dialog=True),
+    Action("clock.set_t0", S, "Clock", "T", "T", "set_t0", "Set T-0", "Set T-0", "set T-0 (confirmed)",
+           bar=False, writes=True, dialog=True),
+    # -- sign-off --------------------------------------------------------------------------------
+    Action("signoff.sign", S, "Sign-off", "o", "o", "sign", "Sign", "Sign off as a role",
+           "sign as a role: GO / NO-GO with a comment (confirmed)", writes=True, dialog=True),
+    Action("signoff.poll", S, "Sign-off", "p", "p", "poll", "Poll", "Go/no-go poll",
+           "go/no-go poll: start it, or carry on walking the roles", writes=True, dialog=True),
+    Action("signoff.assess", S, "Sign-off", "a", "a", "assess", "Assess", "Assess a criterion",
+           "assess a manual criterion: pass or fail, with the value (confirmed)", bar=False, writes=True, dialog=True),
+    Action("signoff.why", S, "Sign-off", "w", "w", "why", "Why not GO", "Why not GO yet",
+           "why not GO yet: every reason, in full", bar=False, dialog=True),
+    # -- the app ---------------------------------------------------------------------------------
+    Action("app.help", S, "App", "question_mark,f1", "? / F1", "help", "Help", "Help: every key", "this help", dialog=True),
+    Action("app.palette", S, "App", "colon,f2", ": / F2 / ctrl+p", "command_palette", "Commands", "",
+           "command palette: every action by name", palette=False, dialog=True),
+    Action("app.quit", S, "App", "q,f10", "q / F10 / ctrl+q", "quit", "Quit", "", "quit", palette=False),
+]
+
+# Keys that are not actions of their own but belong in help: the panes by number, and dialogs.
+EXTRA_HELP: list[tuple[str, str, str, str]] = [  # (group, after which action id, keys, what)
+    ("Move", "screen.next_pane", "1 … 9", "go to pane N"),
+]
+DIALOG_HELP: list[tuple[str, str, str]] = [
+    ("In dialogs", "y / enter", "yes, confirm"),
+    ("In dialogs", "n / escape", "no, cancel"),
+]
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The key bindings of one scope, in table order."""
+    out = [Binding(a.keys, a.action, a.label, id=a.id, show=a.bar) for a in ACTIONS if a.scope == scope]
+    if scope == SCREEN_SCOPE:
+        out += [Binding(str(n), f"show_pane({n - 1})", f"Pane {n}", id=f"screen.pane{n}", show=False) for n in range(1, 10)]
+    return out
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(section, keys as shown, what it does) for the help screen: actions that share a help row
+    (j and k) are shown once, by the first."""
+    rows: list[tuple[str, str, str]] = []
+    for a in ACTIONS:
+        if a.shown:
+            rows.append((a.group, a.shown, a.help))
+        rows += [(g, k, w) for g, after, k, w in EXTRA_HELP if after == a.id]
+    return rows + DIALOG_HELP
+
+
+def palette_actions() -> list[Action]:
+    """The actions the command palette lists, in table order."""
+    return [a for a in ACTIONS if a.palette]
+
+
+CHECKLIST = bindings(CHECKLIST_SCOPE)
+SCREEN = bindings(SCREEN_SCOPE)
+HELP = help_rows()
 # Actions that write to the journal: a read-only screen leaves them off its key bar.
-WRITES = frozenset({"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess"})
+WRITES = frozenset(a.name for a in ACTIONS if a.writes)
+# Actions whose key opens a dialog or another screen.
+DIALOGS = frozenset(a.name for a in ACTIONS if a.dialog)

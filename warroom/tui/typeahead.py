@@ -19,14 +19,10 @@ from textual import events
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from warroom.tui.keys import action_name
+from warroom.tui.keys import DIALOGS, action_name
 
 DIALOG_GROUP = "dialog"
-# Actions whose key opens a dialog or another screen.
-DIALOG_ACTIONS = frozenset({
-    "set_status", "note", "details", "copy_command", "filter", "hold", "recycle", "scrub",
-    "set_t0", "sign", "poll", "why", "help", "command_palette", "assess",
-})
+DIALOG_ACTIONS = DIALOGS  # from the one actions table
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
 _HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens

@@ -10,3 +10,11 @@ class DialogScreen(ModalScreen[ScreenResultType]):
     one is shown, so the main screen's start-up does not parse the dialogs' rules."""
 
     CSS_PATH = "dialogs.tcss"
+
+
+class LiveDialog(DialogScreen[None]):
+    """A dialog that shows the launch's state (the poll, the reasons it is not GO): redrawn when
+    new journal events arrive, while it is open."""
+
+    def refresh_from_state(self) -> None:
+        """Redraw from the app's room (each subclass draws its own content)."""

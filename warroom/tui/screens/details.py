@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from warroom.tui.screens.base import DialogScreen
-from warroom.tui.widgets.render import STATUS_STYLE, inline_markdown, local_time, zone_of
+from warroom.tui.widgets.text import STATUS_STYLE, inline_markdown, local_time, zone_of
 
 
 class DetailsScreen(DialogScreen[None]):

@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from warroom.tui.screens.base import DialogScreen
-from warroom.tui.widgets.render import ROLE_GLYPH
+from warroom.tui.screens.base import LiveDialog
+from warroom.tui.widgets.text import ROLE_GLYPH
 
 
-class PollScreen(DialogScreen[None]):
+class PollScreen(LiveDialog):
     """Shows who is being asked; ``g`` records GO, ``n`` NO-GO (asks why), ``x`` cancels the poll."""
 
     BINDINGS = [

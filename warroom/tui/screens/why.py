@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.base import LiveDialog
 
 
-class WhyScreen(DialogScreen[None]):
+class WhyScreen(LiveDialog):
     BINDINGS = [
         Binding("escape,q,w", "close", "Close", id="why.close"),
         Binding("j,down", "scroll_down", "Down", id="why.down", show=False),

@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from warroom.model import Checklist, Item, Section
 from warroom.tui import keys
-from warroom.tui.widgets.render import item_label, progress_bar, section_label
+from warroom.tui.widgets.text import item_label, progress_bar, section_label
 
 QUICK_FILTERS = ["all", "open", "overdue", "critical", "mine"]
 UNBUILT = Text("…")  # the label of a node whose line has not been drawn yet

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Digits, Static
 
 from warroom.tmarks import format_clock
-from warroom.tui.widgets.render import DECISION_STYLE, big_clock, zone_of
+from warroom.tui.widgets.text import DECISION_STYLE, big_clock, zone_of
 
 
 class WarHeader(Horizontal):

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from warroom.events import Event
-from warroom.tui.widgets.render import local_time, zone_of
+from warroom.tui.widgets.text import local_time, zone_of
 
 MAX_LINES = 500
 

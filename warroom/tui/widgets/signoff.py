@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 
 from warroom.tui.widgets.body_pane import BodyPane
-from warroom.tui.widgets.render import DECISION_STYLE, ROLE_GLYPH, RenderOnce, local_time, zone_of
+from warroom.tui.widgets.text import DECISION_STYLE, ROLE_GLYPH, RenderOnce, local_time, zone_of
 
 
 MAX_REASONS = 25  # the panel shows the first ones (NO-GO first); the count says how many more

@@ -10,7 +10,7 @@ from rich.text import Text
 from warroom.countdown import phase_index
 from warroom.tmarks import format_clock
 from warroom.tui.widgets.body_pane import BodyPane
-from warroom.tui.widgets.render import RenderOnce, fit, local_time, zone_of
+from warroom.tui.widgets.text import RenderOnce, fit, local_time, zone_of
 
 
 class TimelinePane(BodyPane):

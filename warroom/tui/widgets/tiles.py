@@ -1,10 +1,10 @@
 """The live metric tiles pane: one tile per spec, fed by the poller running in a worker thread.
 
-The poller (``warroom.metrics.poller``) runs on its own event loop in a thread worker, so the
-UI never waits on the network; each sample comes back as a message. Evaluation (thresholds,
-``for:``, staleness) is the pure ``warroom.metrics.evaluate``. State transitions — not every
-sample — go to the journal through ``Actions``; verdicts and rollback triggers go to the app
-as messages.
+Display only. The poller (``warroom.metrics.poller``) runs on its own event loop in a thread
+worker, so the UI never waits on the network; each sample comes back as a message. What a
+sample means — evaluation, rollback triggers, the transitions journaled — is the pure
+``warroom.metrics.monitor.Monitor``; this pane draws its results and tells the app of verdicts
+and fired triggers as messages.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from warroom.errors import ActionError
 from warroom.metrics import NO_TILES
-from warroom.metrics.evaluate import (CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, RollbackEvaluator,
-                                      TileEvaluator, TileResult, format_age)
+from warroom.metrics.evaluate import CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, TileResult, format_age
+from warroom.metrics.monitor import Monitor
 from warroom.metrics.sample import Sample
-from warroom.metrics.spec import TileSpec, rollback_condition
+from warroom.metrics.spec import TileSpec
 
 if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported when polling starts
     from warroom.metrics.poller import Poller
@@ -130,6 +129,8 @@ class TilesPane(VerticalScroll, can_focus=True):
 
     @dataclass
     class RollbackTriggered(Message):
+        """A rollback trigger bound to a tile fired: its criterion id and what it says."""
+
         criterion_id: str
         text: str
 
@@ -143,32 +144,15 @@ class TilesPane(VerticalScroll, can_focus=True):
         if not self.border_title:
             self.border_title = "Metrics"
         self.ws = ws
-        self.actions = actions
-        self.state_getter = state_getter
         self.autostart = autostart
         self.clock = clock
         self.env = env
-        self.specs: list[TileSpec] = list(ws.layout.tiles)
-        self.evaluators = {s.name: TileEvaluator(s) for s in self.specs}
+        self.monitor = Monitor(ws, actions, state_getter, self._journal_error)
+        self.specs: list[TileSpec] = self.monitor.specs
+        self.results: dict[str, TileResult] = self.monitor.results
+        self.problems = self.monitor.problems
         self.views = {s.name: TileView(s) for s in self.specs}
-        self.results: dict[str, TileResult] = {}
-        self.states: dict[str, str] = {}
-        self.problems: list[str] = []
-        self.rollbacks: dict[str, list[RollbackEvaluator]] = {}
-        by_name = {s.name: s for s in self.specs}
-        for crit in ws.layout.criteria:
-            if crit.kind != "rollback" or crit.tile not in by_name:
-                continue
-            try:
-                cond = rollback_condition(crit.threshold, by_name[crit.tile])
-            except ValueError as exc:
-                self.problems.append(f"rollback trigger {crit.id}: {exc}")
-                continue
-            self.rollbacks.setdefault(crit.tile, []).append(RollbackEvaluator(crit, by_name[crit.tile], cond))
         self.poller: Poller | None = None
-        self._verdict_key: dict[str, tuple[bool, str]] = {}
-        self._dirty = False  # a summary changed: told to the app within a second
-        self._urgent = False  # a verdict flipped: told to the app at once
         self._inbox: list[tuple[str, Sample]] = []
         self._inbox_lock = threading.Lock()
         self._journal_failed = False
@@ -235,18 +219,12 @@ class TilesPane(VerticalScroll, can_focus=True):
 
     def feed(self, name: str, sample: Sample) -> None:
         """Apply one sample to a tile (from the poller, or injected by tests)."""
-        ev = self.evaluators.get(name)
-        if ev is None:
+        result, fired = self.monitor.feed(name, sample, self.clock())
+        if result is None:
             return
-        ev.observe(sample)
-        now = self.clock()
-        result = self._refresh_tile(name, now)
-        for rb in self.rollbacks.get(name, []):
-            out = rb.observe(sample, result.state)
-            if out.changed:
-                self._journal_rollback(out.criterion_id, out.fired, out.value, out.text)
-                if out.fired:
-                    self.post_message(self.RollbackTriggered(out.criterion_id, out.text))
+        self.views[name].show(result)
+        for trigger in fired:
+            self.post_message(self.RollbackTriggered(trigger.criterion_id, trigger.text))
         self._flush_verdicts(force=False)
 
     def _tick(self) -> None:
@@ -256,58 +234,15 @@ class TilesPane(VerticalScroll, can_focus=True):
         self._flush_verdicts(force=True)
 
     def _refresh_tile(self, name: str, now: float) -> TileResult:
-        result = self.evaluators[name].result(now)
-        self.results[name] = result
+        result = self.monitor.refresh(name, now)
         self.views[name].show(result)
-        before = self.states.get(name)
-        if before is None:
-            known = getattr(self.state_getter(), "metrics", {}).get(name) if self.state_getter else None
-            before = known.state if known is not None else NO_DATA
-            self.states[name] = before
-        if result.state != before:
-            self.states[name] = result.state
-            if not (result.state == NO_DATA and result.polled_at is None):
-                self._journal_state(name, before, result)
-        key = (result.passing, result.summary)
-        old = self._verdict_key.get(name)
-        if old != key:
-            self._verdict_key[name] = key
-            self._dirty = True
-            if old is None or old[0] != key[0]:
-                self._urgent = True
         return result
 
     def _flush_verdicts(self, force: bool) -> None:
         """Post VerdictsChanged at once when a verdict flipped, else at most once a tick."""
-        if self._urgent or (force and self._dirty):
-            self._dirty = self._urgent = False
-            self.post_message(self.VerdictsChanged(dict(self.results)))
-
-    # -- the journal ---------------------------------------------------------------------------
-    @staticmethod
-    def _plain(value: Any) -> Any:
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                return str(value)
-            return float(f"{value:.6g}")
-        return value
-
-    def _journal_state(self, name: str, before: str, result: TileResult) -> None:
-        if self.actions is None:
-            return
-        try:
-            self.actions.metric_state(self.state_getter(), name, before, result.state, self._plain(result.value),
-                                      result.error)
-        except (ActionError, OSError) as exc:
-            self._journal_error(exc)
-
-    def _journal_rollback(self, criterion_id: str, fired: bool, value: Any, text: str) -> None:
-        if self.actions is None:
-            return
-        try:
-            self.actions.rollback_trigger(self.state_getter(), criterion_id, fired, self._plain(value), text)
-        except (ActionError, OSError) as exc:
-            self._journal_error(exc)
+        verdicts = self.monitor.take_verdicts(force)
+        if verdicts is not None:
+            self.post_message(self.VerdictsChanged(verdicts))
 
     def _journal_error(self, exc: Exception) -> None:
         if not self._journal_failed:

@@ -10,6 +10,7 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from warroom import report
 from warroom.model import Item, Section, Status
 from warroom.tmarks import parse_time, parse_zone
 
@@ -262,10 +263,7 @@ def fit(text: str, width: int, right: bool = False) -> str:
 
 
 def progress_bar(done: int, total: int, width: int = 10) -> str:
-    if total <= 0:
-        return "─" * width
-    full = round(width * done / total)
-    return "█" * full + "░" * (width - full)
+    return report.progress_bar(done, total, width, empty="─")
 
 
 def zone_of(name: str) -> tzinfo:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
+from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err
 from warroom.errors import ActionError
 from warroom.metrics.evaluate import GLYPHS
 
@@ -32,13 +32,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
     if not ws.layout.tiles:
         raise ActionError(f"{args.layout} declares no metric tiles (add a 'tiles:' list to the layout)")
     if args.timeout is not None and args.timeout <= 0:
-        print("warroom: error: --timeout must be positive", file=sys.stderr)
-        return 2
+        err("--timeout must be positive")
+        return EXIT_INPUT
     try:
         select_tiles(ws.layout, args.tiles)
     except ActionError as exc:  # a tile name the layout does not have is bad input
-        print(f"warroom: error: {exc}", file=sys.stderr)
-        return 2
+        err(str(exc))
+        return EXIT_INPUT
     results = poll_once(ws.layout, args.tiles or None, timeout=args.timeout)
     if args.json:
         print(json.dumps({name: r.to_json() for name, r in results.items()}, indent=2, ensure_ascii=False))
@@ -48,4 +48,4 @@ def cmd_probe(args: argparse.Namespace) -> int:
             detail = r.summary if r.state in ("OK", "WARN", "CRIT", "PENDING") else r.error
             line = f"{GLYPHS[r.state]} {name:<{width}}  {r.state:<7}  {detail}"
             print(line)
-    return 0 if all(r.passing for r in results.values()) else 1
+    return EXIT_OK if all(r.passing for r in results.values()) else EXIT_FAIL

@@ -10,12 +10,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from warroom.cli import err
+from warroom.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    err,
+    open_session,
+    print_problems,
+)
 from warroom.errors import InputError
 from warroom.importer.build import ImportResult, import_file, name_for
-from warroom.importer.layout import GENERATED, checklist_text, dump_layout, keep_hand_edits, layout_data, write_text
-
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+from warroom.importer.layout import (
+    GENERATED,
+    checklist_text,
+    dump_layout,
+    keep_hand_edits,
+    layout_data,
+    write_text,
+)
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -179,15 +191,12 @@ def _check(layout: Path) -> int:
     try:
         load_workspace(layout)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        err(f"the written layout {layout} does not validate")
+        print_problems(exc.problems, f"the written layout {layout} does not validate")
         return EXIT_FAIL
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from warroom.cli import open_session
     from warroom.export import export_markdown
 
     if not Path(args.layout).exists():

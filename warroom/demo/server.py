@@ -6,8 +6,6 @@ It serves what a real launch is watched through:
 - ``/metrics``: Prometheus text exposition with counters (requests by code), a latency
   histogram and gauges (CPU %, queue depth, database connections);
 - ``/api/v1/query``: a Prometheus HTTP API answering the demo layout's PromQL queries;
-- ``/fault/...``: misbehaving endpoints (HTTP 500, HTML, hang, slow drip, 50 MB body, invalid
-  UTF-8, NaN/Inf, redirect loop, malformed exposition) that the tests poll;
 - anything set with :meth:`DemoServer.set` (tests change a value between polls).
 
 The numbers move like a launch: traffic follows a slow wave, and every few minutes an
@@ -217,10 +215,6 @@ def _num(v: float) -> str:
     return repr(float(v))
 
 
-_HTML = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><form>Sign in to continue</form></body></html>"
-_BAD_EXPOSITION = b'# TYPE http_requests_total counter\nhttp_requests_total{code="200" 12\nhttp_requests_total{code="500"} twelve\n'
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
@@ -263,16 +257,18 @@ class _Handler(BaseHTTPRequestHandler):
                 owner.in_flight[path] -= 1
                 owner.total_in_flight -= 1
 
-    def _route(self, owner: "DemoServer") -> None:  # noqa: C901 - one route table
+    def extra_route(self, path: str, owner: "DemoServer") -> bool:
+        """A subclass's own routes, tried first (the tests' fault server adds its faults here)."""
+        return False
+
+    def _route(self, owner: "DemoServer") -> None:
         owner.hits += 1
         owner.last_headers = {k.lower(): v for k, v in self.headers.items()}
         parts = urlsplit(self.path)
         path = parts.path
-        override = owner.overrides.get(path)
         try:
-            if override is not None:
-                status, body, ctype = override
-                self._send(status, body, ctype)
+            if self.extra_route(path, owner):
+                pass
             elif path == "/health" or path.startswith("/health/"):
                 owner.sim.advance()
                 self._json(200, owner.sim.health())
@@ -284,8 +280,6 @@ class _Handler(BaseHTTPRequestHandler):
                 q = parse_qs(parts.query).get("query", [""])[0]
                 status, data = owner.sim.query(q)
                 self._json(status, data)
-            elif path.startswith("/fault/"):
-                self._fault(path[len("/fault/"):], owner)
             elif path == "/_stats":
                 with owner.lock:
                     self._json(200, {"hits": owner.hits, "max_in_flight": dict(owner.max_in_flight)})
@@ -296,61 +290,6 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             self.close_connection = True
 
-    def _fault(self, name: str, owner: "DemoServer") -> None:
-        if name == "500":
-            self._send(500, b"internal error: database unavailable\n", "text/plain")
-        elif name == "html":
-            self._send(200, _HTML, "text/html; charset=utf-8")
-        elif name == "slow":
-            owner.stopping.wait(0.15)
-            self._json(200, {"value": 1})
-        elif name == "hang":
-            owner.stopping.wait(30)
-            self._json(200, {"value": 1})
-        elif name == "drip":
-            body = b'{"value": 1' + b" " * 600 + b"}"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            for i in range(len(body)):
-                if owner.stopping.wait(0.05):
-                    break
-                self.wfile.write(body[i:i + 1])
-                self.wfile.flush()
-            self.close_connection = True
-        elif name in ("big", "big-chunked"):
-            size, chunk = 50 * 1024 * 1024, b"x" * 65536
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            if name == "big":
-                self.send_header("Content-Length", str(size))
-            else:
-                self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            sent = 0
-            while sent < size and not owner.stopping.is_set():
-                if name == "big":
-                    self.wfile.write(chunk)
-                else:
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                sent += len(chunk)
-                owner.big_bytes_sent = sent
-            if name == "big-chunked":
-                self.wfile.write(b"0\r\n\r\n")
-        elif name == "badutf8":
-            self._send(200, b'{"value": 1, "note": "caf\xe9 \xff\xfe"}', "application/json")
-        elif name == "nan":
-            self._send(200, b'{"value": NaN}', "application/json")
-        elif name == "inf":
-            self._send(200, b'{"value": Infinity}', "application/json")
-        elif name == "redirect-loop":
-            self._send(302, b"", "text/plain", {"Location": "/fault/redirect-loop"})
-        elif name == "bad-metrics":
-            self._send(200, _BAD_EXPOSITION, "text/plain; version=0.0.4")
-        else:
-            self._json(404, {"error": f"no such fault {name}"})
-
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -360,14 +299,15 @@ class _Server(ThreadingHTTPServer):
 
 
 class DemoServer:
-    """A running demo service: ``.url``, ``.port``, ``.stop()``; ``.set()`` for tests."""
+    """A running demo service: ``.url``, ``.port``, ``.stop()``."""
+
+    handler: type[BaseHTTPRequestHandler] = _Handler
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, certfile: str | None = None,
                  keyfile: str | None = None, client_ca: str | None = None, seed: int = 7, speed: float = 1.0) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the demo service only listens on the loopback interface")
         self.sim = Simulation(seed=seed, speed=speed)
-        self.overrides: dict[str, tuple[int, bytes, str]] = {}
         self.stopping = threading.Event()
         self.hits = 0
         self.last_headers: dict[str, str] = {}
@@ -376,8 +316,7 @@ class DemoServer:
         self.max_in_flight: dict[str, int] = {}  # most requests for one path at once
         self.total_in_flight = 0
         self.max_total_in_flight = 0
-        self.big_bytes_sent = 0
-        self._httpd = _Server((host, port), _Handler)
+        self._httpd = _Server((host, port), self.handler)
         self._httpd.owner = self
         self.scheme = "http"
         if certfile:
@@ -401,19 +340,6 @@ class DemoServer:
         self._thread.start()
         return self
 
-    def set(self, path: str, body: Any, status: int = 200, content_type: str = "application/json") -> None:
-        """Serve ``body`` (bytes, text, or data as JSON) at ``path`` until changed or cleared."""
-        if isinstance(body, bytes):
-            raw = body
-        elif isinstance(body, str):
-            raw = body.encode()
-        else:
-            raw = json.dumps(body).encode()
-        self.overrides[path] = (status, raw, content_type)
-
-    def clear(self, path: str) -> None:
-        self.overrides.pop(path, None)
-
     def stop(self) -> None:
         self.stopping.set()
         self._httpd.shutdown()
@@ -433,7 +359,7 @@ def serve_in_thread(host: str = "127.0.0.1", port: int = 0, **kwargs: Any) -> De
 
 
 def main() -> None:
-    """``python -m warroom.metrics.demo_server [PORT]``: serve until interrupted."""
+    """``python -m warroom.demo.server [PORT]``: serve until interrupted."""
     import sys
 
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8787

@@ -8,11 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.cli import err
+from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, err, print_problems
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _operator(args: argparse.Namespace) -> str:
-    from warroom.operator import current_operator
+    from warroom.who import current_operator
 
     return current_operator(args.operator)
 
@@ -48,9 +47,7 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
                      watch_tty=sys.stdin.isatty(), workspace=loading)
     app.run()
     if app.problems:
-        for problem in app.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(app.problems)} problem(s); the war room was not opened", file=sys.stderr)
+        print_problems(app.problems, "the war room was not opened")
     code = app.return_code
     if code == 129:  # the terminal hung up: nobody is left to read anything; do not wait on stray threads
         sys.stdout.flush()
@@ -63,30 +60,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     layout = Path(args.layout)
     if not layout.is_file():
         err(f"{layout}: no such layout file")
-        return 2
+        return EXIT_INPUT
     return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only)
-
-
-def bundled_layouts() -> Path:
-    import warroom
-
-    here = Path(warroom.__file__).resolve().parent
-    for candidate in (here.parent / "layouts", here / "_bundled" / "layouts"):
-        if (candidate / "demo.yaml").is_file():
-            return candidate
-    return here.parent / "layouts"
-
-
-def demo_journal_path() -> Path:
-    from platformdirs import user_state_dir
-
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return Path(user_state_dir("warroom")) / f"demo-{stamp}-{os.getpid()}.journal.yaml"
 
 
 def _start_demo_server() -> None:
     """Start the simulated service the demo tiles poll, and tell the tiles where it is."""
-    from warroom.metrics.demo_server import serve_in_thread
+    from warroom.demo.server import serve_in_thread
 
     raw = os.environ.get("WARROOM_DEMO_PORT", "8787")
     try:
@@ -106,32 +86,25 @@ def _start_demo_server() -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from warroom.errors import ActionError, InputError
-    from warroom.workspace import load_workspace
+    from warroom.locations import bundled_layouts, demo_journal_path
 
     layout = bundled_layouts() / "demo.yaml"
     if not layout.is_file():
         err(f"the bundled demo layout is missing ({layout})")
-        return 2
+        return EXIT_INPUT
     journal_path = Path(args.journal) if args.journal else demo_journal_path()
     operator = _operator(args)
-    if not args.read_only and (not journal_path.exists() or journal_path.stat().st_size == 0):
-        from warroom.actions import Actions
-        from warroom.journal import Journal
-        from warroom.state import LaunchState
+    if not args.read_only:
+        from warroom.demo.seed import seed_demo_journal
 
         try:
-            ws = load_workspace(layout)
-            with Journal(journal_path) as journal:
-                journal.load()
-                state = LaunchState(ws)
-                Actions(journal, operator).set_t0(state, datetime.now(timezone.utc) + timedelta(minutes=90))
+            seed_demo_journal(layout, journal_path, operator)
         except InputError as exc:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-            return 2
+            print_problems(exc.problems, "the demo was not opened")
+            return EXIT_INPUT
         except (ActionError, OSError) as exc:
             err(str(exc))
-            return 1
+            return EXIT_FAIL
     from warroom.workspace import start_loading
 
     loading = start_loading(layout)  # forked before the demo server's thread starts

@@ -1,0 +1,66 @@
+"""What every command group shares: exit codes, the error printer, the session a command acts in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from warroom.actions import Actions
+from warroom.events import Event
+from warroom.journal import Journal, JournalIssue
+from warroom.who import current_operator
+from warroom.state import LaunchState
+from warroom.workspace import Workspace, load_workspace
+
+# Exit status: 0 success; 1 an action was refused or a check failed; 2 bad input or usage;
+# ``status --exit-code`` adds 3 for PENDING.
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_PENDING = 0, 1, 2, 3
+
+
+def err(message: str) -> None:
+    print(f"warroom: error: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"warroom: warning: {message}", file=sys.stderr)
+
+
+def print_problems(problems: Iterable[object], outcome: str) -> int:
+    """Print every problem (``path:line:col: message``) and a count line ending in *outcome*;
+    returns how many there were."""
+    problems = list(problems)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s); {outcome}", file=sys.stderr)
+    return len(problems)
+
+
+@dataclass
+class Session:
+    ws: Workspace
+    journal: Journal
+    state: LaunchState
+    issues: list[JournalIssue]
+    operator: str
+    events: list[Event]  # every event in the journal (the state may be of fewer: --as-of)
+
+    @property
+    def actions(self) -> Actions:
+        from warroom.evidence import from_history  # the CLI records the metric history's latest, never polls
+
+        return Actions(self.journal, self.operator, evidence=from_history(self.journal.path))
+
+
+def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None) -> Session:
+    ws = load_workspace(args.layout)
+    path = Path(args.journal) if getattr(args, "journal", None) else ws.journal_path
+    journal = Journal(path, read_only=read_only)
+    result = journal.load()
+    for issue in result.issues:
+        warn(f"{path}: {issue}")
+    events = result.events if until is None else [e for e in result.events if until(e)]
+    state = LaunchState.replay(ws, events)
+    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)

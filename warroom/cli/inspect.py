@@ -1,0 +1,188 @@
+"""Commands that read: ``validate``, ``verify``, ``log``, ``status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from warroom.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_PENDING,
+    Session,
+    err,
+    open_session,
+)
+from warroom.decision import GO, NO_GO
+from warroom.errors import ActionError
+from warroom.events import Event
+from warroom.journal import verify
+from warroom.model import Status
+from warroom.report import percent, progress_bar, status_data
+from warroom.tmarks import parse_time, parse_zone
+from warroom.workspace import load_workspace, validate_paths
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [Path("layouts"), Path("checklists")]
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        print(f"{p}:0:0: no such file or directory", file=sys.stderr)
+    problems, n = validate_paths([p for p in paths if p.exists()])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems or missing:
+        print(f"{len(problems) + len(missing)} problem(s) in {n} file(s)", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"ok: {n} file(s) valid")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    ws = load_workspace(args.layout)
+    path = Path(args.journal) if args.journal else ws.journal_path
+    if not path.exists():
+        err(f"no journal at {path} (nothing has been recorded yet)")
+        return EXIT_FAIL
+    report = verify(path)
+    for problem in report.problems:  # "line N: message" -> "path:N: message"
+        where, _, message = problem.partition(": ")
+        print(f"{path}:{where.removeprefix('line ')}: {message}", file=sys.stderr)
+    print(f"{path}: {report.events} events; head {report.head_hash}")
+    if report.problems:
+        print(f"BROKEN: {len(report.problems)} problem(s) in the hash chain", file=sys.stderr)
+        return EXIT_FAIL
+    print("chain ok")
+    return EXIT_OK
+
+
+def _since_filter(since: str | None) -> Callable[[Event], bool]:
+    if not since:
+        return lambda e: True
+    if since.isdigit():
+        n = int(since)
+        return lambda e: e.seq >= n
+    try:
+        t = parse_time(since)
+    except ValueError as exc:
+        raise ActionError(f"--since: expected a sequence number or an ISO time with a zone: {exc}") from None
+    return lambda e: e.at >= t
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    s = open_session(args, read_only=True)
+    zone = parse_zone(s.ws.layout.timezone)
+    keep = _since_filter(args.since)
+    events = [e for e in s.events if keep(e)]
+    if args.json:
+        for e in events:
+            print(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "kind": e.kind, "target": e.target, "payload": e.payload, "hash": e.hash}, ensure_ascii=False))
+        return EXIT_OK
+    if events:
+        print(f"{'seq':>5}  {'time (' + s.ws.layout.timezone + ')':<19}  {'operator':<20}  {'kind':<11}  what")
+    for e in events:
+        local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{e.seq:>5}  {local:<19}  {e.op:<20}  {e.kind:<11}  {e.describe()}")
+    if not events:
+        print("(no events)")
+    return EXIT_OK
+
+
+def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
+    zone = parse_zone(s.ws.layout.timezone)
+    clock = data["clock"]
+    print(f"{data['launch']}")
+    if clock["t"] is None:
+        line = "T-clock: no T-0 set (warroom t0 LAYOUT TIME)"
+    else:
+        t0 = datetime.fromisoformat(clock["t0"])
+        line = f"T-clock: {clock['t']}  [{clock['state']}]  T-0 {t0.astimezone(zone):%Y-%m-%d %H:%M:%S} {s.ws.layout.timezone} ({t0.astimezone(timezone.utc):%H:%M} UTC)"
+    if clock["state"] == "HOLD":
+        line += f"\n  HOLD: {clock['hold_reason']}"
+    if clock["state"] == "SCRUB":
+        line += f"\n  SCRUB: {clock['scrub_reason']}"
+    print(line)
+    if clock["phase"] or clock["next_phase"]:
+        print(f"Phase: {clock['phase'] or '(before the first phase)'}" + (f" — next: {clock['next_phase']}" if clock["next_phase"] else ""))
+    verdict = data["decision"]["verdict"]
+    print(f"\nDecision: {verdict}")
+    for r in data["decision"]["reasons"]:
+        print(f"  {'✗' if r['verdict'] == NO_GO else '…'} {r['text']}")
+    print("\nChecklists:")
+    for c in data["checklists"]:
+        print(f"  {c['title']} ({c['id']})  {c['done']}/{c['total']}  {progress_bar(c['done'], c['total'])} {percent(c['done'], c['total'])}%")
+
+        def walk(secs: list[dict[str, Any]], depth: int) -> None:
+            for sec in secs:
+                print(f"  {'  ' * depth}  {sec['title']}: {sec['done']}/{sec['total']}")
+                walk(sec["sections"], depth + 1)
+
+        walk(c["sections"], 0)
+        if show_items:
+            for it in c["items"]:
+                flags = ("★" if it["critical"] else " ") + ("⚠" if it["overdue"] else " ")
+                print(f"    {Status(it['status']).glyph} {flags} {it['id']}  {it['text']}" + (f"  ({it['reason']})" if it["reason"] else ""))
+    print("\nSign-offs:")
+    for r in data["signoffs"]:
+        who = f" — {r['by']} at {r['at']}" if r["by"] else ""
+        opt = "" if r["required"] else " (optional)"
+        extra = f": {r['comment']}" if r["comment"] else ""
+        stale = f" [stale: {r['stale_reason']}]" if r["stale_reason"] else ""
+        print(f"  {r['role']}{opt} ({r['person'] or 'unassigned'}): {r['state']}{who}{extra}{stale}")
+    if data["poll"]:
+        print(f"  poll in progress, waiting on {data['poll']['waiting_on']}")
+    if data["criteria"]:
+        print("\nCriteria:")
+        for c in data["criteria"]:
+            mark = {"pass": "✓", "fail": "✗"}.get(c["state"], "?")
+            kind = "rollback trigger" if c["kind"] == "rollback" else "go/no-go"
+            threshold = f" ({c['threshold']})" if c["threshold"] else ""
+            print(f"  {mark} {c['name']}{threshold} [{kind}]: {c['detail']}")
+    if data["overdue"]:
+        print(f"\nOverdue: {len(data['overdue'])} item(s)")
+        for i in data["overdue"][:20]:
+            print(f"  ⚠ {i}")
+    print(f"\nJournal: {data['journal']['path']} ({data['journal']['events']} events)")
+
+
+def _poll_tiles(s: Session, enabled: bool) -> dict[str, Any] | None:
+    if not enabled or not s.ws.layout.tiles:
+        return None
+    from warroom.metrics.probe import poll_once
+
+    return poll_once(s.ws.layout)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    until = None
+    now = datetime.now(timezone.utc)
+    as_of = None
+    if args.as_of:
+        from warroom.as_of import AsOf
+
+        as_of = AsOf.parse(args.as_of)
+        until = as_of.includes
+    s = open_session(args, read_only=True, until=until)
+    tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
+    if as_of is not None:  # the tiles as the metric history had them then
+        from warroom.as_of import tiles_as_of
+        from warroom.metrics.history import history_path, read_history
+
+        now = as_of.moment(s.events, now)
+        if s.ws.layout.tiles:
+            tiles = tiles_as_of(s.ws, read_history(history_path(s.journal.path)), now)
+    data = status_data(s.ws, s.state, now, tiles, str(s.journal.path), [str(i) for i in s.issues])
+    if tiles is not None:
+        data["tiles"] = {name: r.to_json() for name, r in tiles.items()}
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        _print_status(data, s, args.items)
+    if args.exit_code:
+        return {GO: EXIT_OK, NO_GO: EXIT_FAIL}.get(data["decision"]["verdict"], EXIT_PENDING)
+    return EXIT_OK

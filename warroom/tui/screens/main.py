@@ -1,0 +1,255 @@
+"""The war-room screen: it owns its panes, the pane switcher, which pane is active and whether
+the terminal is narrow (then the panes are tabs, one shown at a time)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.css.query import NoMatches
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from warroom.model import Pane
+from warroom.tui import keys
+from warroom.tui.grid import Spot, column_widths, place
+from warroom.tui.widgets.header import WarHeader
+from warroom.tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from warroom.room import Room
+    from warroom.tui.widgets.checklist import ChecklistPane
+    from warroom.tui.widgets.journal_log import JournalPane
+
+NARROW_WIDTH = 110
+NARROW_HEIGHT = 30
+PANE_NAMES = {"timeline": "Timeline", "signoff": "Sign-off", "tiles": "Metrics", "journal": "Journal"}
+
+
+def is_narrow(width: int, height: int) -> bool:
+    return width < NARROW_WIDTH or height < NARROW_HEIGHT
+
+
+class MainScreen(Screen):
+    """The war-room screen. Its write and dialog keys are app actions (the flows live on the
+    app), so they do not leak into dialogs; moving between panes is its own."""
+
+    BINDINGS = [b if keys.action_name(b.action) in ("next_pane", "previous_pane", "show_pane")
+                else replace(b, action="app." + b.action) for b in keys.SCREEN]
+
+    narrow: reactive[bool] = reactive(False, init=False)
+    active: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, loading: str) -> None:
+        super().__init__()
+        self.loading_what = loading
+        self.pane_widgets: list[Widget] = []
+        self.pane_titles: list[str] = []
+        self.checklist_panes: list[ChecklistPane] = []
+
+    def compose(self) -> ComposeResult:
+        """The first frame says what is loading, and nothing more: the header, the panes and the
+        key bar come together when the launch is read (``mount_panes``), in one frame."""
+        with Container(id="panes"):
+            yield Static(f"Loading {self.loading_what} …", id="loading")
+
+    # -- typed lookups ------------------------------------------------------------------------
+    @property
+    def header(self) -> WarHeader | None:
+        """The header: mounted with the panes, gone again while the app shuts down."""
+        try:
+            return self.query_one(WarHeader)
+        except NoMatches:
+            return None
+
+    @property
+    def switcher(self) -> Static | None:
+        try:
+            return self.query_one("#switcher", Static)
+        except NoMatches:  # still loading, or the app is shutting down
+            return None
+
+    @property
+    def journal_pane(self) -> JournalPane | None:
+        from warroom.tui.widgets.journal_log import JournalPane
+
+        return next((w for w in self.pane_widgets if isinstance(w, JournalPane)), None)
+
+    @property
+    def active_checklist(self) -> ChecklistPane | None:
+        """The active pane if it is a checklist, else the first checklist."""
+        from warroom.tui.widgets.checklist import ChecklistPane
+
+        if 0 <= self.active < len(self.pane_widgets) and isinstance(self.pane_widgets[self.active], ChecklistPane):
+            return self.pane_widgets[self.active]  # type: ignore[return-value]
+        return self.checklist_panes[0] if self.checklist_panes else None
+
+    # -- the panes ---------------------------------------------------------------------------
+    async def mount_panes(self, room: Room, read_only: bool, actions: Any) -> None:
+        from warroom.tui.widgets.checklist import ChecklistPane
+        from warroom.tui.widgets.signoff import SignoffPane
+        from warroom.tui.widgets.timeline import TimelinePane
+
+        layout = room.ws.layout
+        container = self.query_one("#panes", Container)
+        await container.query("#loading").remove()
+        await self.mount_all([WarHeader(layout.launch, read_only=read_only), Static("", id="switcher")], before=container)
+        await self.mount(KeyBar(hide=keys.WRITES if read_only else frozenset()))
+        checklists = {c.id: c for c in room.ws.checklists}
+        placed: list[tuple[Pane, Widget, str]] = []
+        for pane in layout.panes:
+            widget: Widget | None = None
+            title = pane.title
+            if pane.kind == "checklist":
+                checklist = checklists.get(pane.checklist)
+                if checklist is None:
+                    continue
+                widget = ChecklistPane(checklist, room, title=pane.title)
+                title = title or checklist.title
+                self.checklist_panes.append(widget)  # type: ignore[arg-type]
+            elif pane.kind == "timeline":
+                widget = TimelinePane(pane.title)
+            elif pane.kind == "signoff":
+                widget = SignoffPane(pane.title)
+            elif pane.kind == "journal":
+                from warroom.tui.widgets.journal_log import JournalPane
+
+                widget = JournalPane(pane.title)
+            elif pane.kind == "tiles":
+                if layout.tiles:
+                    from warroom.tui.widgets.tiles import TilesPane  # the poller starts behind it, after the first frame
+
+                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state)
+                    widget.add_class("pane")
+                else:  # nothing to poll: the first frame does not wait for the metrics modules
+                    from warroom.metrics import NO_TILES
+
+                    widget = Static(NO_TILES, classes="pane tiles-empty")
+                widget.border_title = pane.title or widget.border_title or "Metrics"
+            if widget is None:
+                continue
+            placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))
+        cells = place([Spot(p.row, p.column, p.row_span, p.column_span) for p, _, _ in placed], layout.rows, layout.columns)
+        ordered: list[Widget] = []
+        for cell in cells:
+            if cell.index is None:
+                ordered.append(Static("", classes="filler"))
+                continue
+            widget = placed[cell.index][1]
+            widget.styles.row_span, widget.styles.column_span = cell.row_span, cell.column_span
+            ordered.append(widget)
+        container.styles.grid_size_columns = layout.columns
+        wide = {c for p, _, _ in placed if p.kind in ("checklist", "journal") for c in range(p.column, p.column + p.column_span)}
+        container.styles.grid_columns = column_widths(wide, layout.columns)
+        container.styles.grid_size_rows = layout.rows
+        self.pane_widgets = [w for _, w, _ in placed]
+        if placed:  # the first pane starts active: styled once, not again when shown
+            self.pane_widgets[0].add_class("-active")
+        self.pane_titles = [t for _, _, t in placed]
+        await container.mount_all(ordered)
+        self.apply_mode()
+
+    def refresh_panels(self, room: Room, now: datetime, timeline: bool = True, signoff: bool = True) -> None:
+        """Header, timeline and sign-off: small (the sign-off list is capped), redrawn whole."""
+        from warroom.tui.widgets.signoff import SignoffPane
+        from warroom.tui.widgets.timeline import TimelinePane
+
+        self.show_header(room, now)
+        for w in self.pane_widgets:
+            if timeline and isinstance(w, TimelinePane):
+                w.show(room, now)
+            elif signoff and isinstance(w, SignoffPane):
+                w.show(room)
+        self.show_switcher()
+
+    def show_clock(self, room: Room, now: datetime) -> None:
+        """Once a second: the header's clock and the timeline (what is due moves with it)."""
+        from warroom.tui.widgets.timeline import TimelinePane
+
+        self.show_header(room, now)
+        for w in self.pane_widgets:
+            if isinstance(w, TimelinePane):
+                w.show(room, now)
+
+    def show_header(self, room: Room, now: datetime) -> None:
+        header = self.header
+        if header is not None:
+            header.show(room, now, self.narrow)
+
+    # -- small and big screens -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.narrow = is_narrow(*self.app.size)
+
+    def watch_narrow(self) -> None:
+        self.apply_mode()
+        room = getattr(self.app, "room", None)
+        if room is not None:
+            self.refresh_panels(room, self.app.now())  # type: ignore[attr-defined]
+
+    def watch_active(self, old: int, new: int) -> None:
+        for i, w in enumerate(self.pane_widgets):
+            w.set_class(i == new, "-active")
+        if self.narrow:
+            self.apply_mode()
+        else:
+            self.show_switcher()
+
+    def apply_mode(self) -> None:
+        """Grid on a big terminal; one pane at a time, with a switcher, on a narrow one."""
+        self.set_class(self.narrow, "-narrow")
+        try:
+            container = self.query_one("#panes", Container)
+        except NoMatches:  # not composed yet
+            return
+        container.styles.layout = "vertical" if self.narrow else "grid"
+        for i, w in enumerate(self.pane_widgets):
+            w.display = (not self.narrow) or i == self.active
+        for filler in container.query(".filler"):
+            filler.display = not self.narrow
+        self.show_switcher()
+
+    def show_switcher(self) -> None:
+        if not self.pane_titles:  # still loading (there is no switcher yet), or no panes (it stays hidden)
+            return
+        switcher = self.switcher
+        if switcher is None:
+            return
+        switcher.display = self.narrow
+        parts = []
+        for i, title in enumerate(self.pane_titles):
+            label = f" {i + 1} {title[:18]} "
+            parts.append(f"[reverse b]{label}[/]" if i == self.active else label)
+        switcher.update("│".join(parts) + "  [dim]tab switches[/]")
+
+    # -- focus -----------------------------------------------------------------------------------
+    def on_descendant_focus(self, event: Any) -> None:
+        node = event.widget
+        while node is not None and node not in self.pane_widgets:
+            node = node.parent
+        if node is not None:
+            self.active = self.pane_widgets.index(node)
+
+    def show_pane(self, index: int) -> None:
+        if not self.pane_widgets or index >= len(self.pane_widgets):
+            return
+        self.active = index
+        self.apply_mode()
+        target = getattr(self.pane_widgets[index], "focus_target", self.pane_widgets[index])
+        if target.can_focus:
+            target.focus()
+
+    def action_show_pane(self, index: int) -> None:
+        self.show_pane(index)
+
+    def action_next_pane(self) -> None:
+        if self.pane_widgets:
+            self.show_pane((self.active + 1) % len(self.pane_widgets))
+
+    def action_previous_pane(self) -> None:
+        if self.pane_widgets:
+            self.show_pane((self.active - 1) % len(self.pane_widgets))
