@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-HEADER = "# warroom metric history — one sample per line: [epoch seconds, tile, value, state, passing]\n"
+HEADER = "# warroom metric history — one sample per line: [epoch seconds, tile, value, state, passing(, reason)]\n"
 DEFAULT_LIMIT = 8 * 1024 * 1024  # bytes before the older half is downsampled
 
 
@@ -43,6 +43,7 @@ class HistSample:
     value: float | str | None
     state: str
     passing: bool
+    reason: str = ""  # why there is no value (an error, no data), as the poll said
 
 
 def history_path(journal_path: Path | str) -> Path:
@@ -60,8 +61,10 @@ def _plain(value: Any) -> float | str | None:
 
 
 def encode(sample: HistSample) -> str:
-    return json.dumps([round(sample.t, 3), sample.tile, _plain(sample.value), sample.state, 1 if sample.passing else 0],
-                      ensure_ascii=False) + "\n"
+    row = [round(sample.t, 3), sample.tile, _plain(sample.value), sample.state, 1 if sample.passing else 0]
+    if sample.reason:
+        row.append(sample.reason[:300])
+    return json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def decode(line: str) -> HistSample | None:
@@ -70,12 +73,13 @@ def decode(line: str) -> HistSample | None:
         return None
     try:
         row = json.loads(line)
-        t, tile, value, state, passing = row
-        if not isinstance(tile, str) or not isinstance(state, str) or isinstance(t, bool):
+        t, tile, value, state, passing, *rest = row
+        reason = rest[0] if len(rest) == 1 and isinstance(rest[0], str) else ""
+        if not isinstance(tile, str) or not isinstance(state, str) or isinstance(t, bool) or len(rest) > 1:
             return None
         if value is not None and not isinstance(value, (int, float, str)) or isinstance(value, bool):
             return None
-        return HistSample(float(t), tile, value, state, bool(passing))
+        return HistSample(float(t), tile, value, state, bool(passing), reason)
     except (ValueError, TypeError):
         return None
 
@@ -106,6 +110,7 @@ class MetricHistory:
 
     # -- writing -------------------------------------------------------------------------------
     def append(self, samples: Iterable[HistSample]) -> None:
+        """Append whole lines under the lock (compacting past the limit). Raises OSError."""
         data = "".join(encode(s) for s in samples)
         if not data:
             return

@@ -28,7 +28,8 @@ from warroom.metrics.sample import Sample
 def sample_from_history(s: HistSample) -> Sample:
     """A followed sample as the evaluator reads it (a failed poll keeps its state as the reason)."""
     if s.state in ("ERROR", "NO DATA"):
-        return Sample(s.t, error=s.state) if s.state == "ERROR" else Sample(s.t, nodata="no data (metric history)")
+        why = s.reason or s.state.lower()
+        return Sample(s.t, error=why) if s.state == "ERROR" else Sample(s.t, nodata=why)
     if isinstance(s.value, str):
         return Sample(s.t, text=s.value)
     return Sample(s.t, value=s.value)
@@ -39,11 +40,12 @@ class SharedPoller:
                  state_getter: Callable[[], Any] | None = None, *, stall: float = 15.0,
                  on_result: Callable[[str, TileResult, list[Fired]], None] | None = None,
                  env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time,
-                 history_limit: int | None = None) -> None:
+                 history_limit: int | None = None, on_sample: Callable[[str, Sample], None] | None = None) -> None:
         self.ws = ws
         self.specs = list(ws.layout.tiles)
         self.actions = actions
         self.on_result = on_result
+        self.on_sample = on_sample  # every sample, polled here or followed (a screen feeds its own Monitor)
         self.env = env
         self.clock = clock
         self.history = MetricHistory.for_journal(journal_path) if history_limit is None else \
@@ -58,6 +60,8 @@ class SharedPoller:
         self._task: asyncio.Task | None = None
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_requested = False
+        self.private = False  # polling alone: the lease or the history cannot be written
         self.polled = 0  # samples this process polled
         self.followed = 0  # samples read from another process's polls
 
@@ -78,7 +82,18 @@ class SharedPoller:
             return
         self.polled += 1
         value = sample.value if sample.value is not None else sample.text
-        self.history.append([HistSample(sample.t, name, value if sample.ok else None, result.state, result.passing)])
+        if self.private:
+            if self.on_sample is not None:
+                self.on_sample(name, sample)
+            return
+        try:
+            self.history.append([HistSample(sample.t, name, value if sample.ok else None, result.state, result.passing,
+                                            sample.error or sample.nodata)])
+        except OSError as exc:
+            self.private = True
+            self.journal_errors.append(f"the metric history cannot be written ({exc.strerror or exc}): polling alone")
+        if self.on_sample is not None:
+            self.on_sample(name, sample)
 
     def _evaluate(self, name: str, sample: Sample) -> TileResult | None:
         self.monitor.actions = self.actions if self.leading else None
@@ -92,15 +107,26 @@ class SharedPoller:
         n = 0
         for s in self.history.poll():
             if s.tile in self.monitor.evaluators:
-                self._evaluate(s.tile, sample_from_history(s))
+                sample = sample_from_history(s)
+                self._evaluate(s.tile, sample)
+                if self.on_sample is not None:
+                    self.on_sample(s.tile, sample)
                 n += 1
         self.followed += n
         return n
 
     # -- the lease -----------------------------------------------------------------------------
     async def step(self) -> None:
-        """One beat: take or renew the lease and start or stop polling accordingly; follow."""
-        if self.lease.acquire(self.clock()):
+        """One beat: take or renew the lease and start or stop polling accordingly; follow.
+
+        Where the lease or the history cannot be written (a read-only directory), this process
+        polls for itself, as every screen did before the poller was shared."""
+        try:
+            leading = self.private or self.lease.acquire(self.clock())
+        except OSError as exc:
+            self.private, leading = True, True
+            self.journal_errors.append(f"the metric history cannot be shared here ({exc.strerror or exc}): polling alone")
+        if leading:
             if self._task is None:
                 from warroom.metrics.poller import Poller
 
@@ -127,7 +153,7 @@ class SharedPoller:
         loop = self._loop = asyncio.get_running_loop()
         end = None if duration is None else loop.time() + duration
         try:
-            while not self._stop.is_set():
+            while not self._stop.is_set() and not self._stop_requested:
                 await self.step()
                 wait = beat if end is None else min(beat, end - loop.time())
                 if wait <= 0:
@@ -138,10 +164,14 @@ class SharedPoller:
                     pass
         finally:
             await self._stop_polling()
-            self.lease.release()
+            try:
+                self.lease.release()
+            except OSError:
+                pass
 
     def stop(self) -> None:
-        """Stop (from any thread)."""
+        """Stop (from any thread; before :meth:`run` starts, it then returns at once)."""
+        self._stop_requested = True
         stop, loop = self._stop, self._loop
         if stop is None:
             return

@@ -160,6 +160,7 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
         from warroom.actions import Actions
+        from warroom.evidence import from_verdicts
         from warroom.journal import follow_from
         from warroom.room import Room
         from warroom.state import LaunchState
@@ -168,7 +169,9 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
         self.journal, self.journal_path = journal, journal.path
         state = LaunchState.replay(ws, result.events)
         self.room = Room(ws, state, self.operator, self.now)
-        self.actions = Actions(journal, self.operator, now=self.now)
+        # a sign-off, poll answer, assessment or hold records what this screen shows then
+        self.actions = Actions(journal, self.operator, now=self.now,
+                               evidence=from_verdicts(lambda: self.room.tiles if self.room is not None else None))
         self.follower = follow_from(result, journal.path)
         self.sub_title = f"{ws.layout.launch} — journal {journal.path.name}"
         for issue in result.issues:

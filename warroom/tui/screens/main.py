@@ -124,7 +124,8 @@ class MainScreen(Screen):
                 if layout.tiles:
                     from warroom.tui.widgets.tiles import TilesPane  # the poller starts behind it, after the first frame
 
-                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state)
+                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state,
+                                       journal_path=actions.journal.path if actions is not None else None)
                     widget.add_class("pane")
                 else:  # nothing to poll: the first frame does not wait for the metrics modules
                     from warroom.metrics import NO_TILES
