@@ -21,6 +21,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                           "(same journal) at once; each sees the others' changes live.")
     p.add_argument("layout", metavar="LAYOUT", help="the layout file (layouts/NAME.yaml)")
     p.add_argument("--read-only", action="store_true", help="a wall display: shows everything, cannot change anything")
+    p.add_argument("--as-of", metavar="TIME|SEQ", help="the war room as it was at TIME (ISO 8601 with zone) or right after "
+                                                       "event SEQ, read-only; ] [ } { step through the journal, F5 plays")
+    p.add_argument("--replay", action="store_true", help="replay the launch from its first event, read-only "
+                                                          "(] next event, } next hold or sign-off, F5 play, + / - speed)")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("demo", parents=[common], help="open the bundled demo war room (with a demo metrics server)",
@@ -35,7 +39,8 @@ def _operator(args: argparse.Namespace) -> str:
     return current_operator(args.operator)
 
 
-def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None) -> int:
+def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
+            as_of: Any = None, replay: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
     from warroom.workspace import start_loading
@@ -44,7 +49,7 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty(), workspace=loading)
+                     watch_tty=sys.stdin.isatty(), workspace=loading, as_of=as_of, replay=replay)
     app.run()
     if app.problems:
         print_problems(app.problems, "the war room was not opened")
@@ -61,7 +66,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not layout.is_file():
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
-    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only)
+    as_of = None
+    if args.as_of:
+        from warroom.as_of import AsOf
+
+        as_of = AsOf.parse(args.as_of)  # bad input: a clear error before the screen opens
+    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
+                   as_of=as_of, replay=args.replay)
 
 
 def _start_demo_server() -> None:

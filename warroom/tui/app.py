@@ -28,6 +28,7 @@ with imports_without_gc():
     from warroom.tui import keys
     from warroom.tui.flows import Flows
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
+    from warroom.tui.review import ReviewMixin
     from warroom.tui.screens.main import MainScreen, is_narrow
     from warroom.tui.typeahead import TypeAheadMixin
 
@@ -50,20 +51,24 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class WarRoomApp(TypeAheadMixin, Flows, App):
+class WarRoomApp(TypeAheadMixin, Flows, ReviewMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
     COMMANDS = App.COMMANDS | {_war_room_commands}
 
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
-                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
+                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None,
+                 as_of: Any = None, replay: bool = False) -> None:
         super().__init__()
         self.layout_path = Path(layout_path)
         self.journal_override = Path(journal_path) if journal_path else None
         self.operator = operator
-        self.read_only = read_only
-        self.now = now
+        # --as-of / --replay: the war room as it was, read-only, stepped by the replay keys
+        self.replay_from: tuple[Any, bool] | None = (as_of, replay) if as_of is not None or replay else None
+        self.read_only = read_only or self.replay_from is not None
+        self.live_now = now
+        self.now = self.replay_now if self.replay_from is not None else now
         self.poll_interval = poll_interval
         self.watch_tty = watch_tty
         self.exit_when_ready = exit_when_ready
@@ -167,12 +172,19 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
 
         ws, journal, result = message.ws, message.journal, message.load_result
         self.journal, self.journal_path = journal, journal.path
-        state = LaunchState.replay(ws, result.events)
+        shown = result.events
+        if self.replay_from is not None:  # the journal's prefix; nothing followed live
+            from warroom.replay import ReplayCursor
+
+            as_of, _ = self.replay_from
+            self.cursor = ReplayCursor.as_of(result.events, as_of) if as_of is not None else ReplayCursor(result.events, 0)
+            shown = result.events[:self.cursor.pos]
+        state = LaunchState.replay(ws, shown)
         self.room = Room(ws, state, self.operator, self.now)
         # a sign-off, poll answer, assessment or hold records what this screen shows then
         self.actions = Actions(journal, self.operator, now=self.now,
                                evidence=from_verdicts(lambda: self.room.tiles if self.room is not None else None))
-        self.follower = follow_from(result, journal.path)
+        self.follower = follow_from(result, journal.path) if self.cursor is None else None
         self.sub_title = f"{ws.layout.launch} — journal {journal.path.name}"
         for issue in result.issues:
             self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
@@ -180,13 +192,16 @@ class WarRoomApp(TypeAheadMixin, Flows, App):
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
         screen = self.main_screen
         with self.batch_update():  # one full frame with everything in place, not several partial ones
-            await screen.mount_panes(self.room, self.read_only, self.actions)
+            await screen.mount_panes(self.room, self.read_only, self.actions, replay=self.cursor is not None)
             self._passed = self.room.due_passed()
             self.refresh_all()
             journal_pane = screen.journal_pane
             if journal_pane is not None:
-                journal_pane.add_events(result.events, ws.layout.timezone)
+                journal_pane.add_events(shown, ws.layout.timezone)
             screen.show_pane(0)
+            if self.cursor is not None:
+                self.replay_tiles(reset=True)
+                self.show_replay()
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
         self.ready.set()

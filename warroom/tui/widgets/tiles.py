@@ -248,6 +248,29 @@ class TilesPane(VerticalScroll, can_focus=True):
             self.post_message(self.RollbackTriggered(trigger.criterion_id, trigger.text))
         self._flush_verdicts(force=False)
 
+    def show_history(self, history: dict[str, list[Any]], moment: float, reset: bool) -> None:
+        """Replaying: the tiles as the metric history had them at ``moment`` (nothing polled)."""
+        from warroom.metrics.shared import sample_from_history
+
+        if reset or not hasattr(self, "_shown_until"):
+            self.monitor = Monitor(self.ws, None, None)
+            self.results = self.monitor.results
+            self._shown_until = float("-inf")
+        start = self._shown_until
+        if moment < start:  # went back without a reset: start again
+            self.show_history(history, moment, reset=True)
+            return
+        for name, samples in history.items():
+            if name not in self.monitor.evaluators:
+                continue
+            for s in samples:
+                if start < s.t <= moment:
+                    self.monitor.evaluators[name].observe(sample_from_history(s))
+        self._shown_until = moment
+        for name in self.views:
+            self._refresh_tile(name, moment)
+        self._flush_verdicts(force=True)
+
     def _journaling(self) -> None:
         """Sharing a poller, only the screen that polls journals transitions (the others see
         them in its samples, a moment later)."""
