@@ -100,6 +100,7 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     table = re.search(r'<table class="phases">(.*?)</table>', section["phases"], re.S)[1]
     assert table.count("<tr>") == 1 + len(ws.layout.phases)
     assert "not reached" in table  # T+1h: the clock has not got there
+    assert table.count("already past when T-0 was set") == 3  # T-24h, T-4h, T-1h: T-0 was set at T-30m
 
     # sign-offs: every one, the NO-GO before the GO, each with its evidence from the metric history
     signs = [e for e in events if e.kind in (E.SIGN, E.POLL_ANSWER)]
@@ -117,6 +118,8 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
 
     # criteria: the assessment and the tile-bound criterion failing on the last sample
     assert "2.1x" in section["criteria"] and "fail" in section["criteria"]
+    rollback_row = re.search(r"<tr><td>Latency above 800ms</td>.*?</tr>", section["criteria"])[0]
+    assert "fired" in rollback_row and "fired 1 time(s)" in rollback_row
 
     # the rollback trigger that fired, with the evidence of the poller
     fired = [e for e in events if e.kind == E.ROLLBACK and e.payload["state"] == "fired"]

@@ -58,7 +58,8 @@ def _verdict(v: str) -> str:
 
 
 def _table(head: list[str], rows: list[list[str]], cls: str = "", row_classes: list[str] | None = None) -> str:
-    out = [f'<table class="{cls}"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
+    thead = "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>" if any(head) else ""
+    out = [f'<table class="{cls}">{thead}<tbody>']
     for i, r in enumerate(rows):
         rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         out.append(f"<tr{rc}>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
@@ -158,7 +159,8 @@ def render_html(r: Report) -> str:
             slip = ""
             if ph.planned and ph.actual:
                 slip = _dur(ph.actual - ph.planned) + " late" if ph.actual > ph.planned else "on time"
-            rows.append([_e(ph.label), _e(ph.name), _e(_time(ph.planned)), _e(_time(ph.actual) if ph.actual else "not reached"),
+            reached = _time(ph.actual) if ph.actual else "already past when T-0 was set" if ph.early else "not reached"
+            rows.append([_e(ph.label), _e(ph.name), _e(_time(ph.planned)), _e(reached),
                          _e(slip), f'<span class="bad">{_e(late)}</span>' if late else ""])
         add(_table(["mark", "phase", "planned", "actual", "", "done late / not done"], rows, "phases"))
     else:

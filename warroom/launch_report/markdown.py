@@ -114,7 +114,8 @@ def render_markdown(r: Report) -> str:
             if ph.planned and ph.actual:
                 slip = _dur(ph.actual - ph.planned) + " late" if ph.actual > ph.planned else "on time"
             late = "; ".join(f"{i} due {d}: {w}" for i, d, w in ph.late)
-            rows.append([cell(ph.label), cell(ph.name), cell(_time(ph.planned)), cell(_time(ph.actual) if ph.actual else "not reached"),
+            reached = _time(ph.actual) if ph.actual else "already past when T-0 was set" if ph.early else "not reached"
+            rows.append([cell(ph.label), cell(ph.name), cell(_time(ph.planned)), cell(reached),
                          cell(slip), cell(late)])
         o += _table(["mark", "phase", "planned", "actual", "slip", "done late / not done"], rows)
     else:

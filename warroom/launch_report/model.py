@@ -57,6 +57,7 @@ class PhaseRow:
     planned: datetime | None
     actual: datetime | None
     late: list[tuple[str, str, str]] = field(default_factory=list)  # (item id, due mark, done at T / "not done")
+    early: bool = False  # already past when T-0 was set (or the clock recycled past it)
 
 
 @dataclass
@@ -175,6 +176,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     phases = layout.phases
     marks = {p.mark: None for p in phases}  # mark -> when the clock reached it (latest attempt)
     marks.setdefault(timedelta(0), None)
+    early: set[timedelta] = set()
     planned: datetime | None = layout.t0
     rows: list[Row] = []
     signs: list[SignRow] = []
@@ -216,6 +218,9 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
             for m in marks:
                 if t_now is None or m > t_now:
                     marks[m] = None
+                    early.discard(m)
+                elif marks[m] is None:
+                    early.add(m)  # already past when the count was set here: no time of its own
         t = cd.t(at)
         held = cd.holding or cd.scrubbed or ev.kind == E.RESUME
         row = Row(ev.seq, at, ev.op, ev.kind, ev.target, ev.describe(), format_clock(t) if t is not None else "", held)
@@ -288,21 +293,24 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 dt = done_t.get(item.id)
                 if dt is not None and dt > due:
                     late.append((item.id, format_tmark(due), f"done at {format_clock(dt)}"))
-            elif status is not Status.SKIPPED and marks.get(due) is not None:
+            elif status is not Status.SKIPPED and (marks.get(due) is not None or due in early):
                 late.append((item.id, format_tmark(due), f"not done ({status.value})"))
-        phase_rows.append(PhaseRow(ph.name, ph.label, planned_t0 + ph.mark if planned_t0 else None, marks.get(ph.mark), late))
+        phase_rows.append(PhaseRow(ph.name, ph.label, planned_t0 + ph.mark if planned_t0 else None, marks.get(ph.mark), late,
+                                   ph.mark in early))
 
     crit_rows = []
     for cv in final.criteria:
         c = cv.criterion
         crit_rows.append(CriterionRow(c.id, c.name, c.kind, c.threshold, c.tile, c.required, cv.state, cv.detail,
                                       crit_history.get(c.id, [])))
-    for c in layout.criteria:
-        if c.kind == "rollback" and not any(r.id == c.id for r in crit_rows):
-            fired = [r for r in rollbacks if r.target == c.id]
-            last = state.rollbacks.get(c.id)
-            crit_rows.append(CriterionRow(c.id, c.name, c.kind, c.threshold, c.tile, c.required,
-                                          last.state if last else "never fired", f"{len(fired)} event(s)"))
+    for c in layout.criteria:  # a rollback trigger says what it did, not how its tile reads now
+        if c.kind != "rollback":
+            continue
+        fired = [r for r in rollbacks if r.target == c.id]
+        last = state.rollbacks.get(c.id)
+        row = CriterionRow(c.id, c.name, c.kind, c.threshold, c.tile, c.required, last.state if last else "never fired",
+                           f"fired {len(fired)} time(s)")
+        crit_rows = [x for x in crit_rows if x.id != c.id] + [row]
 
     charts = []
     hold_spans = [(h.start, h.end or end) for h in holds]
