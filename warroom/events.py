@@ -24,10 +24,14 @@ POLL_CANCEL = "poll-cancel"
 ASSESS = "assess"  # a manual go/no-go criterion assessed pass/fail
 METRIC_STATE = "metric-state"  # a tile's state changed (metrics issue)
 ROLLBACK = "rollback-trigger"  # a rollback trigger fired or cleared (metrics issue)
-RUN_COMMAND = "run-command"  # an item's command was run after confirmation
+# Running an item's command (warroom.runner): started, ended, or released when abandoned.
+# (These replace the never-written ``run-command`` kind: an old journal holding one still loads.)
+RUN_START = "run-start"
+RUN_END = "run-end"
+RUN_RELEASE = "run-release"
 
 KINDS = [SET_STATUS, NOTE, SIGN, HOLD, RESUME, RECYCLE, SCRUB, SET_T0, POLL_START, POLL_ANSWER, POLL_CANCEL,
-         ASSESS, METRIC_STATE, ROLLBACK, RUN_COMMAND]
+         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE]
 
 GENESIS = "0" * 64
 
@@ -77,8 +81,13 @@ class Event:
             return f"tile {self.target}: {p.get('from')} → {p.get('state')} ({p.get('value')})"
         if self.kind == ROLLBACK:
             return f"rollback trigger {self.target}: {p.get('state')}"
-        if self.kind == RUN_COMMAND:
-            return f"ran command of {self.target}: exit {p.get('exit')}"
+        if self.kind == RUN_START:
+            return f"run of {self.target} started on {p.get('host')}: {p.get('label') or p.get('command')}"
+        if self.kind == RUN_END:
+            how = "timed out" if p.get("timed_out") else "stopped" if p.get("stopped") else f"exit {p.get('exit')}"
+            return f"run of {self.target} ended: {how} after {p.get('duration')}s, {p.get('bytes')} bytes of output"
+        if self.kind == RUN_RELEASE:
+            return f"run of {self.target} released: {p.get('reason', '')}"
         if self.kind == RESUME:
             return "resume"
         return f"{self.kind} {self.target}".strip()

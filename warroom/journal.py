@@ -30,12 +30,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, Event
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, Event
 from warroom.tmarks import utc_iso
 
 # Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
 # may look at the latest one for a target, as the file has it, under the lock.
-STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK})
+# The run kinds share one slot per target: ``unless`` sees the latest run event of any of them
+# (a run-start still open claims the item; see warroom.runner).
+RUN_KINDS = frozenset({RUN_START, RUN_END, RUN_RELEASE})
+STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK}) | RUN_KINDS
+
+
+def _slot(kind: str, target: str) -> tuple[str, str]:
+    return ("run" if kind in RUN_KINDS else kind, target)
 HEADER = "# warroom journal — append-only, one event per line. Do not edit: `warroom verify` checks the hash chain.\n"
 _HASH_SEP = ', "hash": "'
 # Characters YAML forbids or reads as line breaks, which json.dumps(ensure_ascii=False) leaves raw.
@@ -147,7 +154,7 @@ class Journal:
         self._head_hash = GENESIS
         self._head_seq = 0
         self.issues: list[JournalIssue] = []  # torn tails set aside, broken links seen while appending
-        self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per (kind, target) read
+        self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per slot (kind, target) read
 
     # -- files -------------------------------------------------------------------------------
     def _open(self) -> int:
@@ -239,7 +246,7 @@ class Journal:
             size = os.fstat(fd).st_size
             if size != self._offset:
                 self._catch_up(fd, size)
-            if unless is not None and unless(self._latest.get((kind, target))):
+            if unless is not None and unless(self._latest.get(_slot(kind, target))):
                 return None
             ts, prev, payload = utc_iso(now or datetime.now(timezone.utc)), self._head_hash, payload or {}
             line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev)
@@ -280,7 +287,7 @@ class Journal:
         latest = self._latest
         for ev in events:
             if ev.kind in STATE_KINDS:
-                latest[(ev.kind, ev.target)] = ev
+                latest[_slot(ev.kind, ev.target)] = ev
 
     @property
     def head(self) -> tuple[int, str]:

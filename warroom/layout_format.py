@@ -16,7 +16,7 @@ from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YMap
 
-LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen"]
+LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen", "run"]
 PHASE_KEYS = ["mark", "name"]
 ROLE_KEYS = ["name", "person", "required", "poll_order"]
 CRITERION_KEYS = ["id", "name", "threshold", "tile", "required", "description", "for"]
@@ -59,6 +59,10 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     layout.tiles = tiles
     _criteria(r, root, layout)
     _screen(r, root, layout)
+    if root.get("run") is not None:  # the runner's settings load only for a layout that has them
+        from warroom.runner.settings import parse_run
+
+        layout.run = parse_run(r, root, path)
     return layout, r.problems
 
 

@@ -194,6 +194,7 @@ class Layout:
     columns: int = 2
     rows: int = 2
     panes: list[Pane] = field(default_factory=list)
+    run: Any = None  # the ``run:`` block (warroom.runner.settings.RunSettings); None: running is off
 
     def roles_in_poll_order(self) -> list[Role]:
         return sorted(self.roles, key=lambda r: r.poll_order)

@@ -15,6 +15,7 @@ from warroom import events as E
 from warroom.countdown import Countdown, is_overdue
 from warroom.events import Event
 from warroom.model import Item, Status
+from warroom.runner.record import RunRecord, apply_run
 from warroom.tmarks import parse_time, parse_tmark
 from warroom.workspace import Workspace
 
@@ -104,6 +105,8 @@ class LaunchState:
         self.metrics: dict[str, MetricState] = {}
         self.rollbacks: dict[str, MetricState] = {}
         self.launch_notes: list[NoteEntry] = []
+        self.runs: dict[str, RunRecord] = {}  # the latest run of each item or section
+        self.run_history: list[RunRecord] = []
         self.ignored: list[tuple[int, str]] = []
         self.last_seq = 0
         self.head_hash = E.GENESIS
@@ -212,11 +215,10 @@ class LaunchState:
         (self.metrics if ev.kind == E.METRIC_STATE else self.rollbacks)[ev.target] = ms
         return None
 
-    def _run_command(self, ev: Event) -> str | None:
-        st = self.items.get(ev.target)
-        if st is None:
+    def _run(self, ev: Event) -> str | None:
+        if ev.target not in self.items and ev.target not in self.ws.sections:
             return f"unknown item '{ev.target}'"
-        return None
+        return apply_run(self.runs, self.run_history, ev)
 
     # -- questions ---------------------------------------------------------------------------
     def stale_reason(self, sign: SignOff) -> str | None:
@@ -251,6 +253,7 @@ class LaunchState:
             "assessments": {k: (v.result, v.seq) for k, v in self.assessments.items()},
             "metrics": {k: (v.state, v.seq) for k, v in self.metrics.items()},
             "launch_notes": [(n.text, n.seq) for n in self.launch_notes],
+            "runs": {k: (v.run_id, v.seq, v.open, (v.end or {}).get("exit"), v.released_by) for k, v in self.runs.items()},
             "ignored": list(self.ignored),
             "last_seq": self.last_seq,
         }
@@ -271,5 +274,7 @@ _HANDLERS = {
     E.ASSESS: LaunchState._assess,
     E.METRIC_STATE: LaunchState._metric,
     E.ROLLBACK: LaunchState._metric,
-    E.RUN_COMMAND: LaunchState._run_command,
+    E.RUN_START: LaunchState._run,
+    E.RUN_END: LaunchState._run,
+    E.RUN_RELEASE: LaunchState._run,
 }

@@ -216,6 +216,11 @@ def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
                 line, col, text = item.written.get("phase", Written(0, 0, item.phase))
                 problems.append(Problem(str(checklist.path), line, col,
                                         f"item '{item.id}': phase {text} is not a phase of {path.name} (phases: {', '.join(phase_marks)})"))
+    if layout.run is not None and layout.run.items:
+        from warroom.runner.settings import item_problems
+
+        problems += item_problems(layout, [s.id for c in checklists for s in c.walk_sections()]
+                                  + [i.id for c in checklists for i in c.walk_items()])
     if layout.panes:
         ids = [c.id for c in checklists]
         for pane in layout.panes:

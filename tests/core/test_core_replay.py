@@ -44,9 +44,11 @@ def _payload(kind: str):
         E.ASSESS: st.fixed_dictionaries({"result": st.sampled_from(["pass", "fail", "meh"])}, optional={"value": st.text(max_size=3)}),
         E.METRIC_STATE: st.fixed_dictionaries({"state": st.sampled_from(["ok", "breach", "stale"]), "value": JUNK}),
         E.ROLLBACK: st.fixed_dictionaries({"state": st.sampled_from(["fired", "cleared"])}),
-        E.RUN_COMMAND: st.fixed_dictionaries({"command": st.integers(0, 2), "exit": st.integers(0, 2)}),
+        E.RUN_START: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "host": st.just("h"), "pid": st.integers(0, 2)}),
+        E.RUN_END: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "exit": st.integers(0, 2)}),
+        E.RUN_RELEASE: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "reason": st.text(max_size=3)}),
     }.get(kind, st.just({}))
-    bad = st.dictionaries(st.sampled_from(["status", "text", "decision", "to", "t0", "roles", "result", "state", "x"]), JUNK, max_size=3)
+    bad = st.dictionaries(st.sampled_from(["status", "text", "decision", "to", "t0", "roles", "result", "state", "run", "pid", "x"]), JUNK, max_size=3)
     return st.one_of(good, good, good, bad)
 
 

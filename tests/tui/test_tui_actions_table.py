@@ -19,7 +19,7 @@ def test_every_binding_comes_from_the_table_and_has_a_help_row() -> None:
         assert row in shown_keys
         spelled = {"question_mark": "?", "colon": ":", "slash": "/", "down": "↓", "up": "↑", "right": "→", "left": "←",
                    "home": "Home", "end": "End", "right_square_bracket": "]", "left_square_bracket": "[",
-                   "right_curly_bracket": "}", "left_curly_bracket": "{", "plus": "+", "minus": "-"}.get(first, first)
+                   "right_curly_bracket": "}", "left_curly_bracket": "{", "plus": "+", "minus": "-", "exclamation_mark": "!"}.get(first, first)
         if first[:1] == "f" and first[1:].isdigit():  # F-keys are written F5
             spelled = first.upper()
         assert spelled in row, (action.id, row)
@@ -27,7 +27,8 @@ def test_every_binding_comes_from_the_table_and_has_a_help_row() -> None:
 
 def test_the_write_and_dialog_sets_are_the_tables() -> None:
     assert keys.WRITES == {a.name for a in keys.ACTIONS if a.writes}
-    assert {"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess"} == keys.WRITES
+    assert {"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess",
+            "run_command"} == keys.WRITES
     assert "help" in keys.DIALOGS and "tick" not in keys.DIALOGS
 
 

@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_importer(sub, common)
     register_metrics(sub, common)
     register_tui(sub, common)
+    from warroom.cli.run import register as register_run
+
+    register_run(sub, common)
     from warroom.launch_report.command_line import add_parser as add_report
     from warroom.metrics.command_line import add_parser as add_watch
 

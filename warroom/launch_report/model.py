@@ -155,7 +155,9 @@ def _run_text(kind: str, p: dict[str, Any], default: str) -> str:
         what = p.get("label") or p.get("command") or ""
         return f"started: {what}" if what else "started"
     if kind == "run-end":
-        how = "timed out" if p.get("timed_out") else "stopped" if p.get("stopped") else f"exit {p.get('exit')}"
+        how = ("timed out" if p.get("timed_out") else "stopped" if p.get("stopped") else
+               f"failed to start: {p['error']}" if p.get("error") else
+               f"killed by signal {p['signal']}" if p.get("signal") else f"exit {p.get('exit')}")
         return how + (f" after {p['duration']}s" if p.get("duration") is not None else "")
     if kind == "run-release":
         return "released" + (f": {p['reason']}" if p.get("reason") else "")

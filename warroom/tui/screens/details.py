@@ -77,12 +77,27 @@ class DetailsScreen(DialogScreen[None]):
             parts.append(Text("Commands (c copies the first; nothing runs from here)", style="bold underline"))
             for cmd in item.commands:
                 parts.append(Syntax(cmd.code.rstrip("\n"), cmd.language or "text", theme="ansi_dark", word_wrap=True))
+        from warroom.tui.run_flow import run_block
+
+        run = run_block(room, item.id, getattr(self.app, "journal_path", None))
+        if run is not None:
+            parts.append(run)
         if item.links:
             links = Text("Links\n", style="bold underline")
             for link in item.links:
                 links.append(f"· {link.title + ': ' if link.title else ''}{link.url}\n")
             parts.append(links)
         return Group(*parts)
+
+    def on_mount(self) -> None:
+        self.set_interval(0.5, self._follow_run, name="run-tail")
+
+    def _follow_run(self) -> None:
+        """While the item's command runs (here or on another screen), its output's tail follows."""
+        rec = self.room.state.runs.get(self.item_id)
+        if rec is not None and (rec.open or rec.seq != getattr(self, "_run_seen", None)):
+            self._run_seen = rec.seq if not rec.open else None
+            self.query_one("#details-body", Static).update(self.render_item())
 
     def action_close(self) -> None:
         self.dismiss(None)

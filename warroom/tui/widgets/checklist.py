@@ -128,6 +128,13 @@ class ChecklistTree(Tree[str]):
         if (item := self._item_or_say()):
             self.app.copy_command(item)
 
+    def action_run_command(self) -> None:
+        node = self.cursor_node  # an item, or a section whose description holds code blocks
+        if node is not None and node.data and node.data[:2] in ("i:", "s:"):
+            from warroom.tui.run_flow import run_command
+
+            run_command(self.app, node.data[2:])
+
     def action_filter(self) -> None:
         self.app.ask_filter(self.pane)
 
