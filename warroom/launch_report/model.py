@@ -23,7 +23,7 @@ from warroom.tmarks import format_clock, format_tmark, parse_time
 from warroom.workspace import Workspace
 
 # Kinds another change adds (command runs): rendered by name when present.
-RUN_KINDS = (E.RUN_COMMAND, "run-start", "run-end", "run-release")
+RUN_KINDS = ("run-command", E.RUN_START, E.RUN_END, E.RUN_RELEASE)
 # Kinds after which the decision may have changed (recomputed only there, not per event).
 _DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB, E.SET_T0}
 
