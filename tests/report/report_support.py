@@ -8,6 +8,7 @@ import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,4 +88,62 @@ tiles:
     threshold: {{warn: "< 400ms", crit: "< 500ms"}}
     interval: {interval}
 """, encoding="utf-8")
+    return layout
+
+
+def random_launch(tmp: Path, start: "datetime", n: int = 120, seed: int = 15) -> Path:
+    """A journal of ``n`` random actions (holds, recycles, polls, signs, ticks, statuses, notes)
+    one to ninety seconds apart, with a metric history alongside. Returns the layout path."""
+    import random
+    from datetime import timedelta
+
+    from warroom.actions import Actions
+    from warroom.errors import ActionError
+    from warroom.journal import Journal
+    from warroom.metrics.history import HistSample, MetricHistory, history_path
+    from warroom.state import LaunchState
+    from warroom.workspace import load_workspace
+
+    layout = war_room(tmp, "http://127.0.0.1:9")  # nothing is polled here
+    ws = load_workspace(layout)
+    journal = Journal(layout.with_name("launch.journal.yaml"))
+    rnd = random.Random(seed)
+    clock = [start]
+    actions = Actions(journal, "op", now=lambda: clock[0])
+    state = LaunchState(ws)
+    items = list(ws.items)
+    roles = [r.name for r in ws.layout.roles]
+    history = MetricHistory(history_path(journal.path))
+    ops = ["tick", "tick", "status", "note", "hold", "resume", "recycle", "sign", "poll", "answer", "assess"]
+    state.apply(actions.set_t0(state, start + timedelta(minutes=20)))
+    while state.event_count < n:
+        clock[0] += timedelta(seconds=rnd.randint(1, 90))
+        history.append([HistSample(clock[0].timestamp() - 0.5, "lat", float(rnd.randint(100, 900)),
+                                   rnd.choice(["OK", "WARN", "CRIT"]), True)])
+        op = rnd.choice(ops)
+        try:
+            if op == "tick":
+                ev = actions.toggle(state, rnd.choice(items))
+            elif op == "status":
+                ev = actions.set_status(state, rnd.choice(items), rnd.choice(["blocked", "skipped", "in-progress"]), "why")
+            elif op == "note":
+                ev = actions.note(state, rnd.choice(items + [""]) or None, f"note {state.event_count}")
+            elif op == "hold":
+                ev = actions.hold(state, "hold it")
+            elif op == "resume":
+                ev = actions.resume(state)
+            elif op == "recycle":
+                ev = actions.recycle(state, "T-30m", "again")
+            elif op == "sign":
+                ev = actions.sign(state, rnd.choice(roles), rnd.choice(["go", "no-go"]), "because")
+            elif op == "poll":
+                ev = actions.poll_start(state)
+            elif op == "answer":
+                ev = actions.poll_answer(state, rnd.choice(["go", "no-go"]), "because")
+            else:
+                ev = actions.assess(state, "load-test-signed", rnd.choice(["pass", "fail"]))
+        except ActionError:
+            continue
+        state.apply(ev)
+    journal.close()
     return layout

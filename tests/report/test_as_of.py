@@ -4,7 +4,6 @@ CLI's ``status --as-of TIME|SEQ`` and the core's ``replay_as_of``; tiles come fr
 from __future__ import annotations
 
 import json
-import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,14 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from report_support import war_room
-from warroom.actions import Actions
+from report_support import random_launch
 from warroom.as_of import AsOf, replay_as_of
 from warroom.cli import main
 from warroom.report import status_data
-from warroom.errors import ActionError
 from warroom.journal import Journal
-from warroom.metrics.history import HistSample, MetricHistory, history_path
+from warroom.metrics.history import history_path
 from warroom.state import LaunchState
 from warroom.workspace import load_workspace
 
@@ -28,57 +25,7 @@ START = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def launch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A journal of ~120 random actions (holds, recycles, polls, signs, ticks, notes) one to
-    ninety seconds apart, and a metric history alongside."""
-    tmp = tmp_path_factory.mktemp("asof")
-    layout = war_room(tmp, "http://127.0.0.1:9")  # nothing is polled here
-    ws = load_workspace(layout)
-    journal = Journal(layout.with_name("launch.journal.yaml"))
-    rnd = random.Random(15)
-    clock = [START]
-
-    def now() -> datetime:
-        return clock[0]
-
-    actions = Actions(journal, "op", now=now)
-    state = LaunchState(ws)
-    items = list(ws.items)
-    roles = [r.name for r in ws.layout.roles]
-    history = MetricHistory(history_path(journal.path))
-    ops = ["tick", "tick", "status", "note", "hold", "resume", "recycle", "sign", "poll", "answer", "assess"]
-    actions.set_t0(state, START + timedelta(minutes=20))
-    state.apply(journal.load().events[-1])
-    while state.event_count < 120:
-        clock[0] += timedelta(seconds=rnd.randint(1, 90))
-        history.append([HistSample(clock[0].timestamp() - 0.5, "lat", float(rnd.randint(100, 900)),
-                                   rnd.choice(["OK", "WARN", "CRIT"]), True)])
-        op = rnd.choice(ops)
-        try:
-            if op == "tick":
-                ev = actions.toggle(state, rnd.choice(items))
-            elif op == "status":
-                ev = actions.set_status(state, rnd.choice(items), rnd.choice(["blocked", "skipped", "in-progress"]), "why")
-            elif op == "note":
-                ev = actions.note(state, rnd.choice(items + [""]) or None, f"note {state.event_count}")
-            elif op == "hold":
-                ev = actions.hold(state, "hold it")
-            elif op == "resume":
-                ev = actions.resume(state)
-            elif op == "recycle":
-                ev = actions.recycle(state, "T-30m", "again")
-            elif op == "sign":
-                ev = actions.sign(state, rnd.choice(roles), rnd.choice(["go", "no-go"]), "because")
-            elif op == "poll":
-                ev = actions.poll_start(state)
-            elif op == "answer":
-                ev = actions.poll_answer(state, rnd.choice(["go", "no-go"]), "because")
-            else:
-                ev = actions.assess(state, "load-test-signed", rnd.choice(["pass", "fail"]))
-        except ActionError:
-            continue
-        state.apply(ev)
-    journal.close()
-    return layout
+    return random_launch(tmp_path_factory.mktemp("asof"), START)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

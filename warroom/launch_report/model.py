@@ -25,7 +25,24 @@ from warroom.workspace import Workspace
 # Kinds another change adds (command runs): rendered by name when present.
 RUN_KINDS = ("run-command", E.RUN_START, E.RUN_END, E.RUN_RELEASE)
 # Kinds after which the decision may have changed (recomputed only there, not per event).
-_DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB, E.SET_T0}
+_DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RECYCLE, E.SCRUB, E.SET_T0}
+
+
+def _category(status: Status) -> int:
+    """How ``decide`` reads a critical item's status: done, blocked (NO-GO) or anything else (PENDING)."""
+    return 0 if status is Status.DONE else 1 if status is Status.BLOCKED else 2
+
+
+def _same_for_decide(state: LaunchState, ev: Event) -> Any:
+    """What ``decide`` reads of the thing ``ev`` changes, before it applies; compared after, an
+    equal value means the verdict cannot have moved (so ``decide`` is not asked again)."""
+    if ev.kind in (E.SIGN, E.POLL_ANSWER):
+        sign = state.signoffs.get(ev.target)
+        return None if sign is None else (sign.decision, state.stale_reason(sign) is None)
+    if ev.kind == E.SET_STATUS:
+        st = state.items.get(ev.target)
+        return None if st is None else _category(st.status)
+    return ...  # always ask
 
 
 @dataclass
@@ -208,6 +225,9 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         at = ev.at
         reach(at)
         t_before = cd.t(at)
+        decisive = kind_decisive = ev.kind in _DECISIVE or (ev.kind == E.SET_STATUS and ev.target in ws.items
+                                                            and ws.items[ev.target].critical)
+        before = _same_for_decide(state, ev) if kind_decisive else ...
         if ev.kind == E.SET_T0 and planned is None:
             try:
                 planned = parse_time(str(ev.payload.get("t0")))
@@ -255,7 +275,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
             runs.append(Row(ev.seq, at, ev.op, kind, ev.target, _run_text(kind, p, row.text), row.t, held))
         if kind in (E.HOLD, E.ROLLBACK) and isinstance(p.get("evidence"), dict):
             evidence_rows[ev.seq] = p["evidence"]
-        if kind in _DECISIVE or (kind == E.SET_STATUS and ev.target in ws.items and ws.items[ev.target].critical):
+        if decisive and (before is ... or before != _same_for_decide(state, ev)):
             v = decide(state).verdict
             if v != verdict:
                 verdict, decision_at, decision_seq = v, at, ev.seq
