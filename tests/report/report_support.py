@@ -91,9 +91,11 @@ tiles:
     return layout
 
 
-def random_launch(tmp: Path, start: "datetime", n: int = 120, seed: int = 15) -> Path:
+def random_launch(tmp: Path, start: "datetime", n: int = 120, seed: int = 15, ops: list[str] | None = None,
+                  all_go_first: bool = False) -> Path:
     """A journal of ``n`` random actions (holds, recycles, polls, signs, ticks, statuses, notes)
-    one to ninety seconds apart, with a metric history alongside. Returns the layout path."""
+    one to ninety seconds apart, with a metric history alongside. Returns the layout path.
+    ``all_go_first``: every role signs GO and the manual criterion passes first (so the items move the verdict)."""
     import random
     from datetime import timedelta
 
@@ -114,8 +116,12 @@ def random_launch(tmp: Path, start: "datetime", n: int = 120, seed: int = 15) ->
     items = list(ws.items)
     roles = [r.name for r in ws.layout.roles]
     history = MetricHistory(history_path(journal.path))
-    ops = ["tick", "tick", "status", "note", "hold", "resume", "recycle", "sign", "poll", "answer", "assess"]
+    ops = ops or ["tick", "tick", "status", "note", "hold", "resume", "recycle", "sign", "poll", "answer", "assess"]
     state.apply(actions.set_t0(state, start + timedelta(minutes=20)))
+    if all_go_first:
+        for role in roles:
+            state.apply(actions.sign(state, role, "go"))
+        state.apply(actions.assess(state, "load-test-signed", "pass"))
     while state.event_count < n:
         clock[0] += timedelta(seconds=rnd.randint(1, 90))
         history.append([HistSample(clock[0].timestamp() - 0.5, "lat", float(rnd.randint(100, 900)),

@@ -111,6 +111,11 @@ def render_html(r: Report) -> str:
             ["Signed", _e(signed)],
             ["Journal", f"{r.events} events; head <code>{_e(r.head)}</code>"]]
     add(_table(["", ""], rows, "summary"))
+    if r.decision_changes:
+        moves = r.decision_changes[-50:]
+        more = f"… {len(r.decision_changes) - 50} earlier moves, then " if len(r.decision_changes) > 50 else "PENDING"
+        add('<p class="decision-history">Decision over time: ' + _e(more) + "".join(
+            f" → {_verdict(v)} at #{seq} ({_e(_time(at))})" for seq, at, v in moves) + "</p>")
     if r.reasons:
         add("<p>Why not GO:</p><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>")
     add("</section>")

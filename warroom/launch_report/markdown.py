@@ -87,6 +87,10 @@ def render_markdown(r: Report) -> str:
         ["Decision", f"**{md(r.decision)}**" + (f" since {md(_time(r.decision_at))} \\(event \\#{r.decision_seq}\\)" if r.decision_at else "")],
         ["Signed", cell(signed)],
         ["Journal", f"{r.events} events; head `{r.head}`"]])
+    if r.decision_changes:
+        moves = r.decision_changes[-50:]
+        more = f"… {len(r.decision_changes) - 50} earlier moves, then " if len(r.decision_changes) > 50 else "PENDING"
+        o += ["Decision over time: " + more + "".join(f" → **{md(v)}** at \\#{seq} \\({md(_time(at))}\\)" for seq, at, v in moves), ""]
     if r.reasons:
         o += ["Why not GO:", ""] + [f"- {md(x)}" for x in r.reasons] + [""]
 

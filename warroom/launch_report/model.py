@@ -146,6 +146,7 @@ class Report:
     decision: str
     decision_at: datetime | None
     decision_seq: int
+    decision_changes: list[tuple[int, datetime, str]]  # every move of the decision (journal alone, no tiles)
     reasons: list[str]
     signers: list[tuple[str, str, str, str]]  # role, latest decision (stale?), by, at
     rows: list[Row]
@@ -208,6 +209,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     runs: list[Row] = []
     done_t: dict[str, timedelta | None] = {}
     verdict, decision_at, decision_seq = "PENDING", None, 0
+    changes: list[tuple[int, datetime, str]] = []  # (seq, at, verdict) each time the decision moved
     prev_at: datetime | None = None
     tile_end: dict[str, ObservedTile] = {}
 
@@ -279,6 +281,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
             v = decide(state).verdict
             if v != verdict:
                 verdict, decision_at, decision_seq = v, at, ev.seq
+                changes.append((ev.seq, at, v))
     end = max(now, prev_at) if prev_at else now
     reach(end)
 
@@ -353,7 +356,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         launch=layout.launch, layout=str(layout.path), journal=str(journal_path), generated=now,
         timezone=layout.timezone, t0_planned=planned_t0, t0_actual=marks.get(timedelta(0)),
         t0_effective=cd.effective_t0(end), clock_state=cd.state, attempts=cd.attempt, recycles=cd.recycles,
-        decision=verdict, decision_at=decision_at, decision_seq=decision_seq,
+        decision=verdict, decision_at=decision_at, decision_seq=decision_seq, decision_changes=changes,
         reasons=[r.text for r in final.reasons], signers=signers, rows=rows, holds=holds, phases=phase_rows,
         signoffs=signs, polls=polls, criteria=crit_rows, rollbacks=rollbacks, evidence_rows=evidence_rows,
         notes=notes, statuses=statuses, runs=runs, charts=charts, head=state.head_hash, events=state.event_count,
