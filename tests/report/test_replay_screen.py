@@ -137,3 +137,19 @@ async def test_history_chart_export_and_report_from_the_screen(launch: Path) -> 
             await pilot.pause(0.05)
     assert launch.with_name("launch.export.md").read_text().startswith("# ")
     assert "<section id=\"timeline\">" in launch.with_name("launch.report.html").read_text()
+
+
+async def test_a_screen_records_the_tiles_it_shows_with_a_sign_off(tmp_path: Path, value_server) -> None:
+    layout = war_room(tmp_path, value_server.url, interval="0.3s")
+    value_server.value = 640.0
+    app = app_for(layout)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await ready(pilot)
+        for _ in range(400):
+            if getattr(app.room.tiles.get("lat"), "state", None) == "CRIT":
+                break
+            await pilot.pause(0.05)
+        ev = app.actions.sign(app.room.state, "Tech Lead", "no-go", "latency")
+    evidence = ev.payload["evidence"]
+    assert evidence["from"] == "screen" and evidence["tiles"]["lat"] == [640.0, "CRIT"]
+    assert evidence["criteria"]["latency-ok"] == "fail" and evidence["decision"] == "NO-GO"

@@ -209,3 +209,20 @@ def test_the_decision_and_when_match_deciding_after_every_event(tmp_path: Path, 
     assert len(changes) >= (3 if ops else 1)  # the verdict moved: the test says something
     assert [(seq, v) for seq, _, v in report.decision_changes] == changes
     assert (report.decision, report.decision_seq) == (verdict, changes[-1][0])
+
+
+def test_old_events_without_evidence_stay_valid(tmp_path: Path) -> None:
+    layout = war_room(tmp_path, "http://127.0.0.1:9")
+    ws = load_workspace(layout)
+    journal = layout.with_name("launch.journal.yaml")
+    with Journal(journal) as j:  # as an older warroom wrote them: no evidence in the payload
+        j.append("set-t0", "", {"t0": "2026-11-23T12:00:00.000Z"}, op="flight")
+        j.append("sign", "Security", {"decision": "NO-GO", "comment": "old"}, op="lena")
+        j.append("hold", "", {"reason": "old hold"}, op="flight")
+    events = Journal(journal, read_only=True).load().events
+    state = LaunchState.replay(ws, events)
+    assert not state.ignored and state.signoffs["Security"].decision == "NO-GO"
+    page = write_report(layout, None, "html")
+    assert page.count("no evidence recorded") == 1  # the sign-off (a hold without evidence shows none)
+    assert "old hold" in page and state.countdown.holding
+    assert "no evidence recorded" in write_report(layout, None, "markdown")
