@@ -136,3 +136,20 @@ def test_cli_evidence_comes_from_recent_history_and_never_from_a_poll(tmp_path: 
     # the evidence is what the war room showed before the action: Security's NO-GO is not in it yet
     assert not any("Security is NO-GO" in r for r in second.payload["evidence"]["reasons"])
     assert any("Security is NO-GO" in r for r in third.payload["evidence"]["reasons"])
+
+
+def test_a_follower_is_not_handed_old_samples_again_after_a_compaction(tmp_path: Path) -> None:
+    writer = MetricHistory(tmp_path / "j.metrics", limit=4_000)
+    follower = MetricHistory(tmp_path / "j.metrics")
+    follower.load()
+    seen: list[float] = []
+    inode = None
+    compacted = False
+    for i in range(400):
+        writer.append([HistSample(float(i), "t", float(i), "OK", True)])
+        ino = (tmp_path / "j.metrics").stat().st_ino
+        compacted |= inode is not None and ino != inode
+        inode = ino
+        seen += [s.t for s in follower.poll()]
+    assert compacted  # the file was replaced at least once while followed
+    assert seen == [float(i) for i in range(400)]  # each sample once, in order

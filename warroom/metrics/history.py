@@ -93,6 +93,7 @@ class MetricHistory:
         self.limit = limit
         self._offset = 0
         self._inode: int | None = None
+        self._seen_t = float("-inf")  # the newest sample handed out: a compacted file is not news again
 
     @classmethod
     def for_journal(cls, journal_path: Path | str, limit: int = DEFAULT_LIMIT) -> "MetricHistory":
@@ -149,7 +150,7 @@ class MetricHistory:
     # -- reading -------------------------------------------------------------------------------
     def load(self) -> list[HistSample]:
         """Every sample in the file, oldest first; the follower goes on from here."""
-        self._offset, self._inode = 0, None
+        self._offset, self._inode, self._seen_t = 0, None, float("-inf")
         return self.poll()
 
     def poll(self) -> list[HistSample]:
@@ -158,7 +159,8 @@ class MetricHistory:
             st = os.stat(self.path)
         except FileNotFoundError:
             return []
-        if st.st_ino != self._inode or st.st_size < self._offset:
+        replaced = st.st_ino != self._inode or st.st_size < self._offset
+        if replaced:
             self._offset, self._inode = 0, st.st_ino
         if st.st_size == self._offset:
             return []
@@ -170,8 +172,10 @@ class MetricHistory:
         out = []
         for line in data[:end].decode("utf-8", errors="replace").split("\n"):
             s = decode(line)
-            if s is not None:
+            if s is not None and not (replaced and s.t <= self._seen_t):
                 out.append(s)
+        if out:
+            self._seen_t = max(self._seen_t, max(s.t for s in out))
         return out
 
 
