@@ -226,3 +226,25 @@ def test_old_events_without_evidence_stay_valid(tmp_path: Path) -> None:
     assert page.count("no evidence recorded") == 1  # the sign-off (a hold without evidence shows none)
     assert "old hold" in page and state.countdown.holding
     assert "no evidence recorded" in write_report(layout, None, "markdown")
+
+
+def test_a_hand_edited_journal_is_reported_inert_and_broken(tmp_path: Path) -> None:
+    """Every field of an event is text from the file: an edited time, operator, kind or target
+    stays inert, and the report says the chain is broken."""
+    layout = war_room(tmp_path, "http://127.0.0.1:9")
+    journal = layout.with_name("launch.journal.yaml")
+    with Journal(journal) as j:
+        j.append("note", "", {"text": "fine"}, op="ana")
+    text = journal.read_text()
+    ts = text.split('"ts": "')[1].split('"')[0]
+    evil = text.replace(ts, "<b src=xx>T12:00:00.000<i>Z").replace('"op": "ana"', '"op": "<img src=x>"')
+    evil += ('- {"seq": 2, "ts": "2026-11-23T12:00:00.000Z<script>", "op": "m", "kind": "<svg onload=alert(1)>", '
+             '"target": "](javascript:x)", "payload": {}, "prev": "0", "hash": "0"}\n')
+    journal.write_text(evil)
+    page = write_report(layout, None, "html")
+    assert "<script" not in page and "<img" not in page and "<b src" not in page and "<svg onload" not in page
+    assert "&lt;b src=xx&gt; 12:00:00 UTC" in page  # the time as written, shown as text
+    assert "BROKEN" in page
+    md = write_report(layout, None, "markdown")
+    rendered = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered and "<svg" not in rendered

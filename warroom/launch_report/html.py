@@ -135,7 +135,7 @@ def render_html(r: Report) -> str:
 
     for row in r.rows:
         cls = ' class="held"' if row.held else ""
-        body.append(f'<tr{cls}><td class="num">{row.seq}</td><td>{row.at.isoformat(" ")[:19]} UTC</td><td>{once(row.t)}</td>'
+        body.append(f'<tr{cls}><td class="num">{row.seq}</td><td>{escape(row.stamp)} UTC</td><td>{once(row.t)}</td>'
                     f"<td>{once(row.op)}</td><td>{once(row.kind)}</td><td>{escape(row.text, quote=True)}</td></tr>")
     body.append("</tbody></table>")
     add("".join(body))

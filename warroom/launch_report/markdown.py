@@ -96,7 +96,7 @@ def render_markdown(r: Report) -> str:
 
     o += ["## Timeline", "", f"{len(r.rows)} events; ⏸ marks events while the count was holding.", ""]
     o += _table(["\\#", "time", "T", "operator", "kind", "what"],
-                [[f"{'⏸ ' if x.held else ''}{x.seq}", cell(_time(x.at)), cell(x.t), cell(x.op), cell(x.kind), cell(x.text)] for x in r.rows])
+                [[f"{'⏸ ' if x.held else ''}{x.seq}", cell(f"{x.stamp} UTC"), cell(x.t), cell(x.op), cell(x.kind), cell(x.text)] for x in r.rows])
 
     o += ["## Holds", ""]
     if r.holds:

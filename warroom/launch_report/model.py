@@ -28,6 +28,21 @@ RUN_KINDS = ("run-command", E.RUN_START, E.RUN_END, E.RUN_RELEASE)
 _DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RECYCLE, E.SCRUB, E.SET_T0}
 
 
+def _at(ev: Event, fallback: datetime) -> datetime:
+    """An event's time: the journal writes ``2026-11-23T14:00:00.000Z`` (read fast); anything else
+    through ``Event.at``; an unreadable time takes the one before it (the report still renders)."""
+    try:
+        at = datetime.fromisoformat(ev.ts)
+        if at.tzinfo is not None:
+            return at
+    except (TypeError, ValueError):
+        pass
+    try:
+        return ev.at
+    except (TypeError, ValueError):
+        return fallback
+
+
 def _category(status: Status) -> int:
     """How ``decide`` reads a critical item's status: done, blocked (NO-GO) or anything else (PENDING)."""
     return 0 if status is Status.DONE else 1 if status is Status.BLOCKED else 2
@@ -55,6 +70,7 @@ class Row:
     text: str
     t: str  # the T-clock when it happened ("" with no T-0)
     held: bool  # the count was holding (or scrubbed) then
+    stamp: str = ""  # "2026-11-23 14:00:00": the time as shown, in UTC
 
 
 @dataclass
@@ -224,7 +240,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                     marks[m] = when
 
     for ev in events:
-        at = ev.at
+        at = _at(ev, prev_at or now)
         reach(at)
         t_before = cd.t(at)
         decisive = kind_decisive = ev.kind in _DECISIVE or (ev.kind == E.SET_STATUS and ev.target in ws.items
@@ -247,7 +263,10 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                     early.add(m)  # already past when the count was set here: no time of its own
         t = cd.t(at)
         held = cd.holding or cd.scrubbed or ev.kind == E.RESUME
-        row = Row(ev.seq, at, ev.op, ev.kind, ev.target, ev.describe(), format_clock(t) if t is not None else "", held)
+        ts = ev.ts
+        stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) >= 20 and ts[10] == "T" and ts[-1] == "Z" else \
+            at.astimezone(timezone.utc).isoformat(" ")[:19]
+        row = Row(ev.seq, at, ev.op, ev.kind, ev.target, ev.describe(), format_clock(t) if t is not None else "", held, stamp)
         rows.append(row)
         p = ev.payload
         kind = ev.kind
