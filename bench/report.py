@@ -111,7 +111,10 @@ def run_watchers(tmp: Path, screens: int, seconds: float, warmup: float = 8.0) -
 def bench_screens(tmp: Path, screens: int, seconds: float) -> bool:
     base_hits, base_cpu = run_watchers(tmp, 1, seconds)
     hits, cpu = run_watchers(tmp, screens, seconds)
-    r_hits = hits / max(1, base_hits)
+    if not base_hits or not hits:
+        print(f"{screens} watchers vs 1: MISSED — no requests reached the server ({hits} vs {base_hits}): the watchers did not run")
+        return False
+    r_hits = hits / base_hits
     r_cpu = cpu / max(1e-9, base_cpu)
     print(f"{screens} watchers vs 1 on one war room, {seconds:g} s of steady state (tiles every 0.2 s): requests {hits} vs "
           f"{base_hits} (ratio {r_hits:.2f}, target <= 1.5) {verdict(r_hits <= 1.5)}; CPU {cpu:.2f} s vs {base_cpu:.2f} s "

@@ -77,8 +77,8 @@ def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None 
             else:
                 # Only a firing breach fails a criterion (NO-GO); a pending breach, a stale or
                 # errored tile or no data yet is not a pass either: the decision waits (PENDING).
-                state = "pass" if verdict.passing else ("fail" if verdict.state == "CRIT" else "unknown")
-                out.append(CriterionView(crit, state, verdict.summary))
+                result = "pass" if verdict.passing else ("fail" if verdict.state == "CRIT" else "unknown")
+                out.append(CriterionView(crit, result, verdict.summary))
             continue
         a = state.assessments.get(crit.id)
         if a is None:

@@ -29,9 +29,10 @@ ROLLBACK = "rollback-trigger"  # a rollback trigger fired or cleared (metrics is
 RUN_START = "run-start"
 RUN_END = "run-end"
 RUN_RELEASE = "run-release"
+LAYOUT_CHANGE = "layout-change"  # the layout file was edited by warroom (tiles, bindings): text before and after
 
 KINDS = [SET_STATUS, NOTE, SIGN, HOLD, RESUME, RECYCLE, SCRUB, SET_T0, POLL_START, POLL_ANSWER, POLL_CANCEL,
-         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE]
+         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE, LAYOUT_CHANGE]
 
 GENESIS = "0" * 64
 
@@ -88,6 +89,8 @@ class Event:
             return f"run of {self.target} ended: {how} after {p.get('duration')}s, {p.get('bytes')} bytes of output"
         if self.kind == RUN_RELEASE:
             return f"run of {self.target} released: {p.get('reason', '')}"
+        if self.kind == LAYOUT_CHANGE:
+            return f"layout {self.target} changed: {p.get('what', '')}"
         if self.kind == RESUME:
             return "resume"
         return f"{self.kind} {self.target}".strip()

@@ -56,7 +56,9 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
 
         tiles, tile_problems = parse_tiles(raw_tiles, str(path))
     r.problems.extend(tile_problems)
-    layout.tiles = tiles
+    layout.tiles = [t for t in tiles if t.enabled]  # only enabled tiles are polled
+    layout.disabled_tiles = [t for t in tiles if not t.enabled]
+    layout.tile_order = list(tiles)
     _criteria(r, root, layout)
     _screen(r, root, layout)
     if root.get("run") is not None:  # the runner's settings load only for a layout that has them
@@ -132,7 +134,8 @@ def _roles(r: Reader, root: YMap, layout: Layout) -> None:
 
 def _criteria(r: Reader, root: YMap, layout: Layout) -> None:
     """Go/no-go criteria (``criteria:``) and rollback triggers (``rollback:``), one id space."""
-    tile_names = [t.name for t in layout.tiles]
+    all_tiles = layout.all_tiles  # a criterion may be bound to a disabled tile: it waits for it
+    tile_names = [t.name for t in all_tiles]
     seen: dict[str, tuple[int, int]] = {}
     for key, kind in (("criteria", "go"), ("rollback", "rollback")):
         keys_of = "criterion" if kind == "go" else "rollback trigger"
@@ -150,7 +153,7 @@ def _criteria(r: Reader, root: YMap, layout: Layout) -> None:
             elif crit.tile:
                 from warroom.metrics.spec import binding_problem
 
-                why = binding_problem(kind, crit.threshold, layout.tiles[tile_names.index(crit.tile)])
+                why = binding_problem(kind, crit.threshold, all_tiles[tile_names.index(crit.tile)])
                 if why:
                     r.problem(node.vpos("threshold"), why)
             if node.get("for") is not None:

@@ -189,12 +189,19 @@ class Layout:
     unread_phases: int = 0  # phase entries that could not be read (items are not checked against a partial list)
     roles: list[Role] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
-    tiles: list[Any] = field(default_factory=list)  # metric tile specs (warroom.metrics)
+    tiles: list[Any] = field(default_factory=list)  # metric tile specs (warroom.metrics): the enabled ones, polled
+    disabled_tiles: list[Any] = field(default_factory=list)  # tiles with ``enabled: false``: never polled
+    tile_order: list[Any] = field(default_factory=list, repr=False, compare=False)  # every tile, as listed
     journal_path: Path | None = None
     columns: int = 2
     rows: int = 2
     panes: list[Pane] = field(default_factory=list)
     run: Any = None  # the ``run:`` block (warroom.runner.settings.RunSettings); None: running is off
+
+    @property
+    def all_tiles(self) -> list[Any]:
+        """Every tile, enabled or not, in the order the layout lists them."""
+        return list(self.tile_order) if self.tile_order else self.tiles + self.disabled_tiles
 
     def roles_in_poll_order(self) -> list[Role]:
         return sorted(self.roles, key=lambda r: r.poll_order)

@@ -105,6 +105,7 @@ class LaunchState:
         self.metrics: dict[str, MetricState] = {}
         self.rollbacks: dict[str, MetricState] = {}
         self.launch_notes: list[NoteEntry] = []
+        self.layout_changes: list[tuple[int, str, str, str]] = []  # (seq, ts, who, what); the texts stay in the journal
         self.runs: dict[str, RunRecord] = {}  # the latest run of each item or section
         self.run_history: list[RunRecord] = []
         self.ignored: list[tuple[int, str]] = []
@@ -133,6 +134,10 @@ class LaunchState:
             problem = f"malformed {ev.kind} event: {exc}"
         if problem:
             self.ignored.append((ev.seq, problem))
+
+    def _layout_change(self, ev: Event) -> str | None:
+        self.layout_changes.append((ev.seq, ev.ts, ev.op, str(ev.payload["what"])))
+        return None
 
     def _set_status(self, ev: Event) -> str | None:
         st = self.items.get(ev.target)
@@ -277,4 +282,5 @@ _HANDLERS = {
     E.RUN_START: LaunchState._run,
     E.RUN_END: LaunchState._run,
     E.RUN_RELEASE: LaunchState._run,
+    E.LAYOUT_CHANGE: LaunchState._layout_change,
 }

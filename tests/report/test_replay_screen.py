@@ -117,7 +117,7 @@ async def test_history_chart_export_and_report_from_the_screen(launch: Path) -> 
     app = app_for(launch, read_only=True)
     async with app.run_test(size=(140, 44)) as pilot:
         await ready(pilot)
-        await pilot.press("m")
+        await pilot.press("H")
         await pilot.pause()
         from warroom.tui.screens.tile_history import TileHistoryScreen
 

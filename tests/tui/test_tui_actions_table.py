@@ -28,7 +28,7 @@ def test_every_binding_comes_from_the_table_and_has_a_help_row() -> None:
 def test_the_write_and_dialog_sets_are_the_tables() -> None:
     assert keys.WRITES == {a.name for a in keys.ACTIONS if a.writes}
     assert {"tick", "set_status", "note", "hold", "resume", "recycle", "scrub", "set_t0", "sign", "poll", "assess",
-            "run_command"} == keys.WRITES
+            "run_command", "tiles"} == keys.WRITES
     assert "help" in keys.DIALOGS and "tick" not in keys.DIALOGS
 
 

@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--name", metavar="NAME", help="file name / checklist id for a single file (default: from its title)")
     p.add_argument("--force", action="store_true", help="overwrite files that were not written by `warroom import`")
     p.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    p.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for drafted promql tiles (default: ${PROMETHEUS_URL})")
     p.set_defaults(func=cmd_import)
 
     e = subparsers.add_parser(
@@ -144,8 +145,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
             if lpath.exists() and not args.force:
                 data = keep_hand_edits(data, _read_yaml(lpath))
-            write_text(lpath, dump_layout(data, [f.name for f, _, _ in group]))
+            text = dump_layout(data, [f.name for f, _, _ in group])
             print(f"layout: {_rel(lpath)}")
+            from warroom.importer.tiles_draft import draft_into  # issue 17: tiles drafted from the document, disabled
+            write_text(lpath, draft_into(text, data, [r for _, r, _ in group], args, _rel(lpath)))
             status = max(status, _check(lpath))
     except OSError as exc:
         err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")

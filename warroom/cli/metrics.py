@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                     "condition with the value filled in, and any error. Exit 0 when every polled tile "
                     "passes, 1 when one does not, 2 on bad input.")
     p.add_argument("layout", metavar="LAYOUT", help="the layout YAML file")
-    p.add_argument("tiles", metavar="TILE", nargs="*", help="tile names (default: every tile)")
+    p.add_argument("tiles", metavar="TILE", nargs="*", help="tile names, disabled ones too (default: every enabled tile)")
     p.add_argument("--json", action="store_true", help="print a JSON object per tile name")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="override every tile's timeout")
     p.set_defaults(func=cmd_probe)
@@ -29,7 +29,10 @@ def cmd_probe(args: argparse.Namespace) -> int:
     from warroom.workspace import load_workspace
 
     ws = load_workspace(args.layout)
-    if not ws.layout.tiles:
+    if not (ws.layout.all_tiles if args.tiles else ws.layout.tiles):
+        if ws.layout.disabled_tiles:
+            names = ", ".join(t.name for t in ws.layout.disabled_tiles)
+            raise ActionError(f"{args.layout}: every tile is off (enabled: false); probe one by name: {names}")
         raise ActionError(f"{args.layout} declares no metric tiles (add a 'tiles:' list to the layout)")
     if args.timeout is not None and args.timeout <= 0:
         err("--timeout must be positive")

@@ -16,10 +16,11 @@ RATE_GAP = 1.0  # seconds between the two polls a rate needs
 
 
 def select_tiles(layout: Any, names: Iterable[str] | None) -> list[TileSpec]:
+    """The enabled tiles; or the named ones, disabled or not (a person asked for them by name)."""
     specs: list[TileSpec] = list(layout.tiles)
     if not names:
         return specs
-    by_name = {s.name: s for s in specs}
+    by_name = {s.name: s for s in getattr(layout, "all_tiles", specs)}
     out = []
     for name in names:
         if name not in by_name:
@@ -58,7 +59,12 @@ def _with_timeout(spec: TileSpec, timeout: float) -> TileSpec:
 def poll_once(layout: Any, names: Iterable[str] | None = None, timeout: float | None = None,
               env: Mapping[str, str] | None = None) -> dict[str, TileResult]:
     """Poll a layout's tiles (or the named ones) once and evaluate them. Synchronous."""
-    specs = select_tiles(layout, names)
+    return probe_specs(select_tiles(layout, names), timeout, env)
+
+
+def probe_specs(specs: list[TileSpec], timeout: float | None = None,
+                env: Mapping[str, str] | None = None) -> dict[str, TileResult]:
+    """Poll the given tile specs once (a tile being edited, say) and evaluate them. Synchronous."""
     if not specs:
         return {}
     try:

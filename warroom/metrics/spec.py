@@ -17,6 +17,7 @@ A tile::
       headers: {Authorization: "Bearer ${API_TOKEN}"}   # ${ENV} resolved at poll time only
       tls: {verify: true, ca: certs/ca.pem, cert: client.pem, key: client.key}
       history: 60                    # samples kept for the sparkline
+      enabled: false                 # a disabled tile is never polled (default: true); drafted tiles start so
 
 Other sources: ``json`` takes ``path`` (a JMESPath expression); ``promql`` takes ``query`` (the
 URL is the Prometheus base URL); ``http`` takes ``check`` (status | response_time | contains |
@@ -42,7 +43,7 @@ SOURCES = ["json", "prometheus", "promql", "http"]
 HTTP_CHECKS = ["status", "response_time", "contains", "matches", "cert_days"]
 TILE_KEYS = ["name", "label", "source", "url", "path", "select", "ratio_to", "quantile", "rate", "query", "check",
              "pattern", "unit", "source_unit", "scale", "threshold", "for", "interval", "timeout", "stale_after",
-             "headers", "tls", "history", "max_bytes"]
+             "headers", "tls", "history", "max_bytes", "enabled"]
 THRESHOLD_KEYS = ["warn", "crit"]
 TLS_KEYS = ["verify", "ca", "cert", "key"]
 SOURCE_KEYS = {"json": ["path"], "prometheus": ["select", "ratio_to", "quantile", "rate"], "promql": ["query"],
@@ -165,6 +166,7 @@ class TileSpec:
     history: int = 60
     max_bytes: int = 4 * 1024 * 1024
     base_dir: str = ""  # the layout's folder, for relative TLS paths
+    enabled: bool = True  # a disabled tile is listed, never polled (the layout keeps it in ``disabled_tiles``)
 
     def __post_init__(self) -> None:
         self.label = self.label or self.name
@@ -291,7 +293,7 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     spec.url = c.env_text(node, "url", required=True)
     if spec.url:
         scheme = spec.url.split("://", 1)[0].lower() if "://" in spec.url else ""
-        if not scheme.startswith("${") and scheme not in ("http", "https"):
+        if not scheme.startswith("${") and not spec.url.startswith("${") and scheme not in ("http", "https"):
             c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {spec.url!r}")
     spec.unit = c.text(node, "unit")
     spec.source_unit = c.text(node, "source_unit")
@@ -344,6 +346,12 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
         if spec.check == "cert_days":
             spec.source_unit = spec.source_unit or "days"
             spec.unit = spec.unit or "days"
+
+    if "enabled" in node:
+        if not isinstance(node["enabled"], bool):
+            c.add(node.vpos("enabled"), f"expected true or false for 'enabled', got {describe_value(node['enabled'])}")
+        else:
+            spec.enabled = node["enabled"]
 
     interval = c.seconds(node, "interval")
     if interval is not None:

@@ -27,6 +27,7 @@ with imports_without_gc():
     from warroom.errors import InputError
     from warroom.tui import keys
     from warroom.tui.flows import Flows
+    from warroom.tui.layout_reload import LayoutReload
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
     from warroom.tui.review import ReviewMixin
     from warroom.tui.screens.main import MainScreen, is_narrow
@@ -51,7 +52,7 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class WarRoomApp(TypeAheadMixin, Flows, ReviewMixin, App):
+class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
     COMMANDS = App.COMMANDS | {_war_room_commands}
@@ -204,6 +205,7 @@ class WarRoomApp(TypeAheadMixin, Flows, ReviewMixin, App):
                 self.show_replay()
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
+        self.start_layout_watch()  # issue 17: a changed layout is reloaded live (tui/layout_reload.py)
         self.ready.set()
         if self.exit_when_ready:
             self.call_after_refresh(self.exit)
@@ -260,8 +262,13 @@ class WarRoomApp(TypeAheadMixin, Flows, ReviewMixin, App):
         self.refresh_panels()
 
     def refresh_panels(self, timeline: bool = True, signoff: bool = True) -> None:
-        if self.room is not None:
-            self.main_screen.refresh_panels(self.room, self.now(), timeline=timeline, signoff=signoff)
+        if self.room is None:
+            return
+        try:
+            screen = self.main_screen
+        except LookupError:  # shutting down: a tiles pane's last verdicts can arrive after the screen went
+            return
+        screen.refresh_panels(self.room, self.now(), timeline=timeline, signoff=signoff)
 
     def tick_clock(self) -> None:
         room = self.room

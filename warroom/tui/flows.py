@@ -288,6 +288,15 @@ class Flows:
         if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
             self.record(self.actions.poll_cancel, "cancelled from the war room")
 
+    def action_tiles(self) -> None:
+        """The tiles flow (issue 17): add / edit a tile with a live preview, enable, bind a criterion."""
+        if not self._can_write():
+            return
+        from warroom.tui.screens.tiles_flow import TilesFlowScreen
+
+        if not isinstance(self.screen, TilesFlowScreen):
+            self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_path))
+
     def action_why(self) -> None:
         from warroom.tui.screens.why import WhyScreen
 

@@ -108,8 +108,12 @@ ACTIONS: list[Action] = [
            "assess a manual criterion: pass or fail, with the value (confirmed)", bar=False, writes=True, dialog=True),
     Action("signoff.why", S, "Sign-off", "w", "w", "why", "Why not GO", "Why not GO yet",
            "why not GO yet: every reason, in full", bar=False, dialog=True),
+    # -- metric tiles (issue 17) ----------------------------------------------------------------
+    Action("tiles.flow", S, "Tiles", "m", "m", "tiles", "Tiles", "Metric tiles: add, edit, enable, bind",
+           "metric tiles: add or edit with a live preview, enable a drafted one, bind a criterion (writes the layout)",
+           bar=False, writes=True, dialog=True),
     # -- looking back ----------------------------------------------------------------------------
-    Action("metrics.history", S, "Review", "m", "m", "tile_history", "History", "Metric history",
+    Action("metrics.history", S, "Review", "H", "H", "tile_history", "History", "Metric history",
            "every tile's history over the launch as a chart with its threshold", bar=False, dialog=True),
     Action("review.export", S, "Review", "f6", "F6", "export", "Export", "Export the checklists as Markdown",
            "export the checklists with the state shown, as Markdown beside the journal", bar=False),

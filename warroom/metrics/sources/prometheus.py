@@ -146,7 +146,9 @@ def _value(expo: Exposition, sel: Selector, spec: TileSpec, memory: dict[str, An
         else:
             if kind in ("histogram", "summary"):
                 return None, f"{name} is a {kind}: give 'quantile', or select {name}_count or {name}_sum"
-            return None, f"metric {name} not found in the exposition"
+            names = sorted(expo.samples)
+            has = ", ".join(names[:8]) + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+            return None, f"metric {name} not found in the exposition" + (f" (it has: {has})" if names else " (it is empty)")
     series = expo.select(sel, name)
     if not series:
         return None, f"no series of {name} match {sel.text}"

@@ -131,7 +131,10 @@ class MainScreen(Screen):
                 else:  # nothing to poll: the first frame does not wait for the metrics modules
                     from warroom.metrics import NO_TILES
 
-                    widget = Static(NO_TILES, classes="pane tiles-empty")
+                    off = len(layout.disabled_tiles)
+                    text = (f"{off} metric tile{'s' if off != 1 else ''} in this layout, all off (drafted tiles start so): "
+                            + ("nothing is polled." if read_only else "press m to probe and enable one.")) if off else NO_TILES
+                    widget = Static(text, classes="pane tiles-empty")
                 widget.border_title = pane.title or widget.border_title or "Metrics"
             if widget is None:
                 continue
@@ -155,6 +158,21 @@ class MainScreen(Screen):
         self.pane_titles = [t for _, _, t in placed]
         await container.mount_all(ordered)
         self.apply_mode()
+
+    async def remount_panes(self, room: Room, read_only: bool, actions: Any) -> None:
+        """A changed layout: the header, key bar and panes go and come back from ``room`` (a tiles
+        pane's poller stops as it unmounts); the active pane stays where it was if it still exists."""
+        active = self.active
+        container = self.query_one("#panes", Container)
+        for widget in [*self.query(WarHeader), *self.query("#switcher"), *self.query(KeyBar)]:
+            await widget.remove()
+        await container.remove_children()
+        self.pane_widgets, self.pane_titles, self.checklist_panes = [], [], []
+        await self.mount_panes(room, read_only, actions)
+        index = min(active, max(0, len(self.pane_widgets) - 1))
+        for i, w in enumerate(self.pane_widgets):
+            w.set_class(i == index, "-active")
+        self.show_pane(index)
 
     def refresh_panels(self, room: Room, now: datetime, timeline: bool = True, signoff: bool = True) -> None:
         """Header, timeline and sign-off: small (the sign-off list is capped), redrawn whole."""

@@ -1,4 +1,4 @@
-"""`m`: every tile's history over the launch as a chart with its threshold, breaches marked.
+"""`H`: every tile's history over the launch as a chart with its threshold, breaches marked.
 
 Drawn with Rich text from ``warroom.metrics.chart`` (block characters, no plotting library):
 it reads in 16 colours and over SSH, and it draws the same in a snapshot as on a terminal."""
@@ -20,7 +20,7 @@ CHART_HEIGHT = 6
 
 class TileHistoryScreen(DialogScreen[None]):
     BINDINGS = [
-        Binding("escape,q,m", "close", "Close", id="history.close"),
+        Binding("escape,q,H", "close", "Close", id="history.close"),
         Binding("j,down", "scroll_down", "Down", id="history.down", show=False),
         Binding("k,up", "scroll_up", "Up", id="history.up", show=False),
     ]

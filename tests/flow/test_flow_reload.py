@@ -1,0 +1,129 @@
+"""Every open screen reloads a changed layout live, says who changed it, holds a sensitive change
+for each operator's acceptance and refuses a broken layout (issue 17, part 4)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from flow_support import Service, room, run
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
+from tui_support import loaded, make_app, until  # noqa: E402
+
+
+@pytest.fixture()
+def svc():
+    s = Service()
+    yield s
+    s.stop()
+
+
+def tiles_shown(app) -> list[str]:  # noqa: ANN001
+    from warroom.tui.widgets.tiles import TilesPane
+
+    for w in app.main_screen.pane_widgets:
+        if isinstance(w, TilesPane):
+            return list(w.views)
+    return []
+
+
+def reviewing(app) -> bool:  # noqa: ANN001
+    from warroom.tui.screens.layout_review import LayoutReviewScreen
+
+    return isinstance(app.screen, LayoutReviewScreen)
+
+
+def _base(tmp_path: Path, svc: Service) -> Path:
+    return room(tmp_path, f"tiles:\n  - name: health\n    source: http\n    url: {svc.url}/health\n    interval: 1s\n")
+
+
+async def test_two_screens_show_a_tile_another_process_adds(tmp_path, svc):
+    layout = _base(tmp_path, svc)
+    journal = tmp_path / "layouts" / "room.journal.yaml"
+    a = make_app(layout, journal, operator="alice")
+    b = make_app(layout, journal, operator="bob")
+    async with a.run_test(size=(120, 36)) as pa, b.run_test(size=(120, 36)) as pb:
+        await loaded(pa)
+        await loaded(pb)
+        assert tiles_shown(a) == tiles_shown(b) == ["health"]
+        p = await asyncio.to_thread(run, "tiles", str(layout), "add", "--name", "queue", "--source", "prometheus",
+                                    "--url", f"{svc.url}/metrics", "--select", "queue_depth", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        expected = "layout changed by tester: added tile queue (prometheus, enabled)"
+        assert await until(pa, lambda: tiles_shown(a) == tiles_shown(b) == ["health", "queue"]
+                           and expected in a.layout_notices and expected in b.layout_notices, timeout=5)
+        print(f"\nboth screens showed the new tile {loop.time() - start:.2f}s after `warroom tiles add` returned")
+        # the same host as before: applied at once, and each screen says who changed what
+        assert not reviewing(a) and not reviewing(b)
+
+
+async def test_a_new_host_waits_for_each_operators_acceptance(tmp_path, svc):
+    layout = _base(tmp_path, svc)
+    journal = tmp_path / "layouts" / "room.journal.yaml"
+    a = make_app(layout, journal, operator="alice")
+    b = make_app(layout, journal, operator="bob")
+    async with a.run_test(size=(120, 36)) as pa, b.run_test(size=(120, 36)) as pb:
+        await loaded(pa)
+        await loaded(pb)
+        port = svc.url.rsplit(":", 1)[1]
+        p = await asyncio.to_thread(run, "tiles", str(layout), "add", "--name", "other", "--source", "http",
+                                    "--url", f"http://localhost:{port}/health", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert await until(pa, lambda: reviewing(a) and reviewing(b), timeout=5)
+        review = a.screen.update
+        assert review.by == "tester" and review.sensitive == ["adds the host localhost"]
+        assert any(line.startswith("+") and "localhost" in line for line in review.diff)
+        await pa.pause(0.5)
+        assert tiles_shown(a) == tiles_shown(b) == ["health"]  # not applied while it waits
+        await pa.press("y")
+        assert await until(pa, lambda: tiles_shown(a) == ["health", "other"], timeout=5)
+        assert tiles_shown(b) == ["health"] and reviewing(b)  # bob has not accepted
+        await pb.press("n")
+        assert await until(pb, lambda: not reviewing(b))
+        await pb.pause(0.5)
+        assert tiles_shown(b) == ["health"]
+        assert any("not applied here" in n for n in b.layout_notices)
+
+
+async def test_a_change_by_this_operator_is_applied_without_asking(tmp_path, svc):
+    layout = _base(tmp_path, svc)
+    journal = tmp_path / "layouts" / "room.journal.yaml"
+    a = make_app(layout, journal, operator="tester")
+    async with a.run_test(size=(120, 36)) as pa:
+        await loaded(pa)
+        p = await asyncio.to_thread(run, "tiles", str(layout), "add", "--name", "other", "--source", "http",
+                                    "--url", f"http://localhost:{svc.url.rsplit(':', 1)[1]}/health", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert await until(pa, lambda: tiles_shown(a) == ["health", "other"], timeout=5)
+        assert not reviewing(a)
+
+
+async def test_a_broken_layout_is_refused_and_the_last_good_one_kept(tmp_path, svc):
+    layout = _base(tmp_path, svc)
+    journal = tmp_path / "layouts" / "room.journal.yaml"
+    a = make_app(layout, journal, operator="alice")
+    async with a.run_test(size=(120, 36)) as pa:
+        await loaded(pa)
+        good = layout.read_text(encoding="utf-8")
+        layout.write_text(good.replace("source: http", "source: htp"), encoding="utf-8")
+        assert await until(pa, lambda: any("refused" in n for n in a.layout_notices), timeout=5)
+        notice = next(n for n in a.layout_notices if "refused" in n)
+        assert "edited outside warroom" in notice and f"{layout}:18:13: unknown source 'htp'" in notice
+        assert tiles_shown(a) == ["health"]
+        # mended by hand (no new host): applied
+        layout.write_text(good.replace("interval: 1s", "interval: 2s"), encoding="utf-8")
+        assert await until(pa, lambda: len(a.layout_notices) == 2, timeout=5)
+        assert a.layout_notices[1] == "layout changed by someone (edited outside warroom)"
+        assert a.room.ws.layout.tiles[0].interval == 2.0
+
+
+def test_text_from_a_changed_file_is_shown_without_its_control_characters():
+    from warroom.tui.screens.layout_review import diff_text, printable
+
+    assert printable("a\x1b[31mb\u202ec\x07") == "a\ufffd[31mb\ufffdc\ufffd"
+    assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain
