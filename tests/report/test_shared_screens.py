@@ -83,3 +83,22 @@ async def test_a_screen_follows_the_poller_and_takes_over_when_it_exits(tmp_path
         if watcher.poll() is None:
             watcher.kill()
             watcher.communicate()
+
+
+async def test_a_screen_opening_beside_a_poller_shows_the_latest_fresh_sample_at_once(tmp_path: Path) -> None:
+    """Another screen holds the lease (its beat is fresh) but polls nothing new here: the tile
+    shows the last sample of the history, since it is fresh, and nothing is polled."""
+    from warroom.metrics.history import HistSample, Lease, MetricHistory
+
+    layout = war_room(tmp_path, "http://127.0.0.1:9", interval="30s")  # nothing answers there
+    journal = layout.with_name("launch.journal.yaml")
+    other = Lease(lease_path(journal), holder="another screen")
+    assert other.acquire()
+    MetricHistory(history_path(journal)).append([HistSample(time.time() - 200, "lat", 900.0, "CRIT", False),
+                                                 HistSample(time.time() - 5, "lat", 321.0, "OK", True)])
+    app = PaneApp(layout)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TilesPane)
+        await wait_until(pilot, lambda: pane.results.get("lat") is not None and pane.results["lat"].value == 321.0)
+        assert pane.shared is not None and not pane.shared.leading and pane.shared.polled == 0
+        assert pane.results["lat"].state == "OK"

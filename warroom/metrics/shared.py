@@ -50,7 +50,9 @@ class SharedPoller:
         self.clock = clock
         self.history = MetricHistory.for_journal(journal_path) if history_limit is None else \
             MetricHistory.for_journal(journal_path, history_limit)
-        self.history.poll()  # follow from the end: old samples are history, not news
+        # follow from the end: old samples are history, not news — but a tile's latest, still fresh,
+        # is what it shows now (a screen opening beside a running poller shows values at once)
+        self._backlog = self.history.poll()
         self.lease = Lease(lease_path(journal_path), stall=stall)
         self.journal_errors: list[str] = []
         # the one evaluation of tiles and triggers; it journals only while this process polls
@@ -102,6 +104,19 @@ class SharedPoller:
             self.on_result(name, result, fired)
         return result
 
+    def _show_fresh(self, samples: list[HistSample]) -> None:
+        latest: dict[str, HistSample] = {}
+        for s in samples:
+            latest[s.tile] = s
+        now = self.clock()
+        for spec in self.specs:
+            s = latest.get(spec.name)
+            if s is not None and 0 <= now - s.t <= spec.stale_after:
+                sample = sample_from_history(s)
+                self._evaluate(spec.name, sample)
+                if self.on_sample is not None:
+                    self.on_sample(spec.name, sample)
+
     def follow(self) -> int:
         """Read the samples another process appended; returns how many."""
         n = 0
@@ -151,6 +166,8 @@ class SharedPoller:
         """Beat until :meth:`stop` (or ``duration`` seconds); then stop polling and let go."""
         self._stop = asyncio.Event()
         loop = self._loop = asyncio.get_running_loop()
+        self._show_fresh(self._backlog)
+        self._backlog = []
         end = None if duration is None else loop.time() + duration
         try:
             while not self._stop.is_set() and not self._stop_requested:
