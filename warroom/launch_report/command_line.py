@@ -49,7 +49,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     out = Path(args.out)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
+        from warroom.errors import ActionError
+
+        raise ActionError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out} ({args.format}, {len(text.encode('utf-8'))} bytes)", file=sys.stderr)
     return 0
