@@ -25,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                                        "event SEQ, read-only; ] [ } { step through the journal, F5 plays")
     p.add_argument("--replay", action="store_true", help="replay the launch from its first event, read-only "
                                                           "(] next event, } next hold or sign-off, F5 play, + / - speed)")
+    p.add_argument("--wall", action="store_true", help="the wall: decision, T-clock, big tiles, due items and last "
+                   "events, readable from across the room (read-only; ctrl+q quits)")
+    p.add_argument("--visitor", action="store_true", help="a browser visitor's screen (what `warroom serve --allow-writes` "
+                   "opens): journal events only — never runs a command, edits the layout or accepts a layout change")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("demo", parents=[common], help="open the bundled demo war room (with a demo metrics server)",
@@ -40,7 +44,7 @@ def _operator(args: argparse.Namespace) -> str:
 
 
 def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
-            as_of: Any = None, replay: bool = False) -> int:
+            as_of: Any = None, replay: bool = False, wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
     no_terminal = _no_terminal()
@@ -53,7 +57,8 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty(), workspace=loading, as_of=as_of, replay=replay)
+                     watch_tty=sys.stdin.isatty(), workspace=loading, as_of=as_of, replay=replay, wall=wall,
+                     visitor=visitor)
     app.run()
     if app.problems:
         print_problems(app.problems, "the war room was not opened")
@@ -98,7 +103,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         as_of = AsOf.parse(args.as_of)  # bad input: a clear error before the screen opens
     return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
-                   as_of=as_of, replay=args.replay)
+                   as_of=as_of, replay=args.replay, wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 
 def _start_demo_server() -> None:
