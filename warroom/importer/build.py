@@ -89,6 +89,7 @@ class _Ctx:
     step: bool = False  # a "**Step N: ...**" pseudo-heading
     tentative: tuple | None = None  # a "Launch Day" phase, kept unless it only holds other phases
     holds_phases: bool = False  # a section below names a phase of its own
+    after: list[str] = field(default_factory=list)  # prose after the section's first items
 
 
 class _Builder(LaunchParts):
@@ -131,7 +132,10 @@ class _Builder(LaunchParts):
     def describe(self, text: str) -> None:
         if not text.strip():
             return
-        (self.ctx.desc if self.ctx else self.top_desc).append(text)
+        if self.ctx is None:
+            self.top_desc.append(text)
+        else:  # prose after a list of items stays after it (export writes it there)
+            (self.ctx.after if self.ctx.section.items else self.ctx.desc).append(text)
 
     def context_words(self) -> str:
         return " ".join([s.section.title for s in self.stack[-2:]] + [self.last_label])
@@ -208,6 +212,7 @@ class _Builder(LaunchParts):
     def close_section(self) -> None:
         ctx = self.stack.pop()
         ctx.section.description = "\n\n".join(ctx.desc)
+        ctx.section.after = "\n\n".join(ctx.after)
         if ctx.tentative:
             mark, title, line, how = ctx.tentative
             if not ctx.holds_phases or any(i.phase == ctx.phase for i in _walk(ctx.section, inherited=True)):
@@ -446,6 +451,7 @@ class _Builder(LaunchParts):
             return None
         status, note = (self.legend.read(box.mark) if box else (Status.TODO, ""))
         item = self.new_item(ctx, parent, text, status or Status.TODO, box.mark if box else "")
+        item.numbered = li.marker[:1].isdigit()
         if note:
             item.notes.append(note)
         for child in rest_blocks:

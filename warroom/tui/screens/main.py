@@ -90,7 +90,7 @@ class MainScreen(Screen):
         return self.checklist_panes[0] if self.checklist_panes else None
 
     # -- the panes ---------------------------------------------------------------------------
-    async def mount_panes(self, room: Room, read_only: bool, actions: Any) -> None:
+    async def mount_panes(self, room: Room, read_only: bool, actions: Any, replay: bool = False) -> None:
         from warroom.tui.widgets.checklist import ChecklistPane
         from warroom.tui.widgets.signoff import SignoffPane
         from warroom.tui.widgets.timeline import TimelinePane
@@ -124,7 +124,9 @@ class MainScreen(Screen):
                 if layout.tiles:
                     from warroom.tui.widgets.tiles import TilesPane  # the poller starts behind it, after the first frame
 
-                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state)
+                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state,
+                                       journal_path=actions.journal.path if actions is not None and not replay else None,
+                                       autostart=not replay, **({"clock": lambda: room.now().timestamp()} if replay else {}))
                     widget.add_class("pane")
                 else:  # nothing to poll: the first frame does not wait for the metrics modules
                     from warroom.metrics import NO_TILES
