@@ -29,7 +29,7 @@ class ConfirmScreen(DialogScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(self.question, classes="dialog-title", markup=False)
             if self.detail:
                 yield Static(self.detail, classes="dialog-detail", markup=False)
             yield Label("[b]y[/b]/enter yes    [b]n[/b]/escape no", classes="dialog-keys")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -20,6 +21,8 @@ from warroom.tui import keys
 from warroom.tui.grid import Spot, column_widths, place
 from warroom.tui.widgets.header import WarHeader
 from warroom.tui.widgets.keybar import KeyBar
+from warroom.textsafe import neutralise
+from warroom.tui.safety import plain
 
 if TYPE_CHECKING:
     from warroom.room import Room
@@ -133,7 +136,7 @@ class MainScreen(Screen):
                     text = (f"{off} metric tile{'s' if off != 1 else ''} in this layout, all off (drafted tiles start so): "
                             + ("nothing is polled." if read_only else "press m to probe and enable one.")) if off else NO_TILES
                     widget = Static(text, classes="pane tiles-empty")
-                widget.border_title = pane.title or widget.border_title or "Metrics"
+                widget.border_title = plain(pane.title) if pane.title else (widget.border_title or "Metrics")
             if widget is None:
                 continue
             placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))
@@ -238,11 +241,13 @@ class MainScreen(Screen):
         if switcher is None:
             return
         switcher.display = self.narrow
-        parts = []
-        for i, title in enumerate(self.pane_titles):
-            label = f" {i + 1} {title[:18]} "
-            parts.append(f"[reverse b]{label}[/]" if i == self.active else label)
-        switcher.update("│".join(parts) + "  [dim]tab switches[/]")
+        parts: list[Any] = []
+        for i, title in enumerate(self.pane_titles):  # a pane's title is text, never markup
+            if i:
+                parts.append("│")
+            label = f" {i + 1} {neutralise(title[:18])} "
+            parts.append((label, "reverse bold") if i == self.active else label)
+        switcher.update(Content.assemble(*parts, ("  tab switches", "dim")))
 
     # -- focus -----------------------------------------------------------------------------------
     def on_descendant_focus(self, event: Any) -> None:
