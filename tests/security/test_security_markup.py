@@ -69,3 +69,28 @@ def test_markup_in_every_name_and_title_neither_crashes_nor_acts_on_the_screen(t
         alive, notes = asyncio.run(run(size))
         assert alive
         assert (f"run by {MARKUP}", False) in notes
+
+
+def test_a_choice_between_commands_shows_them_as_text(room) -> None:
+    """Copy / run choices list commands; ``[ -f x ] && echo [/x]`` is shell, not markup."""
+    from textual.widgets import OptionList
+
+    from warroom.tui.screens.dialogs import ChoiceScreen
+
+    labels = ["test [ -f /x ] && echo [/x]", "echo [@click=app.quit]q[/] [link='http://evil.example']l[/link]"]
+
+    async def run() -> tuple[bool, list[str], list[int]]:
+        from warroom.tui.app import WarRoomApp
+
+        app = WarRoomApp(room.layout, journal_path=room.journal, operator="ana", poll_interval=0.05)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await asyncio.wait_for(app.ready.wait(), 20)
+            app.push_screen(ChoiceScreen("Copy which command?", [("1", labels[0], 0), ("", labels[1], 1)]))
+            await pilot.pause(0.3)
+            ol = app.screen.query_one(OptionList)
+            prompts = [ol.get_option_at_index(i).prompt for i in range(ol.option_count)]
+            return app.is_running, [p.plain for p in prompts], [len(p.spans) for p in prompts]
+
+    alive, shown, spans = asyncio.run(run())
+    assert alive and shown == [f"1  {labels[0]}", labels[1]]
+    assert spans == [1, 0]  # only the hot key is bold; nothing in a label became a style, an action or a link

@@ -8,9 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from warroom.tui.safety import plain
 from warroom.tui.screens.base import DialogScreen
 
 
@@ -88,7 +90,8 @@ class ChoiceScreen(DialogScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*[Option(f"[b]{key}[/b]  {label}" if key else label, id=str(i))
+            # a label is text from a file (a command, an item's text): never markup
+            yield OptionList(*[Option(Content.assemble((key, "bold"), "  ", plain(label)) if key else plain(label), id=str(i))
                                for i, (key, label, _) in enumerate(self.options)], id="choice-list")
             yield Label("↑/↓ + enter, or the key shown; escape cancels", classes="dialog-keys")
 
