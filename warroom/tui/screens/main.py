@@ -59,7 +59,7 @@ class MainScreen(Screen):
         """The first frame says what is loading, and nothing more: the header, the panes and the
         key bar come together when the launch is read (``mount_panes``), in one frame."""
         with Container(id="panes"):
-            yield Static(f"Loading {self.loading_what} …", id="loading")
+            yield Static(f"Loading {self.loading_what} …", id="loading", markup=False)  # a file name, not markup
 
     # -- typed lookups ------------------------------------------------------------------------
     @property
