@@ -128,3 +128,30 @@ def test_a_urls_password_is_not_listed_journaled_or_shown_in_a_diff(room) -> Non
 
     shown = diff_lines("url: http://a:pw1@h/x\n", "url: http://a:pw2@h/x\n")
     assert shown[-2:] == ["-url: http://a:***@h/x", "+url: http://a:***@h/x"]
+
+
+def test_a_full_disk_under_a_run_keeps_what_fits_and_records_the_end(tmp_path, capsys) -> None:
+    """A file size limit stands in for a full disk (both make the write fail): the side file keeps
+    what fit, its hash and size are of what it holds, and the run's end says why it stopped."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    checklist = RUN_CHECKLIST.replace('["printf ok"]', '["head -c 100000 /dev/zero | tr \\"\\\\\\\\0\\" x"]')
+    room = make_room(tmp_path, capsys, layout=RUN_LAYOUT, checklist=checklist)
+    limit = 16384
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    res = subprocess.run([sys.executable, "-m", "warroom", "run", str(room.layout), "hello", "--yes"], cwd=room.root,
+                         preexec_fn=small_files, capture_output=True, timeout=60, env={**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")})
+    err = res.stderr.decode()
+    assert res.returncode == 1 and "Traceback" not in err
+    assert f"warroom: error: output not kept past {limit} bytes: File too large (in {room.journal.parent})" in err
+    (end,) = [e["payload"] for e in room.events() if e["kind"] == "run-end"]
+    assert end["exit"] == 0 and end["bytes"] == limit and end["error"].startswith(f"output not kept past {limit} bytes")
+    kept = room.journal.with_name(end["output_file"]).read_bytes()
+    assert len(kept) == limit and hashlib.sha256(kept).hexdigest() == end["output_sha256"]

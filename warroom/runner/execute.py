@@ -132,6 +132,7 @@ class Run:
         self._stopped_by = ""
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lost = ""  # why the side file stopped taking output, if it did
 
     # -- starting ----------------------------------------------------------------------------
     def start(self) -> Event:
@@ -228,9 +229,15 @@ class Run:
             nonlocal size
             if not data:
                 return
-            os.write(fd, data)
-            digest.update(data)
-            size += len(data)
+            if not self._lost:  # the file has every byte, or (a full disk, a size limit) says where it stopped
+                kept = 0
+                try:
+                    while kept < len(data):
+                        kept += os.write(fd, data[kept:])
+                except OSError as exc:
+                    self._lost = f"output not kept past {size + kept} bytes: {exc.strerror or exc} (in {self.partial.parent})"
+                digest.update(data[:kept])
+                size += kept
             self.tail.add(data)
             if self.on_output is not None:
                 self.on_output(data)
@@ -294,6 +301,8 @@ class Run:
                    "output_sha256": sha, "output_file": final.name, "timed_out": timed_out, "stopped": stopped}
         if stopped:
             payload["stopped_by"] = self._stopped_by
+        if self._lost:
+            result.error = payload["error"] = self._lost
         self._record_end(result, payload)
 
     def _finish_failed(self, error: str) -> None:
