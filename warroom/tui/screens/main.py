@@ -247,7 +247,7 @@ class MainScreen(Screen):
                 parts.append("│")
             label = f" {i + 1} {neutralise(title[:18])} "
             parts.append((label, "reverse bold") if i == self.active else label)
-        switcher.update(Content.assemble(*parts, ("  tab switches", "dim")))
+        switcher.update(Content.assemble(*parts, "  ", ("tab switches", "dim")))
 
     # -- focus -----------------------------------------------------------------------------------
     def on_descendant_focus(self, event: Any) -> None:
