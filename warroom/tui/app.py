@@ -115,6 +115,12 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             workspace = start_loading(self.layout_path)
         self._workspace = workspace
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: warroom's messages carry names, ids and errors from
+        files and journals, and Textual would read ``[/b]`` or ``[@click=…]`` in them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def get_default_screen(self) -> Screen:
         return MainScreen(str(self.layout_path))
 
