@@ -82,7 +82,8 @@ def inline_options(text: str) -> bool:
 
 _ROLE_NOUN = re.compile(r"\b(?:lead|owner|manager|director|officer|engineer|sponsor|architect|head|chief|vp|cto|ceo|cfo|ciso|cpo|coo"
                         r"|cio|president|administrator|admin|dba|sre|qa|security|legal|compliance|support|operations|ops|devops"
-                        r"|product|engineering|marketing|finance|stakeholder|approver|champion|coordinator|commander)\b", re.I)
+                        r"|product|engineering|marketing|finance|stakeholder|approver|champion|coordinator|commander|counsel|captain|reviewer"
+                        r"|representative|chair|steward|on[\s-]call|on\s+duty)\b|\bC[A-Z]{1,3}O\b", re.I)
 _NOT_A_SIGNER = re.compile(r"\b(?:obtained|complete[d]?|received|reviewed|signed|sent|updated|scheduled|notified|approved|ready"
                            r"|done|all|every|each|tested|verified|confirmed|documented)\b", re.I)
 
@@ -96,9 +97,15 @@ def signer_box(text: str) -> str | None:
     name = re.sub(r"\s+(?:approval|sign[\s-]?off|signature|approver)$", "", name.strip(" -–—:"), flags=re.I).strip(" -–—:")
     if not name or len(name.split()) > 5 or not _ROLE_NOUN.search(name) or _NOT_A_SIGNER.search(name):
         return None
-    if _NOT_A_ROLE.match(name) or tables._NOT_ROLE.search(name):
+    if not role_noun_last(name) and (_NOT_A_ROLE.match(name) or tables._NOT_ROLE.search(name)):
         return None
     return name
+
+
+def role_noun_last(name: str) -> bool:
+    """"Release Manager", "Launch captain": a role noun ends a name that starts like a field ("Release date")."""
+    words = name.split()
+    return len(words) >= 2 and bool(_ROLE_NOUN.fullmatch(words[-1]))
 
 
 def approval_role(text: str, sub_texts: list[str], signoff_context: bool) -> str | None:
@@ -288,7 +295,10 @@ class LaunchParts:
         """What a check box under a sign-off, go/no-go or rollback-trigger heading is instead of an
         item: "role", "criterion", "rollback", or "" (an item after all)."""
         ctx = self.box_context(context, inner)
-        role = approval_role(text, sub_texts, ctx.sign)
+        line_role = tables.signoff_line(text, context)  # "- [ ] Chef de projet : ____ Date : ____"
+        if line_role:
+            line_role = re.sub(r"\s+(?:approval|sign[\s-]?off|signature|approver)$", "", line_role, flags=re.I) or line_role
+        role = approval_role(text, sub_texts, ctx.sign) or line_role
         if role:
             self.add_role(role, line=li.line, how="from an approval box (read as a role, not an item)")
             return "role"
@@ -365,7 +375,11 @@ class LaunchParts:
         roles = tables.signoff_roles(block.rows, context)
         if roles:
             for r in roles:
-                self.add_role(r.name, r.person, line=block.line, how=f"from the sign-off table at line {block.line}")
+                self.add_role(r.name, r.person, line=block.line, how=f"from the sign-off table at line {block.line}"
+                              + ("" if r.required else " (optional: its sign-off column does not say required)"))
+                role = self.role_names.get(one_line(r.name).strip("*_ :").lower())
+                if role is not None and not r.required:
+                    role.required = False
             self.describe("Sign-off roles: " + ", ".join(r.name for r in roles) + ".")
             self.describe(self.source_of(block))
             return

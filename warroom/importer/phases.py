@@ -23,6 +23,7 @@ heading says                                    phase mark
 ``Post-Deployment 24-Hour Monitoring``          T+24h
 ``Launch Day``, ``DURING CUTOVER``, ``Launch``  T-0 (the launch moment)
 ``D-7``, ``D-Day``, ``D+1``, ``H-2``            T-7d, T-0, T+1d, T-2h
+``L-7 days``, ``L-0``, ``J-7``, ``Jour J``      T-7d, T-0, T-7d, T-0 (launch / French "jour")
 ``Launch + 2 days``, ``Go-Live - 1 week``       T+2d, T-7d
 ``Hour 0``, ``Hours 1-4``                       T-0, T+4h
 ==============================================  ===================================
@@ -48,7 +49,9 @@ _TZERO = re.compile(r"\bT\s*(?:[-+−–]\s*)?(?:0+|zero)(?![\w.])", re.I)
 _TWORDS = re.compile(r"\bT\s*[-–]?\s*(minus|plus)\s*", re.I)  # "T-Minus 24 Hours", "T-Plus 6 Hours"
 # "D-7", "D-1", "D-Day", "D+1" (days), "H-2" (hours), "Launch + 2 days", "Go-Live - 1 week"
 _DMARK = re.compile(r"\b([DH])\s*([-+−–])\s*(\d+)\b(?![-/.:]\d)")
-_DDAY = re.compile(r"\bD[-\s]?Day\b", re.I)
+# "L-7 days", "L-0", "L+1 day" (launch), "J-7", "J+1" (French "jour"): a unit or a separator must follow ("L-1 support" is a tier)
+_LMARK = re.compile(r"\b([LJ])\s*([-+−–])\s*(\d+)(?:\s*(weeks?|w|days?|d|hours?|h|minutes?|mins?|m)\b|(?=\s*(?:$|[:(–—-]|\s[-–—:])))", re.I)
+_DDAY = re.compile(r"\bD[-\s]?Day\b|\bjour[-\s]J\b|\bJ[-\s]?Day\b|\bL[-\s]?Day\b", re.I)
 _EVENT_PLUS = re.compile(r"\b(?:launch|go[- ]?live|release|cut-?over|deploy(?:ment)?)\s*([-+−–])\s*(\d+(?:\.\d+)?)\s*"
                          r"(weeks?|days?|hours?|hrs?|minutes?|mins?|[wdhm])\b", re.I)
 _HOURS = re.compile(r"(?:^|\()\s*hours?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)  # "Hour 0: Deploy", "(Hours 1-4)"
@@ -133,6 +136,10 @@ def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
         return (-offset if m[2] != "+" else offset), f"'{m.group()}'"
     if _DDAY.search(text) or (m and int(m[3]) == 0):
         return timedelta(0), "D-Day (the launch day)"
+    m = _LMARK.search(text)
+    if m:
+        offset = _unit(float(m[3]), m[4] or "d")
+        return ((-offset if m[2] != "+" else offset) if offset else timedelta(0)), f"'{m.group().strip()}'"
     m = _EVENT_PLUS.search(text)
     after = text[m.end():].lstrip() if m else ""
     if m and (m[1] == "+" or not after or after[0] in "):;,(–—-"):  # "Release - 2 week sprint" is a title, not an offset
