@@ -71,6 +71,7 @@ _OWNER = re.compile(
     r"|(?:^|\s)@([A-Za-z][\w.-]*[\w])\s*$", re.I)
 _STATUS_NOTE = re.compile(r"^status:\s*(todo|in-progress|done|blocked|skipped)\b(?:\s*[—–-]\s*(.*?))?"
                           r"(?:\s*\([^()]*,\s*\d{4}-\d\d-\d\d[^()]*\))?\s*$", re.I | re.S)
+_PLAIN_LABEL = re.compile(r"^\s*([^*_`\[\n][^\n]{0,78}?)\s*:\s*$")  # "Go only if all of these hold:" introduces the list below
 _LABEL = re.compile(r"^\s*(?:[^\w\s*_\[]{1,3}\s*)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")  # "**Label:**", "❌ **Rollback if:**"
 
 
@@ -306,7 +307,7 @@ class _Builder(LaunchParts):
             self.describe("Sign-off roles: " + ", ".join(signers) + ".")
         if kept:
             self.describe(self.source_of(block) if len(kept) == len(lines) else "\n".join(l.rstrip() for l in kept))
-        label = _LABEL.match(block.text) if len(lines) == 1 else None
+        label = (_LABEL.match(block.text) or _PLAIN_LABEL.match(block.text)) if len(lines) == 1 else None
         self.last_label = label[1].strip().rstrip(":").strip() if label else ""
         if self.last_label and _STEP_LABEL.match(self.last_label) and self.stack:
             ctx = self.stack[-1]

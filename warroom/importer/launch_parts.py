@@ -42,10 +42,14 @@ LAUNCH_DIRECTOR = "Launch Director"
 
 ROLLBACK_CTX = re.compile(r"rollback\s+trigger|roll\s*back\s+(?:if|when|required|triggers?)|abort\s+(?:criteria|conditions?|triggers?)"
                           r"|rollback\s+(?:criteria|conditions?|when|required\s+if|if)|trigger\s+(?:criteria|conditions?)"
-                          r"|consider\s+(?:a\s+)?roll\s*back|revert\s+if|back\s*out\s+(?:criteria|triggers?)", re.I)
+                          r"|consider\s+(?:a\s+)?roll\s*back|revert\s+if|back\s*out\s+(?:criteria|triggers?)"
+                          r"|(?:halt|pause|stop)\s+(?:the\s+)?(?:rollout|release|deploy\w*)\s+(?:if|when)"
+                          r"|retour\s+arri[eè]re|marcha\s+atr[aá]s|reversi[oó]n", re.I)  # French, Spanish
 IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollback|abort|revert)\b", re.I)
 # "We roll back if the error rate is > 5% for 10 minutes." — the condition after the verb
-ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert)(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
+# ... and "Halt the rollout if crash-free users drop below 99% for 2 hours."
+ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert|(?:halt|pause|stop)\**\s+(?:the\s+)?(?:rollout|release|deploy\w*))"
+                         r"\**(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
 NOGO_CTX = re.compile(r"\bno[\s-]*go\s+(?:criteria|conditions?|if|triggers?)|\bno[\s-]go\b(?!\s*(?:decision|criteria\s+and|/))"
                       r"|\bdo\s+not\s+launch\s+if|\bblockers?\s+\(no[\s-]go\)", re.I)
 GO_BOX_CTX = tables.GO_DECISION_CONTEXT
@@ -264,10 +268,13 @@ class LaunchParts:
         for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence")):
             m = rx.match(flat) if rx is IF_ROLLBACK else rx.search(flat)
             if m:
-                name, th = split_condition(m[1])
-                if th.value is None:
+                # "errors > 5% for 10 minutes or p95 > 2s": one trigger per condition that has a threshold
+                read = [split_condition(part) for part in re.split(r",?\s+or\s+", m[1], flags=re.I)]
+                read = [(name, th) for name, th in read if th.value is not None]
+                if not read:
                     continue
-                self.add_criterion(name, th, "rollback", description=flat, line=line, how=how)
+                for name, th in read:
+                    self.add_criterion(name, th, "rollback", description=flat, line=line, how=how)
                 return True
         if not explicit:
             return False
@@ -298,9 +305,10 @@ class LaunchParts:
         line_role = tables.signoff_line(text, context)  # "- [ ] Chef de projet : ____ Date : ____"
         if line_role:
             line_role = re.sub(r"\s+(?:approval|sign[\s-]?off|signature|approver)$", "", line_role, flags=re.I) or line_role
-        role = approval_role(text, sub_texts, ctx.sign) or line_role
-        if role:
-            self.add_role(role, line=li.line, how="from an approval box (read as a role, not an item)")
+        role = approval_role(text, sub_texts, ctx.sign)
+        if role or line_role:
+            how = "an approval box" if role else "a box shaped as a sign-off line ('Role: ____ Date: ____')"
+            self.add_role(role or line_role, line=li.line, how=f"from {how} (read as a role, not an item)")  # type: ignore[arg-type]
             return "role"
         only_signing = all(_SIGN_NOTE.match(t) or re.match(r"^\W*(?:date|name)\b", t, re.I) for t in sub_texts)
         role = signer_box(text) if ctx.sign_inner and only_signing else None  # a task has details below it

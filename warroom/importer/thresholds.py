@@ -38,9 +38,10 @@ _CADENCE = {
 }
 _OP_RE = r"(≥|≤|⩾|⩽|>=|<=|=>|=<|==|!=|≠|<|>|=)"
 _NUM_RE = r"([-+]?\d[\d,]*(?:\.\d+)?|\.\d+)"
-_COND = re.compile(_OP_RE + r"\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*(?:\s+(?:seconds?|minutes?|hours?))?)?")
+_CURRENCY = r"([$€£¥])?"  # "≤ €18", "< $0.50"
+_COND = re.compile(_OP_RE + r"\s*" + _CURRENCY + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*(?:\s+(?:seconds?|minutes?|hours?))?)?")
 _WORD_COND = re.compile(r"\b(" + "|".join(p for p, _ in _WORD_OPS) + r")\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*)?", re.I)
-_FOR = re.compile(r"\bfor\s+(?:>=?|≥|more\s+than|over|at\s+least|longer\s+than)?\s*(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
+_FOR = re.compile(r"\b(?:for|pendant|durant|durante|während)\s+(?:>=?|≥|more\s+than|over|at\s+least|longer\s+than)?\s*(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
 _EVERY = re.compile(r"\bevery\s+(\d+)?\s*(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b", re.I)
 
 
@@ -116,8 +117,8 @@ def parse_threshold(text: str) -> Threshold:
     m = _COND.search(src)
     if m:
         op = _OPS[m[1]]
-        value = float(m[2].replace(",", ""))
-        return Threshold(op=op, value=value, unit=_unit(m[3]), for_=for_, source=src)
+        value = float(m[3].replace(",", ""))
+        return Threshold(op=op, value=value, unit=_unit(m[4]) or (m[2] or ""), for_=for_, source=src)
     wm = _WORD_COND.search(src)
     if wm:
         phrase = wm[1].lower()
@@ -144,6 +145,6 @@ def split_condition(text: str) -> tuple[str, Threshold]:
     name = re.sub(r"\s+", " ", name).strip(" :-–—(")
     # "the error rate is > 5%" -> "error rate": the sentence's words around the metric go
     name = re.sub(r"^(?:the|our|if)\s+", "", name, flags=re.I)
-    name = re.sub(r"\s+(?:is|are|was|goes|stays|exceeds|reaches|hits|rises|drops|falls|remains)(?:\s+(?:above|below|over|under|to))?$",
+    name = re.sub(r"\s+(?:is|are|was|goes?|stays?|exceeds?|reach(?:es)?|hits?|rises?|drops?|falls?|remains?|climbs?|spikes?|dips?)(?:\s+(?:above|below|over|under|to))?$",
                   "", name, flags=re.I)
     return name or src, th
