@@ -65,6 +65,8 @@ _GO_NOGO = re.compile(r"\bgo\s*/\s*no[\s-]*go\b", re.I)  # "Go/No-Go Criteria" n
 _NAMES_CRITERIA = re.compile(r"criteria|conditions?|\bif\b|\bgates?\b|requirements?|\bmust\b|blockers?|triggers?", re.I)
 _SIGN_NOTE = re.compile(r"^\s*(?:signature|signed|sign)\s*:?\s*(?:_{2,}|\\_|\[|$)", re.I)
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<label>.+?)(?:\*\*|__)\s*(?P<rest>.*)$")
+_ROW_NOGO = re.compile(r"\bno[\s-]*go\b|\babort\b|\bstop\b|\bdo\s+not\s+(?:launch|proceed|go)\b", re.I)
+_ROW_GO_ON = re.compile(r"^(?:proceed|continue|go\b(?!\s*/)|monitor|watch|accept|carry\s+on)", re.I)
 _NOT_A_ROLE = re.compile(r"^(all|final|overall|go|no|the|this|release|launch|deployment|production|decision|status)\b", re.I)
 
 
@@ -416,6 +418,8 @@ class LaunchParts:
             self.describe(self.source_of(block))
             return
         crits = tables.criteria_rows(block.rows, context)
+        if crits and self.nogo_table(block, crits, inner):
+            return
         if crits:
             made = []
             for row in crits:
@@ -442,6 +446,27 @@ class LaunchParts:
                 self.add_phase(mark, cell, block.line, f"{how} in the schedule table at line {block.line}",  # type: ignore[arg-type]
                                explicit=True, priority=2)
         self.describe(self.source_of(block))
+
+    def nogo_table(self, block: Block, crits: list[tables.CriterionRow], inner: str) -> bool:
+        """A NO-GO matrix (``| Condition | Threshold | If breached |`` with ``NO-GO`` / ``proceed``
+        cells, or under a NO-GO heading): its rows are conditions that must stay false, not targets
+        to reach. A row whose decision is to go on (``proceed``, ``monitor``) does not block GO."""
+        decisions = [next((d.split(":", 1)[1].strip() for d in row.details if _ROW_NOGO.search(d.split(":", 1)[-1])
+                           or _ROW_GO_ON.match(d.split(":", 1)[-1].strip())), "") for row in crits]
+        if not (NOGO_CTX.search(_GO_NOGO.sub(" ", inner)) or any(_ROW_NOGO.search(d) for d in decisions)):
+            return False
+        for row, decision in zip(crits, decisions):
+            cond = one_line(f"{row.name} {row.threshold.source}") if row.threshold.source else row.name
+            goes_on = bool(decision) and not _ROW_NOGO.search(decision)
+            name = f"If {cond}: {decision}" if goes_on else f"NO-GO if: {cond}"
+            note = ("a condition to watch: the file says to go on when it holds" if goes_on else
+                    "a NO-GO condition: it must stay false; assess it 'pass' while it does not hold")
+            self.add_criterion(name, tables.parse_threshold(""), "go", required=not goes_on,
+                               description="; ".join([note] + row.details), line=block.line,
+                               how=f"from the NO-GO table at line {block.line}" + (" (does not block: the file says go on)" if goes_on
+                                                                                  else " (must stay false)"))
+        self.describe(self.source_of(block))
+        return True
 
     def row_phase(self, when: str, line: int) -> str | None:
         mark, how = phases.phase_and_form(when, strict=True)
