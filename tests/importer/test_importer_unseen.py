@@ -178,3 +178,21 @@ def test_nogo_matrix_rows_must_stay_false_and_go_on_rows_do_not_block():
     assert [(c.name, c.threshold, c.required) for c in r.criteria] == [
         ("NO-GO if: Replication lag > 30 s", "", True), ("If Old primary CPU > 80%: proceed, watch", "", False)]
     assert "must stay false" in r.criteria[0].description
+
+
+def test_a_cross_in_a_yes_no_column_is_not_done_not_blocked():
+    md = ("# R\n\n## D-3\n\n| Check | Owner | Done |\n|---|---|---|\n| Payroll reconciled | Fin | ✅ |\n"
+          "| Data migrated | HRIS | ❌ |\n\n## Tracker\n\n| Task | Status |\n|---|---|\n| Vendor contract | ❌ Blocked |\n")
+    r = import_text(md, "t.md")
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
+        ("Payroll reconciled", "done"), ("Data migrated", "todo"), ("Vendor contract", "blocked")]
+    assert any("yes/no column read as not done" in t for _, t in r.explained)
+
+
+def test_go_table_keeps_its_thresholds_beside_a_box_column():
+    md = ("# R\n\n## Go criteria\n\n| Criterion | Target | Met? |\n|---|---|---|\n| Payroll variance | < 0.5% | ✅ |\n"
+          "| Migration errors | 0 critical | ❌ |\n")
+    r = import_text(md, "t.md")
+    assert [(c.name, c.threshold, c.required) for c in r.criteria] == [("Payroll variance", "< 0.5%", True),
+                                                                       ("Migration errors", "0 critical", True)]
+    assert [u.text for u in r.unplaced] == ["Migration errors: 0 critical"]  # said, not silently read as "== 0"

@@ -67,6 +67,7 @@ _SIGN_NOTE = re.compile(r"^\s*(?:signature|signed|sign)\s*:?\s*(?:_{2,}|\\_|\[|$
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<label>.+?)(?:\*\*|__)\s*(?P<rest>.*)$")
 _ROW_NOGO = re.compile(r"\bno[\s-]*go\b|\babort\b|\bstop\b|\bdo\s+not\s+(?:launch|proceed|go)\b", re.I)
 _ROW_GO_ON = re.compile(r"^(?:proceed|continue|go\b(?!\s*/)|monitor|watch|accept|carry\s+on)", re.I)
+_NO_MARK = re.compile(r"^\s*(?:❌|✗|✘|❎|✖️?|no|n)\s*$", re.I)
 _NOT_A_ROLE = re.compile(r"^(all|final|overall|go|no|the|this|release|launch|deployment|production|decision|status)\b", re.I)
 
 
@@ -410,7 +411,7 @@ class LaunchParts:
                 self.describe(self.source_of(block))
                 return
         box_rows = tables.box_rows(block.rows)
-        if box_rows and GO_BOX_CTX.search(context):
+        if box_rows and GO_BOX_CTX.search(context) and not tables.threshold_column(block.rows):
             for row in box_rows:
                 self.add_criterion(row.text, parse_threshold(""), "go", required=not OPTIONAL_CTX.search(inner),
                                    description="; ".join(row.details), line=block.line,
@@ -487,6 +488,9 @@ class LaunchParts:
                 status, note = self.legend.read(box.mark)
             else:
                 status, note = (boxes.meaning_status(status_cell) if status_cell else None), ""
+            if status is Status.BLOCKED and row.yes_no and _NO_MARK.match(status_cell):
+                status = Status.TODO  # "| Done | ❌ |" says "not done"
+                self.explain(block.line, f"'{status_cell}' in a yes/no column read as not done, not blocked: {text}")
             phase = self.row_phase(row.when, block.line) if row.when else None
             item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)
             if row.owner:

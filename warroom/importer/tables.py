@@ -179,6 +179,10 @@ class TaskRow:
     owner: str
     when: str
     details: list[str]
+    yes_no: bool = False  # the status column asks a yes/no question ("Done", "Complete?"): ❌ there is "no", not "blocked"
+
+
+_YES_NO_COL = re.compile(r"^(done|complete[d]?|finished|ready|ok|✓|✔|\[x\]|check(?:ed)?)\s*\??$", re.I)
 
 
 def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
@@ -199,8 +203,15 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
         details = [f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
                    if i not in (xc, sc, oc, wc) and i < len(header) and not blank_cell(c)]
         status = row[sc].strip() if sc < len(row) and _BOX_CELL.match(row[sc]) else cell(sc)  # "[x]" is a mark, not a blank
-        out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details))
+        out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details,
+                           bool(_YES_NO_COL.match(clean_cell(header[sc])))))
     return out
+
+
+def threshold_column(rows: list[list[str]]) -> bool:
+    """A criteria table with a threshold column (``| Criterion | Target | Met? |``): its thresholds
+    matter more than the box column beside them."""
+    return _two_columns(rows, NAME_COLS, THRESHOLD_COLS) is not None
 
 
 # -- team tables, box tables, schedule tables, rollback tables ------------------------------------

@@ -127,7 +127,7 @@ def parse_threshold(text: str) -> Threshold:
     if em:
         return Threshold(every=_duration(em[1] or "1", em[2]), source=src)
     bare = re.fullmatch(_NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*)?\+?", src)
-    if bare:
+    if bare and (not bare[2] or _unit(bare[2])):  # "0 critical" says more than "== 0": kept as text
         return Threshold(op=">=" if src.endswith("+") or bare[2] == "%" else "==", value=float(bare[1].replace(",", "")),
                          unit=_unit(bare[2]), source=src)
     return Threshold(source=src, for_=for_)
