@@ -196,3 +196,12 @@ def test_go_table_keeps_its_thresholds_beside_a_box_column():
     assert [(c.name, c.threshold, c.required) for c in r.criteria] == [("Payroll variance", "< 0.5%", True),
                                                                        ("Migration errors", "0 critical", True)]
     assert [u.text for u in r.unplaced] == ["Migration errors: 0 critical"]  # said, not silently read as "== 0"
+
+
+def test_hand_written_box_variants_stay_items_with_their_status():
+    md = ("# R\n\n## Boxes\n\n- [ x ] spaced\n- [v] vee\n- [N/A] not applicable\n- [?] unsure\n- [x]tight\n"
+          "- [x](https://example.com) a link, not a box\n- [docs] a reference, not a box\n")
+    r = import_text(md, "t.md")
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
+        ("spaced", "done"), ("vee", "done"), ("not applicable", "skipped"), ("unsure", "todo"), ("tight", "done")]
+    assert "a link, not a box" in r.checklist.sections[0].description

@@ -12,7 +12,8 @@ mark                                     status
 ``🟢``                                   done
 ``🟡`` ``🟠`` ``⏳`` ``[~]`` ``[/]``       in-progress
 ``☒`` ``❌`` ``⛔`` ``🚫``                  blocked
-``[-]``                                  skipped
+``[-]`` ``[N/A]``                         skipped
+``[v]`` ``[ x ]``                        done (``[?]``: todo)
 =======================================  ==============
 
 A legend line is read by its words: "complete", "done", "verified" -> done; "in progress",
@@ -38,13 +39,16 @@ DEFAULTS: dict[str, Status] = {
     "🟢": Status.DONE, "🟡": Status.IN_PROGRESS, "🟠": Status.IN_PROGRESS, "⏳": Status.IN_PROGRESS,
     "🔴": Status.TODO, "⚪": Status.TODO, "⚫": Status.TODO, "🔵": Status.TODO,
     "❌": Status.BLOCKED, "⛔": Status.BLOCKED, "🚫": Status.BLOCKED, "✗": Status.BLOCKED, "✘": Status.BLOCKED,
+    # written by hand: "[v]" / "[V]" (a tick in many countries), "[N/A]" (does not apply), "[?]" (not known yet)
+    "v": Status.DONE, "V": Status.DONE, "N/A": Status.SKIPPED, "?": Status.TODO,
 }
 # Marks that stand alone (without brackets) at the start of a list item.
 GLYPHS = [g for g in DEFAULTS if len(g) == 1 and not g.isascii() and g not in "□"]
 COLOURS = ["🟢", "🟡", "🟠", "🔴", "⚪", "⚫", "🔵", "✅", "❌", "⏳", "⛔", "☑", "☐", "✔", "✓", "🚫", "⚠"]
 
 _G = "|".join(re.escape(g) for g in sorted(GLYPHS, key=len, reverse=True))
-LEAD_BRACKET = re.compile(r"^\[(\s?|[xX~/-]|(?:" + _G + r")" + VS + r"?)\]\s+")
+# "[ ]", "[x]", "[ x ]" (spaced), "[N/A]", "[✔️]"; a box right against its text ("[x]Done") too, not a link "[x](url)"
+LEAD_BRACKET = re.compile(r"^\[\s*([xXvV~/?-]|[Nn]/?[Aa]|(?:" + _G + r")" + VS + r"?)?\s*\](?:\s+|(?=[^\s(\[:]))")
 LEAD_GLYPH = re.compile(r"^(" + _G + r")" + VS + r"?\s+")
 TRAIL_BRACKET = re.compile(r"\s+\[(" + _G + r"|[xX ])" + VS + r"?\]\s*$")
 TRAIL_GLYPH = re.compile(r"\s+(" + _G + r")" + VS + r"?\s*$")
@@ -120,7 +124,8 @@ def lead_box(text: str) -> Box | None:
     """``[ ] text`` / ``[x] text`` / ``[🟢] text`` / ``✅ text`` / ``☐ text`` -> Box."""
     m = LEAD_BRACKET.match(text)
     if m:
-        return Box(mark=(m[1] or " ").replace(VS, "") or " ", rest=text[m.end():])
+        mark = (m[1] or " ").replace(VS, "") or " "
+        return Box(mark="N/A" if mark.replace("/", "").upper() == "NA" else mark, rest=text[m.end():])
     m = LEAD_GLYPH.match(text)
     if m:
         return Box(mark=m[1], rest=text[m.end():])
