@@ -205,3 +205,23 @@ def test_hand_written_box_variants_stay_items_with_their_status():
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
         ("spaced", "done"), ("vee", "done"), ("not applicable", "skipped"), ("unsure", "todo"), ("tight", "done")]
     assert "a link, not a box" in r.checklist.sections[0].description
+
+
+@pytest.mark.parametrize("heading, mark", [("Launch Day +1", "T+1d"), ("Release day −1", "T-1d"), ("Go-Live Day + 2", "T+2d"),
+                                           ("Week -2", "T-14d"), ("Week −1: prep", "T-7d"), ("Hour -2", "T-2h"),
+                                           ("2 weeks prior", "T-14d"), ("48h before", "T-2d"), ("Countdown: 3 days to go", "T-3d"),
+                                           ("Launch Day - Morning", "T-0")])
+def test_offsets_from_the_launch_day_and_before_it(heading, mark):
+    r = import_text(f"# R\n\n## {heading}\n\n- [ ] a\n", "t.md")
+    assert [p.mark for p in r.phases] == [parse_tmark(mark)]
+    if parse_tmark(mark) < timedelta(0):
+        assert not any("after T-0" in t for _, t in r.explained)
+
+
+def test_plain_sign_off_list_entries_and_trigger_lines():
+    md = ("# R\n\n## Sign-off\n\n- Engineering Manager: ________\n- Product Manager: ________ Date: ____\n- Bring snacks\n\n"
+          "## Rollback plan\n\nTrigger: error rate above 2% for 10 min\n\n- [ ] Revert the deploy\n")
+    r = import_text(md, "t.md")
+    assert [(x.name, x.required) for x in r.roles] == [("Engineering Manager", True), ("Product Manager", True)]
+    assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [("error rate", "> 2%", timedelta(minutes=10))]
+    assert [i.text for i in r.checklist.walk_items()] == ["Revert the deploy"]

@@ -379,6 +379,10 @@ class _Builder(LaunchParts):
             self.unplaced(li, text or li.marker, "empty list entry")
             return
         self.describe(text)
+        role = tables.signoff_line(first.text, self.context_words()) if first.kind == "paragraph" else None
+        if role and len(li.children) == 1:  # "- Engineering Manager: ________" under a sign-off heading
+            self.add_role(role, line=li.line, how="from a sign-off line in a list")
+            return
         if first.kind == "paragraph":
             self.rollback_line(first.text, li, explicit_rollback)
         for child in li.children[1:]:

@@ -50,6 +50,8 @@ IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollbac
 # ... and "Halt the rollout if crash-free users drop below 99% for 2 hours."
 ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert|(?:halt|pause|stop)\**\s+(?:the\s+)?(?:rollout|release|deploy\w*))"
                          r"\**(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
+# "Trigger: error rate above 2% for 10 min", "**Rollback trigger:** p95 > 2s" (a threshold is still needed)
+TRIGGER_LINE = re.compile(r"^\W*(?:roll\s*back\s+|abort\s+)?triggers?\**\s*:\**\s*(.+)$", re.I)
 NOGO_CTX = re.compile(r"\bno[\s-]*go\s+(?:criteria|conditions?|if|triggers?)|\bno[\s-]go\b(?!\s*(?:decision|criteria\s+and|/))"
                       r"|\bdo\s+not\s+launch\s+if|\bblockers?\s+\(no[\s-]go\)", re.I)
 GO_BOX_CTX = tables.GO_DECISION_CONTEXT
@@ -268,8 +270,9 @@ class LaunchParts:
     def rollback_line(self, text: str, block: Block | int, explicit: bool) -> bool:
         flat = one_line(text)
         line = block if isinstance(block, int) else block.line
-        for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence")):
-            m = rx.match(flat) if rx is IF_ROLLBACK else rx.search(flat)
+        for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence"),
+                        (TRIGGER_LINE, "from a 'Trigger: ...' line")):
+            m = rx.search(flat) if rx is ROLLBACK_IF else rx.match(flat)
             if m:
                 # "errors > 5% for 10 minutes or p95 > 2s": one trigger per condition that has a threshold
                 read = [split_condition(part) for part in re.split(r",?\s+or\s+", m[1], flags=re.I)]
