@@ -8,7 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from warroom.checklist_format import dump_checklist, load_checklist
+from warroom.errors import InputError
+from warroom.importer.mojibake import clean
+from warroom.textsafe import find_unsafe
 from warroom.importer.build import import_text
 from warroom.importer.layout import dump_layout, layout_data
 from warroom.workspace import load_workspace
@@ -38,6 +43,12 @@ markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30
 
 
 def _check(md: str) -> None:
+    if find_unsafe(clean(md).text, newlines=True) >= 0:  # all text is hostile: refused at the door, where it stands
+        with pytest.raises(InputError) as refused:
+            import_text(md, "fuzz.md")
+        (problem,) = refused.value.problems
+        assert problem.path == "fuzz.md" and problem.line >= 1 and "control or invisible character" in problem.message
+        return
     result = import_text(md, "fuzz.md")
     counts = result.counts()
     assert counts["items"] >= 0

@@ -19,6 +19,8 @@ from warroom.cli.common import (
     print_problems,
 )
 from warroom.errors import InputError
+from warroom.ids import slugify
+from warroom.safeio import RefusedFile
 from warroom.importer.build import ImportResult, import_file, name_for
 from warroom.importer.layout import (
     GENERATED,
@@ -99,6 +101,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.name and len(files) > 1:
         err("--name needs exactly one input file")
         return EXIT_INPUT
+    if args.name is not None and slugify(args.name, "") != args.name:
+        err(f"--name {args.name!r}: a checklist name is a slug of lowercase letters, digits and dashes "
+            f"(e.g. '{slugify(args.name)}'); it names a file inside --out-dir, never a path")
+        return EXIT_INPUT
     results: list[tuple[Path, ImportResult, Path]] = []
     out_dir = Path(args.out_dir)
     names: set[str] = set()
@@ -110,6 +116,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             result = import_file(f)
         except OSError as exc:
             err(f"cannot read {f}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        except RefusedFile as exc:
+            err(f"cannot read {f}: {exc}")
             return EXIT_INPUT
         if next(result.checklist.walk_items(), None) is None:
             err(f"{f}: no checklist found: not one task-list item ('- [ ] ...', '- [x] ...', '[🟢] ...'); nothing written")
@@ -134,6 +143,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             for line in summary_lines(result, str(f)) + (explain_lines(result, str(f)) if args.explain else []):
                 print(line)
         return EXIT_OK
+
+    for f, result, out in results:  # what is written must load: refuse here rather than write what warroom refuses
+        why = _unloadable(checklist_text(result))
+        if why:
+            err(f"{f}: the checklist it makes {why}; nothing written (split the Markdown into several files)")
+            return EXIT_INPUT
 
     refused = [p for _, _, p in results if not _may_write(p, "# imported from", args.force)]
     refused += [p for p, _ in layouts if not _may_write(p, GENERATED, args.force)]
@@ -162,6 +177,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
         return EXIT_INPUT
     return status
+
+
+def _unloadable(text: str) -> str:
+    """Why the checklist YAML ``text`` would not load (its size, its number of values), or ""."""
+    from warroom.safeio import MAX_INPUT
+    from warroom.yamlio import load_text
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_INPUT:
+        return f"would be {size:,} bytes, over the {MAX_INPUT:,}-byte limit ({MAX_INPUT // 1048576} MiB) for a checklist"
+    _, problems = load_text(text, "checklist")
+    return f"would not load ({problems[0].message})" if problems else ""
 
 
 def _read_yaml(path: Path) -> object:

@@ -38,6 +38,10 @@ def _operator(args: argparse.Namespace) -> str:
 def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
+    no_terminal = _no_terminal()
+    if no_terminal:
+        err(no_terminal)
+        return 2
     from warroom.workspace import start_loading
 
     loading = loading or start_loading(layout)
@@ -54,6 +58,28 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
         sys.stderr.flush()
         os._exit(129)
     return 0 if code is None else int(code)
+
+
+def _no_terminal() -> str:
+    """Why the screen cannot open here ("" when it can). The screen reads keys from standard
+    input and draws on standard error; without a terminal there it would write escape codes into
+    a pipe and wait for keys that never come. A driver named in TEXTUAL_DRIVER (textual-serve's
+    web driver, a headless one) brings its own input and output and is let through."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return ""
+    missing = [name for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__))
+               if stream is None or not _isatty(stream)]
+    if not missing:
+        return ""
+    return (f"the war-room screen needs a terminal, and {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not one; for scripts use `warroom status LAYOUT` (or --json), `warroom log` and the action commands")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return os.isatty(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def cmd_open(args: argparse.Namespace) -> int:

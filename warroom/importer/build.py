@@ -603,6 +603,7 @@ def _plain_lines(li: Block, depth: int, out: list[str], item: Item) -> None:
 def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportResult:
     """Import Markdown ``text``; ``source`` names the file for messages and ``checklist.source``."""
     fixed = clean(text)
+    _refuse_unsafe(fixed.text, source or "<markdown>")
     body, front = split_front_matter(fixed.text)
     cid = checklist_id or slugify(Path(source).stem if source else "checklist", "checklist")
     builder = _Builder(body, Path(source).name if source else "", cid)
@@ -634,9 +635,26 @@ def split_front_matter(text: str) -> tuple[str, str | None]:
     return "\n" * m.group().count("\n") + text[m.end():], m[1]
 
 
+def _refuse_unsafe(text: str, source: str) -> None:
+    """All text is hostile: Markdown holding a control or invisible character (an escape
+    sequence, a bidi override, a zero-width space) is refused, at its line and column."""
+    from warroom.errors import InputError, Problem
+    from warroom.textsafe import find_unsafe, text_problem
+
+    i = find_unsafe(text, newlines=True)
+    if i < 0:
+        return
+    line = text.count("\n", 0, i) + 1
+    col = i - (text.rfind("\n", 0, i) + 1) + 1
+    raise InputError([Problem(source, line, col, (text_problem(text[i], "the Markdown") or "").replace(" at character 1", ""))])
+
+
 def read_markdown(path: Path) -> tuple[str, str]:
-    """(text, note) of a Markdown file; raises OSError when it cannot be read."""
-    return decode_source(path.read_bytes())
+    """(text, note) of a Markdown file; raises OSError when it cannot be read, RefusedFile when
+    it is not a regular file or is larger than the input limit."""
+    from warroom.safeio import read_input
+
+    return decode_source(read_input(path))
 
 
 def import_file(path: Path | str, checklist_id: str = "") -> ImportResult:

@@ -188,8 +188,8 @@ class TileSpec:
         return v
 
     def secret_free_url(self) -> str:
-        """The URL as written, with ``${...}`` left unresolved (safe to show)."""
-        return self.url
+        """The URL as written, with ``${...}`` left unresolved and a written password hidden (safe to show)."""
+        return redact_url(self.url)
 
 
 class _Checker:
@@ -294,7 +294,7 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     if spec.url:
         scheme = spec.url.split("://", 1)[0].lower() if "://" in spec.url else ""
         if not scheme.startswith("${") and not spec.url.startswith("${") and scheme not in ("http", "https"):
-            c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {spec.url!r}")
+            c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {redact_url(spec.url)!r}")
     spec.unit = c.text(node, "unit")
     spec.source_unit = c.text(node, "source_unit")
     if spec.source_unit and spec.unit and unit_family(spec.source_unit) != unit_family(spec.unit):
@@ -457,3 +457,13 @@ def binding_problem(kind: str, threshold: str, tile: TileSpec) -> str | None:
 def rollback_condition(threshold: str, tile: TileSpec) -> Condition | None:
     """A rollback trigger's threshold (a breach condition) in its tile's unit; None = tile CRIT."""
     return parse_condition(threshold, tile.unit) if threshold.strip() else None
+
+
+def redact_url(url: Any) -> str:
+    """``http://user:password@host/`` -> ``http://user:***@host/``; anything else as it is."""
+    text = str(url)
+    m = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/@?#]*)@", text)
+    if not m:
+        return text
+    user, colon, _ = m[2].partition(":")
+    return m[1] + user + (":***" if colon else "") + "@" + text[m.end():]

@@ -60,6 +60,9 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
                  watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
         super().__init__()
+        from warroom.tui.safety import ControlCharacterFilter
+
+        self._filters.append(ControlCharacterFilter())  # nothing drawn can act on the terminal
         self.layout_path = Path(layout_path)
         self.journal_override = Path(journal_path) if journal_path else None
         self.operator = operator
@@ -74,6 +77,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.journal_path: Path | None = None
         self.follower: Any = None
         self.problems: list[str] = []
+        self._head_warning: str | None = None
         self._passed = 0
         self._issues_seen = 0
         self.ready = asyncio.Event()
@@ -140,6 +144,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             path = self.journal_override or ws.journal_path
             journal = Journal(path, read_only=self.read_only)
             result = journal.load()
+            self._head_warning = _check_head(path, result.head)
         except InputError as exc:
             self.post_message(LoadFailed([str(p) for p in exc.problems]))
             return
@@ -176,6 +181,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
         if state.ignored:
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
+        if self._head_warning:  # events cut off the journal's end since this account last looked
+            self.notify(self._head_warning, severity="error", timeout=30)
         screen = self.main_screen
         with self.batch_update():  # one full frame with everything in place, not several partial ones
             await screen.mount_panes(self.room, self.read_only, self.actions)
@@ -203,6 +210,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         reset, follower.reset = follower.reset, False
         issues = [str(i) for i in follower.issues[self._issues_seen:]]
         self._issues_seen = len(follower.issues)
+        journal = self.journal
+        if journal is not None and journal.warnings:  # this machine's clock is behind the journal's (said once)
+            issues += journal.warnings
+            journal.warnings = []
         if events or reset or issues:
             self.post_message(JournalEvents(events, reset, issues))
 
@@ -344,3 +355,17 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
                 pass
         if self.journal is not None:
             self.journal.close()
+        if self.follower is not None and self.journal_path is not None:
+            _check_head(self.journal_path, (self.follower.head_seq, self.follower.head_hash), warn=False)
+
+
+def _check_head(path: Path, head: tuple[int, str], warn: bool = True) -> str | None:
+    """The warning when the journal lost the head this account saw last (see warroom.heads);
+    remembers the head seen now."""
+    from datetime import datetime, timezone
+
+    from warroom import heads
+
+    warning = heads.check(path) if warn else None
+    heads.remember(path, head[0], head[1], datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    return warning
