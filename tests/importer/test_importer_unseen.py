@@ -225,3 +225,12 @@ def test_plain_sign_off_list_entries_and_trigger_lines():
     assert [(x.name, x.required) for x in r.roles] == [("Engineering Manager", True), ("Product Manager", True)]
     assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [("error rate", "> 2%", timedelta(minutes=10))]
     assert [i.text for i in r.checklist.walk_items()] == ["Revert the deploy"]
+
+
+def test_task_table_status_words_yes_no_na_wip_and_percentages():
+    md = ("# R\n\n| Task | Done? |\n|---|---|\n| Docs | Yes |\n| Blog | No |\n| Ads | ❌ |\n\n"
+          "| Item | Status |\n|---|---|\n| C | N/A |\n| D | WIP |\n| F | 50% |\n| H | 100% |\n| G | ❌ |\n")
+    r = import_text(md, "t.md")
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
+        ("Docs", "done"), ("Blog", "todo"), ("Ads", "todo"), ("C", "skipped"), ("D", "in-progress"),
+        ("F", "in-progress"), ("H", "done"), ("G", "blocked")]

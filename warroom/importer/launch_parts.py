@@ -69,7 +69,7 @@ _SIGN_NOTE = re.compile(r"^\s*(?:signature|signed|sign)\s*:?\s*(?:_{2,}|\\_|\[|$
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<label>.+?)(?:\*\*|__)\s*(?P<rest>.*)$")
 _ROW_NOGO = re.compile(r"\bno[\s-]*go\b|\babort\b|\bstop\b|\bdo\s+not\s+(?:launch|proceed|go)\b", re.I)
 _ROW_GO_ON = re.compile(r"^(?:proceed|continue|go\b(?!\s*/)|monitor|watch|accept|carry\s+on)", re.I)
-_NO_MARK = re.compile(r"^\s*(?:❌|✗|✘|❎|✖️?|no|n)\s*$", re.I)
+_NO_MARK = re.compile(r"^\s*(?:❌|✗|✘|❎|✖️?|no|n|false)\s*$", re.I)
 _NOT_A_ROLE = re.compile(r"^(all|final|overall|go|no|the|this|release|launch|deployment|production|decision|status)\b", re.I)
 
 
@@ -491,8 +491,8 @@ class LaunchParts:
                 status, note = self.legend.read(box.mark)
             else:
                 status, note = (boxes.meaning_status(status_cell) if status_cell else None), ""
-            if status is Status.BLOCKED and row.yes_no and _NO_MARK.match(status_cell):
-                status = Status.TODO  # "| Done | ❌ |" says "not done"
+            status = _cell_status(status_cell, status, row.yes_no)
+            if status is Status.TODO and row.yes_no and _NO_MARK.match(status_cell) and box:
                 self.explain(block.line, f"'{status_cell}' in a yes/no column read as not done, not blocked: {text}")
             phase = self.row_phase(row.when, block.line) if row.when else None
             item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)
@@ -565,6 +565,25 @@ class LaunchParts:
             self.explain(legend.line, "the document's status legend, read as meanings of its marks (not items)")
         r.explained.sort(key=lambda e: e[0])
         return r
+
+
+def _cell_status(cell: str, status: Status | None, yes_no: bool) -> Status | None:
+    """What a task table's status cell says beyond a box or a status word: "Yes" / "No" in a
+    yes/no column (Done?, Complete), ❌ there is "not done" (not blocked), "N/A" does not apply,
+    "WIP" and "40%" are in progress, "100%" done."""
+    flat = cell.strip().lower()
+    if yes_no and re.fullmatch(r"yes|y|true", flat):
+        return Status.DONE
+    if yes_no and _NO_MARK.match(cell):
+        return Status.TODO
+    if re.fullmatch(r"n/?a", flat):
+        return Status.SKIPPED
+    if status is None and re.fullmatch(r"wip|in[\s-]?flight|doing", flat):
+        return Status.IN_PROGRESS
+    m = re.fullmatch(r"(\d{1,3})\s*%", flat)
+    if status is None and m:
+        return Status.DONE if int(m[1]) >= 100 else (Status.TODO if int(m[1]) == 0 else Status.IN_PROGRESS)
+    return status
 
 
 _WINDOW = re.compile(r"\(\s*(?:at\s+|until\s+|by\s+)?(\d{1,2}:\d{2})\s*(am|pm)?\s*(?:(?:-|–|to)\s*(\d{1,2}:\d{2})\s*(am|pm)?)?\s*\)", re.I)

@@ -202,7 +202,9 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
         cell = lambda i: row[i].strip() if 0 <= i < len(row) and not blank_cell(row[i]) else ""  # noqa: E731
         details = [f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
                    if i not in (xc, sc, oc, wc) and i < len(header) and not blank_cell(c)]
-        status = row[sc].strip() if sc < len(row) and _BOX_CELL.match(row[sc]) else cell(sc)  # "[x]" is a mark, not a blank
+        raw = row[sc].strip() if sc < len(row) else ""
+        # "[x]" is a mark and "N/A" a status ("does not apply"), not blanks
+        status = raw if _BOX_CELL.match(raw) or re.fullmatch(r"n/?a", clean_cell(raw), re.I) else cell(sc)
         out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details,
                            bool(_YES_NO_COL.match(clean_cell(header[sc])))))
     return out
