@@ -234,3 +234,18 @@ def test_task_table_status_words_yes_no_na_wip_and_percentages():
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
         ("Docs", "done"), ("Blog", "todo"), ("Ads", "todo"), ("C", "skipped"), ("D", "in-progress"),
         ("F", "in-progress"), ("H", "done"), ("G", "blocked")]
+
+
+@pytest.mark.parametrize("name, line, text", [
+    ("03-mobile-store-release.md", 42, "decision options read as the decision, not tasks: Decision: [ ] GO [ ] NO-GO"),
+    ("03-mobile-store-release.md", 38, "criterion 'Crash-free users on beta' >= 99.5% from a list under a go/no-go criteria heading or label"),
+    ("03-mobile-store-release.md", 6, "phase T-7d from 'L-7 days' in 'L-7 days — code freeze'"),
+    ("04-db-cutover-nogo.md", 7, "role 'Comms' (Sam O.) from the sign-off table at line 7 (optional: its sign-off column does not say required)"),
+    ("04-db-cutover-nogo.md", 33, "criterion 'NO-GO if: Replication lag > 30 s' from the NO-GO table at line 33 (must stay false)"),
+    ("08-french-crlf-bom.md", 43, "rollback trigger 'Taux d'erreurs' > 5% for 15m from a list under a rollback-trigger heading"),
+    ("09-golive-tables-signoff.md", 7, "'❌' in a yes/no column read as not done, not blocked: Employee data migrated (final delta)"),
+    ("10-release-train-tminus.md", 37, "rollback trigger 'HTTP 5xx ratio' > 0.5% for 5m from the rollback-trigger table at line 37"),
+    ("10-release-train-tminus.md", 45, "role 'Release captain' from a sign-off line"),
+])
+def test_unseen_explain_lines_point_at_the_source(name, line, text):
+    assert (line, text) in imported(name).explained, [e for e in imported(name).explained if e[0] == line]

@@ -301,6 +301,8 @@ class _Builder(LaunchParts):
                 signers.append(role)
                 continue
             kept.append(line)
+            if inline_options(line):  # "Decision: [ ] GO  [ ] NO-GO" in prose
+                self.explain(block.line + n, f"decision options read as the decision, not tasks: {one_line(line)[:60]}")
             self.launch_field(line, block.line + n)
             self.rollback_line(line, block.line + n, explicit=False)  # "Roll back if p95 > 2s for 10 minutes."
         if signers:

@@ -357,7 +357,7 @@ class LaunchParts:
             else:
                 name, th = split_condition(flat)
                 self.add_criterion(name if th.value is not None else flat, th, "go", required=not ctx.optional,
-                                   description=flat, line=li.line, how="from a list under a go/no-go criteria heading")
+                                   description=flat, line=li.line, how="from a list under a go/no-go criteria heading or label")
         return True
 
     def criteria_list(self, entries: list[tuple[Block, str]], context: str, line: int) -> bool:
