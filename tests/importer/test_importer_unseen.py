@@ -249,3 +249,13 @@ def test_task_table_status_words_yes_no_na_wip_and_percentages():
 ])
 def test_unseen_explain_lines_point_at_the_source(name, line, text):
     assert (line, text) in imported(name).explained, [e for e in imported(name).explained if e[0] == line]
+
+
+def test_priority_and_blocker_columns_make_rows_critical():
+    md = ("# R\n\n| Task | Priority | Status |\n|---|---|---|\n| Pen test | P0 | Not started |\n| Blog | P2 | Done |\n"
+          "| DPA | Critical | In progress |\n\n| Task | Launch blocker? | Status |\n|---|---|---|\n| Dashboards | Yes | Done |\n"
+          "| Chaos test | No | Todo |\n")
+    r = import_text(md, "t.md")
+    assert [(i.text, i.critical) for i in r.checklist.walk_items()] == [
+        ("Pen test", True), ("Blog", False), ("DPA", True), ("Dashboards", True), ("Chaos test", False)]
+    assert (3, "'Priority: P0' in the row: critical (blocks GO): Pen test") in r.explained

@@ -496,6 +496,9 @@ class LaunchParts:
                 self.explain(block.line, f"'{status_cell}' in a yes/no column read as not done, not blocked: {text}")
             phase = self.row_phase(row.when, block.line) if row.when else None
             item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)
+            if row.priority and not item.critical:
+                item.critical = True
+                self.explain(block.line, f"'{row.priority}' in the row: critical (blocks GO): {text[:60]}")
             if row.owner:
                 item.owner = row.owner
             item.notes += row.details + ([note] if note else [])

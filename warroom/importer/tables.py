@@ -180,6 +180,12 @@ class TaskRow:
     when: str
     details: list[str]
     yes_no: bool = False  # the status column asks a yes/no question ("Done", "Complete?"): ❌ there is "no", not "blocked"
+    priority: str = ""  # "P0", "Critical", "Blocker" from a Priority / Severity column: the item blocks GO
+
+
+PRIORITY_COLS = ("priority", "prio", "severity", "sev", "criticality", "blocker", "blocking", "launch blocker", "must")
+# what a priority cell says when the task blocks the launch ("Blocking? Yes" too, in a blocking column)
+_BLOCKS = re.compile(r"^\W*(?:p0|sev\s*0|critical|blocker|blocking|must(?:[\s-]have)?|show[\s-]?stopper)\W*$", re.I)
 
 
 _YES_NO_COL = re.compile(r"^(done|complete[d]?|finished|ready|ok|✓|✔|\[x\]|check(?:ed)?)\s*\??$", re.I)
@@ -195,6 +201,8 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
     if xc < 0 or sc < 0:
         return None
     oc, wc = _col(header, OWNER_COLS), _col(header, WHEN_COLS)
+    pc = next((i for i in range(len(header)) if i not in (xc, sc) and _col([header[i]], PRIORITY_COLS) == 0), -1)
+    yes_blocks = pc >= 0 and bool(re.match(r"(?:launch\s+)?block|must", _fold(clean_cell(header[pc]))))
     out: list[TaskRow] = []
     for row in rows[1:]:
         if xc >= len(row) or blank_cell(row[xc]):
@@ -205,8 +213,10 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
         raw = row[sc].strip() if sc < len(row) else ""
         # "[x]" is a mark and "N/A" a status ("does not apply"), not blanks
         status = raw if _BOX_CELL.match(raw) or re.fullmatch(r"n/?a", clean_cell(raw), re.I) else cell(sc)
+        prio = clean_cell(cell(pc))
+        blocks = bool(_BLOCKS.match(prio)) or (yes_blocks and prio.lower() in ("yes", "y", "true", "x", "✓", "✔"))
         out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details,
-                           bool(_YES_NO_COL.match(clean_cell(header[sc])))))
+                           bool(_YES_NO_COL.match(clean_cell(header[sc]))), f"{clean_cell(header[pc])}: {prio}" if blocks else ""))
     return out
 
 
