@@ -259,3 +259,19 @@ def test_priority_and_blocker_columns_make_rows_critical():
     assert [(i.text, i.critical) for i in r.checklist.walk_items()] == [
         ("Pen test", True), ("Blog", False), ("DPA", True), ("Dashboards", True), ("Chaos test", False)]
     assert (3, "'Priority: P0' in the row: critical (blocks GO): Pen test") in r.explained
+
+
+@pytest.mark.parametrize("line, want", [
+    ("If error rate exceeds 5% within the first hour, roll back immediately.", ("error rate", "> 5%", None)),
+    ("If the 5xx rate is over 2 percent for ten minutes -> rollback", ("5xx rate", "> 2%", timedelta(minutes=10))),
+    ("- Error rate ≥ 1% (5-min window) → rollback", ("Error rate", ">= 1%", timedelta(minutes=5))),
+    ("Latency > 2s sustained 5 minutes => abort", ("Latency", "> 2s", timedelta(minutes=5))),
+])
+def test_rollback_sentences_in_other_words(line, want):
+    r = import_text(f"# R\n\n- [ ] a\n\n{line}\n", "t.md")
+    assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [want]
+
+
+def test_a_rollback_sentence_without_a_threshold_is_kept_not_invented():
+    r = import_text("# R\n\n- [ ] a\n\nRoll back if any data loss is detected.\n", "t.md")
+    assert r.rollback == [] and "any data loss" in r.checklist.description + "".join(s.description for s in r.checklist.walk_sections())

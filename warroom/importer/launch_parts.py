@@ -50,6 +50,8 @@ IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollbac
 # ... and "Halt the rollout if crash-free users drop below 99% for 2 hours."
 ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert|(?:halt|pause|stop)\**\s+(?:the\s+)?(?:rollout|release|deploy\w*))"
                          r"\**(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
+# "Error rate ≥ 1% (5-min window) → rollback"
+ARROW_ROLLBACK = re.compile(r"^\W*(.+?)\s*(?:→|->|=>|⇒)\s*\**(?:immediate\s+)?(?:roll\s*back|rollback|abort|revert)\b", re.I)
 # "Trigger: error rate above 2% for 10 min", "**Rollback trigger:** p95 > 2s" (a threshold is still needed)
 TRIGGER_LINE = re.compile(r"^\W*(?:roll\s*back\s+|abort\s+)?triggers?\**\s*:\**\s*(.+)$", re.I)
 NOGO_CTX = re.compile(r"\bno[\s-]*go\s+(?:criteria|conditions?|if|triggers?)|\bno[\s-]go\b(?!\s*(?:decision|criteria\s+and|/))"
@@ -271,7 +273,7 @@ class LaunchParts:
         flat = one_line(text)
         line = block if isinstance(block, int) else block.line
         for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence"),
-                        (TRIGGER_LINE, "from a 'Trigger: ...' line")):
+                        (TRIGGER_LINE, "from a 'Trigger: ...' line"), (ARROW_ROLLBACK, "from a 'condition → rollback' line")):
             m = rx.search(flat) if rx is ROLLBACK_IF else rx.match(flat)
             if m:
                 # "errors > 5% for 10 minutes or p95 > 2s": one trigger per condition that has a threshold
