@@ -275,3 +275,9 @@ def test_rollback_sentences_in_other_words(line, want):
 def test_a_rollback_sentence_without_a_threshold_is_kept_not_invented():
     r = import_text("# R\n\n- [ ] a\n\nRoll back if any data loss is detected.\n", "t.md")
     assert r.rollback == [] and "any data loss" in r.checklist.description + "".join(s.description for s in r.checklist.walk_sections())
+
+
+@pytest.mark.parametrize("heading, mark", [("T-00:30 Final checks", timedelta(minutes=-30)), ("T-02:30", timedelta(hours=-2.5)),
+                                           ("T+00:15 verify", timedelta(minutes=15))])
+def test_clock_style_t_marks(heading, mark):
+    assert [p.mark for p in import_text(f"# R\n\n## {heading}\n\n- [ ] a\n", "t.md").phases] == [mark]

@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _TMARK = re.compile(r"\bT\s*([-+−–])\s*" + _NUM + r"\s*(weeks?|wks?|w|days?|d|hours?|hrs?|hr|h|minutes?|mins?|min|m)?(?![\w])", re.I)
+_TCLOCK = re.compile(r"\bT\s*([-+−–])\s*(\d{1,2}):(\d{2})\b")
 _TZERO = re.compile(r"\bT\s*(?:[-+−–]\s*)?(?:0+|zero)(?![\w.])", re.I)
 _TWORDS = re.compile(r"\bT\s*[-–]?\s*(minus|plus)\s*", re.I)  # "T-Minus 24 Hours", "T-Plus 6 Hours"
 # "D-7", "D-1", "D-Day", "D+1" (days), "H-2" (hours), "Launch + 2 days", "Go-Live - 1 week"
@@ -135,6 +136,10 @@ def phase_and_form(title: str, strict: bool = False) -> tuple[timedelta | None, 
 
 def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
     text = _TWORDS.sub(lambda m: "T-" if m[1].lower() == "minus" else "T+", title)
+    m = _TCLOCK.search(text)  # "T-02:30", "T+00:15": hours and minutes
+    if m and (int(m[2]) or int(m[3])) and int(m[3]) < 60:
+        offset = timedelta(hours=int(m[2]), minutes=int(m[3]))
+        return (-offset if m[1] != "+" else offset), "a T-mark (hh:mm)"
     m = _TMARK.search(text)
     if m and float(m[2]) != 0:
         offset = _unit(float(m[2]), m[3])
