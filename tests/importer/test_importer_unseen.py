@@ -281,3 +281,10 @@ def test_a_rollback_sentence_without_a_threshold_is_kept_not_invented():
                                            ("T+00:15 verify", timedelta(minutes=15))])
 def test_clock_style_t_marks(heading, mark):
     assert [p.mark for p in import_text(f"# R\n\n## {heading}\n\n- [ ] a\n", "t.md").phases] == [mark]
+
+
+def test_signer_boxes_keep_the_person_named_beside_the_role():
+    md = ("# R\n\n## Sign-off\n\n- [ ] Product Owner (Jane Doe)\n- [ ] Engineering Manager — @bob\n"
+          "- [ ] QA Lead — ______\n")
+    r = import_text(md, "t.md")
+    assert [(x.name, x.person) for x in r.roles] == [("Product Owner", "Jane Doe"), ("Engineering Manager", "@bob"), ("QA Lead", "")]

@@ -113,6 +113,16 @@ def signer_box(text: str) -> str | None:
     return name
 
 
+_PERSON = re.compile(r"\(\s*(@[\w.-]+|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*\)"
+                     r"|\s[-–—:]\s*(@[\w.-]+|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$")
+
+
+def signer_person(text: str) -> str:
+    """``Product Owner (Jane Doe)`` / ``Engineering Manager — @bob`` -> the person named beside the role."""
+    m = _PERSON.search(one_line(text.replace("*", "")))
+    return (m[1] or m[2]) if m else ""
+
+
 def role_noun_last(name: str) -> bool:
     """"Release Manager", "Launch captain": a role noun ends a name that starts like a field ("Release date")."""
     words = name.split()
@@ -321,7 +331,8 @@ class LaunchParts:
         only_signing = all(_SIGN_NOTE.match(t) or re.match(r"^\W*(?:date|name)\b", t, re.I) for t in sub_texts)
         role = signer_box(text) if ctx.sign_inner and only_signing else None  # a task has details below it
         if role:
-            self.add_role(role, line=li.line, how="from a box naming a signer under a sign-off heading (read as a role, not an item)")
+            self.add_role(role, signer_person(text), line=li.line,
+                          how="from a box naming a signer under a sign-off heading (read as a role, not an item)")
             return "role"
         flat = one_line(text.replace("**", ""))
         if ctx.rollback:
