@@ -243,7 +243,8 @@ def test_task_table_status_words_yes_no_na_wip_and_percentages():
     ("04-db-cutover-nogo.md", 7, "role 'Comms' (Sam O.) from the sign-off table at line 7 (optional: its sign-off column does not say required)"),
     ("04-db-cutover-nogo.md", 33, "criterion 'NO-GO if: Replication lag > 30 s' from the NO-GO table at line 33 (must stay false)"),
     ("08-french-crlf-bom.md", 43, "rollback trigger 'Taux d'erreurs' > 5% for 15m from a list under a rollback-trigger heading"),
-    ("09-golive-tables-signoff.md", 7, "'❌' in a yes/no column read as not done, not blocked: Employee data migrated (final delta)"),
+    ("09-golive-tables-signoff.md", 3, "the document's status legend, read as meanings of its marks (not items)"),
+    ("11-shortcodes-status-page.md", 9, "the document's status legend, read as meanings of its marks (not items)"),
     ("10-release-train-tminus.md", 37, "rollback trigger 'HTTP 5xx ratio' > 0.5% for 5m from the rollback-trigger table at line 37"),
     ("10-release-train-tminus.md", 45, "role 'Release captain' from a sign-off line"),
 ])
@@ -288,3 +289,19 @@ def test_signer_boxes_keep_the_person_named_beside_the_role():
           "- [ ] QA Lead — ______\n")
     r = import_text(md, "t.md")
     assert [(x.name, x.person) for x in r.roles] == [("Product Owner", "Jane Doe"), ("Engineering Manager", "@bob"), ("QA Lead", "")]
+
+
+def test_emoji_shortcodes_are_the_marks_github_shows_and_code_keeps_them():
+    md = ("# R\n\nStatus legend: :white_check_mark: done · :x: not started\n\n## S\n\n- :white_check_mark: Flag created\n"
+          "- :x: Game day\n- [ ] Run `echo :x:`\n\n| Task | Status |\n|---|---|\n| Docs | :white_check_mark: |\n\n"
+          "```\n:white_check_mark:\n```\n")
+    r = import_text(md, "t.md")
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
+        ("Flag created", "done"), ("Game day", "todo"), ("Run `echo :x:`", "todo"), ("Docs", "done")]
+    assert ":white_check_mark:" in r.checklist.sections[0].description  # the code block, as written
+
+
+def test_a_legend_after_a_sentence_and_marks_that_mean_yes_and_no():
+    md = "# R\n\n_Updated daily. Legend: ✅ = yes, ❌ = no, blank = not assessed._\n\n## S\n\n- ❌ Game day\n- ✅ Docs\n"
+    r = import_text(md, "t.md")
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("Game day", "todo"), ("Docs", "done")]

@@ -234,6 +234,9 @@ class _Builder(LaunchParts):
         for block in blocks:
             if block.kind == "heading":
                 heading = block.text
+            elif block.kind == "paragraph" and not self.legend.meanings and boxes.legend_from_line(block.text):
+                self.legend = boxes.legend_from_line(block.text)  # type: ignore[assignment]
+                self.legend.line = block.line
             elif block.kind == "paragraph" and _LABEL.match(block.text):
                 heading = block.text  # "**Legend:**" right above the list
             elif block.kind == "bullet_list" and not self.legend.meanings:
@@ -607,6 +610,7 @@ def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportRe
     fixed = clean(text)
     _refuse_unsafe(fixed.text, source or "<markdown>")
     body, front = split_front_matter(fixed.text)
+    body = boxes.expand_shortcodes(body)  # ":white_check_mark:" is the ✅ GitHub shows
     cid = checklist_id or slugify(Path(source).stem if source else "checklist", "checklist")
     builder = _Builder(body, Path(source).name if source else "", cid)
     if front is not None:

@@ -504,8 +504,8 @@ class LaunchParts:
                 status, note = self.legend.read(box.mark)
             else:
                 status, note = (boxes.meaning_status(status_cell) if status_cell else None), ""
-            status = _cell_status(status_cell, status, row.yes_no)
-            if status is Status.TODO and row.yes_no and _NO_MARK.match(status_cell) and box:
+            read, status = status, _cell_status(status_cell, status, row.yes_no)
+            if read is Status.BLOCKED and status is Status.TODO:
                 self.explain(block.line, f"'{status_cell}' in a yes/no column read as not done, not blocked: {text}")
             phase = self.row_phase(row.when, block.line) if row.when else None
             item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)
