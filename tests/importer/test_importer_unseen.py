@@ -305,3 +305,11 @@ def test_a_legend_after_a_sentence_and_marks_that_mean_yes_and_no():
     md = "# R\n\n_Updated daily. Legend: ✅ = yes, ❌ = no, blank = not assessed._\n\n## S\n\n- ❌ Game day\n- ✅ Docs\n"
     r = import_text(md, "t.md")
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("Game day", "todo"), ("Docs", "done")]
+
+
+def test_an_item_opening_with_a_t_mark_is_due_there():
+    md = ("# R\n\n## Launch Day\n\n- [ ] **T-2h** Notify customers\n- [ ] (T-1h) Scale up\n- [ ] T+30m: verify metrics\n"
+          "- [ ] T-shirts ordered\n- [ ] T-Mobile partner notified\n")
+    r = import_text(md, "t.md")
+    assert [i.phase for i in r.checklist.walk_items()] == ["T-2h", "T-1h", "T+30m", "T-0", "T-0"]
+    assert (7, "phase T+30m from a T-mark opening an item in 'T+30m'") in r.explained

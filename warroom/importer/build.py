@@ -466,6 +466,8 @@ class _Builder(LaunchParts):
         taken = self.child_taken.setdefault(parent.id, set()) if parent else ctx.taken
         lid = unique(slugify(_NUMBERING.sub("", text, count=1) or text, "item"), taken)
         prefix = parent.id if parent else ctx.section.id
+        if phase is None:  # "T+30m: verify" is due at T+30m, under any heading
+            phase = self.lead_phase(text, self.item_line)
         item = Item(
             id=f"{prefix}/{lid}", local_id=lid, text=text, checklist_id=self.checklist.id,
             section_id=ctx.section.id, parent_id=parent.id if parent else "",

@@ -71,6 +71,8 @@ _SIGN_NOTE = re.compile(r"^\s*(?:signature|signed|sign)\s*:?\s*(?:_{2,}|\\_|\[|$
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<label>.+?)(?:\*\*|__)\s*(?P<rest>.*)$")
 _ROW_NOGO = re.compile(r"\bno[\s-]*go\b|\babort\b|\bstop\b|\bdo\s+not\s+(?:launch|proceed|go)\b", re.I)
 _ROW_GO_ON = re.compile(r"^(?:proceed|continue|go\b(?!\s*/)|monitor|watch|accept|carry\s+on)", re.I)
+_LEAD_TMARK = re.compile(r"^[\s*_(\[]*(T\s*[-+−–]\s*(?:\d+(?:\.\d+)?\s*(?:weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m)?|0)"
+                         r"(?![\w.]))[*_)\]]*\s*[:—–-]?\s+\S", re.I)
 _NO_MARK = re.compile(r"^\s*(?:❌|✗|✘|❎|✖️?|no|n|false)\s*$", re.I)
 _NOT_A_ROLE = re.compile(r"^(all|final|overall|go|no|the|this|release|launch|deployment|production|decision|status)\b", re.I)
 
@@ -484,6 +486,17 @@ class LaunchParts:
                                                                                   else " (must stay false)"))
         self.describe(self.source_of(block))
         return True
+
+    def lead_phase(self, text: str, line: int) -> str | None:
+        """``**T-2h** Notify customers``, ``(T-1h) Scale up``, ``T+30m: verify``: an item that opens
+        with a T-mark is due there (a phase of its own when no heading names that mark)."""
+        m = _LEAD_TMARK.match(text)
+        if not m:
+            return None
+        mark, how = phases.phase_and_form(m[1], strict=True)
+        if mark is None:
+            return None
+        return self.add_phase(mark, m[1], line, f"{how} opening an item", explicit=True, priority=3)
 
     def row_phase(self, when: str, line: int) -> str | None:
         mark, how = phases.phase_and_form(when, strict=True)
