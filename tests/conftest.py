@@ -43,3 +43,4 @@ def invisible_glyphs():  # noqa: ANN201
 def _own_state_dir(tmp_path_factory, monkeypatch):  # noqa: ANN001, ANN202
     """Each test keeps warroom's per-operator state (the journal heads it saw) to itself."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+

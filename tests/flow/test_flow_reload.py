@@ -127,3 +127,20 @@ def test_text_from_a_changed_file_is_shown_without_its_control_characters():
 
     assert printable("a\x1b[31mb\u202ec\x07") == "a\ufffd[31mb\ufffdc\ufffd"
     assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain
+
+
+async def test_the_wall_shows_a_tile_another_process_adds(tmp_path, svc):
+    """The wall (issue 13) rebuilds its big-number tiles when a changed layout is applied."""
+    from warroom.tui.widgets.wall import BigTile
+
+    layout = _base(tmp_path, svc)
+    journal = tmp_path / "layouts" / "room.journal.yaml"
+    wall = make_app(layout, journal, operator="tv", wall=True)
+    async with wall.run_test(size=(240, 67)) as pw:
+        await loaded(pw)
+        assert [t.tile_name for t in wall.screen.query(BigTile)] == ["health"]
+        p = await asyncio.to_thread(run, "tiles", str(layout), "add", "--name", "queue", "--source", "prometheus",
+                                    "--url", f"{svc.url}/metrics", "--select", "queue_depth", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert await until(pw, lambda: [t.tile_name for t in wall.screen.query(BigTile)] == ["health", "queue"], timeout=5)
+        assert wall.screen.id == "wall" and journal.read_bytes().count(b"tv") == 0  # the wall wrote nothing

@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.cli.tiles import register as register_tiles  # issue 17: `warroom tiles`
 
     register_tiles(sub, common)
+    from warroom.web.command_line import add_parser as add_serve  # issue 13: `warroom serve` (textual-serve)
+
+    add_serve(sub, common)
     return parser
 
 

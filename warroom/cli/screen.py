@@ -21,6 +21,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                           "(same journal) at once; each sees the others' changes live.")
     p.add_argument("layout", metavar="LAYOUT", help="the layout file (layouts/NAME.yaml)")
     p.add_argument("--read-only", action="store_true", help="a wall display: shows everything, cannot change anything")
+    p.add_argument("--wall", action="store_true", help="the wall: decision, T-clock, big tiles, due items and last "
+                   "events, readable from across the room (read-only; ctrl+q quits)")
+    p.add_argument("--visitor", action="store_true", help="a browser visitor's screen (what `warroom serve --allow-writes` "
+                   "opens): journal events only — never runs a command, edits the layout or accepts a layout change")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("demo", parents=[common], help="open the bundled demo war room (with a demo metrics server)",
@@ -35,7 +39,8 @@ def _operator(args: argparse.Namespace) -> str:
     return current_operator(args.operator)
 
 
-def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None) -> int:
+def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
+            wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
     no_terminal = _no_terminal()
@@ -48,7 +53,7 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty(), workspace=loading)
+                     watch_tty=sys.stdin.isatty(), workspace=loading, wall=wall, visitor=visitor)
     app.run()
     if app.problems:
         print_problems(app.problems, "the war room was not opened")
@@ -87,7 +92,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not layout.is_file():
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
-    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only)
+    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
+                   wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 
 def _start_demo_server() -> None:

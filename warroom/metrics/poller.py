@@ -9,7 +9,8 @@
   also catches a server dripping bytes slowly;
 - a cap on the response size (``max_bytes``): reading stops as soon as it is passed;
 - a limited number of redirects;
-- exponential backoff after repeated errors, while the error stays on the tile.
+- exponential backoff after repeated errors, capped at ``BACKOFF_INTERVALS`` intervals (a tile
+  sees its endpoint come back within a few intervals), while the error stays on the tile.
 
 Errors never escape: every failure becomes a Sample with a specific reason. Resolved
 ``${ENV}`` values are scrubbed from every reason.
@@ -38,6 +39,7 @@ from warroom.metrics.spec import EnvError, TileSpec, TLSOptions, resolve_env
 
 MAX_REDIRECTS = 5
 PER_HOST = 4
+BACKOFF_INTERVALS = 3  # the longest wait between retries, in the tile's intervals
 
 
 class PollError(Exception):
@@ -321,12 +323,14 @@ class Poller:
             rt.in_flight = False
 
     def next_delay(self, name: str) -> float:
-        """The tile's interval, or a growing backoff after repeated errors."""
+        """The tile's interval, or a growing backoff after repeated errors: at most
+        ``BACKOFF_INTERVALS`` intervals (and ``max_backoff``), so a recovered endpoint is seen soon."""
         rt = self.runtimes[name]
         interval = rt.spec.interval
         if rt.errors < 2:
             return interval
-        return min(interval * 2 ** (rt.errors - 1), max(self.max_backoff, interval))
+        cap = max(interval, min(self.max_backoff, interval * BACKOFF_INTERVALS))
+        return min(interval * 2 ** min(rt.errors - 1, 32), cap)
 
     # -- the schedule ------------------------------------------------------------------------
     async def _tile_loop(self, name: str, offset: float) -> None:

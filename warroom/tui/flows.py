@@ -312,6 +312,9 @@ class Flows:
         """The tiles flow (issue 17): add / edit a tile with a live preview, enable, bind a criterion."""
         if not self._can_write():
             return
+        if getattr(self, "mode", "operator") == "visitor":
+            self.notify("a browser visitor's screen never edits the layout", severity="warning", timeout=4)
+            return
         from warroom.tui.screens.tiles_flow import TilesFlowScreen
 
         if not isinstance(self.screen, TilesFlowScreen):
