@@ -313,3 +313,12 @@ def test_an_item_opening_with_a_t_mark_is_due_there():
     r = import_text(md, "t.md")
     assert [i.phase for i in r.checklist.walk_items()] == ["T-2h", "T-1h", "T+30m", "T-0", "T-0"]
     assert (7, "phase T+30m from a T-mark opening an item in 'T+30m'") in r.explained
+
+
+def test_a_plain_label_of_steps_is_not_a_trigger_or_sign_off_context():
+    md = ("# R\n\n## Deploy\n\n- [ ] Deploy\n\nTo roll back if needed, run these:\n\n- `kubectl rollout undo deploy/api`\n"
+          "- check the pods\n\nBefore approval, make sure of the following:\n\n- [ ] QA Lead\n\n"
+          "Roll back if any of these happen:\n\n- error rate > 5% for 10 minutes\n")
+    r = import_text(md, "t.md")
+    assert [(c.name, c.threshold) for c in r.rollback] == [("error rate", "> 5%")]
+    assert [i.text for i in r.checklist.walk_items()] == ["Deploy", "QA Lead"] and r.added_director

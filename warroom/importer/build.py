@@ -71,7 +71,10 @@ _OWNER = re.compile(
     r"|(?:^|\s)@([A-Za-z][\w.-]*[\w])\s*$", re.I)
 _STATUS_NOTE = re.compile(r"^status:\s*(todo|in-progress|done|blocked|skipped)\b(?:\s*[—–-]\s*(.*?))?"
                           r"(?:\s*\([^()]*,\s*\d{4}-\d\d-\d\d[^()]*\))?\s*$", re.I | re.S)
-_PLAIN_LABEL = re.compile(r"^\s*([^*_`\[\n][^\n]{0,78}?)\s*:\s*$")  # "Go only if all of these hold:" introduces the list below
+# "Go only if all of these hold:" introduces the list below as a bold label does — when it speaks of conditions
+# ("To roll back if needed, run these:" introduces steps, "Before approval, check:" tasks)
+_PLAIN_LABEL = re.compile(r"^\s*((?=[^\n]*\b(?:go|no[\s-]?go|criteria|conditions?|triggers?|thresholds?|only\s+if|if\s+(?:any|all|one))\b)"
+                          r"[^*_`\[\n][^\n]{0,78}?)\s*:\s*$", re.I)
 _LABEL = re.compile(r"^\s*(?:[^\w\s*_\[]{1,3}\s*)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")  # "**Label:**", "❌ **Rollback if:**"
 
 
