@@ -96,7 +96,7 @@ def inline_options(text: str) -> bool:
 _ROLE_NOUN = re.compile(r"\b(?:lead|owner|manager|director|officer|engineer|sponsor|architect|head|chief|vp|cto|ceo|cfo|ciso|cpo|coo"
                         r"|cio|president|administrator|admin|dba|sre|qa|security|legal|compliance|support|operations|ops|devops"
                         r"|product|engineering|marketing|finance|stakeholder|approver|champion|coordinator|commander|counsel|captain|reviewer"
-                        r"|representative|chair|steward|on[\s-]call|on\s+duty)\b|\bC[A-Z]{1,3}O\b", re.I)
+                        r"|representative|chair|steward|on[\s-]call|on\s+duty)\b|(?-i:\bC[A-Z]{1,3}O\b)", re.I)
 _NOT_A_SIGNER = re.compile(r"\b(?:obtained|complete[d]?|received|reviewed|signed|sent|updated|scheduled|notified|approved|ready"
                            r"|done|all|every|each|tested|verified|confirmed|documented)\b", re.I)
 
