@@ -31,15 +31,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, Event, envelope_problem
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, T0_REACHED, Event, envelope_problem
 from warroom.tmarks import parse_time, utc_iso
 
-# Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
-# may look at the latest one for a target, as the file has it, under the lock.
+# Kinds whose events record a state (a tile's, a rollback trigger's, the count reaching T-0):
+# ``append(..., unless=)`` may look at the latest one for a target, as the file has it, under the lock.
 # The run kinds share one slot per target: ``unless`` sees the latest run event of any of them
 # (a run-start still open claims the item; see warroom.runner).
 RUN_KINDS = frozenset({RUN_START, RUN_END, RUN_RELEASE})
-STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK}) | RUN_KINDS
+STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK, T0_REACHED}) | RUN_KINDS
 
 
 def _slot(kind: str, target: str) -> tuple[str, str]:

@@ -53,7 +53,10 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report_in(s, s.actions.resume(s.state))
+    reached = s.actions.settle_t0(s.state)  # the hold at T-0 every view shows, recorded if no screen has
+    if reached is not None:
+        warn(f"recorded #{reached.seq}: {reached.describe()} (the count had reached T-0)")
+    return _report_in(s, s.actions.resume(s.state, args.override or ""))
 
 
 def cmd_recycle(args: argparse.Namespace) -> int:
@@ -90,4 +93,4 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report_in(s, s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or ""))
+    return _report_in(s, s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or "", args.override or ""))

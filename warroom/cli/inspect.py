@@ -132,6 +132,9 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         line = f"T-clock: {clock['t']}  [{clock['state']}]  T-0 {t0.astimezone(zone):%Y-%m-%d %H:%M:%S} {s.ws.layout.timezone} ({t0.astimezone(timezone.utc):%H:%M} UTC)"
     if clock["state"] == "HOLD":
         line += f"\n  HOLD: {clock['hold_reason']}"
+        if clock["auto_hold"]:
+            line += " — resume needs a GO or an override (warroom resume LAYOUT --override REASON)"
+            line += "" if clock["auto_hold_recorded"] else " [not journaled yet: the first writable screen records it]"
     if clock["state"] == "SCRUB":
         line += f"\n  SCRUB: {clock['scrub_reason']}"
     print(line)
@@ -169,6 +172,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         for c in data["criteria"]:
             mark = {"pass": "✓", "fail": "✗"}.get(c["state"], "?")
             kind = "rollback trigger" if c["kind"] == "rollback" else "go/no-go"
+            kind += "" if c["required"] else ", optional"
             threshold = f" ({c['threshold']})" if c["threshold"] else ""
             print(f"  {mark} {c['name']}{threshold} [{kind}]: {c['detail']}")
     if data["overdue"]:

@@ -24,7 +24,7 @@ with imports_without_gc():
     from textual.app import App
     from textual.screen import Screen
 
-    from warroom.errors import InputError
+    from warroom.errors import ActionError, InputError
     from warroom.tui import keys
     from warroom.tui.flows import Flows
     from warroom.tui.layout_reload import LayoutReload
@@ -82,6 +82,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.exit_when_ready = exit_when_ready
         self.room: Room | None = None
         self.actions: Actions | None = None
+        from warroom.tui.palette import WARROOM_ANSI
+
+        self.ansi_theme_dark = self.ansi_theme_light = WARROOM_ANSI  # PENDING yellow, NO-GO red in 16 colours
+        self._auto_hold_seen = False
         self.journal: Journal | None = None
         self.journal_path: Path | None = None
         self.follower: Any = None
@@ -296,8 +300,28 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             for pane in screen.checklist_panes:
                 pane.relabel_all()
         now = self.now()
+        self._watch_t0(room, now)
         screen.show_clock(room, now)
         self._show_wall(room, now)
+
+    def _watch_t0(self, room: Room, now: datetime) -> None:
+        """The count at T-0: a bell and a banner when it holds for want of a GO (every screen,
+        read-only ones too), and the first writable screen journals it once (with a GO, that
+        the count went on). Other screens' appends of the same are refused under the lock."""
+        view = room.clock(now)
+        if view.auto and not self._auto_hold_seen:
+            self.bell()
+            self.notify("HOLD: the count reached T-0 without a GO. r resumes with a GO, or an override with its reason.",
+                        severity="error", timeout=15)
+        self._auto_hold_seen = view.auto
+        if self.read_only or self.actions is None or not room.state.countdown.t0_due(now):
+            return
+        decision = room.decision()
+        try:
+            if self.actions.t0_reached(room.state, decision.verdict, [r.text for r in decision.reasons]) is not None:
+                self.poll_journal()
+        except ActionError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
 
     @property
     def wall_screen(self) -> Any:

@@ -8,6 +8,10 @@ So when a key whose binding opens a dialog is pressed, the keys after it are hel
 the new screen is ready for input (its focus is set), and replayed there in order. They are
 also held between two dialogs of one flow (a reason, then a confirmation). If no dialog comes
 (the action refused, say), they are replayed to the screen they were typed at.
+
+A question that records a decision (the poll's next role) raises a fence (``fence_keys``): keys
+typed before it was drawn are dropped, not replayed, and the screen says how many. Typed-ahead
+keys may fill in a dialog; they may never answer a question nobody has seen.
 """
 
 from __future__ import annotations
@@ -15,17 +19,29 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any
 
-from textual import events
+from textual import _time, events
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from warroom.tui.keys import DIALOGS, action_name
 
 DIALOG_GROUP = "dialog"
-DIALOG_ACTIONS = DIALOGS  # from the one actions table
+# From the one actions table, and the poll screen's answer keys (each opens the answer's dialogs).
+DIALOG_ACTIONS = DIALOGS | {"poll_answer", "cancel_poll"}
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
 _HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens
+
+
+def escape_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """``alt+q`` as Escape then ``q``: a terminal sends both as the same bytes, and in a war room
+    Escape-then-key (close the dialog, then act) is what a person does; nothing is bound to alt."""
+    char = event.character or ""
+    if not event.key.startswith("alt+") or len(char) != 1 or not char.isprintable():
+        return None
+    escape, key = events.Key("escape", "\x1b"), events.Key(char, char)
+    escape.time = key.time = event.time
+    return escape, key
 
 
 class TypeAheadMixin:
@@ -33,16 +49,32 @@ class TypeAheadMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._dialog_workers: set[Worker] = set()
+        self._dialog_workers: dict[Worker, int] = {}  # a flow's worker -> the screen depth it started at
         self._held_keys: list[events.Key] = []
         self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
         self._hold_timer: Timer | None = None
         self._held_since = 0.0
+        self._fence = 0.0  # keys made before this (monotonic, as Message.time) are dropped
+        self._fenced = ""  # what the last fence was for, until a dropped key is told
+
+    def fence_keys(self, what: str) -> int:
+        """Drop every key typed before now, held or on its way; returns how many were held."""
+        self._fence, self._fenced = _time.get_time(), what
+        dropped = len(self._held_keys)
+        self._held_keys.clear()
+        if dropped:
+            self._tell_dropped()
+        return dropped
+
+    def _tell_dropped(self) -> None:
+        if self._fenced:  # once per fence
+            self.notify(f"keys typed before {self._fenced} was shown were dropped", severity="warning", timeout=4)  # type: ignore[attr-defined]
+            self._fenced = ""
 
     def run_worker(self, work: Any, name: str | None = "", group: str = "default", **kwargs: Any) -> Worker:
         worker = super().run_worker(work, name=name, group=group, **kwargs)  # type: ignore[misc]
         if group == DIALOG_GROUP:
-            self._dialog_workers.add(worker)
+            self._dialog_workers[worker] = len(self.screen_stack)  # type: ignore[attr-defined]
         return worker
 
     async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
@@ -64,17 +96,19 @@ class TypeAheadMixin:
 
     def _waiting_for_dialog(self) -> bool:
         """Keys typed now would land behind a dialog that is on its way."""
-        self._dialog_workers = {w for w in self._dialog_workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)}
+        self._dialog_workers = {w: d for w, d in self._dialog_workers.items() if w.state in (WorkerState.PENDING, WorkerState.RUNNING)}
         screen = self.screen  # type: ignore[attr-defined]
         depth = len(self.screen_stack)  # type: ignore[attr-defined]
         if self._expecting is not None and depth > self._expecting[1]:
             self._expecting = None  # the dialog is up: wait only until it can take keys
             return screen.focused is None and bool(screen.focus_chain)
+        if self._dialog_workers and depth <= max(self._dialog_workers.values()):
+            return True  # a flow is between two of its dialogs, or before its first (a dialog may be under it: the poll)
+        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
+            return True  # its key was pressed; its flow has not started yet
         if depth > 1 and screen.is_attached and (screen.focused is not None or not screen.focus_chain):
             return False  # a dialog is up and ready
         if self._dialog_workers:
-            return True  # a flow is between two dialogs, or before its first
-        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
             return True
         self._expecting = None
         return False
@@ -83,6 +117,14 @@ class TypeAheadMixin:
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
+            return
+        if event.time < self._fence:
+            self._tell_dropped()
+            return  # typed before the question on screen was drawn
+        split = escape_then_key(event)
+        if split is not None:  # Escape then a key, quickly: the terminal sent the bytes of alt+key
+            for key in split:
+                await self.on_event(key)
             return
         if self._held_keys or self._waiting_for_dialog():
             self._hold(event)
@@ -119,7 +161,11 @@ class TypeAheadMixin:
         if (self._waiting_for_dialog() or self._busy()) and not overdue:
             return
         if self._held_keys:
-            await self._dispatch(self._held_keys.pop(0))
+            key = self._held_keys.pop(0)
+            if key.time >= self._fence:
+                await self._dispatch(key)
+            else:
+                self._tell_dropped()
         if not self._held_keys and self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
