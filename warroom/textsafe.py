@@ -104,6 +104,23 @@ def _utf16(ch: str) -> list[int]:
     return [0xD800 + (n >> 10), 0xDC00 + (n & 0x3FF)]
 
 
+def glyph(ch: str) -> str:
+    """One visible cell for one unsafe character: the Control Pictures (``␛``, ``␇``, ``␡``) for
+    C0 and DEL, ``�`` for C1 controls and invisible or bidi format characters."""
+    n = ord(ch)
+    if n < 0x20:
+        return chr(0x2400 + n)
+    if n == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def visible(text: str) -> str:
+    """``text`` with each unsafe character (newline and tab too) as one visible glyph: the same
+    length, so styled spans over it keep their places."""
+    return UNSAFE.sub(lambda m: glyph(m.group()), text)
+
+
 class SafeStream:
     """A text stream that neutralises every write: the last guard in front of a terminal (or a
     pipe a terminal will show). Newlines and tabs pass; text the stream's encoding cannot carry
@@ -124,6 +141,18 @@ class SafeStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+    def styled(self) -> TextIO:
+        """The stream behind the guard, for a Rich console whose every text was already made
+        :func:`visible` by its caller: only the console's own colour codes pass."""
+        return self._stream
+
+
+def styled_stdout() -> TextIO:
+    """Where a caller that neutralised its text itself may print Rich colours: stdout behind the
+    guard (printing through the guard would show the colour codes as ``\\x1b[31m``)."""
+    out = sys.stdout
+    return out.styled() if isinstance(out, SafeStream) else out
 
 
 def guard_std_streams() -> None:

@@ -72,6 +72,9 @@ def test_the_cli_passes_no_escape_sequence_of_the_command_to_its_terminal(room: 
     for bad in (b"pwned", b"\x1b]", b"\x1bP", b"\x9b", b"\x07", b"\xe2\x80\xae", b"\x1b[2J", b"erased junk"):
         assert bad not in seen, bad
     assert all(ALLOWED_ESCAPE.fullmatch(m.group()) for m in re.finditer(rb"\x1b\S*?[A-Za-z\\]", bytes(seen))), bytes(seen)
+    # the command's colour arrives as colour (a real SGR before the word), never as the text "\x1b[31m"
+    assert re.search(rb"\x1b\[[0-9;]*m(?:\x1b\[[0-9;]*m)*red", bytes(seen)), bytes(seen)
+    assert b"\\x1b" not in seen and "␛".encode() not in seen
     assert room.state().runs["room/go/hello"].end["exit"] == 0
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err, open_session
 from warroom.errors import ActionError
+from warroom.textsafe import styled_stdout
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -162,7 +163,7 @@ def _show_output(s: Any, ref: str) -> int:
     if rec is None or not rec.output_file:
         raise ActionError(f"{target.id} has never been run")
     path = s.journal.path.with_name(rec.output_file)
-    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    console = Console(file=styled_stdout(), highlight=False, markup=False, emoji=False, soft_wrap=True)
     cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
     printer = _Printer(console, False, cols)
     feed = LineFeed(printer.line, columns=cols, lines=40)
@@ -227,7 +228,8 @@ def _run(s: Any, args: argparse.Namespace) -> int:
         answer = input(f"Type '{plan.confirm_word}' to run it: ")
         if not plan.accepts(answer):
             raise ActionError("not confirmed; nothing was run")
-    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    # the emulator's lines, made visible by _Printer, with their colours: behind the stdout guard
+    console = Console(file=styled_stdout(), highlight=False, markup=False, emoji=False, soft_wrap=True)
     tty = console.is_terminal
     cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
     printer = _Printer(console, tty, cols)
@@ -299,6 +301,19 @@ def _say(message: str, printer: "_Printer") -> None:
         printer.gone = True
 
 
+def _visible(text: Any) -> Any:
+    """A line from the emulator with any unsafe character left in it drawn as one glyph (spans
+    keep their places): the console prints it behind the stdout guard, with its colours."""
+    from rich.text import Text
+
+    from warroom.textsafe import visible
+
+    plain = visible(text.plain)
+    if plain == text.plain:
+        return text
+    return Text(plain, style=text.style, spans=list(text.spans), end=text.end, no_wrap=text.no_wrap)
+
+
 class _Printer:
     """The command's output on warroom's stdout, as it comes, through the emulator (``LineFeed``):
     each finished line is printed at once. The unfinished line (a progress bar, a prompt) is
@@ -327,6 +342,7 @@ class _Printer:
 
     def line(self, text: Any) -> None:
         """A finished line."""
+        text = _visible(text)
         self.pending = None
         if self.tty:
             if self.drawn:
@@ -343,7 +359,7 @@ class _Printer:
 
     def partial(self, text: Any) -> None:
         """The unfinished line changed."""
-        self.pending, self.pending_at = text, time.monotonic()
+        self.pending, self.pending_at = _visible(text), time.monotonic()
 
     def tick(self) -> None:
         text = self.pending

@@ -16,7 +16,7 @@ from textual.color import Color
 from textual.content import Content
 from textual.filter import LineFilter
 
-from warroom.textsafe import UNSAFE, neutralise
+from warroom.textsafe import UNSAFE, glyph, neutralise
 
 
 def plain(text: Any) -> Content:
@@ -27,15 +27,6 @@ def plain(text: Any) -> Content:
     made a click run an action, ``[link='…ESC]0;…']`` put a hyperlink whose address carried escape
     codes. Wrapped in ``Content`` it is only text (neutralised: no control character either)."""
     return Content("" if text is None else neutralise(str(text)))
-
-
-def _glyph(ch: str) -> str:
-    n = ord(ch)
-    if n < 0x20:
-        return chr(0x2400 + n)  # the Control Pictures block: ␀ … ␛ … ␟
-    if n == 0x7F:
-        return "\u2421"  # ␡
-    return "\ufffd"  # C1 controls, bidi and invisible format characters
 
 
 class ControlCharacterFilter(LineFilter):
@@ -51,7 +42,7 @@ class ControlCharacterFilter(LineFilter):
         if not any(UNSAFE.search(seg.text) for seg in segments if seg.control is None):
             return segments
         width = Segment.get_line_length(segments)
-        out = [Segment(UNSAFE.sub(lambda m: _glyph(m.group()), seg.text), seg.style, seg.control)
+        out = [Segment(UNSAFE.sub(lambda m: glyph(m.group()), seg.text), seg.style, seg.control)
                if seg.control is None else seg for seg in segments]
         # a control segment (cursor moves Textual itself emits) is not text and keeps its codes
         return list(Segment.adjust_line_length(out, width)) if Segment.get_line_length(out) != width else out
