@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests" / "report"))
 
 from report_support import ValueServer, war_room  # noqa: E402
 from warroom.journal import verify  # noqa: E402
-from warroom.launch_report.command_line import write_report  # noqa: E402
+from warroom.launch_report.text import write_report  # noqa: E402
 from warroom.metrics.history import HistSample, MetricHistory, history_path  # noqa: E402
 from warroom.workspace import load_workspace  # noqa: E402
 

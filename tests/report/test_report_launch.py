@@ -16,7 +16,7 @@ from report_support import war_room
 from warroom import events as E
 from warroom.cli import main
 from warroom.journal import Journal, verify
-from warroom.launch_report.command_line import write_report
+from warroom.launch_report.text import write_report
 from warroom.metrics.history import history_path, read_history
 from warroom.state import LaunchState
 from warroom.workspace import load_workspace

@@ -30,8 +30,8 @@ from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err, print_proble
 from warroom.cli.inspect import cmd_log, cmd_status, cmd_validate, cmd_verify
 from warroom.errors import ActionError, InputError, NoChange
 from warroom.journal import JournalError
-from warroom.textsafe import guard_std_streams
 from warroom.model import Status
+from warroom.textsafe import guard_std_streams
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,17 +122,23 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.cli.run import register as register_run
 
     register_run(sub, common)
-    from warroom.cli.tiles import register as register_tiles  # issue 17: `warroom tiles`
+    from warroom.cli.tiles import (
+        register as register_tiles,  # issue 17: `warroom tiles`
+    )
 
     register_tiles(sub, common)
-    from warroom.web.command_line import add_parser as add_serve  # issue 13: `warroom serve` (textual-serve)
+    from warroom.cli.serve import (
+        add_parser as add_serve,  # issue 13: `warroom serve` (textual-serve)
+    )
 
     add_serve(sub, common)
-    from warroom.cli.journal import add_parser as add_journal_parser  # issue 16: `warroom journal copy`
+    from warroom.cli.journal import (
+        add_parser as add_journal_parser,  # issue 16: `warroom journal copy`
+    )
 
     add_journal_parser(sub, common)
-    from warroom.launch_report.command_line import add_parser as add_report
-    from warroom.metrics.command_line import add_parser as add_watch
+    from warroom.cli.report import add_parser as add_report
+    from warroom.cli.watch import add_parser as add_watch
 
     add_report(sub, common)
     add_watch(sub, common)

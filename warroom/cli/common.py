@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable
 from warroom.actions import Actions
 from warroom.events import Event
 from warroom.journal import JournalIssue
-from warroom.who import current_operator
 from warroom.state import LaunchState
+from warroom.who import current_operator
 from warroom.workspace import Workspace, load_workspace
 
 # Exit status: 0 success; 1 an action was refused or a check failed; 2 bad input or usage;
@@ -49,7 +49,9 @@ class Session:
 
     @property
     def actions(self) -> Actions:
-        from warroom.evidence import from_history  # the CLI records the metric history's latest, never polls
+        from warroom.evidence import (
+            from_history,  # the CLI records the metric history's latest, never polls
+        )
 
         return Actions(self.journal, self.operator, evidence=from_history(self.journal.path))
 

@@ -20,7 +20,6 @@ from warroom.cli.common import (
 )
 from warroom.errors import InputError
 from warroom.ids import slugify
-from warroom.safeio import RefusedFile
 from warroom.importer.build import ImportResult, import_file, name_for
 from warroom.importer.layout import (
     GENERATED,
@@ -30,6 +29,7 @@ from warroom.importer.layout import (
     layout_data,
     write_text,
 )
+from warroom.safeio import RefusedFile
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -170,7 +170,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 data = keep_hand_edits(data, _read_yaml(lpath))
             text = dump_layout(data, [f.name for f, _, _ in group])
             print(f"layout: {_rel(lpath)}")
-            from warroom.importer.tiles_draft import draft_into  # issue 17: tiles drafted from the document, disabled
+            from warroom.importer.tiles_draft import (
+                draft_into,  # issue 17: tiles drafted from the document, disabled
+            )
             write_text(lpath, draft_into(text, data, [r for _, r, _ in group], args, _rel(lpath)))
             status = max(status, _check(lpath))
     except OSError as exc:

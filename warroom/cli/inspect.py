@@ -22,8 +22,8 @@ from warroom.decision import GO, NO_GO
 from warroom.errors import ActionError
 from warroom.events import Event
 from warroom.journal import contains_head
-from warroom.model import Status
 from warroom.journals import describe
+from warroom.model import Status
 from warroom.report import percent, progress_bar, status_data
 from warroom.state import LaunchState
 from warroom.textsafe import json_safe, one_line

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from warroom.journal import HEADER, JournalError, verify
-from warroom.journal_pg import copy_lines_in, is_url, launches, lines_of, parse_target, redact, verify_pg
+from warroom.journal_pg import (
+    copy_lines_in,
+    is_url,
+    launches,
+    lines_of,
+    parse_target,
+    redact,
+    verify_pg,
+)
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

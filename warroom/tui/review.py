@@ -140,7 +140,7 @@ class ReviewMixin:
         self.run_worker(self._write_report, thread=True, name="report", exit_on_error=False)  # type: ignore[attr-defined]
 
     def _write_report(self) -> None:
-        from warroom.launch_report.command_line import write_report
+        from warroom.launch_report.text import write_report
 
         out = self._beside_journal(".report.html")
         try:

@@ -33,8 +33,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from warroom.evidence import from_verdicts
     from warroom.journal import Journal
     from warroom.metrics.shared import SharedPoller
-    from warroom.who import current_operator
     from warroom.state import LaunchState
+    from warroom.who import current_operator
     from warroom.workspace import load_workspace
 
     if args.duration is not None and args.duration <= 0:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from warroom.errors import ActionError
+from warroom.launch_report.text import write_report
+from warroom.safeio import write_atomic
 
 
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,41 +24,15 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     p.set_defaults(func=cmd_report)
 
 
-def write_report(layout: str | Path, journal: str | Path | None = None, fmt: str = "html") -> str:
-    """The report's text (the CLI and the screen's palette share this)."""
-    from warroom.journal import VerifyReport, verify
-    from warroom.launch_report.model import build_report
-    from warroom.metrics.history import history_path, read_history
-    from warroom.workspace import load_workspace
-
-    ws = load_workspace(layout)
-    path = Path(journal) if journal else ws.journal_path
-    events: list = []
-    report = verify(path, events) if path.exists() else VerifyReport()  # one read: the events and the verdict
-    report_data = build_report(ws, events, report, path, read_history(history_path(path)))
-    if fmt == "markdown":
-        from warroom.launch_report.markdown import render_markdown
-
-        return render_markdown(report_data)
-    from warroom.launch_report.html import render_html
-
-    return render_html(report_data)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     text = write_report(args.layout, args.journal, args.format)
     if not args.out:
         sys.stdout.write(text)
         return 0
     out = Path(args.out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
+        write_atomic(out, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
-        from warroom.errors import ActionError
-
         raise ActionError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out} ({args.format}, {len(text.encode('utf-8'))} bytes)", file=sys.stderr)
     return 0
