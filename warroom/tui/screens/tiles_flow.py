@@ -191,6 +191,9 @@ class TilesFlowScreen(DialogScreen[None]):
         Binding("escape,q", "close", "Close", id="tiles.close"),
     ]
 
+    # keys typed after these wait for the dialog they open (warroom.tui.typeahead)
+    DIALOG_ACTIONS = frozenset({"add", "edit", "toggle", "bind"})
+
     def __init__(self, layout_path: Path, who: str, journal: Path | None) -> None:
         super().__init__(classes="dialog-screen")
         self.layout_path = Path(layout_path)
@@ -272,7 +275,7 @@ class TilesFlowScreen(DialogScreen[None]):
         event.stop()
         self.action_edit()
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_add(self) -> None:
         doc = self._read()
         if doc is None:
@@ -282,7 +285,7 @@ class TilesFlowScreen(DialogScreen[None]):
             self._say(f"saved: added tile {name}")
         self.reload()
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_edit(self) -> None:
         tile = self._current()
         doc = self._read()
@@ -293,7 +296,7 @@ class TilesFlowScreen(DialogScreen[None]):
             self._say(f"saved: edited tile {name}")
         self.reload()
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_toggle(self) -> None:
         from warroom.tile_form import set_enabled
         from warroom.tui.screens.dialogs import ConfirmScreen
@@ -317,7 +320,7 @@ class TilesFlowScreen(DialogScreen[None]):
         else:
             self._say("")
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_bind(self) -> None:
         from warroom.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
 
