@@ -127,3 +127,37 @@ def test_text_from_a_changed_file_is_shown_without_its_control_characters():
 
     assert printable("a\x1b[31mb\u202ec\x07") == "a\ufffd[31mb\ufffdc\ufffd"
     assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain
+
+
+_CHECKLIST = ("id: room\ntitle: Room\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        text: A thing\n"
+              "        commands:\n          - code: {code}\n            language: bash\n")
+
+
+async def test_a_checklist_edited_by_another_hand_reloads_live_and_the_run_check_follows(tmp_path, svc):
+    from warroom.errors import ActionError
+    from warroom.runner.plan import prepare, still_as_reviewed
+
+    layout = _base(tmp_path, svc)
+    checklist = tmp_path / "checklists" / "room.yaml"
+    checklist.write_text(_CHECKLIST.format(code="echo one"), encoding="utf-8")
+    a = make_app(layout, tmp_path / "layouts" / "room.journal.yaml", operator="alice")
+    async with a.run_test(size=(120, 36)) as pa:
+        await loaded(pa)
+
+        def command() -> str:
+            return a.room.ws.resolve_item("a").commands[0].code
+
+        assert command() == "echo one"
+        reviewed = prepare(a.room.ws, "a", environ={})
+        checklist.write_text(_CHECKLIST.format(code="echo two"), encoding="utf-8")
+        with pytest.raises(ActionError, match="changed since they were loaded"):
+            still_as_reviewed(reviewed)  # what the screen showed is no longer what would run
+        assert await until(pa, lambda: command() == "echo two" and a.layout_notices, timeout=5)
+        assert a.layout_notices == ["checklist ../checklists/room.yaml changed by someone (edited outside warroom)"]
+        still_as_reviewed(prepare(a.room.ws, "a", environ={}))  # the screen shows the new commands: they may run
+        # broken by another hand: refused with its position, the last good checklist kept
+        checklist.write_text(_CHECKLIST.format(code="echo three").replace("      - id: a", "      - idd: a"), encoding="utf-8")
+        assert await until(pa, lambda: len(a.layout_notices) == 2, timeout=5)
+        assert "refused, the screen keeps the last good layout" in a.layout_notices[1]
+        assert f"{checklist.resolve()}:7:" in a.layout_notices[1]
+        assert command() == "echo two"

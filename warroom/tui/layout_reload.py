@@ -1,7 +1,7 @@
 """Live layout reload on every open screen (issue 17), mixed into ``WarRoomApp``.
 
-Four times a second a worker looks at the layout file (through a symlink, by its stat, then its
-hash: :class:`warroom.layout_watch.LayoutWatcher`). A new version is read and checked as a war
+Four times a second a worker looks at the layout file and the checklists it names (through a
+symlink, by its stat, then its hash: :class:`warroom.layout_watch.LayoutWatcher`). A new version is read and checked as a war
 room on that thread; then, on the screen:
 
 * a broken layout is refused with its ``path:line:col`` problems, and the screen keeps the last
@@ -86,8 +86,8 @@ class LayoutReload:
         from warroom.layout_watch import who_from_events
 
         path = self.journal_path  # type: ignore[attr-defined]
-        if path is None:
-            return
+        if path is None or not update.layout_changed:
+            return  # a checklist edit has no layout-change event
         end = time.monotonic() + WHO_WAIT
         while True:
             try:
