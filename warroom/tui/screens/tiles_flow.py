@@ -188,11 +188,12 @@ class TilesFlowScreen(DialogScreen[None]):
         Binding("e,enter", "edit", "Edit", id="tiles.edit"),
         Binding("space", "toggle", "Enable/disable", id="tiles.toggle"),
         Binding("b", "bind", "Bind", id="tiles.bind"),
+        Binding("v", "review", "Review the waiting layout", id="tiles.review"),
         Binding("escape,q", "close", "Close", id="tiles.close"),
     ]
 
     # keys typed after these wait for the dialog they open (warroom.tui.typeahead)
-    DIALOG_ACTIONS = frozenset({"add", "edit", "toggle", "bind"})
+    DIALOG_ACTIONS = frozenset({"add", "edit", "toggle", "bind", "review"})
 
     def __init__(self, layout_path: Path, who: str, journal: Path | None) -> None:
         super().__init__(classes="dialog-screen")
@@ -200,6 +201,7 @@ class TilesFlowScreen(DialogScreen[None]):
         self.who = who
         self.journal = journal
         self.rows: list[dict[str, Any]] = []
+        self._waiting_said = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog tiles-flow"):
@@ -212,11 +214,38 @@ class TilesFlowScreen(DialogScreen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def shown_layout_changed(self) -> None:
+        """The war room applied a layout, or one waits for this operator (called by the app)."""
+        if self.is_attached:
+            if self._waiting_said:
+                self._say("")
+            self.reload()
+
+    def _waiting(self) -> Any:
+        """The newer layout this screen has not accepted (None: the file is the layout shown)."""
+        return getattr(self.app, "layout_waiting", None)
+
+    def _refuse_while_waiting(self) -> bool:
+        waiting = self._waiting()
+        if waiting is None:
+            return False
+        self._say(f"{waiting.headline()}: not applied here, so nothing can be changed until you review it (v)", error=True)
+        return True
+
+    def action_review(self) -> None:
+        if not getattr(self.app, "review_waiting_layout", lambda: False)():
+            self._say("no layout change is waiting here")
+
     def _read(self) -> Any:
         from warroom.errors import ActionError, InputError
         from warroom.layout_edit import read_layout
 
         try:
+            if self._waiting() is not None:  # list the layout this screen shows, not the file's newer one
+                from warroom.layout_edit import shown_doc
+
+                text, digest = self.app.shown_layout()  # type: ignore[attr-defined]
+                return shown_doc(self.layout_path, text, digest)
             return read_layout(self.layout_path)
         except InputError as exc:
             self._say("\n".join(str(p) for p in exc.problems[:3]), error=True)
@@ -260,6 +289,11 @@ class TilesFlowScreen(DialogScreen[None]):
             ol.add_option(Option(Text("no tiles yet: press a to add one", style="dim"), id="-none-", disabled=True))
         ol.highlighted = min(highlighted, max(0, len(self.rows) - 1))
         ol.focus()
+        waiting = self._waiting()
+        self._waiting_said = waiting is not None
+        if waiting is not None:
+            self._say(f"the last layout accepted here is shown; a newer one is waiting ({waiting.headline()}): "
+                      "v reviews it", error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.query_one("#tiles-status", Static).update(Text(printable(text), style="bold magenta" if error else ""))
@@ -277,6 +311,8 @@ class TilesFlowScreen(DialogScreen[None]):
 
     @work(group="dialog")
     async def action_add(self) -> None:
+        if self._refuse_while_waiting():
+            return
         doc = self._read()
         if doc is None:
             return
@@ -287,6 +323,8 @@ class TilesFlowScreen(DialogScreen[None]):
 
     @work(group="dialog")
     async def action_edit(self) -> None:
+        if self._refuse_while_waiting():
+            return
         tile = self._current()
         doc = self._read()
         if tile is None or doc is None:
@@ -301,6 +339,8 @@ class TilesFlowScreen(DialogScreen[None]):
         from warroom.tile_form import set_enabled
         from warroom.tui.screens.dialogs import ConfirmScreen
 
+        if self._refuse_while_waiting():
+            return
         tile = self._current()
         doc = self._read()
         if tile is None or doc is None:
@@ -324,6 +364,8 @@ class TilesFlowScreen(DialogScreen[None]):
     async def action_bind(self) -> None:
         from warroom.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
 
+        if self._refuse_while_waiting():
+            return
         doc = self._read()
         if doc is None or not self.rows:
             self._say("no tiles to bind to: add one first (a)", error=True)
