@@ -202,6 +202,7 @@ class TilesFlowScreen(DialogScreen[None]):
         self.journal = journal
         self.rows: list[dict[str, Any]] = []
         self._waiting_said = False
+        self._stale = False  # the layout shown changed while a dialog was open
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog tiles-flow"):
@@ -216,10 +217,19 @@ class TilesFlowScreen(DialogScreen[None]):
 
     def shown_layout_changed(self) -> None:
         """The war room applied a layout, or one waits for this operator (called by the app)."""
-        if self.is_attached:
-            if self._waiting_said:
-                self._say("")
-            self.reload()
+        if not self.is_attached:
+            return
+        if self.app.screen is not self:  # a dialog of the flow is open: the list follows when it closes
+            self._stale = True
+            return
+        if self._waiting_said:
+            self._say("")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.shown_layout_changed()
 
     def _waiting(self) -> Any:
         """The newer layout this screen has not accepted (None: the file is the layout shown)."""
