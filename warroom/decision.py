@@ -67,13 +67,22 @@ def role_views(state: LaunchState) -> list[RoleView]:
     return out
 
 
+def _no_value(state: LaunchState, tile: str) -> str:
+    """Why a bound criterion has no live value: its tile is off, or has not reported."""
+    layout = state.ws.layout
+    if any(t.name == tile for t in layout.disabled_tiles):
+        return (f"tile '{tile}' is off (enabled: false), so it is not polled: turn it on with "
+                f"`warroom tiles {layout.path} enable {tile}`, or m then space on the war room screen")
+    return f"no live value from tile '{tile}'"
+
+
 def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -> list[CriterionView]:
     out = []
     for crit in state.ws.layout.criteria:
         if crit.tile:
             verdict = (tiles or {}).get(crit.tile)
             if verdict is None:
-                out.append(CriterionView(crit, "unknown", f"no live value from tile '{crit.tile}'"))
+                out.append(CriterionView(crit, "unknown", _no_value(state, crit.tile)))
             else:
                 # Only a firing breach fails a criterion (NO-GO); a pending breach, a stale or
                 # errored tile or no data yet is not a pass either: the decision waits (PENDING).
