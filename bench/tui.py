@@ -5,6 +5,8 @@
 2. Keypress to the repainted tick on a 5,000-item checklist, against the same on a 50-item
    checklist (target <= 1.5: the cost must not grow with the list).
 3. Peak RSS of (1), against the bare app.
+4. The wall (``warroom open --wall``) at 240x67: start to its first full frame, against the
+   bare app at the same size.
 
 Both apps start from byte-compiled modules, as an installed package does.
 
@@ -45,8 +47,9 @@ BARE = textwrap.dedent("""
             self.frame_at = time.time()
             self.exit()
 
+    import sys
     app = Bare()
-    app.run(headless=True, size=(200, 60))
+    app.run(headless=True, size=(240, 67) if sys.argv[-1] == "wall" else (200, 60))
     print(app.frame_at)
 """)
 
@@ -64,10 +67,16 @@ WARROOM = textwrap.dedent("""
         def exit(self, *args, **kwargs):
             self.frame_at = getattr(self, "frame_at", None) or time.time()
             self.loaded = sum(len(p.nodes) for p in self.main_screen.checklist_panes) if self.room else 0
+            wall = self.wall_screen
+            self.wall_built = wall is not None and wall.built
             super().exit(*args, **kwargs)
 
-    app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading)
-    app.run(headless=True, size=(200, 60))
+    wall = len(sys.argv) > 3 and sys.argv[3] == "wall"
+    size = (240, 67) if wall else (200, 60)
+    app = Timed(sys.argv[1], journal_path=sys.argv[2], operator="bench", exit_when_ready=True, workspace=loading, wall=wall)
+    app.run(headless=True, size=size)
+    if wall and not getattr(app, "wall_built", False):
+        sys.exit("the wall was not drawn")
     loaded = getattr(app, "loaded", 0)
     if app.return_code or not loaded:
         sys.exit(f"warroom did not load: code {app.return_code}, problems {app.problems}")
@@ -112,17 +121,21 @@ def run_child(args: list[str]) -> tuple[float, int]:
     return float(out.strip().splitlines()[-1]) - start, usage.ru_maxrss
 
 
-def startup(tmp: Path, runs: int) -> tuple[float, float, float, float, int]:
+def startup(tmp: Path, runs: int) -> tuple[float, float, float, float, int, float, float]:
     layout, n = seed_layout(tmp)
-    bare_t, bare_rss, war_t, war_rss = [], [], [], []
+    bare_t, bare_rss, war_t, war_rss, bare_wall, wall_t = [], [], [], [], [], []
     for i in range(runs + 1):
         journal = tmp / f"seeds-{i}.journal.yaml"
         t1, r1 = run_child([sys.executable, "-c", BARE])
         t2, r2 = run_child([sys.executable, "-c", WARROOM, str(layout), str(journal)])
+        t3, _ = run_child([sys.executable, "-c", BARE, "wall"])
+        t4, _ = run_child([sys.executable, "-c", WARROOM, str(layout), str(journal), "wall"])
         if i == 0:
             continue  # warm the file cache
         bare_t.append(t1), bare_rss.append(r1), war_t.append(t2), war_rss.append(r2)
-    return (statistics.median(bare_t), statistics.median(war_t), max(bare_rss), max(war_rss), n)
+        bare_wall.append(t3), wall_t.append(t4)
+    return (statistics.median(bare_t), statistics.median(war_t), max(bare_rss), max(war_rss), n,
+            statistics.median(bare_wall), statistics.median(wall_t))
 
 
 def big_checklist(tmp: Path, n: int) -> Path:
@@ -195,7 +208,7 @@ def main() -> int:
     print("warroom's modules byte-compiled first, as an install does (the bare app's Textual already is)")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        bare_t, war_t, bare_rss, war_rss, n = startup(tmp, args.runs)
+        bare_t, war_t, bare_rss, war_rss, n, bare_wall, wall_t = startup(tmp, args.runs)
         size = tuple(int(x) for x in args.size.lower().split("x"))
         small = asyncio.run(keypress_ms(big_checklist(tmp, 50), tmp / "small.journal.yaml", args.presses, size))
         big = asyncio.run(keypress_ms(big_checklist(tmp, 5000), tmp / "big.journal.yaml", args.presses, size))
@@ -205,6 +218,8 @@ def main() -> int:
     print(f"  keypress ratio 5000/50        {big / small:.2f}  (target <= 1.5)")
     print(f"peak RSS: warroom {war_rss / 1024:.1f} MiB, bare Textual app {bare_rss / 1024:.1f} MiB")
     print(f"  RSS ratio                     {war_rss / bare_rss:.2f}")
+    print(f"the wall at 240x67, start to first full frame: {wall_t * 1000:.0f} ms, bare Textual app {bare_wall * 1000:.0f} ms")
+    print(f"  wall startup ratio            {wall_t / bare_wall:.2f}")
     return 0
 
 

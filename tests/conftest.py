@@ -37,3 +37,10 @@ def _invisible(app) -> list[str]:  # noqa: ANN001
 def invisible_glyphs():  # noqa: ANN201
     """``invisible_glyphs(app)``: each run of glyphs a 16-colour terminal draws in its background's colour."""
     return _invisible
+
+
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path_factory, monkeypatch):  # noqa: ANN001, ANN202
+    """Each test keeps warroom's per-operator state (the journal heads it saw) to itself."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+

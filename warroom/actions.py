@@ -13,10 +13,16 @@ from typing import Any, Callable
 from warroom import events as E
 from warroom.errors import ActionError, NoChange
 from warroom.events import Event
-from warroom.journal import Journal, ReadOnlyJournal
-from warroom.model import Status
+from warroom.journal import Journal, JournalError, ReadOnlyJournal
+from warroom.model import Role, Status
+from warroom.who import acting_account, real_account
 from warroom.state import LaunchState
+from warroom.textsafe import neutralise, text_problem
 from warroom.tmarks import format_tmark, parse_time, parse_tmark, utc_iso
+
+# Payload fields an operator types that may hold several lines; every other text is one line.
+_MULTILINE = frozenset({"text", "comment"})
+MAX_TEXT = 10_000  # characters in one typed field
 
 
 def _now() -> datetime:
@@ -24,10 +30,12 @@ def _now() -> datetime:
 
 
 class Actions:
-    def __init__(self, journal: Journal, operator: str, now: Callable[[], datetime] = _now) -> None:
+    def __init__(self, journal: Journal, operator: str, now: Callable[[], datetime] = _now,
+                 account: dict[str, str] | None = None) -> None:
         self.journal = journal
         self.operator = operator
         self.now = now
+        self.account = real_account() if account is None else account  # recorded on every event
 
     def _append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None) -> Event:
         event = self._append_unless(kind, target, payload, None)
@@ -36,13 +44,37 @@ class Actions:
 
     def _append_unless(self, kind: str, target: str, payload: dict[str, Any] | None,
                        unless: Callable[[Event | None], bool] | None) -> Event | None:
-        """Append, unless ``unless(latest event of this kind and target)`` says it is recorded already."""
+        """Append, unless ``unless(latest event of this kind and target)`` says it is recorded already.
+        Every text an operator typed is checked at this door, whichever screen or command it came from."""
+        for key, value in (payload or {}).items():
+            if isinstance(value, str):
+                problem = text_problem(value, f"the {key}", newlines=key in _MULTILINE)
+                if problem:
+                    raise ActionError(problem)
+                if len(value) > MAX_TEXT:
+                    raise ActionError(f"the {key} is {len(value)} characters long; at most {MAX_TEXT} are allowed")
         try:
-            return self.journal.append(kind, target, payload or {}, op=self.operator, now=self.now(), unless=unless)
+            return self.journal.append(kind, target, payload or {}, op=self.operator, now=self.now(), unless=unless,
+                                       acct=self.account)
         except ReadOnlyJournal:
             raise ActionError("this war room is open read-only: nothing can be changed here") from None
+        except JournalError as exc:
+            raise ActionError(str(exc)) from None
         except OSError as exc:
             raise ActionError(f"cannot write the journal {self.journal.path}: {exc.strerror or exc}") from None
+
+    def _may_answer_for(self, role: Role) -> None:
+        """A role bound to accounts is signed (or answered for in a poll) by those accounts and
+        its delegates only: ``--as`` is a claimed name, the account is the process's own."""
+        allowed = list(role.accounts) + list(role.delegates)
+        if not allowed:
+            return
+        who = acting_account(self.account)
+        if who in allowed:
+            return
+        can = ", ".join(role.accounts) + (f" (delegates: {', '.join(role.delegates)})" if role.delegates else "")
+        raise ActionError(f"role {role.name} can be signed only by the account(s) {can}; "
+                          f"this is the account {who or 'unknown'} (--as names are not accounts)")
 
     # -- items -------------------------------------------------------------------------------
     def set_status(self, state: LaunchState, item_ref: str, status: str | Status, reason: str = "") -> Event:
@@ -79,6 +111,7 @@ class Actions:
     # -- sign-off ----------------------------------------------------------------------------
     def sign(self, state: LaunchState, role: str, decision: str, comment: str = "") -> Event:
         r = state.ws.resolve_role(role)
+        self._may_answer_for(r)
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why (--comment)")
@@ -99,6 +132,7 @@ class Actions:
         name = state.ws.resolve_role(role).name if role else current
         if name != current:
             raise ActionError(f"the poll is waiting on {current}, not {name}")
+        self._may_answer_for(state.ws.resolve_role(name))
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why")
@@ -175,9 +209,9 @@ class Actions:
         known = state.metrics.get(tile)
         if known is not None and known.state == to_state:
             return None
-        payload: dict[str, Any] = {"from": from_state, "state": to_state, "value": value}
+        payload: dict[str, Any] = {"from": from_state, "state": to_state, "value": _served(value)}
         if reason:
-            payload["reason"] = reason
+            payload["reason"] = neutralise(reason)
         return self._append_unless(E.METRIC_STATE, tile, payload,
                                    lambda last: last is not None and last.payload.get("state") == to_state)
 
@@ -192,11 +226,21 @@ class Actions:
         known = state.rollbacks.get(criterion_id)
         if (known is not None and known.state == to_state) or (known is None and not fired):
             return None
-        payload: dict[str, Any] = {"state": to_state, "value": value}
+        payload: dict[str, Any] = {"state": to_state, "value": _served(value)}
         if text:
-            payload["reason"] = text
+            payload["reason"] = neutralise(text)
         return self._append_unless(E.ROLLBACK, criterion_id, payload, recorded)
 
+
+
+def _served(value: Any) -> Any:
+    """A value an endpoint served, fit for the journal: text is neutralised (it was not typed by
+    an operator, so it is not refused, but it never carries an escape sequence onward)."""
+    if isinstance(value, str):
+        return neutralise(value, newlines=False)[:500]
+    if value is None or isinstance(value, (int, float, bool)):
+        return value
+    return neutralise(str(value), newlines=False)[:500]
 
 
 def _decision(value: str) -> str:

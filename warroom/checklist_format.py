@@ -5,6 +5,7 @@ See ``docs/formats.md`` for the annotated format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,6 +13,7 @@ from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify, unique
 from warroom.model import STATUS_VALUES, Checklist, Command, Item, Link, Section, Status, Written
 from warroom.tmarks import format_tmark, parse_tmark
+from warroom.textsafe import one_line
 from warroom.yamlio import Pos, YList, YMap, comment_safe, dump, load_file
 
 CHECKLIST_KEYS = ["id", "title", "source", "description", "sections"]
@@ -117,9 +119,29 @@ def _local_id(r: Reader, node: YMap, fallback_text: str, taken: set[str], what: 
         lid = str(node["id"])
         if "/" in lid or not lid.strip():
             r.problem(node.vpos("id"), f"{what} id '{lid}' must not be empty or contain '/'")
+        elif not _SLUG.fullmatch(lid):
+            r.problem(_char_pos(node.vpos("id"), lid), id_problem(lid, what))
         taken.add(lid)
         return lid
     return unique(slugify(fallback_text, what), taken)
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
+
+
+def id_problem(lid: str, what: str) -> str:
+    """Why ``lid`` is not a slug, naming the first offending character and its position."""
+    from warroom.textsafe import char_name
+
+    bad = next((i for i, ch in enumerate(lid) if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-")), -1)
+    where = f": {char_name(lid[bad])} at character {bad + 1}" if bad >= 0 else ""
+    return (f"{what} id '{one_line(lid)}' must be a slug of lowercase letters, digits and dashes{where} "
+            f"(e.g. '{slugify(lid, what)}')")
+
+
+def _char_pos(pos: Pos, lid: str) -> Pos:
+    bad = next((i for i, ch in enumerate(lid) if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-")), 0)
+    return (pos[0], pos[1] + bad)
 
 
 def _register(r: Reader, full: str, pos: Pos, seen: dict[str, Pos], what: str) -> None:

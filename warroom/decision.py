@@ -37,6 +37,7 @@ class RoleView:
     at: str = ""
     comment: str = ""
     stale_reason: str = ""
+    account: str = ""  # the real account that signed (``by`` is the name it claimed)
 
 
 @dataclass
@@ -63,7 +64,7 @@ def role_views(state: LaunchState) -> list[RoleView]:
             continue
         stale = state.stale_reason(sign)
         out.append(RoleView(role.name, role.person, role.required, "stale" if stale else sign.decision,
-                            sign.by, sign.at, sign.comment, stale or ""))
+                            sign.by, sign.at, sign.comment, stale or "", sign.account))
     return out
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from warroom.tmarks import parse_time
+from warroom.textsafe import one_line
+from warroom.tmarks import YEARS, parse_time, parse_tmark
 
 # Every kind the core knows. Unknown kinds in a journal are kept and shown, never fatal.
 SET_STATUS = "set-status"
@@ -47,10 +49,20 @@ class Event:
     payload: dict[str, Any] = field(default_factory=dict)
     prev: str = GENESIS
     hash: str = ""
+    # The real account that wrote it ({"user", "sudo_user", "ssh"}; empty in journals older
+    # than the field): ``op`` is only the name claimed with --as.
+    acct: dict[str, str] = field(default_factory=dict, compare=False)
+    line: int = field(default=0, compare=False)  # where it stands in its journal file (0: not read from one)
 
     @cached_property
     def at(self) -> datetime:
         return parse_time(self.ts)
+
+    @property
+    def who(self) -> str:
+        """The claimed name and, beside it, the account that wrote the event: ``mallory [alice]``."""
+        account = format_account(self.acct)
+        return one_line(self.op) + (f" [{account}]" if account else "")
 
     def describe(self) -> str:
         """One human line: ``tick core/deploy`` style."""
@@ -94,3 +106,146 @@ class Event:
         if self.kind == RESUME:
             return "resume"
         return f"{self.kind} {self.target}".strip()
+
+
+def format_account(acct: dict[str, str] | None) -> str:
+    """``alice``, ``root via sudo from alice``, ``alice from 10.0.0.7``: the account in one line."""
+    if not acct:
+        return ""
+    text = one_line(acct.get("user") or "?")
+    if acct.get("sudo_user"):
+        text += f" via sudo from {one_line(acct['sudo_user'])}"
+    if acct.get("ssh"):
+        text += f" from {one_line(acct['ssh'])}"
+    return text
+
+
+# -- the shape of each event, checked when it is read and when it is replayed ------------------
+
+def envelope_problem(d: dict[str, Any]) -> str | None:
+    """What is wrong with an event's own fields (seq, ts, op, kind, target, payload, ...), or None."""
+    if (type(d.get("seq")) is int and d["seq"] > 0 and type(d.get("ts")) is str and type(d.get("op")) is str
+            and type(d.get("kind")) is str and type(d.get("target", "")) is str and type(d.get("payload", {})) is dict
+            and type(d.get("prev")) is str and type(d.get("hash")) is str
+            and ("acct" not in d or (type(d["acct"]) is dict and all(type(v) is str for v in d["acct"].values())))
+            and _CANONICAL_TS.fullmatch(d["ts"]) and YEARS[0] <= int(d["ts"][:4]) <= YEARS[1]):
+        try:  # the shape warroom writes: only the date itself is left to check
+            datetime.fromisoformat(d["ts"][:23])
+            return None
+        except ValueError:
+            pass
+    for key in ("seq", "ts", "op", "kind", "prev", "hash"):
+        if key not in d:
+            return f"event lacks the field '{key}'"
+    seq = d["seq"]
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        return f"'seq' must be a whole number from 1, got {_shape(seq)}"
+    for key in ("ts", "op", "kind", "prev", "hash"):
+        if not isinstance(d[key], str):
+            return f"'{key}' must be text, got {_shape(d[key])}"
+    if "target" in d and not isinstance(d["target"], str):
+        return f"'target' must be text, got {_shape(d['target'])}"
+    if "payload" in d and d["payload"] is not None and not isinstance(d["payload"], dict):
+        return f"'payload' must be a mapping, got {_shape(d['payload'])}"
+    acct = d.get("acct")
+    if acct is not None and not (isinstance(acct, dict) and all(isinstance(v, str) for v in acct.values())):
+        return f"'acct' must be a mapping of text, got {_shape(acct)}"
+    # ('prev' and 'hash' need no check of their own: the chain compares them with what it computes)
+    ts = d["ts"]
+    if _CANONICAL_TS.fullmatch(ts):  # what warroom writes: the fast path
+        try:
+            if YEARS[0] <= datetime.fromisoformat(ts[:23]).year <= YEARS[1]:
+                return None
+        except ValueError:
+            pass
+    try:
+        parse_time(ts)
+    except (ValueError, OverflowError):
+        return f"'ts' is not a time: {one_line(repr(ts)[:60])}"
+    return None
+
+
+_CANONICAL_TS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def _shape(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({one_line(repr(value)[:40])})"
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
+# Each known kind: its payload's keys and what each must be. "text" is a string, "text?" an
+# optional string, "int?" an optional whole number, "scalar?" an optional string, number,
+# boolean or nothing, "texts" a list of strings, "time" a parseable time, "tmark" a T-mark.
+_SCHEMA: dict[str, dict[str, str]] = {
+    SET_STATUS: {"status": "text", "reason": "text?"},
+    NOTE: {"text": "text"},
+    SIGN: {"decision": "text", "comment": "text?", "poll": "int?"},
+    POLL_ANSWER: {"decision": "text", "comment": "text?", "poll": "int?"},
+    HOLD: {"reason": "text?"},
+    RESUME: {},
+    RECYCLE: {"to": "tmark", "reason": "text?"},
+    SCRUB: {"reason": "text?"},
+    SET_T0: {"t0": "time"},
+    POLL_START: {"roles": "texts"},
+    POLL_CANCEL: {"reason": "text?", "poll": "int?"},
+    ASSESS: {"result": "text", "value": "scalar?", "comment": "text?"},
+    METRIC_STATE: {"from": "scalar?", "state": "text", "value": "scalar?", "reason": "text?"},
+    ROLLBACK: {"state": "text", "value": "scalar?", "reason": "text?"},
+    RUN_START: {"run": "text", "host": "text?", "pid": "int?", "cwd": "text?", "shell": "text?", "label": "text?",
+                "command": "text?", "command_sha256": "text?", "partial": "text?"},
+    RUN_END: {"run": "text", "exit": "int?", "duration": "scalar?", "bytes": "int?", "output_file": "text?",
+              "timed_out": "scalar?", "stopped": "scalar?", "error": "text?"},
+    RUN_RELEASE: {"run": "text", "reason": "text?"},
+    LAYOUT_CHANGE: {"what": "text?", "file": "text?", "before": "text?", "after": "text?"},
+}
+
+
+_RULES = {kind: [(key, rule.rstrip("?"), rule.endswith("?")) for key, rule in rules.items()] for kind, rules in _SCHEMA.items()}
+_WANT = {"text": "text", "time": "text", "tmark": "text", "int": "a whole number", "scalar": "a single value",
+         "texts": "a list of text"}
+
+
+def payload_problem(ev: Event) -> str | None:
+    """What is wrong with a known kind's payload (a missing or mistyped field), or None.
+    Keys a newer warroom may add are allowed; an unknown kind is not checked."""
+    schema = _RULES.get(ev.kind)
+    if schema is None:
+        return None
+    p = ev.payload
+    if not isinstance(p, dict):
+        return f"{ev.kind} event: its payload must be a mapping, got {_shape(p)}"
+    for key, base, optional in schema:
+        value = p.get(key)
+        if value is None:
+            if key in p and optional:
+                continue
+            if not optional:
+                if key in p:
+                    return f"{ev.kind} event: '{key}' must be {_WANT[base]}, got nothing"
+                return f"{ev.kind} event lacks '{key}' in its payload"
+            continue
+        if base == "text" and type(value) is str:  # the common case
+            continue
+        if base in ("text", "time", "tmark") and not isinstance(value, str):
+            return f"{ev.kind} event: '{key}' must be text, got {_shape(value)}"
+        if base == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+            return f"{ev.kind} event: '{key}' must be a whole number, got {_shape(value)}"
+        if base == "scalar" and not isinstance(value, (str, int, float, bool)):
+            return f"{ev.kind} event: '{key}' must be a single value, got {_shape(value)}"
+        if base == "texts" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return f"{ev.kind} event: '{key}' must be a list of text, got {_shape(value)}"
+        try:
+            if base == "time":
+                parse_time(value)
+            elif base == "tmark":
+                parse_tmark(value)
+        except (ValueError, OverflowError) as exc:
+            return f"{ev.kind} event: '{key}': {exc}"
+    return None

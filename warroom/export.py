@@ -131,7 +131,7 @@ def export_markdown(ws: Workspace, state: LaunchState, now: datetime | None = No
         for role in layout.roles_in_poll_order():
             s = state.signoffs.get(role.name)
             lines.append("| " + " | ".join(_cell(x) for x in (
-                role.name, role.person, s.decision if s else "", s.by if s else "", s.at if s else "", s.comment if s else "")) + " |")
+                role.name, role.person, s.decision if s else "", (s.by + (f" [{s.account}]" if s.account else "")) if s else "", s.at if s else "", s.comment if s else "")) + " |")
         lines.append("")
     lines += [f"**Decision:** {decision.verdict}", ""]
     for reason in decision.reasons:

@@ -25,13 +25,14 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, Event
-from warroom.tmarks import utc_iso
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, Event, envelope_problem
+from warroom.tmarks import parse_time, utc_iso
 
 # Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
 # may look at the latest one for a target, as the file has it, under the lock.
@@ -61,6 +62,26 @@ class ReadOnlyJournal(JournalError):
     pass
 
 
+class JournalReplaced(JournalError):
+    """The file at the journal's path is no longer the one this process holds."""
+
+
+CLOCK_SKEW = 5.0  # seconds a writer's clock may be behind the journal's last event before it is warned
+
+
+def _regular(fd: int, path: Path) -> None:
+    """Refuse a journal that is a FIFO, a device or a directory (or a symlink to one)."""
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise JournalError(f"{path} is not a regular file (it is {_kind(mode)}); a journal must be a plain file")
+
+
+def _kind(mode: int) -> str:
+    return ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+
+
 @dataclass
 class JournalIssue:
     """Something wrong found while reading a journal (reported, never silently dropped)."""
@@ -74,25 +95,35 @@ class JournalIssue:
         return f"line {self.line}: {self.message}{where}"
 
 
-def encode_event(seq: int, ts: str, op: str, kind: str, target: str, payload: dict[str, Any], prev: str) -> tuple[str, str]:
-    """Return ``(line, hash)`` for an event. The line ends with a newline."""
-    body = {"seq": seq, "ts": ts, "op": op, "kind": kind, "target": target, "payload": payload, "prev": prev}
+def encode_event(seq: int, ts: str, op: str, kind: str, target: str, payload: dict[str, Any], prev: str,
+                 acct: dict[str, str] | None = None) -> tuple[str, str]:
+    """Return ``(line, hash)`` for an event. The line ends with a newline. ``acct`` (the real
+    account) is written only when given, so journals without it read and hash as before."""
+    body: dict[str, Any] = {"seq": seq, "ts": ts, "op": op, "kind": kind, "target": target, "payload": payload}
+    if acct:
+        body["acct"] = acct
+    body["prev"] = prev
     text = "- " + _YAML_UNSAFE.sub(_escape, json.dumps(body, ensure_ascii=False))[:-1]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return f'{text}{_HASH_SEP}{digest}"}}\n', digest
 
 
-def decode_line(line: str) -> Event:
-    """Parse one event line (without checking its hash). Raises ValueError."""
+def decode_line(line: str, line_no: int = 0) -> Event:
+    """Parse one event line (without checking its hash) and check the type of each of its own
+    fields. Raises ValueError saying what is wrong."""
     if not line.startswith("- {"):
         raise ValueError("expected an event line starting with '- {'")
-    d = json.loads(line[2:])
+    try:
+        d = json.loads(line[2:])
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     if not isinstance(d, dict):
         raise ValueError("event is not a mapping")
-    try:
-        return Event(d["seq"], d["ts"], d["op"], d["kind"], d.get("target", ""), d.get("payload") or {}, d["prev"], d["hash"])
-    except KeyError as exc:
-        raise ValueError(f"event lacks the field {exc}") from None
+    problem = envelope_problem(d)
+    if problem:
+        raise ValueError(problem)
+    return Event(d["seq"], d["ts"], d["op"], d["kind"], d.get("target", ""), d.get("payload") or {}, d["prev"], d["hash"],
+                 d.get("acct") or {}, line_no)
 
 
 def line_hash(line: str) -> tuple[str, str]:
@@ -122,7 +153,7 @@ def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int,
         if not line or line.startswith("#"):
             continue
         try:
-            ev = decode_line(line)
+            ev = decode_line(line, line_no)
         except ValueError as exc:
             result.issues.append(JournalIssue(line_no, f"unreadable event: {exc}"))
             continue
@@ -155,6 +186,10 @@ class Journal:
         self._head_seq = 0
         self.issues: list[JournalIssue] = []  # torn tails set aside, broken links seen while appending
         self._latest: dict[tuple[str, str], Event] = {}  # the last STATE_KINDS event per slot (kind, target) read
+        self._head_ts = ""  # the time of the last event read or written (clock skew is measured against it)
+        self.warnings: list[str] = []  # said to the operator once: a clock behind the journal's
+        self._clock_warned = False
+        self._acct: dict[str, str] | None = None  # this process's real account, read at the first append
 
     # -- files -------------------------------------------------------------------------------
     def _open(self) -> int:
@@ -163,7 +198,9 @@ class Journal:
                 raise ReadOnlyJournal(f"{self.path} is open read-only")
             existed = self.path.exists()
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+            _regular(fd, self.path)
+            self._fd = fd
             if not existed:
                 dfd = os.open(self.path.parent, os.O_RDONLY)
                 try:
@@ -189,7 +226,12 @@ class Journal:
         if not self.path.exists():
             return LoadResult()
         if self.read_only:
-            data = self.path.read_bytes()
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            _regular(fd, self.path)
+            try:
+                data = _read_all(fd)
+            finally:
+                os.close(fd)
             result = self._parse_all(data)
             if len(data) > result.offset:
                 result.issues.append(JournalIssue(result.lines + 1, f"torn last record ({len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
@@ -197,11 +239,13 @@ class Journal:
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
+            fd = self._same_file(fd, reopen_any=True)
             data = _read_all(fd)
             result = self._parse_all(data)
             if len(data) > result.offset:
                 result.issues.append(self._move_torn(fd, data[result.offset:], result.offset, result.lines + 1))
             self._offset, (self._head_seq, self._head_hash), self._lines = result.offset, result.head, result.lines
+            self._head_ts = result.events[-1].ts if result.events else ""
             self._latest.clear()
             self._note_latest(result.events)
         finally:
@@ -209,6 +253,7 @@ class Journal:
         return result
 
     def _parse_all(self, data: bytes) -> LoadResult:
+        _looks_like_journal(data, self.path)
         result = LoadResult()
         end = data.rfind(b"\n") + 1
         head_hash, head_seq = _parse_chunk(data[:end], 0, GENESIS, 0, result)
@@ -219,10 +264,15 @@ class Journal:
         """Bytes past ``complete`` are a torn record (we hold the lock): move them to a side file."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         side = self.path.with_name(f"{self.path.name}.torn-{stamp}")
-        with open(side, "wb") as f:
-            f.write(torn)
-            f.flush()
-            os.fsync(f.fileno())
+        try:
+            with open(side, "wb") as f:
+                f.write(torn)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:  # a full disk, say: no half-written side file is left behind
+            side.unlink(missing_ok=True)
+            raise OSError(exc.errno, f"cannot set the torn last record of {self.path} aside in {side}: "
+                                     f"{exc.strerror or exc}", str(self.path)) from None
         os.ftruncate(fd, complete)
         os.fsync(fd)
         issue = JournalIssue(line, f"torn last record ({len(torn)} bytes, no newline): a write was interrupted", side)
@@ -231,7 +281,8 @@ class Journal:
 
     # -- writing -----------------------------------------------------------------------------
     def append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None, op: str = "unknown",
-               now: datetime | None = None, unless: Callable[[Event | None], bool] | None = None) -> Event | None:
+               now: datetime | None = None, unless: Callable[[Event | None], bool] | None = None,
+               acct: dict[str, str] | None = None) -> Event | None:
         """Append one event; returns it once it is on disk (fsync'd).
 
         ``unless``, for a kind in ``STATE_KINDS``, is asked under the lock with the latest event
@@ -243,29 +294,88 @@ class Journal:
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
+            fd = self._same_file(fd)
             size = os.fstat(fd).st_size
             if size != self._offset:
                 self._catch_up(fd, size)
             if unless is not None and unless(self._latest.get(_slot(kind, target))):
                 return None
-            ts, prev, payload = utc_iso(now or datetime.now(timezone.utc)), self._head_hash, payload or {}
-            line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev)
+            when = now or datetime.now(timezone.utc)
+            self._check_clock(when)
+            ts, prev, payload = utc_iso(when), self._head_hash, payload or {}
+            if acct is None:  # every writer (the runner, a layout edit, ...) records the real account
+                if self._acct is None:
+                    from warroom.who import real_account
+
+                    self._acct = real_account()
+                acct = self._acct
+            line, digest = encode_event(self._head_seq + 1, ts, op, kind, target, payload, prev, acct)
             if self._offset == 0:
                 line = HEADER + line
             data = line.encode("utf-8")
-            written = os.write(fd, data)
-            while written < len(data):  # a short write: finish it before anyone else may write
-                written += os.write(fd, data[written:])
-            os.fsync(fd)
+            try:
+                written = os.write(fd, data)
+                while written < len(data):  # a short write: finish it before anyone else may write
+                    written += os.write(fd, data[written:])
+                os.fsync(fd)
+            except OSError as exc:  # a full disk, say: take back what was written, name the file
+                try:
+                    os.ftruncate(fd, self._offset)
+                except OSError:
+                    pass
+                raise OSError(exc.errno, f"{exc.strerror or exc} (nothing was recorded)", str(self.path)) from None
             self._offset += len(data)
             self._head_seq += 1
             self._head_hash = digest
+            self._head_ts = ts
             self._lines += line.count("\n")
-            event = Event(self._head_seq, ts, op, kind, target, payload, prev, digest)
+            event = Event(self._head_seq, ts, op, kind, target, payload, prev, digest, dict(acct or {}), self._lines)
             self._note_latest((event,))
             return event
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _check_clock(self, when: datetime) -> None:
+        """Warn (once) a writer whose clock is behind the journal's last event; order stays by seq."""
+        if not self._head_ts or self._clock_warned:
+            return
+        try:
+            behind = (parse_time(self._head_ts) - when).total_seconds()
+        except (ValueError, OverflowError):
+            return
+        if behind > CLOCK_SKEW:
+            self._clock_warned = True
+            self.warnings.append(f"this machine's clock is {behind:.0f}s behind the last event in {self.path} "
+                                 f"({self._head_ts}); events keep their order by sequence number, but check the clock (NTP)")
+
+    def _same_file(self, fd: int, reopen_any: bool = False) -> int:
+        """The locked descriptor to write through, checked against the file now at the path
+        (device and inode). Deleted or moved: refused. Replaced: reopened if the new file goes
+        on from the head this process had (or, for a load, ``reopen_any``), else refused."""
+        held = os.fstat(fd)
+        try:
+            there = os.stat(self.path)
+        except FileNotFoundError:
+            there = None
+        if there is not None and (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino):
+            return fd
+        if there is None:
+            raise JournalReplaced(f"the journal {self.path} was deleted or moved away while open; nothing was written "
+                                  "(restore the file, or reopen the war room to start a new one)")
+        new = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC)
+        _regular(new, self.path)
+        fcntl.flock(new, fcntl.LOCK_EX)
+        if not reopen_any and not _contains_head(new, self._head_seq, self._head_hash):
+            fcntl.flock(new, fcntl.LOCK_UN)
+            os.close(new)
+            raise JournalReplaced(f"the journal {self.path} was replaced by a file that does not contain this "
+                                  f"process's last event (seq {self._head_seq}, {self._head_hash[:12]}); nothing was written")
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        self._fd = new
+        self._offset, self._head_hash, self._head_seq, self._lines, self._head_ts = 0, GENESIS, 0, 0, ""
+        self._latest.clear()
+        return new
 
     def _catch_up(self, fd: int, size: int) -> None:
         """Read what other writers appended since we last looked (we hold the lock)."""
@@ -273,9 +383,13 @@ class Journal:
             self._offset, self._head_hash, self._head_seq, self._lines = 0, GENESIS, 0, 0
             self._latest.clear()
         data = os.pread(fd, size - self._offset, self._offset)
+        if self._offset == 0:
+            _looks_like_journal(data, self.path)
         end = data.rfind(b"\n") + 1
         result = LoadResult()
         self._head_hash, self._head_seq = _parse_chunk(data[:end], self._lines, self._head_hash, self._head_seq, result)
+        if result.events:
+            self._head_ts = result.events[-1].ts
         self.issues.extend(result.issues)
         self._note_latest(result.events)
         self._lines += data[:end].count(b"\n")
@@ -294,9 +408,43 @@ class Journal:
         return self._head_seq, self._head_hash
 
 
+def _looks_like_journal(data: bytes, path: Path) -> None:
+    """A file that neither starts with the journal header or a comment nor with an event is not
+    a journal (a layout named by mistake): refuse to read it as one, or to append to it."""
+    first = data.lstrip(b"\n")[:3]
+    if first and not (first.startswith(b"#") or first == b"- {"):
+        line = data.lstrip(b"\n").split(b"\n", 1)[0][:40].decode("utf-8", errors="replace")
+        raise JournalError(f"{path} is not a warroom journal (its first line is {line!r}, not an event); "
+                           "nothing was read from or written to it")
+
+
 def _read_all(fd: int) -> bytes:
     size = os.fstat(fd).st_size
     return os.pread(fd, size, 0) if size else b""
+
+
+def _contains_head(fd: int, seq: int, digest: str) -> bool:
+    """Does the file hold the event ``seq`` with hash ``digest`` (GENESIS: any file does)?"""
+    if seq == 0:
+        return True
+    needle = f'"seq": {seq}, '.encode()
+    tail = f'"hash": "{digest}"}}'.encode()
+    data = _read_all(fd)
+    return any(line.startswith(b"- {" + needle) and line.endswith(tail) for line in data.split(b"\n"))
+
+
+def contains_head(path: Path | str, digest: str) -> bool | None:
+    """Does the journal at ``path`` still hold an event whose hash is ``digest``? None: no file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return f'"hash": "{digest}"}}\n'.encode() in _read_all(fd)
+    finally:
+        os.close(fd)
 
 
 class Follower:
@@ -359,7 +507,13 @@ class VerifyReport:
 def verify(path: Path | str) -> VerifyReport:
     """Check every hash and link; pinpoint edited, inserted or removed events by line."""
     report = VerifyReport()
-    data = Path(path).read_bytes()
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    _regular(fd, Path(path))
+    try:
+        data = _read_all(fd)
+    finally:
+        os.close(fd)
+    _looks_like_journal(data, Path(path))
     end = data.rfind(b"\n") + 1
     if end < len(data):
         line = data[:end].count(b"\n") + 1

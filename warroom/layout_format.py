@@ -5,6 +5,7 @@ See ``docs/formats.md`` for the annotated format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,13 @@ from warroom.ids import slugify
 from warroom.locations import default_journal_path
 from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
-from warroom.yamlio import YMap
+from warroom.yamlio import YList, YMap
+
+_ACCOUNT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 
 LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen", "run"]
 PHASE_KEYS = ["mark", "name"]
-ROLE_KEYS = ["name", "person", "required", "poll_order"]
+ROLE_KEYS = ["name", "person", "contact", "required", "poll_order", "accounts", "delegates"]
 CRITERION_KEYS = ["id", "name", "threshold", "tile", "required", "description", "for"]
 SCREEN_KEYS = ["columns", "rows", "panes"]
 PANE_KEYS = ["pane", "checklist", "row", "column", "row_span", "column_span", "title"]
@@ -48,6 +51,12 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
     layout = Layout(path=path, launch=r.text(root, "launch", required=True, what="layout"))
     _clock(r, root, layout)
     _checklists(r, root, layout)
+    if layout.journal_path is not None and "journal" in root:
+        target = layout.journal_path.resolve()
+        if target == path.resolve() or target in layout.checklist_paths:
+            what = "this layout" if target == path.resolve() else "one of its checklists"
+            r.problem(root.vpos("journal"), f"'journal' names {what} ({layout.journal_path}); events would be "
+                                            "appended to it: give the journal a file of its own")
     _phases(r, root, layout)
     _roles(r, root, layout)
     tiles, tile_problems, raw_tiles = [], [], root.get("tiles")
@@ -129,7 +138,28 @@ def _roles(r: Reader, root: YMap, layout: Layout) -> None:
             continue
         seen[name] = node.pos
         order = _int(r, node, "poll_order", i + 1, 0, 1000) if "poll_order" in node else i + 1
-        layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order))
+        layout.roles.append(Role(name=name, person=r.text(node, "person"), required=r.flag(node, "required", True), poll_order=order,
+                                 contact=r.text(node, "contact"), accounts=_accounts(r, node, "accounts"),
+                                 delegates=_accounts(r, node, "delegates")))
+
+
+def _accounts(r: Reader, node: YMap, key: str) -> list[str]:
+    """A role's ``accounts:`` or ``delegates:``: Unix account names (one name stands for a list of one)."""
+    value = node.get(key)
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if values is None:
+        r.problem(node.vpos(key), f"expected a list of account names for '{key}', got {describe_value(value)}")
+        return []
+    out = []
+    for i, name in enumerate(values):
+        pos = value.ipos(i) if isinstance(value, YList) else node.vpos(key)
+        if not isinstance(name, str) or not _ACCOUNT.fullmatch(name):
+            r.problem(pos, f"'{key}': expected a Unix account name (letters, digits, '.', '_', '-'), got {describe_value(name)}")
+            continue
+        out.append(name)
+    return out
 
 
 def _criteria(r: Reader, root: YMap, layout: Layout) -> None:

@@ -49,7 +49,8 @@ def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, 
         due = item_due(item, phases)
         return {"id": item.id, "text": item.text, "status": ist.status.value, "reason": ist.reason, "critical": item.critical,
                 "owner": item.owner, "due": format_tmark(due) if due is not None else None, "overdue": item.id in overdue,
-                "by": ist.by, "at": ist.at, "notes": [{"text": n.text, "by": n.by, "at": n.at} for n in ist.notes]}
+                "by": ist.by, "account": ist.account, "at": ist.at,
+                "notes": [{"text": n.text, "by": n.by, "account": n.account, "at": n.at} for n in ist.notes]}
 
     checklists = []
     for c in ws.checklists:
@@ -68,7 +69,7 @@ def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, 
                   "phase": phases[pi].name if pi >= 0 else None,
                   "next_phase": phases[pi + 1].name if pi + 1 < len(phases) else None},
         "decision": {"verdict": decision.verdict, "reasons": [{"verdict": r.verdict, "kind": r.kind, "target": r.target, "text": r.text} for r in decision.reasons]},
-        "signoffs": [{"role": r.name, "person": r.person, "required": r.required, "state": r.state, "by": r.by, "at": r.at,
+        "signoffs": [{"role": r.name, "person": r.person, "required": r.required, "state": r.state, "by": r.by, "account": r.account, "at": r.at,
                       "comment": r.comment, "stale_reason": r.stale_reason} for r in decision.roles],
         "criteria": [{"id": c.criterion.id, "name": c.criterion.name, "kind": c.criterion.kind, "threshold": c.criterion.threshold,
                       "tile": c.criterion.tile, "required": c.criterion.required, "state": c.state, "detail": c.detail} for c in decision.criteria],

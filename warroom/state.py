@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from warroom import events as E
 from warroom.countdown import Countdown, is_overdue
-from warroom.events import Event
+from warroom.events import Event, format_account, payload_problem
 from warroom.model import Item, Status
 from warroom.runner.record import RunRecord, apply_run
 from warroom.tmarks import parse_time, parse_tmark
@@ -26,6 +26,7 @@ class NoteEntry:
     by: str
     at: str
     seq: int
+    account: str = ""  # the real account that wrote it (``by`` is the claimed name)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class ItemState:
     at: str = ""
     seq: int = 0  # event that last set the status (0 = as the checklist says)
     notes: list[NoteEntry] = field(default_factory=list)
+    account: str = ""  # the real account behind ``by``
 
 
 @dataclass
@@ -47,6 +49,7 @@ class SignOff:
     comment: str
     seq: int
     via_poll: bool = False
+    account: str = ""  # the real account behind ``by`` (a claimed name)
 
 
 @dataclass
@@ -109,6 +112,8 @@ class LaunchState:
         self.runs: dict[str, RunRecord] = {}  # the latest run of each item or section
         self.run_history: list[RunRecord] = []
         self.ignored: list[tuple[int, str]] = []
+        self.skipped: list[tuple[int, str]] = []  # (journal line, why) of each event that did not apply
+        self.unknown_kinds: dict[str, tuple[int, int]] = {}  # kind -> (first line, count): kept, reported once
         self.last_seq = 0
         self.head_hash = E.GENESIS
         self.event_count = 0
@@ -127,13 +132,41 @@ class LaunchState:
         handler = _HANDLERS.get(ev.kind)
         if handler is None:
             self.ignored.append((ev.seq, f"unknown event kind '{ev.kind}'"))
+            first, count = self.unknown_kinds.get(ev.kind, (ev.line, 0))
+            self.unknown_kinds[ev.kind] = (first, count + 1)
             return
-        try:
-            problem = handler(self, ev)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            problem = f"malformed {ev.kind} event: {exc}"
+        problem = payload_problem(ev) or self._target_problem(ev)
+        if problem is None:
+            try:
+                problem = handler(self, ev)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+                problem = f"malformed {ev.kind} event: {exc}"
         if problem:
             self.ignored.append((ev.seq, problem))
+            self.skipped.append((ev.line, f"event seq {ev.seq} skipped: {problem}"))
+
+    def _target_problem(self, ev: Event) -> str | None:
+        """An event about something this war room does not have (edited, or from another layout)."""
+        layout = self.ws.layout
+        if ev.kind in (E.SIGN, E.POLL_ANSWER) and ev.target not in {r.name for r in layout.roles}:
+            return f"unknown role '{ev.target}'"
+        if ev.kind == E.ASSESS and ev.target not in {c.id for c in layout.criteria}:
+            return f"unknown criterion '{ev.target}'"
+        if ev.kind == E.ROLLBACK and ev.target not in {c.id for c in layout.criteria}:
+            return f"unknown rollback trigger '{ev.target}'"
+        if ev.kind == E.METRIC_STATE and ev.target not in {getattr(t, "name", None) for t in layout.tiles}:
+            return f"unknown tile '{ev.target}'"
+        return None
+
+    def problems(self) -> list[tuple[int, str]]:
+        """``(journal line, message)``: every event that did not apply (invalid: ``verify`` fails
+        on these), then each unknown kind once (kept and shown, never fatal)."""
+        return list(self.skipped)
+
+    def notices(self) -> list[tuple[int, str]]:
+        """Each unknown event kind once: a newer warroom may have written it."""
+        return [(line, f"unknown event kind '{kind}' ({count} event(s)): kept and shown, not applied; "
+                       "a newer warroom may have written it") for kind, (line, count) in self.unknown_kinds.items()]
 
     def _layout_change(self, ev: Event) -> str | None:
         self.layout_changes.append((ev.seq, ev.ts, ev.op, str(ev.payload["what"])))
@@ -148,10 +181,11 @@ class LaunchState:
         if item.critical and st.status is Status.DONE and new is not Status.DONE:
             self.invalidations.append(Invalidation(ev.seq, ev.ts, f"critical item '{item.id}' was un-ticked"))
         st.status, st.reason, st.by, st.at, st.seq = new, str(ev.payload.get("reason") or ""), ev.op, ev.ts, ev.seq
+        st.account = format_account(ev.acct)
         return None
 
     def _note(self, ev: Event) -> str | None:
-        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq)
+        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq, format_account(ev.acct))
         if not ev.target:
             self.launch_notes.append(entry)
             return None
@@ -166,7 +200,7 @@ class LaunchState:
         if decision not in ("GO", "NO-GO"):
             return f"unknown decision '{decision}'"
         self.signoffs[ev.target] = SignOff(ev.target, decision, ev.op, ev.ts, str(ev.payload.get("comment") or ""), ev.seq,
-                                           via_poll=ev.kind == E.POLL_ANSWER)
+                                           via_poll=ev.kind == E.POLL_ANSWER, account=format_account(ev.acct))
         if ev.kind == E.POLL_ANSWER and self.poll is not None:
             self.poll.answers[ev.target] = self.signoffs[ev.target]
             if self.poll.current_role is None:

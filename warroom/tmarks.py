@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 _UNIT = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _DUR = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|s)", re.I)
 _TMARK = re.compile(r"^\s*T\s*([+-])\s*(.+?)\s*$", re.I)
+MAX_DAYS = 3660  # ten years: any T-mark or duration beyond is a typo (and would overflow dates)
+YEARS = (1970, 9000)  # times outside are refused: arithmetic on them near year 1 or 9999 overflows
 
 
 def parse_duration(text: str) -> timedelta:
@@ -16,18 +18,28 @@ def parse_duration(text: str) -> timedelta:
     s = str(text).strip().replace(" ", "")
     if s in ("0", "00:00", "0:00:00"):
         return timedelta(0)
-    hms = re.fullmatch(r"(\d+):(\d{2})(?::(\d{2}))?", s)
+    hms = re.fullmatch(r"(\d{1,6}):(\d{2})(?::(\d{2}))?", s)
     if hms:
         h, m, sec = int(hms[1]), int(hms[2]), int(hms[3] or 0)
+        if h > MAX_DAYS * 24:
+            raise ValueError(f"duration {text!r} is too long; at most {MAX_DAYS} days")
         return timedelta(hours=h, minutes=m, seconds=sec)
-    pos, total = 0, 0.0
+    pos, total, last = 0, 0.0, 1 << 30
     for m in _DUR.finditer(s):
         if m.start() != pos:
             break
-        total += float(m[1]) * _UNIT[m[2].lower()]
+        size = _UNIT[m[2].lower()]
+        if size >= last:  # "1h1h", "5m1h": each unit once, largest first
+            raise ValueError(f"expected a duration like 30s, 5m, 1h30m or 2d (each unit once, largest first), got {text!r}")
+        last = size
+        if len(m[1]) > 12:
+            raise ValueError(f"duration {text!r} is too long; at most {MAX_DAYS} days")
+        total += float(m[1]) * size
         pos = m.end()
     if pos != len(s) or not s:
         raise ValueError(f"expected a duration like 30s, 5m, 1h30m or 2d, got {text!r}")
+    if total > MAX_DAYS * 86400:
+        raise ValueError(f"duration {text!r} is too long; at most {MAX_DAYS} days")
     return timedelta(seconds=total)
 
 
@@ -41,7 +53,10 @@ def parse_tmark(text: str) -> timedelta:
         raise ValueError(f"expected a T-mark like T-24h, T-30m, T-0 or T+4h, got {text!r}")
     try:
         d = parse_duration(m[2])
-    except ValueError:
+    except ValueError as exc:
+        why = str(exc)
+        if "too long" in why or "each unit once" in why:
+            raise ValueError(f"T-mark {text!r}: {why}") from None
         raise ValueError(f"expected a T-mark like T-24h, T-30m, T-0 or T+4h, got {text!r}") from None
     return -d if m[1] == "-" else d
 
@@ -76,13 +91,20 @@ def format_clock(offset: timedelta) -> str:
 def parse_time(text: str) -> datetime:
     """ISO 8601 with a zone (``2026-11-23T16:00:00+01:00`` or ``...Z``). Raises ValueError."""
     s = str(text).strip()
+    if len(s) > 64:
+        raise ValueError(f"expected an ISO 8601 time with a zone like 2026-11-23T16:00:00+00:00, got {s[:40]!r}…")
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(f"expected an ISO 8601 time with a zone like 2026-11-23T16:00:00+00:00, got {text!r}") from None
     if dt.tzinfo is None:
         raise ValueError(f"time {text!r} has no zone; add one, e.g. {s}+00:00 or {s}Z")
-    return dt.astimezone(timezone.utc)
+    if not YEARS[0] <= dt.year <= YEARS[1]:
+        raise ValueError(f"time {text!r} is out of range: warroom handles the years {YEARS[0]} to {YEARS[1]}")
+    try:
+        return dt.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"time {text!r} is out of range") from None
 
 
 def parse_zone(name: str) -> ZoneInfo | timezone:

@@ -59,6 +59,11 @@ class Workspace:
         id, so ``pre-launch/load`` and ``load-test`` both find ``payments-v2/pre-launch/load-test``."""
         if ref in self.items:
             return self.items[ref]
+        from warroom.textsafe import text_problem
+
+        problem = text_problem(ref, "the item id")
+        if problem:
+            raise ActionError(problem)
         ref = ref.strip("/")
         matches = [i for i in self.items.values() if _matches(i.id, ref)]
         exact = [i for i in matches if i.id.endswith("/" + ref)]

@@ -16,6 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from warroom.errors import Problem
+from warroom.textsafe import find_unsafe, text_problem
 
 _PLAIN_SCALARS = {
     "tag:yaml.org,2002:str",
@@ -73,6 +74,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self._constructor = SafeConstructor()
         self._built = 0  # values built, aliases expanded: bounded against "billion laughs"
+        self._depth = 0
 
     def problem(self, pos: Pos, message: str) -> None:
         self.problems.append(Problem(self.path, pos[0], pos[1], message))
@@ -81,11 +83,15 @@ class _Builder:
         self._built += 1
         if self._built > MAX_VALUES:
             raise _TooLarge(_mark(node))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            return self._sequence(node)
-        return self._scalar(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep(_mark(node))
+        try:
+            return self._mapping(node) if isinstance(node, yaml.MappingNode) else self._sequence(node)
+        finally:
+            self._depth -= 1
 
     def _check_tag(self, node: yaml.Node, plain: str) -> bool:
         if node.tag == plain or (isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_SCALARS):
@@ -99,12 +105,27 @@ class _Builder:
             return None
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             # Timestamps stay text: warroom parses times itself, with zones, uniformly.
+            self._check_text(node)
             return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # e.g. a malformed int
             self.problem(_mark(node), f"cannot read value {node.value!r}: {exc}")
             return node.value
+
+    def _check_text(self, node: yaml.ScalarNode) -> None:
+        """All text is hostile: a control or invisible character (written raw, or as an escape
+        like ``\\e`` in a double-quoted string) is a problem at its position."""
+        value = node.value
+        i = find_unsafe(value, newlines=True)
+        if i < 0:
+            return
+        line, col = _mark(node)
+        if node.style in (None, "", "'", '"') and "\n" not in value[:i] and node.start_mark.line == node.end_mark.line:
+            col += i + (1 if node.style else 0)  # on the node's one line: point at the character itself
+            if node.style == '"':  # escapes before it take more room in the source than in the value
+                col = _mark(node)[1]
+        self.problem((line, col), text_problem(value, "text", newlines=True) or "")
 
     def _mapping(self, node: yaml.MappingNode) -> YMap:
         out = YMap()
@@ -144,7 +165,7 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     builder = _Builder(path)
     try:  # libyaml when installed: the same nodes and marks, several times faster
         nodes = list(yaml.compose_all(text, Loader=_FAST_LOADER))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         nodes = None  # the pure-Python loader below words the error
     try:
         if nodes is None:
@@ -156,6 +177,8 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, line, col, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, 0, 0, f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(path, 0, 0, f"nested too deeply: more than {MAX_DEPTH} levels of lists and mappings")]
     if len(nodes) > 1:
         return None, [Problem(path, _mark(nodes[1])[0], 1, "expected one YAML document, found several")]
     if not nodes or nodes[0] is None:
@@ -165,6 +188,9 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     except _TooLarge as exc:
         line, col = exc.args[0]
         return None, [Problem(path, line, col, f"too much data: more than {MAX_VALUES} values once aliases (*name) are expanded")]
+    except _TooDeep as exc:
+        line, col = exc.args[0]
+        return None, [Problem(path, line, col, f"nested too deeply: more than {MAX_DEPTH} levels of lists and mappings")]
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -175,10 +201,20 @@ class _TooLarge(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
+MAX_DEPTH = 64  # levels of nesting; a checklist nests items a handful deep
+
+
 def load_file(path: Path | str) -> tuple[Any, list[Problem]]:
-    p = Path(path)
+    from warroom.safeio import RefusedFile, read_input
+
     try:
-        raw = p.read_bytes()
+        raw = read_input(path)
+    except RefusedFile as exc:
+        return None, [Problem(str(path), 0, 0, str(exc))]
     except OSError as exc:
         return None, [Problem(str(path), 0, 0, f"cannot read file: {exc.strerror or exc}")]
     try:

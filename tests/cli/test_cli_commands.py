@@ -224,7 +224,7 @@ def test_a_tampered_journal_is_reported_by_every_command(capsys, demo):
     journal = demo.with_name("demo.journal.yaml")
     journal.write_text(journal.read_text().replace('"done"', '"skipped"', 1))
     code, _, err = run(capsys, "status", L, "--no-probe")
-    assert code == 0 and "line 2: event seq 1 was edited: its hash does not match its content" in err
+    assert code == 0 and "journal.yaml:2: event seq 1 was edited: its hash does not match its content" in err
     code, out, err = run(capsys, "tick", L, "runbook")
     assert code == 0 and "event seq 1 was edited" in err  # recorded, and the operator is told
 

@@ -47,7 +47,7 @@ def test_the_journal_is_plain_yaml_that_pyyaml_reads_back_exactly(tmp_path: Path
     assert isinstance(data, list) and len(data) == 2
     for doc, ev in zip(data, written):
         assert doc == {"seq": ev.seq, "ts": ev.ts, "op": ev.op, "kind": ev.kind, "target": ev.target,
-                       "payload": ev.payload, "prev": ev.prev, "hash": ev.hash}
+                       "payload": ev.payload, "acct": ev.acct, "prev": ev.prev, "hash": ev.hash}
     assert data[0]["payload"] == AWKWARD
     assert data[0]["prev"] == GENESIS and data[1]["prev"] == data[0]["hash"]
     # one event per line, readable in `less`: no raw control characters, one line each

@@ -177,6 +177,14 @@ def test_any_text_drafts_tiles_that_validate(tmp_path_factory, parts, noise):
     from warroom.yamlio import load_text
 
     text = "\n".join(parts) + "\n" + noise
+    from warroom.errors import InputError
+    from warroom.importer.mojibake import clean
+    from warroom.textsafe import find_unsafe
+
+    if find_unsafe(clean(text).text, newlines=True) >= 0:  # control or invisible characters: refused at the door
+        with pytest.raises(InputError):
+            import_text(text, "x.md")
+        return
     result = import_text(text, "x.md")
     tiles = draft_text(result.repair.text, result.criteria)
     if not tiles:

@@ -129,6 +129,7 @@ def test_text_from_a_changed_file_is_shown_without_its_control_characters():
     assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain
 
 
+<<<<<<< HEAD
 _CHECKLIST = ("id: room\ntitle: Room\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        text: A thing\n"
               "        commands:\n          - code: {code}\n            language: bash\n")
 
@@ -194,3 +195,20 @@ async def test_after_n_the_tiles_flow_shows_the_accepted_layout_and_says_a_newer
         await pa.press("y")
         assert await until(pa, lambda: tiles_shown(a) == ["health", "other"] and [r["name"] for r in flow.rows] == ["health", "other"], timeout=5)
         assert "waiting" not in status() and "waiting" not in a.sub_title
+=======
+async def test_the_wall_shows_a_tile_another_process_adds(tmp_path, svc):
+    """The wall (issue 13) rebuilds its big-number tiles when a changed layout is applied."""
+    from warroom.tui.widgets.wall import BigTile
+
+    layout = _base(tmp_path, svc)
+    journal = tmp_path / "layouts" / "room.journal.yaml"
+    wall = make_app(layout, journal, operator="tv", wall=True)
+    async with wall.run_test(size=(240, 67)) as pw:
+        await loaded(pw)
+        assert [t.tile_name for t in wall.screen.query(BigTile)] == ["health"]
+        p = await asyncio.to_thread(run, "tiles", str(layout), "add", "--name", "queue", "--source", "prometheus",
+                                    "--url", f"{svc.url}/metrics", "--select", "queue_depth", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert await until(pw, lambda: [t.tile_name for t in wall.screen.query(BigTile)] == ["health", "queue"], timeout=5)
+        assert wall.screen.id == "wall" and journal.read_bytes().count(b"tv") == 0  # the wall wrote nothing
+>>>>>>> main

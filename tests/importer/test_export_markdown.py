@@ -36,7 +36,7 @@ def _act(layout: Path) -> LaunchState:
     ws = load_workspace(layout)
     journal = Journal(ws.journal_path)
     state = LaunchState.replay(ws, journal.load().events)
-    acts = Actions(journal, "ana@bastion", now=lambda: NOW)
+    acts = Actions(journal, "ana@bastion", now=lambda: NOW, account={"user": "ana"})
     for step in (
         lambda s: acts.tick(s, "t-24-hours/final-code-review-complete"),
         lambda s: acts.tick(s, "security-must-complete/rate-limiting-configuration"),
@@ -64,7 +64,7 @@ def test_export_shows_done_blocked_notes_signoffs(room):
     assert lines[i + 1].startswith("  - status: blocked — two engineers stuck in traffic (ana@bastion, ")
     assert "  - note (ana@bastion, 2026-01-10T12:00:00.000Z): grafana on the big screen\n    and on the laptop" in md
     assert "  ```bash\n  psql $PROD_DATABASE_URL" in md
-    assert "| CTO |  | GO | ana@bastion | 2026-01-10T12:00:00.000Z | looks good |" in md
+    assert "| CTO |  | GO | ana@bastion [ana] | 2026-01-10T12:00:00.000Z | looks good |" in md
     assert "| CFUR | >= 99.8% | yes | pass (99.91%) — ana@bastion, 2026-01-10T12:00:00.000Z |" in md
     assert "**Decision:** NO-GO" in md
     assert "2/36 items closed" in lines[2]

@@ -115,5 +115,31 @@ def test_reimport_keeps_hand_edits_to_the_layout(tmp_path):
     src.write_text("# X\n\n## S\n- [ ] a\n")  # no roles, criteria or phases any more: none come back
     assert run("import", str(src), cwd=tmp_path).returncode == 0
     ws = load_workspace(layout)
-    assert ws.layout.roles == [] and ws.layout.criteria == [] and ws.layout.phases == []
+    assert [r.name for r in ws.layout.roles] == ["Launch Director"]  # nobody named: the one who gives the GO
+    assert ws.layout.criteria == [] and ws.layout.phases == []
     assert [p.kind for p in ws.layout.panes] == ["checklist", "signoff"]
+
+
+def test_explain_prints_every_inference_with_its_source_line(tmp_path):
+    src = tmp_path / "golive.md"
+    shutil.copy(REPO / "tests" / "importer" / "corpus" / "13-pmtemplates-golive.md", src)
+    p = run("import", str(src), "--explain", "--dry-run", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert f"{src}:612: `[X]` inside text read as a placeholder, not a box: Active users: [X]" in out
+    assert f"{src}:868: role 'Business Owner' from an approval box (read as a role, not an item)" in out
+    assert f"{src}:49: role 'Go-Live Manager' from the team table at line 49" in out
+    assert f"{src}:68: phase T-28d from '4 Weeks Before' in '4 Weeks Before Go-Live'" in out
+    assert "5 roles from team tables are optional" in out
+    plain = run("import", str(src), "--dry-run", cwd=tmp_path).stdout
+    assert ":612:" not in plain  # without --explain: the summary only
+
+
+def test_a_file_that_names_no_signer_gets_a_launch_director_and_says_so(tmp_path):
+    (tmp_path / "r.md").write_text("# Release\n\n- [ ] tag\n- [ ] publish\n")
+    p = run("import", "r.md", "--explain", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "no signer named in the file: added the required role 'Launch Director'" in p.stdout
+    assert "r.md: no signer found: added Launch Director" in p.stdout
+    ws = load_workspace(tmp_path / "layouts" / "release.yaml")
+    assert [(r.name, r.required) for r in ws.layout.roles] == [("Launch Director", True)]

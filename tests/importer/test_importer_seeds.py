@@ -11,10 +11,10 @@ from warroom.model import Status
 EXPECTED = {
     #       items done sections commands roles criteria phases
     "000": (120, 0, 13, 8, 4, 0, 0),
-    "001": (112, 0, 47, 0, 0, 0, 0),
+    "001": (112, 0, 47, 0, 1, 0, 0),  # no signer named: "Launch Director" added
     "002": (36, 0, 16, 2, 4, 10, 6),
-    "003": (96, 59, 42, 3, 0, 6, 11),
-    "004": (176, 0, 48, 3, 0, 0, 3),
+    "003": (88, 51, 42, 3, 4, 6, 11),  # 51 [x] boxes; the 8 "✅" success bullets are conditions, not done items
+    "004": (176, 0, 48, 3, 1, 0, 3),  # no signer named: "Launch Director" added
 }
 KEYS = ("items", "done", "sections", "commands", "roles", "criteria", "phases")
 
@@ -72,7 +72,7 @@ def test_seed_001_sections_and_prose(seed):
     alerts = items["monitoring-and-alerting/checklist/alert-thresholds-defined-for"]
     assert [c.text for c in alerts.children][1] == "Error rate above threshold (e.g., > 1%)"
     assert "1. **Monitor for 24 hours**" in secs["next-steps"].description
-    assert r.roles == [] and r.phases == []
+    assert [x.name for x in r.roles] == ["Launch Director"] and r.added_director and r.phases == []
 
 
 def test_seed_002_cp1252_lost_bytes_criteria_roles_phases(seed):
@@ -112,8 +112,12 @@ def test_seed_003_done_items_heading_status_t0(seed):
     assert code.title == "1. Code & Testing" and code.status_hint == "done"
     items = _items(r)
     assert items["pre-launch-checklist/code-and-testing/unit-tests-passing-90-coverage"].status is Status.DONE
-    ok = items["beta-launch-plan/week-1-soft-launch-days-1-2/day-1-monday-deploy-to-staging/all-health-checks-passing"]
-    assert ok.status is Status.DONE and ok.phase == "T+1d"  # "- ✅ ..." is a done item, due on day 1
+    day1 = secs["beta-launch-plan/week-1-soft-launch-days-1-2/day-1-monday-deploy-to-staging"]
+    assert "- ✅ All health checks passing" in day1.description  # "**Success Criteria:** - ✅ ..." are conditions
+    assert not any(i.text == "All health checks passing" for i in r.checklist.walk_items())
+    assert any(line == 100 + 1 and "read as conditions or results, not done items" in text for line, text in r.explained)
+    assert [(x.name, x.person, x.contact, x.required) for x in r.roles][0] == (
+        "Engineering Lead", "", "engineering@llm-observatory.io", True)  # the Launch Team table; TBD is no person
     mig = items["launch-day-runbook/deployment-t-0/database-migration-10-00-10-15-am"]
     assert mig.commands[0].code == "# Run migrations on production\nsqlx migrate run"
     assert mig.phase == "T-0" and mig.due == timedelta(minutes=15)  # "(10:00-10:15 AM)" with T-0 at 10:00

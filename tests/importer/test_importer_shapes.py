@@ -77,9 +77,20 @@ def test_signoff_table_with_people_and_lines():
     assert "Launch Time" in r.checklist.sections[0].description
 
 
-def test_contact_table_is_not_a_signoff_table():
-    r, _ = items_of("## Team\n\n| Role | Name | Contact |\n|---|---|---|\n| Lead | Bo | bo@x |\n")
-    assert r.roles == [] and "| Lead | Bo | bo@x |" in r.checklist.sections[0].description
+def test_team_table_names_roles_with_person_and_contact():
+    r, _ = items_of("## Team\n\n| Role | Name | Contact |\n|---|---|---|\n| Lead | Bo | bo@x |\n| Ops | [Name] | [Email] |\n")
+    assert [(x.name, x.person, x.contact, x.required) for x in r.roles] == [("Lead", "Bo", "bo@x", True), ("Ops", "", "", True)]
+    assert "| Lead | Bo | bo@x |" in r.checklist.sections[0].description
+    assert not r.added_director
+
+
+def test_team_roles_are_optional_when_someone_signs_elsewhere_and_contacts_are_not_roles():
+    md = ("## Team\n\n| Role | Name |\n|---|---|\n| Lead | Bo |\n| Scribe | Al |\n\n"
+          "## Emergency Contacts\n\n| Role | Name |\n|---|---|\n| DBA | Cy |\n\n"
+          "## Sign-Off\n\n- [ ] **Lead:** GO / NO-GO - [Signature] [Date]\n")
+    r, items = items_of(md)
+    assert [(x.name, x.person, x.required) for x in r.roles] == [("Lead", "Bo", True), ("Scribe", "Al", False)]
+    assert items == {}  # the approval box is the Lead's sign-off, not a task
 
 
 def test_criteria_table_thresholds():
@@ -113,7 +124,15 @@ def test_threshold_for_duration_and_unparsed():
     ("First 4 Hours", timedelta(hours=4)), ("First 24 Hours", timedelta(hours=24)), ("Week 1", timedelta(days=7)),
     ("Day 2", timedelta(days=2)), ("T-30 min", timedelta(minutes=-30)), ("Weeks 3-4", timedelta(days=28)),
     ("Day -1", timedelta(days=-1)), ("Go-live T0", timedelta(0)),
-    ("Launch Day Protocol", None), ("T-Shirt sizes", None), ("Weekly review", None),
+    ("Launch Day Protocol", timedelta(0)), ("T-Shirt sizes", None), ("Weekly review", None),
+    ("⏰ T-Minus 24 Hours (Today)", timedelta(hours=-24)), ("T-Plus 6 Hours (Mid-Day)", timedelta(hours=6)),
+    ("T-Zero (Launch Time)", timedelta(0)), ("Final Pre-Launch (1 hour before)", timedelta(hours=-1)),
+    ("Launch (Go Live)", timedelta(0)), ("4 Weeks Before Go-Live", timedelta(weeks=-4)), ("Day Before Go-Live", timedelta(days=-1)),
+    ("🏥 PRE-CUTOVER (24 HOURS BEFORE)", timedelta(hours=-24)), ("15 MINUTES BEFORE", timedelta(minutes=-15)),
+    ("🚀 DURING CUTOVER (1 HOUR WINDOW)", timedelta(0)), ("9.3 Post-Deployment 24-Hour Monitoring", timedelta(hours=24)),
+    ("two hours after launch", timedelta(hours=2)), ("Deployment Day Checklist", timedelta(0)),
+    ("Sprint 18 Day 1", None), ("Daily Standup (First Week)", None), ("Day 2+ Cadence", None), ("Launch Overview", None),
+    ("Release Notes", None), ("Day 99999999999999", None), ("999999999999 weeks before launch", None),
 ])
 def test_phase_headings(title, mark):
     assert heading_phase(title) == mark
@@ -190,7 +209,7 @@ def test_task_tables_become_items():
     assert got == [("Freeze deploys", "Ops", "T-1d", "done", ["Notes: announced"]),
                    ("Run migration", "DBA", "T-1h", "in-progress", []),
                    ("Flip DNS", "", "T-0", "todo", []),
-                   ("Fix bug", "Dev", "", "blocked", ["Notes: waiting"])]
+                   ("Fix bug", "Dev", "T-0", "blocked", ["Notes: waiting"])]  # "## Cutover" is the launch moment
     assert items["cutover/fix-bug"].reason
     assert [p.label for p in r.phases] == ["T-1d", "T-1h", "T-0"]
 
@@ -216,3 +235,114 @@ def test_items_in_a_block_quote_and_signoff_line_labels():
     r, items = items_of(md)
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("quoted task", "todo"), ("done too", "done")]
     assert [x.name for x in r.roles] == ["QA Lead"]
+
+
+# -- launch parts read from the shapes real files use (issue #11) ---------------------------------
+
+def test_go_and_no_go_boxes_are_criteria_and_decision_options_are_the_decision():
+    md = ("## Go/No-Go Criteria\n\n### Must Have\n- [ ] Error budget intact\n- [ ] p95 < 300ms\n\n"
+          "### Nice to Have\n- [ ] Docs polished\n\n### NO-GO Conditions\n- [ ] Sev1 open\n\n"
+          "## Decision\n- [ ] **GO** - proceed\n- [ ] **NO-GO** - delay\n- [ ] **CONDITIONAL GO**\n\n"
+          "## Tasks\n- [ ] Go to the dashboard and check graphs\n")
+    r, items = items_of(md)
+    assert [(c.name, c.threshold, c.required) for c in r.criteria] == [
+        ("Error budget intact", "", True), ("p95", "< 300ms", True), ("Docs polished", "", False), ("NO-GO if: Sev1 open", "", True)]
+    assert list(items) == ["tasks/go-to-the-dashboard-and-check-graphs"]
+    assert "- [ ] **CONDITIONAL GO**" in r.checklist.sections[1].description
+    assert [x.name for x in r.roles] == ["Launch Director"] and r.added_director
+
+
+def test_rollback_trigger_boxes_tables_and_numbered_steps():
+    md = ("## Abort Conditions\n- [ ] Error rate > 2% for more than 10 minutes\n- [ ] Checkout broken\n\n"
+          "If any abort condition fires:\n\n1. Stop the deploy\n2. Page the on-call\n\n"
+          "## Rollback Triggers\n| Trigger | Action |\n|---|---|\n| p99 > 2s for 5 min | roll back |\n")
+    r, items = items_of(md)
+    assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [
+        ("Error rate", "> 2%", timedelta(minutes=10)), ("Checkout broken", "", None), ("p99", "> 2s", timedelta(minutes=5))]
+    assert items == {}
+
+
+def test_approval_boxes_sign_off_boxes_that_are_tasks_and_placeholders():
+    md = ("## Approvals\n- [ ] **Security Approval**\n  - [ ] Pen test reviewed\n  - Signature: ______ Date: ____\n"
+          "- [ ] **Legal sign-off**\n  - Owner: Dana\n\n## Metrics\n- [ ] Record numbers\n  - Users: [X]\n  - Done [x]\n")
+    r, items = items_of(md)
+    assert [(x.name, x.required) for x in r.roles] == [("Security", True)]
+    assert set(items) == {"approvals/pen-test-reviewed", "approvals/legal-sign-off", "metrics/record-numbers",
+                          "metrics/record-numbers/done"}
+    assert items["metrics/record-numbers"].notes == ["Users: [X]"] and items["metrics/record-numbers/done"].status is Status.DONE
+    assert any("placeholder" in t for _, t in r.explained)
+
+
+def test_steps_group_boxes_and_alternative_commands_stay_separate():
+    md = ("## Rollback\n\n**Step 1: Decide**\n- [ ] Call it\n\n**Step 2: Revert**\n- [ ] Revert\n"
+          "  ```sh\n  # Option 1: helm\n  helm rollback app\n\n  # OR kubectl\n  kubectl rollout undo deploy/app\n  ```\n")
+    r, items = items_of(md)
+    assert [s.title for s in r.checklist.sections[0].sections] == ["Step 1: Decide", "Step 2: Revert"]
+    assert list(items) == ["rollback/step-1-decide/call-it", "rollback/step-2-revert/revert"]
+    assert [c.code for c in items["rollback/step-2-revert/revert"].commands] == [
+        "# Option 1: helm\nhelm rollback app", "# OR kubectl\nkubectl rollout undo deploy/app"]
+
+
+def test_condition_bullets_legends_and_advice_marks_are_not_status():
+    md = ("## Status\n\n**Legend:**\n- ✅ Complete\n- 🟡 In progress\n- ⚠️ At risk\n\n## Green Signals\n- ✅ Latency fine\n- ✅ No errors\n\n"
+          "## Don'ts ❌\n1. Don't deploy on Friday\n\n## Work\n- ✅ Shipped\n- [ ] Announce\n")
+    r, items = items_of(md)
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [("Shipped", "done"), ("Announce", "todo")]
+    assert next(s for s in r.checklist.sections if s.title.startswith("Don'ts")).status_hint == ""
+
+
+def test_box_tables_schedule_tables_and_task_tables_with_roles():
+    md = ("## Checks\n| System | Status | By |\n|---|---|---|\n| API up | [x] | |\n| DB up | [ ] | Al |\n\n"
+          "## Schedule\n| Checkpoint | When |\n|---|---|\n| T-3 days review | Mon |\n| Launch day sync | Thu |\n| Sprint 4 Day 2 | x |\n\n"
+          "## Launch Team\n| Task | Role | Status |\n|---|---|---|\n| Page on-call | Ops | todo |\n")
+    r, items = items_of(md)
+    assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
+        ("API up", "done"), ("DB up", "todo"), ("Page on-call", "todo")]
+    assert [(p.label, p.name) for p in r.phases] == [("T-3d", "T-3 days review"), ("T-0", "Launch day sync")]
+    assert [x.name for x in r.roles] == ["Launch Director"]  # a task table's Role column says who does a task, not who signs
+
+
+def test_rollback_sentences_in_prose():
+    r, _ = items_of("## Plan\n\nWe roll back if the error rate is > 5% for 10 minutes. Then we talk.\n\n"
+                    "If p95 > 2s: rollback\n\nRollback is easy.\n")
+    assert [(c.name, c.threshold, c.for_) for c in r.rollback] == [("error rate", "> 5%", timedelta(minutes=10)), ("p95", "> 2s", None)]
+
+
+def test_sign_off_boxes_naming_signers_are_roles_and_tasks_stay_items():
+    md = ("## Sign-off\n- [ ] Engineering Lead\n- [ ] **QA Lead** — ______\n- [ ] Security approval: ____\n"
+          "- [ ] Security review complete\n- [ ] All approvals obtained\n- [ ] **Business owner sign-off**\n  - Owner: [Business Owner]\n"
+          "\n## Decision\n- ☐ GO\n- ☐ NO-GO\n\n## Tasks\n- [ ] Engineering Lead\n- [ ] [P0] Fix the login bug\n- [ ] No P0 bugs open\n")
+    r, items = items_of(md)
+    assert [(x.name, x.required) for x in r.roles] == [("Engineering Lead", True), ("QA Lead", True), ("Security", True)]
+    assert [i.text for i in r.checklist.walk_items()] == [
+        "Security review complete", "All approvals obtained", "**Business owner sign-off**", "Engineering Lead",
+        "[P0] Fix the login bug", "No P0 bugs open"]
+    assert [i.critical for i in r.checklist.walk_items()][-2:] == [True, False]
+
+
+@pytest.mark.parametrize("title,mark", [
+    ("D-7: Final checks", timedelta(days=-7)), ("D-Day", timedelta(0)), ("D+1 review", timedelta(days=1)),
+    ("H-2", timedelta(hours=-2)), ("Launch + 2 days", timedelta(days=2)), ("Go-Live - 1 week", timedelta(weeks=-1)),
+    ("Hour 0: Deploy", timedelta(0)), ("Post-Launch (Hours 1-4)", timedelta(hours=4)),
+    ("Release - 2 week sprint", None), ("Office Hours 9-5", None), ("H-1B visa", None), ("Launch - Marketing", None),
+])
+def test_more_launch_relative_forms(title, mark):
+    assert heading_phase(title) == mark
+
+
+def test_a_status_column_makes_table_rows_items():
+    md = ("## Readiness\n| Check | Owner | Status |\n|---|---|---|\n| Backups verified | Ops | Done |\n"
+          "| Pager rota | SRE | In progress |\n| | | |\n\n## Risks\n| Risk | Impact | Status |\n|---|---|---|\n| Vendor late | High | Open |\n")
+    r, _ = items_of(md)
+    assert [(i.text, i.owner, i.status.value) for i in r.checklist.walk_items()] == [
+        ("Backups verified", "Ops", "done"), ("Pager rota", "SRE", "in-progress")]  # a risk register is not a task list
+
+
+def test_plain_lists_under_go_no_go_criteria_and_no_go_conditions_are_criteria():
+    md = ("## Go/No-Go Criteria\n- All tests pass\n- Error rate < 1%\n\n## NO-GO Conditions\n- Sev1 incident open\n\n"
+          "## Go/No-Go Meeting\n- Review dashboards\n\n## Go/No-Go\n- [ ] Boxed criterion\n")
+    r, items = items_of(md)
+    assert [(c.name, c.threshold, c.required) for c in r.criteria] == [
+        ("All tests pass", "", True), ("Error rate", "< 1%", True), ("NO-GO if: Sev1 incident open", "", True),
+        ("Boxed criterion", "", True)]
+    assert items == {} and "- Review dashboards" in r.checklist.sections[2].description  # a meeting's agenda stays prose

@@ -58,7 +58,7 @@ def test_pending_is_not_passing_and_says_how_long() -> None:
     run(ev, [(0, 612), (20, 640)])
     r = ev.result(T + 20)
     assert not r.passing and r.state == "PENDING" and r.pending_for == 20
-    assert r.summary == "lat (640ms) < 500ms ✗ pending 20s of 1m00s"
+    assert r.summary == "lat (640 ms) < 500ms ✗ pending 20s of 1m00s"
 
 
 def test_warn_can_be_pending_while_crit_is_fine() -> None:
@@ -82,7 +82,7 @@ def test_staleness_after_two_intervals_by_default() -> None:
     assert ev.result(T + 20).state == "OK"
     r = ev.result(T + 21)
     assert r.state == "STALE" and not r.passing and r.error == "no fresh sample for 21s"
-    assert r.display == "100ms"  # the last value still shows, greyed
+    assert r.display == "100 ms"  # the last value still shows, greyed
     assert r.summary == "lat: STALE (no fresh sample for 21s)"
 
 
@@ -104,7 +104,7 @@ def test_error_keeps_the_last_value_but_never_passes() -> None:
     ev = TileEvaluator(spec())
     run(ev, [(0, 100), (10, None)])
     r = ev.result(T + 10)
-    assert r.state == "ERROR" and r.display == "100ms" and not r.passing
+    assert r.state == "ERROR" and r.display == "100 ms" and not r.passing
     assert r.history == [100]
 
 
@@ -142,7 +142,7 @@ def test_rollback_text_and_missing_data_never_fires() -> None:
     out = rb.observe(Sample(T, error="connection refused"), "ERROR")
     assert not out.fired
     out = rb.observe(Sample(T + 1, value=2.0), "CRIT")
-    assert out.fired and out.text == "ROLLBACK: Error rate above 1% — err (2%) > 1%"
+    assert out.fired and out.text == "ROLLBACK: Error rate above 1% — err (2 %) > 1%"
 
 
 def test_rollback_without_threshold_follows_the_tile_crit() -> None:

@@ -34,20 +34,32 @@ async def test_backoff_after_repeated_errors_keeps_the_error(server: DemoServer)
     samples = []
     poller = Poller([spec], lambda n, s: samples.append(s), max_backoff=10)
     await run_for(poller, 1.0)
-    # without backoff ~10 polls; with 0.1, 0.1, 0.2, 0.4, 0.8 s gaps at most 5 fit in a second
-    assert 2 <= len(samples) <= 5
+    # without backoff ~10 polls; with 0.1, 0.1, 0.2, 0.3, 0.3 s gaps at most 6 fit in a second
+    assert 2 <= len(samples) <= 6
     assert all(s.error == "HTTP 500 Internal Server Error" for s in samples)
     assert poller.next_delay("down") > spec.interval
 
 
-def test_backoff_grows_and_is_capped() -> None:
+def test_backoff_grows_and_is_capped_at_a_few_intervals() -> None:
+    """After a 30 s outage a 5 s tile retries every 15 s at most, not every 40 s."""
     spec = tile(name="t", url="http://127.0.0.1:9/h", path="v", interval="5s")
     poller = Poller([spec], max_backoff=60)
     delays = []
     for errors in range(0, 8):
         poller.runtimes["t"].errors = errors
         delays.append(poller.next_delay("t"))
-    assert delays == [5, 5, 10, 20, 40, 60, 60, 60]
+    assert delays == [5, 5, 10, 15, 15, 15, 15, 15]
+    poller.runtimes["t"].errors = 10_000  # no overflow, still the cap
+    assert poller.next_delay("t") == 15
+
+
+def test_max_backoff_caps_below_the_interval_cap() -> None:
+    spec = tile(name="t", url="http://127.0.0.1:9/h", path="v", interval="60s", timeout="5s")
+    poller = Poller([spec], max_backoff=90)
+    poller.runtimes["t"].errors = 6
+    assert poller.next_delay("t") == 90
+    poller.runtimes["t"].errors = 1
+    assert poller.next_delay("t") == 60
 
 
 async def test_a_slow_host_cannot_starve_the_others(server: DemoServer) -> None:

@@ -66,11 +66,40 @@ def test_convert_refuses_across_families() -> None:
 
 
 @pytest.mark.parametrize("value, unit, shown", [
-    (612.0, "ms", "612ms"), (99.95, "%", "99.95%"), (0.0412, "%", "0.0412%"), (2.5, "s", "2.5s"),
-    (123456.0, "req/s", "123k req/s"), (math.nan, "ms", "NaN"), (None, "ms", "—"), (30.0, "days", "30 days"),
+    (612.0, "ms", "612 ms"), (99.95, "%", "99.95 %"), (0.0412, "%", "0.0412 %"), (2.5, "s", "2.5 s"),
+    (123456.0, "req/s", "123.5k req/s"), (math.nan, "ms", "NaN"), (None, "ms", "—"), (30.0, "days", "30 days"),
+    # at least 4 significant digits, scaled within the unit's family
+    (123.456, "ms", "123.5 ms"), (0.1235, "s", "123.5 ms"), (0.19634, "%", "0.1963 %"), (15234.0, "ms", "15.23 s"),
+    (0.0005, "s", "500 µs"), (90.0, "s", "1.5 min"), (0.5, "days", "12 h"), (-0.002, "s", "-2 ms"),
+    (1536.0, "B", "1.5 KiB"), (3e9, "B", "2.794 GiB"), (1023.0, "B", "1023 B"), (2.5e6, "kB", "2.5 GB"),
+    (1234.0, "", "1234"), (12345.0, "", "12.35k"), (2.5e9, "conn", "2.5G conn"), (0.09499999, "", "0.095"),
+    (math.inf, "ms", "Inf"), (-math.inf, "", "-Inf"), ("ok", "ms", "ok"),
 ])
 def test_format_value(value: float, unit: str, shown: str) -> None:
     assert format_value(value, unit) == shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False).filter(lambda v: abs(v) > 1e-8),
+       st.sampled_from(["", "ms", "s", "%", "B", "KiB", "req/s", "MB", "days"]))
+def test_formatted_values_keep_four_significant_digits_and_no_bogus_prefix(value: float, unit: str) -> None:
+    """Read back (number and scaled unit), a shown value is within 0.05 % of the true one, and a
+    k/M prefix never lands in front of a unit that has its own scale (no ``15kms``)."""
+    shown = format_value(value, unit)
+    number, _, shown_unit = shown.partition(" ")
+    factor = 1.0
+    if number[-1:] in "kMGT" and number[-1:]:
+        assert unit not in _SCALED, shown
+        factor = {"k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}[number[-1]]
+        number = number[:-1]
+    back = float(number) * factor
+    if shown_unit and shown_unit != unit:
+        back = convert(back, _CANON.get(shown_unit, shown_unit), _CANON.get(unit, unit))
+    assert back == pytest.approx(value, rel=5e-4), shown
+
+
+_SCALED = {"ms", "s", "B", "KiB", "MB", "days", "%"}
+_CANON = {"µs": "us"}
 
 
 @settings(max_examples=60, deadline=None)

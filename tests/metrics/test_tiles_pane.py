@@ -98,7 +98,7 @@ async def test_rollback_trigger_fires_a_message_and_an_event(server: DemoServer,
         server.set("/x", {"v": 0.1})
         await wait_until(pilot, lambda: pane.results["v"].state == "OK")
         await pilot.pause(0.3)
-    assert app.rollbacks[0] == ("rb-errors", "ROLLBACK: Error rate above 1% — Value (3%) > 1%")
+    assert app.rollbacks[0] == ("rb-errors", "ROLLBACK: Error rate above 1% — Value (3 %) > 1%")
     rb = [(e.target, e.payload["state"]) for e in app.journal.load().events if e.kind == E.ROLLBACK]
     assert rb == [("rb-errors", "fired"), ("rb-errors", "cleared")]
 

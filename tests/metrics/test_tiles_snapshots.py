@@ -1,4 +1,6 @@
-"""Snapshot tests of the tiles pane: a tile in each state, at 80x24 and 200x60.
+"""Snapshot tests of the tiles pane: a tile in each state, with scaled units and several series,
+at 80x24 (the compact form: they do not all fit in full) and 200x60 (the full form); and a real
+dashboard's worth (22 tiles) at 160x48, every one on screen.
 
 The clock is frozen (injected) and samples are fed directly, so the pictures are stable.
 """
@@ -26,6 +28,9 @@ tiles:
   - {name: stale, label: Availability, source: json, url: "http://127.0.0.1:9/h", path: a, unit: "%", threshold: ">= 99.8%"}
   - {name: error, label: Checkout health, source: json, url: "http://127.0.0.1:9/h", path: s, threshold: '== "ok"'}
   - {name: nodata, label: Refund p95, source: prometheus, url: "http://127.0.0.1:9/metrics", select: refund_seconds, quantile: 0.95, unit: ms}
+  - {name: routes, label: p95 by route, source: promql, url: "http://127.0.0.1:9", query: "p95 by route", source_unit: s, unit: ms, threshold: "< 500ms"}
+  - {name: egress, label: Egress, source: json, url: "http://127.0.0.1:9/h", path: b, unit: B}
+  - {name: rps, label: Requests, source: json, url: "http://127.0.0.1:9/h", path: r, unit: req/s, threshold: "> 100"}
 """
 
 FEED = {
@@ -50,8 +55,17 @@ class TilesApp(App):
         for name, points in FEED.items():
             for t, v in points:
                 pane.feed(name, Sample(t, value=v))
+        pane.feed("error", Sample(NOW - 40, text="ok"))
         pane.feed("error", Sample(NOW - 1, error="connection refused by 127.0.0.1:9", extra={"retry_in": 20.0}))
         pane.feed("nodata", Sample(NOW - 2, nodata="a rate needs a second sample"))
+        # samples as the extractors make them, in the tile's unit: shown scaled, 4 significant digits
+        series = [("route=/checkout", 412.3456), ("route=/refund", 123.4), ("route=/cart", 98.7), ("route=/health", 2.0)]
+        pane.feed("routes", Sample(NOW - 7, value=380.0))
+        pane.feed("routes", Sample(NOW - 2, value=412.3456, series=series, series_total=4))
+        for t, v in ((NOW - 6, 1.5 * 1024 ** 3), (NOW - 1, 3.2e9)):
+            pane.feed("egress", Sample(t, value=v))
+        for t, v in ((NOW - 6, 15000.0), (NOW - 1, 15234.0)):
+            pane.feed("rps", Sample(t, value=v))
 
 
 @pytest.fixture()
@@ -76,7 +90,7 @@ def test_tiles_states_as_fed(layout: Path) -> None:
 
     states = asyncio.run(run())
     assert states == {"ok": "OK", "warn": "WARN", "crit": "CRIT", "pending": "PENDING", "stale": "STALE",
-                      "error": "ERROR", "nodata": "NO DATA"}
+                      "error": "ERROR", "nodata": "NO DATA", "routes": "OK", "egress": "OK", "rps": "OK"}
 
 
 def test_tiles_layout_without_tiles(snap_compare, tmp_path: Path) -> None:
@@ -89,3 +103,69 @@ async def test_every_state_is_legible_in_16_colours(layout: Path, size: tuple[in
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert invisible_glyphs(app) == []
+
+
+def _dashboard(n: int = 22) -> str:
+    lines = ["tiles:"]
+    for i in range(n):
+        lines.append(f'  - {{name: t{i}, label: "Service {i} p95", source: json, url: "http://127.0.0.1:9/h", path: v, '
+                     f'source_unit: s, unit: ms, threshold: "< 500ms"}}')
+    return "\n".join(lines) + "\n"
+
+
+class DashboardApp(App):
+    """A tiles pane at the demo layout's share of a 160x48 screen (one column of three)."""
+
+    CSS = "#tiles { width: 54; border: round $panel-lighten-2; }"
+
+    def __init__(self, layout: Path) -> None:
+        super().__init__()
+        self.ws = load_workspace(layout)
+
+    def compose(self) -> ComposeResult:
+        yield TilesPane(self.ws, None, lambda: LaunchState(self.ws), id="tiles", autostart=False, clock=lambda: NOW)
+
+    def on_mount(self) -> None:
+        pane = self.query_one(TilesPane)
+        for i in range(22):
+            for k in range(6):
+                value = 120.0 + 17 * i + 9 * k + (400 if i == 5 and k == 5 else 0)
+                pane.feed(f"t{i}", Sample(NOW - 30 + 5 * k, value=value))
+        pane.feed("t9", Sample(NOW - 1, error="connection refused by 127.0.0.1:9"))
+
+
+@pytest.fixture()
+def dashboard(tmp_path: Path) -> Path:
+    return write_layout(tmp_path, _dashboard())
+
+
+def test_a_real_dashboard_fits_at_160x48(snap_compare, dashboard: Path) -> None:
+    assert snap_compare(DashboardApp(dashboard), terminal_size=(160, 48))
+
+
+async def test_22_tiles_are_all_on_screen_at_160x48(dashboard: Path) -> None:
+    from warroom.tui.widgets.tiles import TileView
+
+    app = DashboardApp(dashboard)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        pane = app.query_one(TilesPane)
+        views = list(pane.query(TileView))
+        assert len(views) == 22 and all(v.compact for v in views)
+        visible = pane.content_region
+        assert all(visible.contains_region(v.region) for v in views), [v.region for v in views if not visible.contains_region(v.region)]
+        assert pane.virtual_size.height <= pane.scrollable_content_region.height
+
+
+async def test_tiles_are_full_when_they_fit(layout: Path) -> None:
+    from warroom.tui.widgets.tiles import TileView
+
+    app = TilesApp(layout)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert not any(v.compact for v in app.query(TileView))
+    app = TilesApp(layout)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert all(v.compact for v in app.query(TileView))

@@ -8,6 +8,7 @@ Exit status: 0 success; 1 an action was refused or a check failed; 2 bad input o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -28,6 +29,8 @@ from warroom.cli.acting import (
 from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err, print_problems
 from warroom.cli.inspect import cmd_log, cmd_status, cmd_validate, cmd_verify
 from warroom.errors import ActionError, InputError, NoChange
+from warroom.journal import JournalError
+from warroom.textsafe import guard_std_streams
 from warroom.model import Status
 
 
@@ -103,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="SEQ|TIME")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    cmd("verify", cmd_verify, "check the journal's hash chain and print the head hash")
+    p = cmd("verify", cmd_verify, "check the journal's hash chain and every event, and print the head hash")
+    p.add_argument("--head", metavar="HASH", help="also check that the journal still contains this head (a hash printed by an earlier verify)")
 
     from warroom.cli.importer import register as register_importer
     from warroom.cli.metrics import register as register_metrics
@@ -118,10 +122,22 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.cli.tiles import register as register_tiles  # issue 17: `warroom tiles`
 
     register_tiles(sub, common)
+    from warroom.web.command_line import add_parser as add_serve  # issue 13: `warroom serve` (textual-serve)
+
+    add_serve(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    out, error = sys.stdout, sys.stderr
+    guard_std_streams()  # the last guard: nothing this command prints can act on a terminal
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, error
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
@@ -139,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoChange as exc:
         print(f"warroom: {exc}")
         return EXIT_OK
-    except ActionError as exc:
+    except (ActionError, JournalError) as exc:
         err(str(exc))
         return EXIT_FAIL
     except KeyboardInterrupt:
@@ -149,6 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         err(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": "))
         return EXIT_FAIL
+    except RecursionError:
+        err("the input is nested too deeply to read")
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last guard: a message, never a traceback
+        if os.environ.get("WARROOM_DEBUG"):
+            raise
+        err(f"internal error ({type(exc).__name__}: {exc}); please report it (WARROOM_DEBUG=1 shows where)")
+        return 70
 
 
 if __name__ == "__main__":

@@ -58,7 +58,23 @@ def open_session(args: argparse.Namespace, read_only: bool = False, until: Calla
     journal = Journal(path, read_only=read_only)
     result = journal.load()
     for issue in result.issues:
-        warn(f"{path}: {issue}")
+        warn(f"{path}:{str(issue).removeprefix('line ')}")
     events = result.events if until is None else [e for e in result.events if until(e)]
+    operator = current_operator(getattr(args, "operator", None))
     state = LaunchState.replay(ws, events)
-    return Session(ws, journal, state, result.issues, current_operator(getattr(args, "operator", None)), result.events)
+    for line, problem in state.problems() + state.notices():
+        warn(f"{path}:{line}: {problem}")
+    check_head(path, result.head)
+    return Session(ws, journal, state, result.issues, operator, result.events)
+
+
+def check_head(path: Path, head: tuple[int, str], at: str = "") -> None:
+    """Warn when the journal lost the head this operator saw last; remember the head seen now."""
+    from datetime import datetime, timezone
+
+    from warroom import heads
+
+    warning = heads.check(path)
+    if warning:
+        warn(warning)
+    heads.remember(path, head[0], head[1], at or datetime.now(timezone.utc).isoformat(timespec="seconds"))

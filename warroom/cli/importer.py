@@ -19,6 +19,8 @@ from warroom.cli.common import (
     print_problems,
 )
 from warroom.errors import InputError
+from warroom.ids import slugify
+from warroom.safeio import RefusedFile
 from warroom.importer.build import ImportResult, import_file, name_for
 from warroom.importer.layout import (
     GENERATED,
@@ -43,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--name", metavar="NAME", help="file name / checklist id for a single file (default: from its title)")
     p.add_argument("--force", action="store_true", help="overwrite files that were not written by `warroom import`")
     p.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    p.add_argument("--explain", action="store_true", help="print every inference with its source line (roles, criteria, "
+                                                          "triggers, phases, boxes not read as items)")
     p.add_argument("--prometheus", metavar="URL", help="Prometheus base URL for drafted promql tiles (default: ${PROMETHEUS_URL})")
     p.set_defaults(func=cmd_import)
 
@@ -54,6 +58,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.add_argument("--format", default="markdown", choices=["markdown"], help="output format (markdown)")
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     e.set_defaults(func=cmd_export)
+
+
+def explain_lines(result: ImportResult, path: str = "") -> list[str]:
+    """``line 612: `[X]` inside text read as a placeholder, not a box`` — one per inference."""
+    where = f"{path}:" if path else "line "
+    return [f"  {where}{line}: {text}" if line else f"  {path or 'whole file'}: {text}" for line, text in result.explained]
 
 
 def summary_lines(result: ImportResult, path: str = "") -> list[str]:
@@ -91,6 +101,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.name and len(files) > 1:
         err("--name needs exactly one input file")
         return EXIT_INPUT
+    if args.name is not None and slugify(args.name, "") != args.name:
+        err(f"--name {args.name!r}: a checklist name is a slug of lowercase letters, digits and dashes "
+            f"(e.g. '{slugify(args.name)}'); it names a file inside --out-dir, never a path")
+        return EXIT_INPUT
     results: list[tuple[Path, ImportResult, Path]] = []
     out_dir = Path(args.out_dir)
     names: set[str] = set()
@@ -102,6 +116,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             result = import_file(f)
         except OSError as exc:
             err(f"cannot read {f}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        except RefusedFile as exc:
+            err(f"cannot read {f}: {exc}")
             return EXIT_INPUT
         if next(result.checklist.walk_items(), None) is None:
             err(f"{f}: no checklist found: not one task-list item ('- [ ] ...', '- [x] ...', '[🟢] ...'); nothing written")
@@ -123,9 +140,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         for f, result, out in results:
             print(f"{f} -> {out} (dry run, not written)")
-            for line in summary_lines(result, str(f)):
+            for line in summary_lines(result, str(f)) + (explain_lines(result, str(f)) if args.explain else []):
                 print(line)
         return EXIT_OK
+
+    for f, result, out in results:  # what is written must load: refuse here rather than write what warroom refuses
+        why = _unloadable(checklist_text(result))
+        if why:
+            err(f"{f}: the checklist it makes {why}; nothing written (split the Markdown into several files)")
+            return EXIT_INPUT
 
     refused = [p for _, _, p in results if not _may_write(p, "# imported from", args.force)]
     refused += [p for p, _ in layouts if not _may_write(p, GENERATED, args.force)]
@@ -139,7 +162,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for f, result, out in results:
             write_text(out, checklist_text(result))
             print(f"{f} -> {out}")
-            for line in summary_lines(result, str(f)):
+            for line in summary_lines(result, str(f)) + (explain_lines(result, str(f)) if args.explain else []):
                 print(line)
         for lpath, group in layouts:
             data = layout_data([r for _, r, _ in group], [out for _, _, out in group], lpath)
@@ -154,6 +177,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         err(f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}")
         return EXIT_INPUT
     return status
+
+
+def _unloadable(text: str) -> str:
+    """Why the checklist YAML ``text`` would not load (its size, its number of values), or ""."""
+    from warroom.safeio import MAX_INPUT
+    from warroom.yamlio import load_text
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_INPUT:
+        return f"would be {size:,} bytes, over the {MAX_INPUT:,}-byte limit ({MAX_INPUT // 1048576} MiB) for a checklist"
+    _, problems = load_text(text, "checklist")
+    return f"would not load ({problems[0].message})" if problems else ""
 
 
 def _read_yaml(path: Path) -> object:

@@ -21,9 +21,11 @@ from warroom.cli.common import (
 from warroom.decision import GO, NO_GO
 from warroom.errors import ActionError
 from warroom.events import Event
-from warroom.journal import verify
+from warroom.journal import Journal, contains_head, verify
 from warroom.model import Status
 from warroom.report import percent, progress_bar, status_data
+from warroom.state import LaunchState
+from warroom.textsafe import json_safe, one_line
 from warroom.tmarks import parse_time, parse_zone
 from warroom.workspace import load_workspace, validate_paths
 
@@ -53,9 +55,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for problem in report.problems:  # "line N: message" -> "path:N: message"
         where, _, message = problem.partition(": ")
         print(f"{path}:{where.removeprefix('line ')}: {message}", file=sys.stderr)
+    result = Journal(path, read_only=True).load()
+    replayed = LaunchState.replay(ws, result.events)
+    invalid = replayed.problems()
+    for line, problem in invalid + replayed.notices():
+        print(f"{path}:{line}: {problem}", file=sys.stderr)
     print(f"{path}: {report.events} events; head {report.head_hash}")
+    failed = False
+    if args.head:
+        if contains_head(path, args.head.strip().lower()):
+            print(f"head {args.head.strip().lower()} is in the journal")
+        else:
+            err(f"the journal does not contain the head {one_line(args.head)}: events were removed from its end, "
+                "or it is another journal")
+            failed = True
     if report.problems:
         print(f"BROKEN: {len(report.problems)} problem(s) in the hash chain", file=sys.stderr)
+        return EXIT_FAIL
+    if invalid:
+        print(f"INVALID: {len(invalid)} event(s) that do not fit this war room (skipped when replayed)", file=sys.stderr)
+        return EXIT_FAIL
+    if failed:
         return EXIT_FAIL
     print("chain ok")
     return EXIT_OK
@@ -64,12 +84,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _since_filter(since: str | None) -> Callable[[Event], bool]:
     if not since:
         return lambda e: True
-    if since.isdigit():
+    if since.isdigit() and since.isascii():
+        if len(since) > 18:
+            raise ActionError(f"--since: the sequence number {since[:20]}… is too large")
         n = int(since)
         return lambda e: e.seq >= n
     try:
         t = parse_time(since)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise ActionError(f"--since: expected a sequence number or an ISO time with a zone: {exc}") from None
     return lambda e: e.at >= t
 
@@ -81,13 +103,19 @@ def cmd_log(args: argparse.Namespace) -> int:
     events = [e for e in s.events if keep(e)]
     if args.json:
         for e in events:
-            print(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "kind": e.kind, "target": e.target, "payload": e.payload, "hash": e.hash}, ensure_ascii=False))
+            print(json_safe(json.dumps({"seq": e.seq, "ts": e.ts, "op": e.op, "acct": e.acct, "kind": e.kind, "target": e.target,
+                                        "payload": e.payload, "hash": e.hash}, ensure_ascii=False)))
         return EXIT_OK
     if events:
-        print(f"{'seq':>5}  {'time (' + s.ws.layout.timezone + ')':<19}  {'operator':<20}  {'kind':<11}  what")
+        print(f"{'seq':>5}  {'time (' + s.ws.layout.timezone + ')':<19}  {'operator [account]':<20}  {'kind':<11}  what")
     for e in events:
-        local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{e.seq:>5}  {local:<19}  {e.op:<20}  {e.kind:<11}  {e.describe()}")
+        try:
+            local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        except (ValueError, OverflowError):
+            local = one_line(e.ts)
+        # one event, one line: a newline in a note shows as ↵ and cannot forge the next row
+        what = e.describe().replace("\n", " ↵ ")
+        print(f"{e.seq:>5}  {local:<19}  {e.who:<20}  {one_line(e.kind):<11}  {one_line(what)}")
     if not events:
         print("(no events)")
     return EXIT_OK
@@ -129,7 +157,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
                 print(f"    {Status(it['status']).glyph} {flags} {it['id']}  {it['text']}" + (f"  ({it['reason']})" if it["reason"] else ""))
     print("\nSign-offs:")
     for r in data["signoffs"]:
-        who = f" — {r['by']} at {r['at']}" if r["by"] else ""
+        who = f" — {r['by']}" + (f" [{r['account']}]" if r["account"] else "") + f" at {r['at']}" if r["by"] else ""
         opt = "" if r["required"] else " (optional)"
         extra = f": {r['comment']}" if r["comment"] else ""
         stale = f" [stale: {r['stale_reason']}]" if r["stale_reason"] else ""
@@ -173,7 +201,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        print(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
     else:
         _print_status(data, s, args.items)
     if args.exit_code:

@@ -44,7 +44,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     results = poll_once(ws.layout, args.tiles or None, timeout=args.timeout)
     if args.json:
-        print(json.dumps({name: r.to_json() for name, r in results.items()}, indent=2, ensure_ascii=False))
+        from warroom.textsafe import json_safe
+
+        print(json_safe(json.dumps({name: r.to_json() for name, r in results.items()}, indent=2, ensure_ascii=False)))
     else:
         width = max(len(n) for n in results)
         for name, r in results.items():

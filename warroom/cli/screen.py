@@ -21,6 +21,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                           "(same journal) at once; each sees the others' changes live.")
     p.add_argument("layout", metavar="LAYOUT", help="the layout file (layouts/NAME.yaml)")
     p.add_argument("--read-only", action="store_true", help="a wall display: shows everything, cannot change anything")
+    p.add_argument("--wall", action="store_true", help="the wall: decision, T-clock, big tiles, due items and last "
+                   "events, readable from across the room (read-only; ctrl+q quits)")
+    p.add_argument("--visitor", action="store_true", help="a browser visitor's screen (what `warroom serve --allow-writes` "
+                   "opens): journal events only — never runs a command, edits the layout or accepts a layout change")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("demo", parents=[common], help="open the bundled demo war room (with a demo metrics server)",
@@ -35,16 +39,21 @@ def _operator(args: argparse.Namespace) -> str:
     return current_operator(args.operator)
 
 
-def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None) -> int:
+def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
+            wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
+    no_terminal = _no_terminal()
+    if no_terminal:
+        err(no_terminal)
+        return 2
     from warroom.workspace import start_loading
 
     loading = loading or start_loading(layout)
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty(), workspace=loading)
+                     watch_tty=sys.stdin.isatty(), workspace=loading, wall=wall, visitor=visitor)
     app.run()
     if app.problems:
         print_problems(app.problems, "the war room was not opened")
@@ -56,12 +65,35 @@ def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, 
     return 0 if code is None else int(code)
 
 
+def _no_terminal() -> str:
+    """Why the screen cannot open here ("" when it can). The screen reads keys from standard
+    input and draws on standard error; without a terminal there it would write escape codes into
+    a pipe and wait for keys that never come. A driver named in TEXTUAL_DRIVER (textual-serve's
+    web driver, a headless one) brings its own input and output and is let through."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return ""
+    missing = [name for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__))
+               if stream is None or not _isatty(stream)]
+    if not missing:
+        return ""
+    return (f"the war-room screen needs a terminal, and {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not one; for scripts use `warroom status LAYOUT` (or --json), `warroom log` and the action commands")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return os.isatty(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     layout = Path(args.layout)
     if not layout.is_file():
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
-    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only)
+    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
+                   wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 
 def _start_demo_server() -> None:

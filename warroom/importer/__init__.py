@@ -6,9 +6,10 @@
 * ``tables``     — sign-off tables and lines (roles), criteria tables, task tables
 * ``thresholds`` — ``≥ 99.8%``, ``< 500ms``, ``Hourly`` -> readable conditions
 * ``phases``     — launch-day headings -> phase marks; "Launch Date/Time" -> T-0
-* ``build``      — the reading rules: blocks -> Checklist, roles, criteria, phases, unplaced pieces
+* ``build``      — the reading rules: blocks -> Checklist (sections, items, commands), unplaced pieces
+* ``launch_parts`` — roles, criteria, rollback triggers, decision options, phases, T-0 (mixed into the builder)
+* ``result``     — ImportResult: what was found, assumed, explained (``--explain``) or not placed
 * ``layout``     — writing the checklist YAML and the layout that uses it
-* ``cli``        — ``warroom import`` and ``warroom export``
 
 ``warroom.export`` writes the replayed state back as a Markdown task list.
 """

@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Status] = {
 }
 # Marks that stand alone (without brackets) at the start of a list item.
 GLYPHS = [g for g in DEFAULTS if len(g) == 1 and not g.isascii() and g not in "□"]
-COLOURS = ["🟢", "🟡", "🟠", "🔴", "⚪", "⚫", "🔵", "✅", "❌", "⏳", "⛔", "☑", "☐", "✔", "✓", "🚫"]
+COLOURS = ["🟢", "🟡", "🟠", "🔴", "⚪", "⚫", "🔵", "✅", "❌", "⏳", "⛔", "☑", "☐", "✔", "✓", "🚫", "⚠"]
 
 _G = "|".join(re.escape(g) for g in sorted(GLYPHS, key=len, reverse=True))
 LEAD_BRACKET = re.compile(r"^\[(\s?|[xX~/-]|(?:" + _G + r")" + VS + r"?)\]\s+")
@@ -129,9 +129,17 @@ def lead_box(text: str) -> Box | None:
     return None
 
 
+def placeholder(text: str) -> bool:
+    """``Active users: [X]`` — a ``[X]`` / ``[ ]`` after a label is a value to fill in, not a box."""
+    m = TRAIL_BRACKET.search(text)
+    return bool(m and m[1] in "xX " and text[: m.start()].rstrip().endswith((":", "=")))
+
+
 def trail_box(text: str) -> Box | None:
     """``**Authentication Service** [🔴]`` -> Box with the mark at the end."""
     m = TRAIL_BRACKET.search(text)
+    if m and placeholder(text):
+        return None
     if m:
         return Box(mark=m[1], rest=text[: m.start()], trailing=True)
     return None

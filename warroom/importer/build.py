@@ -11,11 +11,15 @@ Reading rules (the "what goes where"):
 * plain entries and paragraphs inside an item become its notes; fenced / indented code inside
   an item becomes its commands (a fence right after an item's line, with no blank line between,
   belongs to that item as well); inline code stays in the text;
-* sign-off tables and lines -> roles; go/no-go and success-metric tables -> criteria; lists
-  under a "rollback trigger" heading or label, and ``If CFUR < 99.5%: ROLLBACK`` lines ->
-  rollback triggers;
+* who signs, what must hold and what stops the launch (roles, criteria, rollback triggers,
+  decision options) are read by :mod:`warroom.importer.launch_parts`, from tables, lines and
+  boxes; a box read that way is not an item;
+* a list of ``✅`` bullets under a success / signals / results heading is conditions, not done
+  items; ``Active users: [X]`` is a placeholder, not a box; ``**Step N: ...**`` groups the boxes
+  below it; a code block of alternatives (``# OR ...``) becomes one command per alternative;
 * launch-day headings -> phases (see :mod:`warroom.importer.phases`); items below are due there;
-* items under a heading or in a text that says MUST / critical are critical;
+* items under a heading or in a text that says MUST / critical are critical (not under a heading
+  that names incidents or issues: "Critical Incident Response" is a contingency);
 * everything else (prose, bold labels, other tables, code outside items) is kept, as written, in
   the description of the section it appears in. What cannot be kept anywhere (an empty list
   entry, a box without text) is reported with its line number.
@@ -29,69 +33,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import yaml
 
 from warroom.ids import slugify, unique
 from warroom.importer import boxes, phases, tables
-from warroom.importer.mojibake import Repair, clean, decode_source
+from warroom.importer.launch_parts import ROLLBACK_CTX, LaunchParts, decision_options, inline_options, one_line
+from warroom.importer.mojibake import clean, decode_source
 from warroom.importer.parse import Block, parse_blocks
-from warroom.importer.thresholds import Threshold, split_condition
-from warroom.model import Checklist, Command, Criterion, Item, Link, Phase, Role, Section, Status
+from warroom.importer.result import ImportResult, Unplaced
+from warroom.importer.thresholds import parse_threshold
+from warroom.model import Checklist, Command, Item, Link, Section, Status
 from warroom.tmarks import format_tmark
 
-
-@dataclass
-class Unplaced:
-    line: int  # 1-based
-    text: str
-    why: str
-    col: int = 1
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.why}: {self.text}"
-
-    def problem(self, path: str) -> str:
-        """``path:line:col: why: text``, like every other warroom message about a file."""
-        return f"{path}:{self.line}:{self.col}: {self.why}: {self.text}"
-
-
-@dataclass
-class ImportResult:
-    checklist: Checklist
-    launch: str
-    phases: list[Phase] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    criteria: list[Criterion] = field(default_factory=list)  # go criteria
-    rollback: list[Criterion] = field(default_factory=list)  # rollback triggers
-    t0: datetime | None = None
-    timezone: str = "UTC"
-    notes: list[str] = field(default_factory=list)  # what the importer did or assumed
-    unplaced: list[Unplaced] = field(default_factory=list)
-    repair: Repair | None = None
-
-    def counts(self) -> dict[str, int]:
-        items = list(self.checklist.walk_items())
-        return {
-            "items": len(items),
-            "done": sum(1 for i in items if i.status is Status.DONE),
-            "sections": sum(1 for _ in self.checklist.walk_sections()),
-            "commands": sum(len(i.commands) for i in items),
-            "roles": len(self.roles),
-            "criteria": len(self.criteria),
-            "rollback": len(self.rollback),
-            "phases": len(self.phases),
-        }
+__all__ = ["ImportResult", "Unplaced", "import_file", "import_text", "name_for", "read_markdown", "split_front_matter"]
 
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)])\s+")
-_CRITICAL = re.compile(r"\bMUST\b|\bcritical\b|\bblocker\b", re.I)
-_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b")
+# "Critical Path", "Critical Pre-Launch Tasks", "(MUST COMPLETE)", "Blockers" make a section's items critical;
+# "Critical Incident Response", "Critical Issues", "Critical Thresholds" name what may go wrong, not tasks that block GO
+_CRITICAL = re.compile(r"\bMUST\b|\bcritical\b(?!\s+(?:incidents?|issues?|bugs?|errors?|alerts?|failures?|thresholds?|response"
+                       r"|escalations?|vulnerabilit\w*|severity|contacts?|problems?|findings?|defects?|outages?|signals?))|\bblockers?\b", re.I)
+_CONTINGENCY = re.compile(r"incident|emergency|contingency|troubleshoot|disaster|roll\s*back|if\s+.+\s+(?:fails?|goes\s+wrong)", re.I)
+_CONDITIONS_CTX = re.compile(r"success|signals?\b|celebrat|results?\b|indicators?|criteria|achiev|outcomes?|do'?s\b|don'?ts\b"
+                             r"|benefits?|highlights?|\bgo\s+if|what\s+works|wins\b|green|expected", re.I)
+_ADVICE = re.compile(r"\b(?:do'?s|don'?ts|avoid|never|pitfalls|anti-?patterns|mistakes|warnings?)\b", re.I)
+_STEP_LABEL = re.compile(r"^(?:step|stage|phase|part)\s+\d+[a-z]?\b", re.I)
+_ALTERNATIVE = re.compile(r"^\s*(?:#|//|--|;|rem\b)\s*(?:or\b|alternatively\b|option\s+\d|alternative\b)", re.I)
+_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b|^\W{0,3}P0\b\W|[(\[]P0[)\]]")  # "[P0] ...", "P0: ..."
 _NOT_CRITICAL = re.compile(r"\boptional\b|\bnice[- ]to[- ]have\b", re.I)
-_ROLLBACK_CTX = re.compile(r"rollback\s+trigger|roll\s*back\s+if|abort\s+criteria|rollback\s+criteria|rollback\s+when", re.I)
-_IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollback|abort|revert)\b", re.I)
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BARE_URL = re.compile(r"(?<![(\[<])\bhttps?://[^\s)>\]`]+")
 _OWNER = re.compile(
@@ -100,28 +71,27 @@ _OWNER = re.compile(
     r"|(?:^|\s)@([A-Za-z][\w.-]*[\w])\s*$", re.I)
 _STATUS_NOTE = re.compile(r"^status:\s*(todo|in-progress|done|blocked|skipped)\b(?:\s*[—–-]\s*(.*?))?"
                           r"(?:\s*\([^()]*,\s*\d{4}-\d\d-\d\d[^()]*\))?\s*$", re.I | re.S)
-_LABEL = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+_LABEL = re.compile(r"^\s*(?:[^\w\s*_\[]{1,3}\s*)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")  # "**Label:**", "❌ **Rollback if:**"
 
 
 _TEXT_BLOCKS = ("paragraph", "heading")  # a list entry's text ("- [ ] a" over "  -" is a setext heading)
 _BEFORE_HEADINGS = 99  # the level of the section that holds items before any heading: any heading closes it
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.replace("\t", " ").split())
-
-
 @dataclass
 class _Ctx:
-    level: int
+    level: float  # a heading's level; a step pseudo-heading sits half a level below its section
     section: Section
     taken: set[str]
     phase: str
     critical: bool
     desc: list[str] = field(default_factory=list)
+    step: bool = False  # a "**Step N: ...**" pseudo-heading
+    tentative: tuple | None = None  # a "Launch Day" phase, kept unless it only holds other phases
+    holds_phases: bool = False  # a section below names a phase of its own
 
 
-class _Builder:
+class _Builder(LaunchParts):
     def __init__(self, text: str, source: str, checklist_id: str) -> None:
         self.lines = text.split("\n")
         self.source = source
@@ -132,16 +102,12 @@ class _Builder:
         self.top_desc: list[str] = []
         self.legend = boxes.Legend()
         self.legend_lists: set[int] = set()
-        self.phase_names: dict[timedelta, str] = {}
-        self.role_names: dict[str, Role] = {}
-        self.criterion_ids: set[str] = set()
+        self.init_parts()
         self.last_item: Item | None = None
         self.child_taken: dict[str, set[str]] = {}  # item id -> ids taken by its children
         self.last_list_end = -1
         self.last_label = ""  # the bold label paragraph right before the current block
-        self.launch_date: tuple[date, time | None, str] | None = None
-        self.launch_clock: tuple[time, str] | None = None
-        self.t0_clock: tuple[time, str] | None = None
+        self.item_line = 0  # the source line of the item being read (for --explain)
         self.title_heading_seen = False
 
     # -- helpers -----------------------------------------------------------------------------
@@ -149,7 +115,7 @@ class _Builder:
         line = block if isinstance(block, int) else block.line
         src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         col = len(src) - len(src.lstrip()) + 1
-        self.result.unplaced.append(Unplaced(line, _one_line(text)[:80], why, col))
+        self.result.unplaced.append(Unplaced(line, one_line(text)[:80], why, col))
 
     def source_of(self, block: Block) -> str:
         chunk = self.lines[block.start : block.end]
@@ -170,6 +136,10 @@ class _Builder:
     def context_words(self) -> str:
         return " ".join([s.section.title for s in self.stack[-2:]] + [self.last_label])
 
+    def inner_words(self) -> str:
+        """The innermost heading and the label right above: what a list or table is *about*."""
+        return " ".join(([self.ctx.section.title] if self.ctx else []) + [self.last_label])
+
     def section_for_items(self) -> _Ctx:
         if self.ctx is None:
             self.open_section(_BEFORE_HEADINGS, "Checklist", "")
@@ -188,14 +158,14 @@ class _Builder:
             return
         title = data.get("title")
         if isinstance(title, str) and title.strip():
-            self.checklist.title = _one_line(title)
+            self.checklist.title = one_line(title)
         for key, value in data.items():
             label = str(key).replace("_", " ").replace("-", " ")
             if value is not None and re.fullmatch(r"(target |planned )?(launch|go live|release)( date| time| at|date)?|t0|t 0", label, re.I):
                 self.launch_field(f"**Launch Date:** {value}" if "time" not in label.lower() else f"**Launch Time:** {value}")
 
     # -- sections ------------------------------------------------------------------------------
-    def open_section(self, level: int, title: str, mark: str) -> None:
+    def open_section(self, level: float, title: str, mark: str, line: int = 0, step: bool = False) -> None:
         while self.stack and self.stack[-1].level >= level:
             self.close_section()
         parent = self.ctx
@@ -209,20 +179,41 @@ class _Builder:
             if status is not None:
                 section.status_hint = status.value
         phase = parent.phase if parent else ""
-        mark_td = phases.heading_phase(title)
+        mark_td, how = phases.phase_and_form(title)
+        tentative = None
+        if mark_td is not None and how == "the launch moment":
+            # "Launch Day Checklist" may hold the whole day's timeline ("1 hour before", "First
+            # Hour"): it is a phase only if some item ends up due in it (decided at its end)
+            phase, tentative = format_tmark(mark_td), (mark_td, title, line, how)
+        elif mark_td is not None:
+            phase = self.add_phase(mark_td, title, line, how, explicit=how in ("a T-mark", "T-0"))
         if mark_td is not None:
-            phase = format_tmark(mark_td)
-            self.phase_names.setdefault(mark_td, title)
-        critical = (parent.critical if parent else False) or bool(_CRITICAL.search(title))
+            for outer in self.stack:
+                outer.holds_phases = True
+        critical = parent.critical if parent else False
+        if _CRITICAL.search(title) and not critical:
+            if _CONTINGENCY.search(title):
+                self.explain(line, f"'{title}' is a contingency (only if something goes wrong): its items do not block GO")
+            else:
+                critical = True
+                self.explain(line, f"'{_CRITICAL.search(title).group()}' in the heading '{title}': its items are critical (block GO)")  # type: ignore[union-attr]
+        elif re.search(r"\bcritical\b", title, re.I) and not critical:
+            self.explain(line, f"'{title}' names what may go wrong, not critical tasks: its items do not block GO")
         if parent:
             parent.section.sections.append(section)
         else:
             self.checklist.sections.append(section)
-        self.stack.append(_Ctx(level, section, set(), phase, critical))
+        self.stack.append(_Ctx(level, section, set(), phase, critical, step=step, tentative=tentative))
 
     def close_section(self) -> None:
         ctx = self.stack.pop()
         ctx.section.description = "\n\n".join(ctx.desc)
+        if ctx.tentative:
+            mark, title, line, how = ctx.tentative
+            if not ctx.holds_phases or any(i.phase == ctx.phase for i in _walk(ctx.section, inherited=True)):
+                self.add_phase(mark, title, line, how, explicit=False)
+            else:
+                self.explain(line, f"'{title}' holds the launch day's phases: not a phase itself")
 
     # -- blocks --------------------------------------------------------------------------------
     def run(self, blocks: list[Block]) -> None:
@@ -242,6 +233,8 @@ class _Builder:
         for block in blocks:
             if block.kind == "heading":
                 heading = block.text
+            elif block.kind == "paragraph" and _LABEL.match(block.text):
+                heading = block.text  # "**Legend:**" right above the list
             elif block.kind == "bullet_list" and not self.legend.meanings:
                 entries = []
                 for li in block.children:
@@ -281,161 +274,73 @@ class _Builder:
             self.unplaced(block, self.source_of(block), f"unsupported {kind}")
 
     def heading(self, block: Block) -> None:
-        title = _one_line(block.text)
+        title = one_line(block.text)
         if not self.title_heading_seen and block.level == 1 and not self.stack and not self.checklist.sections:
             self.title_heading_seen = True
             self.checklist.title = title or self.checklist.title or "Imported checklist"
             return
         title, mark = boxes.heading_status(title)
+        if mark and _ADVICE.search(title):  # "Go-Live Don'ts ❌": the mark says "don't", not "blocked"
+            self.explain(block.line, f"'{mark}' after '{title}' read as decoration, not a section status")
+            title, mark = f"{title} {mark}", ""
         if not title:
             self.unplaced(block, block.text or "#", "heading without text")
             title = "Untitled section"
-        self.open_section(block.level, title, mark)
+        self.open_section(block.level, title, mark, block.line)
 
     def paragraph(self, block: Block) -> None:
         lines = block.text.split("\n")
         kept: list[str] = []
         context = self.context_words()
         signers: list[str] = []
-        for line in lines:
+        for n, line in enumerate(lines):
             role = tables.signoff_line(line, context)
             if role:
-                self.add_role(role, "")
+                self.add_role(role, line=block.line, how="from a sign-off line")
                 signers.append(role)
                 continue
             kept.append(line)
-            self.launch_field(line)
+            self.launch_field(line, block.line + n)
+            self.rollback_line(line, block.line + n, explicit=False)  # "Roll back if p95 > 2s for 10 minutes."
         if signers:
             self.describe("Sign-off roles: " + ", ".join(signers) + ".")
         if kept:
             self.describe(self.source_of(block) if len(kept) == len(lines) else "\n".join(l.rstrip() for l in kept))
         label = _LABEL.match(block.text) if len(lines) == 1 else None
         self.last_label = label[1].strip().rstrip(":").strip() if label else ""
-
-    def launch_field(self, line: str) -> None:
-        m = phases.LAUNCH_FIELD.match(line)
-        if m:
-            value = m[2].replace("*", " ")
-            d, t, zone = phases.parse_date(value)
-            if d and self.launch_date is None:
-                self.launch_date = (d, t, zone)
-            elif not d and "time" in m[1].lower():
-                t, _, zone = phases.parse_clock(value)
-                if t and self.launch_clock is None:
-                    self.launch_clock = (t, zone)
-            return
-        ctx = self.ctx
-        if ctx and ctx.phase == "T-0":
-            m = phases.TIME_FIELD.match(line)
-            if m:
-                t, _, zone = phases.parse_clock(m[1])
-                if t and self.t0_clock is None:
-                    self.t0_clock = (t, zone)
+        if self.last_label and _STEP_LABEL.match(self.last_label) and self.stack:
+            ctx = self.stack[-1]
+            level = (ctx.level if ctx.step else ctx.level + 0.5)
+            self.open_section(level, self.last_label, "", block.line, step=True)
+            self.explain(block.line, f"'{self.last_label}' read as a step: the boxes below it are grouped under it")
 
     def code(self, block: Block) -> None:
         follows = (self.last_item is not None and block.start == self.last_list_end and block.start > 0
                    and self.lines[block.start - 1].strip() != "")
         if follows and self.last_item is not None:
-            self.last_item.commands.append(Command(code=block.text.rstrip("\n"), language=block.info.split()[0] if block.info else ""))
+            self.last_item.commands += self.commands(block)
             return
         self.describe(self.source_of(block))
 
-    def table(self, block: Block) -> None:
-        context = self.context_words()
-        roles = tables.signoff_roles(block.rows, context)
-        if roles:
-            for r in roles:
-                self.add_role(r.name, r.person)
-            self.describe("Sign-off roles: " + ", ".join(r.name for r in roles) + ".")
-            return
-        crits = tables.criteria_rows(block.rows, context)
-        if crits:
-            made = []
-            for row in crits:
-                c = self.add_criterion(row.name, row.threshold, "go", required=row.required,
-                                       description="; ".join([f"from '{self.context_label()}'"] + row.details))
-                if not row.threshold.parsed and row.threshold.source:
-                    self.unplaced(block, f"{row.name}: {row.threshold.source}", "threshold not understood, kept as text")
-                made.append(f"{c.name} {c.threshold}".strip())
-            kind = "Go/no-go criteria" if crits[0].required else "Success criteria (do not block GO)"
-            self.describe(f"{kind}: " + "; ".join(made) + ".")
-            return
-        tasks = tables.task_rows(block.rows)
-        if tasks:
-            ctx = self.section_for_items()
-            for row in tasks:
-                box = boxes.lead_box(row.status + " x") if row.status else None
-                if box:
-                    status, note = self.legend.read(box.mark)
-                else:
-                    status, note = (boxes.meaning_status(row.status) if row.status else None), ""
-                phase = None
-                if row.when:
-                    mark = phases.heading_phase(row.when)
-                    if mark is not None:
-                        phase = format_tmark(mark)
-                        self.phase_names.setdefault(mark, row.when)
-                item = self.new_item(ctx, None, row.text, status or Status.TODO, row.status, phase)
-                if row.owner:
-                    item.owner = row.owner
-                item.notes += row.details + ([note] if note else [])
-            self.describe("Task table: " + str(len(tasks)) + " items (listed below).")
-            return
-        self.describe(self.source_of(block))
-
-    def context_label(self) -> str:
-        return self.last_label or (self.ctx.section.title if self.ctx else self.checklist.title)
-
-    # -- roles and criteria ------------------------------------------------------------------------
-    def add_role(self, name: str, person: str) -> None:
-        name = _one_line(name)
-        if name in self.role_names:
-            if person and not self.role_names[name].person:
-                self.role_names[name].person = person
-            return
-        role = Role(name=name, person=person, required=True, poll_order=len(self.role_names) + 1)
-        self.role_names[name] = role
-        self.result.roles.append(role)
-
-    def add_criterion(self, name: str, threshold: Threshold, kind: str, required: bool = True, description: str = "") -> Criterion:
-        base = slugify(name, "criterion")
-        if kind == "rollback":
-            base = f"rollback-{base}"
-        cid = unique(base, self.criterion_ids)
-        if threshold.parsed:
-            text = threshold.text()
-        else:
-            text = threshold.source if threshold.source and threshold.source.lower() != name.lower() else ""
-        crit = Criterion(id=cid, name=name, threshold=text,
-                         required=required, kind=kind, description=description, for_=threshold.for_)
-        (self.result.rollback if kind == "rollback" else self.result.criteria).append(crit)
-        return crit
-
-    def rollback_line(self, text: str, block: Block, explicit: bool) -> bool:
-        flat = _one_line(text)
-        m = _IF_ROLLBACK.match(flat)
-        if m:
-            name, th = split_condition(m[1])
-            if th.value is None:
-                return False
-            self.add_criterion(name, th, "rollback", description=flat)
-            return True
-        if not explicit:
-            return False
-        label = re.match(r"^\s*\*\*(.+?):?\*\*\s*:?\s*(.*)$", flat)
-        if label:
-            name, rest = label[1].strip(": "), label[2]
-            _, th = split_condition(rest)
-        else:
-            name, th = split_condition(flat)
-        self.add_criterion(name, th, "rollback", description=flat)
-        return True
+    def commands(self, block: Block) -> list[Command]:
+        return _commands(block, self.explain)
 
     # -- lists and items -----------------------------------------------------------------------
     def list_block(self, block: Block) -> None:
-        explicit_rollback = bool(_ROLLBACK_CTX.search(self.context_words()))
+        context, inner = self.context_words(), self.inner_words()
+        entries = [(li, _first_text(li)) for li in block.children]
+        if self.whole_list(block, entries, inner):
+            self.describe(self.source_of(block))
+            return
+        explicit_rollback = bool(ROLLBACK_CTX.search(context))
+        if block.kind == "ordered_list" and not any(_has_threshold(t) for _, t in entries):
+            explicit_rollback = False  # numbered steps under a rollback heading are what to do, not triggers
         made_item = False
         for li in block.children:
+            first_text = _first_text(li)
+            in_step = self.ctx is not None and self.ctx.step  # "**Step 1: Make Go/No-Go Decision**" is an action
+            if boxes.LEAD_BRACKET.match(first_text) and not in_step and self.launch_part(li, first_text, context, inner):
+                continue
             item = self.list_entry(li, None)
             if item is not None:
                 made_item = True
@@ -446,7 +351,27 @@ class _Builder:
             while self.last_list_end > block.start and not self.lines[self.last_list_end - 1].strip():
                 self.last_list_end -= 1
 
+    def whole_list(self, block: Block, entries: list[tuple[Block, str]], inner: str) -> bool:
+        """A list read as one thing rather than as items: decision options, condition or result
+        bullets (``- ✅ Error rate <1%`` under "Green Signals"), a ``name: threshold`` criteria list."""
+        options = [boxes.lead_box(t) for _, t in entries]  # "- [ ] GO" or "- ☐ GO"
+        if all(options) and decision_options([b.rest for b in options if b]):
+            self.explain(block.line, "decision options (" + ", ".join(one_line(b.rest).replace("*", "")[:24] for b in options if b)
+                         + ") read as the decision, not tasks")
+            return True
+        plain = all(not boxes.LEAD_BRACKET.match(t) and not _holds_items(li) for li, t in entries)
+        glyphs = [m for m in (boxes.LEAD_GLYPH.match(t) for _, t in entries) if m]
+        if plain and glyphs and _CONDITIONS_CTX.search(inner):
+            self.explain(block.line, f"{len(glyphs)} '{glyphs[0][1]}' bullets under '{inner.strip()}' read as conditions or "
+                                     "results, not done items")
+            return True
+        if plain and not glyphs and self.go_list(entries, self.context_words(), inner):
+            return True
+        return plain and not glyphs and self.criteria_list(entries, inner, block.line)
+
     def plain_entry(self, li: Block, explicit_rollback: bool) -> None:
+        """A list entry that is not an item: kept in the description; under a rollback-trigger
+        heading it is a trigger too."""
         text = self.source_of(li)
         first = li.children[0] if li.children else None
         if first is None or (first.kind == "paragraph" and not first.text.strip() and len(li.children) == 1):
@@ -461,10 +386,39 @@ class _Builder:
                     if sub.children and sub.children[0].kind == "paragraph":
                         self.rollback_line(sub.children[0].text, sub, explicit_rollback)
 
+    def launch_part(self, li: Block, text: str, context: str, inner: str) -> bool:
+        """A box that is a role, a criterion or a rollback trigger instead of an item: recorded as
+        that; an approval box's own sub-boxes stay items of the section. True when it was one."""
+        box = boxes.lead_box(text)
+        if box is None:
+            return False
+        subs = [t for child in li.children[1:] if child.kind in ("bullet_list", "ordered_list")
+                for t in (_first_text(sub) for sub in child.children)]
+        kind = self.box_as_launch_part(box.rest, li, subs, context, inner)
+        if not kind:
+            return False
+        if kind != "role":
+            self.describe(self.source_of(li))
+            return True
+        self.describe(f"Sign-off: {one_line(box.rest)}")
+        for child in li.children[1:]:
+            if child.kind not in ("bullet_list", "ordered_list"):
+                self.describe(self.source_of(child))
+                continue
+            for sub in child.children:
+                if self.list_entry(sub, None) is None:
+                    note = self.source_of(sub)
+                    self.describe(note)
+                    if re.match(r"^\W*signature", note, re.I):
+                        self.explain(sub.line, "signature line of the approval above (part of the sign-off, not an item)")
+        return True
+
     def classify(self, li: Block) -> tuple[boxes.Box | None, bool]:
         """(box, is_item) for a list entry."""
-        first = li.children[0] if li.children else None
-        text = first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
+        text = _first_text(li)
+        if boxes.placeholder(text):
+            m = boxes.TRAIL_BRACKET.search(text)
+            self.explain(li.line, f"`[{m[1] if m else 'X'}]` inside text read as a placeholder, not a box: {one_line(text)[:60]}")
         box = boxes.lead_box(text) or boxes.trail_box(text)
         if box:
             return box, True
@@ -478,7 +432,7 @@ class _Builder:
         first = li.children[0] if li.children else None
         has_text_para = first is not None and first.kind in _TEXT_BLOCKS
         raw = box.rest if box else (first.text if has_text_para else "")
-        text = _one_line(raw)
+        text = one_line(raw)
         rest_blocks = li.children[1:] if has_text_para else li.children
         if not text:
             if not rest_blocks:
@@ -486,6 +440,10 @@ class _Builder:
                 return None
             self.unplaced(li, self.source_of(li), "item without text, named 'Untitled item'")
             text = "Untitled item"
+        self.item_line = li.line
+        if box and inline_options(text):
+            self.explain(li.line, f"decision options inside a box read as the decision, not a task: {text[:60]}")
+            return None
         status, note = (self.legend.read(box.mark) if box else (Status.TODO, ""))
         item = self.new_item(ctx, parent, text, status or Status.TODO, box.mark if box else "")
         if note:
@@ -505,12 +463,14 @@ class _Builder:
         )
         item.critical = (ctx.critical or bool(_CRITICAL_ITEM.search(text)) or (parent.critical if parent else False)) \
             and not _NOT_CRITICAL.search(text)
+        if item.critical and not ctx.critical and not (parent and parent.critical):
+            self.explain(self.item_line, f"'{_CRITICAL_ITEM.search(text).group()}' in the item's text: critical (blocks GO): {text[:60]}")  # type: ignore[union-attr]
         if item.status in (Status.BLOCKED, Status.SKIPPED):
             item.reason = f"marked {mark} in {self.source or 'the source'}" if mark else f"{item.status.value} in the source"
         item.links = _links(text)
         owner = _OWNER.search(text)
         if owner:
-            item.owner = _one_line(next(g for g in owner.groups() if g)).strip("*_ ")
+            item.owner = one_line(next(g for g in owner.groups() if g)).strip("*_ ")
         (parent.children if parent else ctx.section.items).append(item)
         self.last_item = item
         return item
@@ -522,7 +482,7 @@ class _Builder:
                 if child is None:
                     self.item_note(li, item)
         elif block.kind in ("fence", "code_block"):
-            item.commands.append(Command(code=block.text.rstrip("\n"), language=block.info.split()[0] if block.info else ""))
+            item.commands += self.commands(block)
         elif block.kind == "paragraph":
             item.notes.append(block.text.strip())
         elif block.kind == "hr":
@@ -547,57 +507,25 @@ class _Builder:
         elif not any(c.kind in ("fence", "code_block") for c in li.children):
             self.unplaced(li, self.source_of(li) or li.marker, "empty list entry")
 
-    # -- layout parts ----------------------------------------------------------------------------
-    def finish(self) -> ImportResult:
-        r = self.result
-        r.launch = self.checklist.title
-        for mark in sorted(self.phase_names):
-            r.phases.append(Phase(mark=mark, name=self.phase_names[mark], label=format_tmark(mark)))
-        if self.launch_date:
-            d, t, zone = self.launch_date
-            if t is None:
-                clock = self.launch_clock or self.t0_clock
-                if clock:
-                    t, zone = clock[0], zone or clock[1]
-            lt = phases.launch_time(d, t, zone)
-            r.t0, r.timezone = lt.t0, lt.timezone
-            r.notes.append(f"T-0 from the launch date: {lt.t0.isoformat()}" + (f" ({lt.assumed})" if lt.assumed else ""))
-            if t is not None:
-                timed = sum(_due_from_clock(item, lt.t0) for item in self.checklist.walk_items())
-                if timed:
-                    r.notes.append(f"{timed} items due at the clock time in their text (e.g. '10:00-10:15 AM')")
-        roles = {role.name.lower(): role.name for role in r.roles}
-        for item in self.checklist.walk_items():
-            if item.owner and item.owner.lower() in roles:
-                item.role = roles[item.owner.lower()]
-        if self.legend.meanings:
-            r.notes.append(f"status legend (line {self.legend.line}): " + ", ".join(
-                f"{m} = {s.value}" for m, (s, _) in self.legend.meanings.items()))
-        return r
-
-
-_WINDOW = re.compile(r"\(\s*(?:at\s+|until\s+|by\s+)?(\d{1,2}:\d{2})\s*(am|pm)?\s*(?:(?:-|–|to)\s*(\d{1,2}:\d{2})\s*(am|pm)?)?\s*\)", re.I)
-
-
-def _due_from_clock(item: Item, t0: datetime) -> bool:
-    """``**Database Migration** (10:00-10:15 AM)`` on a launch day whose T-0 is 10:00 -> due T+15m
-    (the end of the window, on the launch date, in T-0's zone). Only within 24 hours of T-0."""
-    m = _WINDOW.search(item.text)
-    if not m or item.due is not None:
-        return False
-    end, ampm = (m[3], m[4] or m[2]) if m[3] else (m[1], m[2])
-    hour, minute = (int(x) for x in end.split(":"))
-    if ampm and ampm.lower() == "pm" and hour < 12:
-        hour += 12
-    if ampm and ampm.lower() == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return False
-    due = datetime.combine(t0.date(), time(hour, minute), tzinfo=t0.tzinfo) - t0
-    if abs(due) > timedelta(hours=24):
-        return False
-    item.due = due
-    return True
+def _commands(block: Block, explain: object) -> list[Command]:
+    """An item's code block as commands: one, or one per alternative when the block offers
+    alternatives (``# Firebase ...`` / ``# OR Netlify ...`` / ``# OR Vercel ...``), so that running
+    one does not run them all."""
+    language = block.info.split()[0] if block.info else ""
+    code = block.text.rstrip("\n")
+    lines = code.split("\n")
+    cuts = [i for i, l in enumerate(lines) if _ALTERNATIVE.match(l) and i > 0 and not lines[i - 1].strip()]
+    if not cuts:
+        return [Command(code=code, language=language)]
+    parts, start = [], 0
+    for cut in cuts + [len(lines)]:
+        chunk = "\n".join(lines[start:cut]).strip("\n")
+        if chunk.strip():
+            parts.append(Command(code=chunk, language=language))
+        start = cut
+    if callable(explain):
+        explain(block.line, f"one code block offers {len(parts)} alternatives ('# OR ...'): kept as {len(parts)} separate commands")
+    return parts
 
 
 def _links(text: str) -> list[Link]:
@@ -610,6 +538,28 @@ def _links(text: str) -> list[Link]:
         if link.url not in {l.url for l in links}:
             links.append(link)
     return links
+
+
+def _walk(section: Section, inherited: bool = False) -> Iterator[Item]:
+    """The items of a section and its subsections (``inherited``: not of those that name a
+    phase of their own)."""
+    stack = list(section.items)
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(item.children)
+    for sub in section.sections:
+        if not (inherited and phases.heading_phase(sub.title) is not None):
+            yield from _walk(sub, inherited)
+
+
+def _has_threshold(text: str) -> bool:
+    return parse_threshold(text).value is not None
+
+
+def _first_text(li: Block) -> str:
+    first = li.children[0] if li.children else None
+    return first.text if first is not None and first.kind in _TEXT_BLOCKS else ""
 
 
 def _list_entries(block: Block) -> Iterator[tuple[Block, str]]:
@@ -635,19 +585,20 @@ def _plain_lines(li: Block, depth: int, out: list[str], item: Item) -> None:
     first_done = False
     for child in li.children:
         if child.kind == "paragraph":
-            text = _one_line(child.text) if not first_done else child.text.strip()
+            text = one_line(child.text) if not first_done else child.text.strip()
             out.append(f"{pad}{bullet if not first_done else '  ' if depth else ''}{text}")
             first_done = True
         elif child.kind in ("bullet_list", "ordered_list"):
             for sub in child.children:
                 _plain_lines(sub, depth + 1, out, item)
         elif child.kind in ("fence", "code_block"):
-            item.commands.append(Command(code=child.text.rstrip("\n"), language=child.info.split()[0] if child.info else ""))
+            item.commands += _commands(child, None)
 
 
 def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportResult:
     """Import Markdown ``text``; ``source`` names the file for messages and ``checklist.source``."""
     fixed = clean(text)
+    _refuse_unsafe(fixed.text, source or "<markdown>")
     body, front = split_front_matter(fixed.text)
     cid = checklist_id or slugify(Path(source).stem if source else "checklist", "checklist")
     builder = _Builder(body, Path(source).name if source else "", cid)
@@ -679,9 +630,26 @@ def split_front_matter(text: str) -> tuple[str, str | None]:
     return "\n" * m.group().count("\n") + text[m.end():], m[1]
 
 
+def _refuse_unsafe(text: str, source: str) -> None:
+    """All text is hostile: Markdown holding a control or invisible character (an escape
+    sequence, a bidi override, a zero-width space) is refused, at its line and column."""
+    from warroom.errors import InputError, Problem
+    from warroom.textsafe import find_unsafe, text_problem
+
+    i = find_unsafe(text, newlines=True)
+    if i < 0:
+        return
+    line = text.count("\n", 0, i) + 1
+    col = i - (text.rfind("\n", 0, i) + 1) + 1
+    raise InputError([Problem(source, line, col, (text_problem(text[i], "the Markdown") or "").replace(" at character 1", ""))])
+
+
 def read_markdown(path: Path) -> tuple[str, str]:
-    """(text, note) of a Markdown file; raises OSError when it cannot be read."""
-    return decode_source(path.read_bytes())
+    """(text, note) of a Markdown file; raises OSError when it cannot be read, RefusedFile when
+    it is not a regular file or is larger than the input limit."""
+    from warroom.safeio import read_input
+
+    return decode_source(read_input(path))
 
 
 def import_file(path: Path | str, checklist_id: str = "") -> ImportResult:

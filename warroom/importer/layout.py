@@ -9,7 +9,8 @@ from typing import Any
 
 from warroom.checklist_format import dump_checklist
 from warroom.ids import unique
-from warroom.importer.build import ImportResult
+from warroom.importer.launch_parts import LAUNCH_DIRECTOR
+from warroom.importer.result import ImportResult
 from warroom.model import Criterion, Phase, Role
 from warroom.tmarks import format_tmark, utc_iso
 from warroom.yamlio import dump
@@ -45,14 +46,19 @@ def layout_data(results: list[ImportResult], checklist_paths: list[Path], layout
     rollback: list[Criterion] = []
     taken: set[str] = set()
     t0, tz = None, "UTC"
+    someone_signs = any(role.required and role.name != LAUNCH_DIRECTOR for r in results for role in r.roles)
     for r in results:
         for p in r.phases:
             phases.setdefault(p.mark, p)
         for role in r.roles:
+            if role.name == LAUNCH_DIRECTOR and r.added_director and someone_signs:
+                continue  # another file of this layout names who signs
             if role.name not in roles:
                 roles[role.name] = role
-            elif role.person and not roles[role.name].person:
-                roles[role.name].person = role.person
+            else:
+                old = roles[role.name]
+                old.person, old.contact = old.person or role.person, old.contact or role.contact
+                old.required = old.required or role.required
         for c in r.criteria + r.rollback:
             c.id = unique(c.id, taken)
             (rollback if c.kind == "rollback" else criteria).append(c)
@@ -73,6 +79,10 @@ def layout_data(results: list[ImportResult], checklist_paths: list[Path], layout
             entry: dict[str, Any] = {"name": role.name}
             if role.person:
                 entry["person"] = role.person
+            if role.contact:
+                entry["contact"] = role.contact
+            if not role.required:
+                entry["required"] = False
             entry["poll_order"] = i + 1
             data["roles"].append(entry)
     if criteria:
@@ -100,8 +110,8 @@ def keep_hand_edits(data: dict[str, Any], existing: Any) -> dict[str, Any]:
     for role in out.get("roles") or []:
         old = old_roles.get(role["name"])
         if old:
-            for key in ("person", "required", "poll_order"):
-                if key in old and (key != "person" or not role.get("person")):
+            for key in ("person", "contact", "required", "poll_order"):
+                if key in old and (key not in ("person", "contact") or not role.get(key)):
                     role[key] = old[key]
     for key in ("criteria", "rollback"):
         old_crits = {c.get("id"): c for c in existing.get(key) or [] if isinstance(c, dict)}

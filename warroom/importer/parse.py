@@ -117,3 +117,18 @@ def _table(tokens: list[Token], i: int, block: Block) -> int:
             row.append(tokens[i].content.strip())
         i += 1
     return i
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """The fenced and indented code blocks of a Markdown text, in order, as (code, language):
+    what a section's description offers to copy."""
+    out: list[tuple[str, str]] = []
+
+    def walk(blocks: list[Block]) -> None:
+        for b in blocks:
+            if b.kind in ("fence", "code_block") and b.text.strip():
+                out.append((b.text.rstrip("\n"), b.info.split()[0] if b.info else ""))
+            walk(b.children)
+
+    walk(parse_blocks(text))
+    return out

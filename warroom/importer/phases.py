@@ -16,10 +16,23 @@ heading says                                    phase mark
 ``Day 1``, ``Day 2``, ``Days 4-7``              T+1d, T+2d, T+7d (end of day N after T-0)
 ``Day 0`` / ``Day -1``                          T-0 / T-1d
 ``Week 1``, ``Week 2``, ``Weeks 3-4``           T+7d, T+14d, T+28d (end of week N)
+``T-Minus 24 Hours``, ``T-Plus 6 Hours``        T-24h, T+6h
+``24 HOURS BEFORE``, ``1 hour before``          T-24h, T-1h
+``2 Weeks Before Go-Live``, ``Day Before``      T-14d, T-1d
+``2 hours after launch``                        T+2h
+``Post-Deployment 24-Hour Monitoring``          T+24h
+``Launch Day``, ``DURING CUTOVER``, ``Launch``  T-0 (the launch moment)
+``D-7``, ``D-Day``, ``D+1``, ``H-2``            T-7d, T-0, T+1d, T-2h
+``Launch + 2 days``, ``Go-Live - 1 week``       T+2d, T-7d
+``Hour 0``, ``Hours 1-4``                       T-0, T+4h
 ==============================================  ===================================
 
 A title naming both days and a week (``Week 1: Soft Launch (Days 1-2)``) uses the days, the
 more precise of the two. Two headings with the same mark share one phase (the first name).
+Not launch offsets: a recurring meeting (``Daily Standup (First Week)``, ``Day 2+ Cadence``) and
+a sprint's or phase's day (``Sprint 18 Day 1``). A schedule table's cells are read strictly:
+only T-marks, "before"/"after" and the launch moment (a bare ``Day 3`` there is as likely a
+sprint day).
 """
 
 from __future__ import annotations
@@ -32,41 +45,127 @@ from zoneinfo import ZoneInfo
 _NUM = r"(\d+(?:\.\d+)?)"
 _TMARK = re.compile(r"\bT\s*([-+−–])\s*" + _NUM + r"\s*(weeks?|wks?|w|days?|d|hours?|hrs?|hr|h|minutes?|mins?|min|m)?(?![\w])", re.I)
 _TZERO = re.compile(r"\bT\s*(?:[-+−–]\s*)?(?:0+|zero)(?![\w.])", re.I)
+_TWORDS = re.compile(r"\bT\s*[-–]?\s*(minus|plus)\s*", re.I)  # "T-Minus 24 Hours", "T-Plus 6 Hours"
+# "D-7", "D-1", "D-Day", "D+1" (days), "H-2" (hours), "Launch + 2 days", "Go-Live - 1 week"
+_DMARK = re.compile(r"\b([DH])\s*([-+−–])\s*(\d+)\b(?![-/.:]\d)")
+_DDAY = re.compile(r"\bD[-\s]?Day\b", re.I)
+_EVENT_PLUS = re.compile(r"\b(?:launch|go[- ]?live|release|cut-?over|deploy(?:ment)?)\s*([-+−–])\s*(\d+(?:\.\d+)?)\s*"
+                         r"(weeks?|days?|hours?|hrs?|minutes?|mins?|[wdhm])\b", re.I)
+_HOURS = re.compile(r"(?:^|\()\s*hours?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)  # "Hour 0: Deploy", "(Hours 1-4)"
 _FIRST = re.compile(r"\bfirst\s+(?:" + _NUM + r"\s+)?(hours?|days?|weeks?|minutes?)\b", re.I)
 _DAYS = re.compile(r"\bdays?\s+([-+]?\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
 _WEEKS = re.compile(r"\bweeks?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty-eight": 48, "a": 1, "an": 1}
+_COUNT = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORDNUM, key=len, reverse=True)) + r")"
+_UNITS = r"(weeks?|days?|hours?|hrs?|minutes?|mins?|nights?|evenings?|mornings?)"
+_EVENT = r"(?:the\s+)?(?:launch|go[- ]?live|release|deploy(?:ment)?|cut-?over|ship|rollout|migration|event|it)\b"
+# "24 HOURS BEFORE", "1 hour before", "2 Weeks Before Go-Live", "Day Before", "30 minutes prior to launch"
+_BEFORE = re.compile(r"(?:\b" + _COUNT + r"[\s-]*)?\b" + _UNITS + r"\s+(?:before|prior\s+to|ahead\s+of|out\b|to\s+" + _EVENT + r")", re.I)
+# "2 hours after launch", "24 hours post-launch", "Post-Deployment 24-Hour Monitoring"
+_AFTER = re.compile(r"(?:\b" + _COUNT + r"[\s-]*)?\b" + _UNITS + r"\s+(?:after|post[- ]?" + _EVENT + r"|into\s+" + _EVENT + r")", re.I)
+_POST = re.compile(r"\bpost[- ]?(?:launch|go[- ]?live|release|deploy(?:ment)?|cut-?over|rollout|migration)\b", re.I)
+_SPAN = re.compile(r"\b" + _COUNT + r"[\s-]*(weeks?|days?|hours?|hrs?|minutes?|mins?)\b", re.I)
+# The launch moment itself: "Launch Day", "DURING CUTOVER", "Go-Live Day", "Launch (Go Live)", "Launch day sync"
+_ZERO = re.compile(r"\b(?:launch|go[- ]?live|release|deploy(?:ment)?|cut-?over)\s+day\b|\bday\s+of\s+" + _EVENT
+                   + r"|\bduring\s+(?:the\s+)?(?:launch|go[- ]?live|release|deploy(?:ment)?|cut-?over|rollout|migration)\b", re.I)
+_ZERO_TITLE = re.compile(r"^(?:launch|go[- ]?live|cut-?over)(?:\s*[:(–—-]\s*(?:launch|go[- ]?live|release|"
+                         r"deployment|cut-?over)\s*\)?)?$", re.I)
+# Not a launch offset: a recurring meeting or a sprint/iteration day ("Daily Standup (First Week)", "Sprint 18 Day 1").
+_CADENCE = re.compile(r"\b(daily|weekly|hourly|nightly|every|each|recurring|ongoing|stand-?ups?|cadence)\b", re.I)
+_NOT_LAUNCH_DAY = re.compile(r"\b(sprint|iteration|phase|milestone|stage|step|version|v)\s*\d+\s*[,:]?\s*$", re.I)
+_IF = re.compile(r"\s*(?:if|when|in\s+case|should)\b", re.I)  # "If Critical Issue During Launch": a contingency, not a time
+_DECOR = re.compile(r"^[^\w(]*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 
 
 def _unit(n: float, unit: str | None) -> timedelta:
     u = (unit or "h").lower()
     if u.startswith("w"):
         return timedelta(weeks=n)
-    if u.startswith("d"):
+    if u.startswith(("d", "n", "e")):  # days, nights, evenings
+        return timedelta(days=n)
+    if u.startswith("mo"):  # "the morning before"
         return timedelta(days=n)
     if u.startswith("mi") or u == "m":
         return timedelta(minutes=n)
     return timedelta(hours=n)
 
 
+def _count(raw: str | None) -> float:
+    if not raw:
+        return 1.0
+    return float(_WORDNUM.get(raw.lower(), raw)) if raw.lower() in _WORDNUM else float(raw)
+
+
 def heading_phase(title: str) -> timedelta | None:
-    """The phase mark a heading names, or None when it is not a launch-day heading."""
-    m = _TMARK.search(title)
+    """The phase mark a heading (or a schedule table's cell) names, or None when it names no
+    launch offset."""
+    return phase_and_form(title)[0]
+
+
+_LONGEST = timedelta(days=3660)  # ten years: anything further is not a launch offset
+
+
+def phase_and_form(title: str, strict: bool = False) -> tuple[timedelta | None, str]:
+    """(mark, how it was read) — "how" says which launch-relative form matched, for --explain.
+    ``strict`` (a table cell, where "Day 3" is as likely a sprint day as a launch day) reads only
+    T-marks, "N hours before/after" and the launch moment."""
+    try:
+        mark, how = _phase_and_form(title, strict)
+    except (OverflowError, ValueError):  # "Day 99999999999999"
+        return None, ""
+    if mark is not None and abs(mark) > _LONGEST:
+        return None, ""
+    return mark, how
+
+
+def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
+    text = _TWORDS.sub(lambda m: "T-" if m[1].lower() == "minus" else "T+", title)
+    m = _TMARK.search(text)
     if m and float(m[2]) != 0:
         offset = _unit(float(m[2]), m[3])
-        return -offset if m[1] != "+" else offset
-    if _TZERO.search(title):
-        return timedelta(0)
-    m = _FIRST.search(title)
+        return (-offset if m[1] != "+" else offset), "a T-mark"
+    if _TZERO.search(text):
+        return timedelta(0), "T-0"
+    m = _DMARK.search(text)
+    if m and int(m[3]) != 0:
+        offset = timedelta(days=int(m[3])) if m[1] == "D" else timedelta(hours=int(m[3]))
+        return (-offset if m[2] != "+" else offset), f"'{m.group()}'"
+    if _DDAY.search(text) or (m and int(m[3]) == 0):
+        return timedelta(0), "D-Day (the launch day)"
+    m = _EVENT_PLUS.search(text)
+    after = text[m.end():].lstrip() if m else ""
+    if m and (m[1] == "+" or not after or after[0] in "):;,(–—-"):  # "Release - 2 week sprint" is a title, not an offset
+        offset = _unit(float(m[2]), m[3])
+        return (-offset if m[1] != "+" else offset), f"'{m.group()}'"
+    m = _BEFORE.search(text)
     if m:
-        return _unit(float(m[1] or 1), m[2])
-    m = _DAYS.search(title)
+        return -_unit(_count(m[1]), m[2]), f"'{m.group().strip()}'"
+    m = _AFTER.search(text)
     if m:
+        return _unit(_count(m[1]), m[2]), f"'{m.group().strip()}'"
+    if _POST.search(text):
+        m = _SPAN.search(text)
+        if m and not _CADENCE.search(text):
+            return _unit(_count(m[1]), m[2]), f"'{_POST.search(text).group()}' with '{m.group()}'"  # type: ignore[union-attr]
+    if (_ZERO.search(text) or _ZERO_TITLE.match(_DECOR.sub("", text).strip())) and not _IF.match(_DECOR.sub("", text)):
+        return timedelta(0), "the launch moment"
+    if strict or _CADENCE.search(text):
+        return None, ""
+    m = _FIRST.search(text)
+    if m:
+        return _unit(float(m[1] or 1), m[2]), f"'{m.group()}' (its end)"
+    m = _HOURS.search(_DECOR.sub("", text))
+    if m:
+        return timedelta(hours=int(m[2] or m[1])), f"'{m.group()}' (the end of that hour after T-0)"
+    m = _DAYS.search(text)
+    if m and not _NOT_LAUNCH_DAY.search(text[: m.start()]):
         n = int(m[2] or m[1])
-        return timedelta(days=n)
-    m = _WEEKS.search(title)
-    if m:
-        return timedelta(weeks=int(m[2] or m[1]))
-    return None
+        return timedelta(days=n), f"'{m.group()}' (the end of that day after T-0)"
+    m = _WEEKS.search(text)
+    if m and not _NOT_LAUNCH_DAY.search(text[: m.start()]):
+        return timedelta(weeks=int(m[2] or m[1])), f"'{m.group()}' (the end of that week after T-0)"
+    return None, ""
 
 
 # --- T-0 from "Launch Date / Launch Time" fields -----------------------------------------

@@ -29,6 +29,9 @@ NAME_COLS = ("criterion", "criteria", "metric", "kpi", "check", "indicator", "sl
 THRESHOLD_COLS = ("threshold", "target", "goal", "limit", "expected", "requirement", "slo target", "pass criteria")
 SIGN_CONTEXT = re.compile(r"sign[\s-]?off|approv|signature", re.I)
 GO_CONTEXT = re.compile(r"go\s*/\s*no|go[\s-]no|no-go|launch\s+criteria|readiness|gate|exit\s+criteria|go\s+criteria", re.I)
+# narrower: a heading about the go/no-go decision itself (a table without thresholds there holds criteria)
+GO_DECISION_CONTEXT = re.compile(r"go\s*/\s*no[\s-]*go|\bgo\s+criteria|\bgo[\s-]live\s+criteria|launch\s+criteria|release\s+criteria"
+                        r"|exit\s+criteria|readiness\s+criteria|\bgo\s+if\b|launch\s+gate|go\s+conditions", re.I)
 
 
 def clean_cell(text: str) -> str:
@@ -92,16 +95,21 @@ def signoff_roles(rows: list[list[str]], context: str) -> list[RoleRow] | None:
 def criteria_rows(rows: list[list[str]], context: str) -> list[CriterionRow] | None:
     """The criteria a go/no-go or success-metric table gives, or None when it is not one."""
     cols = _two_columns(rows, NAME_COLS, THRESHOLD_COLS)
+    rq = _col(rows[0], ("required", "blocking", "must", "mandatory")) if rows else -1
     if cols is None:
-        return None
+        # no threshold column: a criterion table still, when it says which rows are required
+        # (``| Criterion | Required | Status |``) or sits under a go/no-go heading
+        nc = _col(rows[0], NAME_COLS) if len(rows) >= 2 else -1
+        if nc < 0 or (rq < 0 and not GO_DECISION_CONTEXT.search(context)):
+            return None
+        cols = (nc, -1)
     header, (nc, tc) = rows[0], cols
     required = bool(GO_CONTEXT.search(context)) or not re.search(r"success|metric|kpi|week|month|post", context, re.I)
-    rq = _col(header, ("required", "blocking", "must"))
     out: list[CriterionRow] = []
     for row in rows[1:]:
         if nc >= len(row) or blank_cell(row[nc]):
             continue
-        threshold = parse_threshold(row[tc]) if tc < len(row) else parse_threshold("")
+        threshold = parse_threshold(row[tc]) if 0 <= tc < len(row) else parse_threshold("")
         details = []
         for i, cell in enumerate(row):
             if i in (nc, tc, rq) or i >= len(header) or blank_cell(cell):
@@ -134,7 +142,8 @@ def signoff_line(line: str, context: str) -> str | None:
     return role
 
 
-TASK_COLS = ("task", "item", "action", "step", "activity", "deliverable", "to do", "todo")
+TASK_COLS = ("task", "item", "action", "step", "activity", "deliverable", "to do", "todo", "check", "requirement", "feature",
+             "milestone", "component", "service", "system")
 STATUS_COLS = ("status", "done", "state", "complete", "completed", "✓", "✔", "[x]", "check")
 OWNER_COLS = ("owner", "assignee", "who", "responsible", "role", "team", "dri")
 WHEN_COLS = ("when", "due", "phase", "deadline", "time", "t-mark", "timing")
@@ -151,10 +160,13 @@ class TaskRow:
 
 def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
     """A task table — a Task / Item / Action column and a Status / Done column — gives items."""
-    cols = _two_columns(rows, TASK_COLS, STATUS_COLS)
-    if cols is None:
+    if len(rows) < 2:
         return None
-    header, (xc, sc) = rows[0], cols
+    header = rows[0]
+    xc = _col(header, TASK_COLS)
+    sc = next((i for i in range(len(header)) if i != xc and _col([header[i]], STATUS_COLS) == 0), -1)
+    if xc < 0 or sc < 0:
+        return None
     oc, wc = _col(header, OWNER_COLS), _col(header, WHEN_COLS)
     out: list[TaskRow] = []
     for row in rows[1:]:
@@ -163,5 +175,120 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
         cell = lambda i: row[i].strip() if 0 <= i < len(row) and not blank_cell(row[i]) else ""  # noqa: E731
         details = [f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
                    if i not in (xc, sc, oc, wc) and i < len(header) and not blank_cell(c)]
-        out.append(TaskRow(" ".join(row[xc].split()), cell(sc), clean_cell(cell(oc)), clean_cell(cell(wc)), details))
+        status = row[sc].strip() if sc < len(row) and _BOX_CELL.match(row[sc]) else cell(sc)  # "[x]" is a mark, not a blank
+        out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details))
     return out
+
+
+# -- team tables, box tables, schedule tables, rollback tables ------------------------------------
+
+CONTACT_COLS = ("contact", "phone", "email", "e-mail", "slack", "mobile", "pager", "primary phone", "handle")
+DUTY_COLS = ("responsibilit", "duties", "focus", "owns")
+TEAM_CONTEXT = re.compile(r"\bteam\b|stakeholder|responsibilit|\broles?\b|raci|people|staff|who\s+is\s+who|war\s*room", re.I)
+NOT_TEAM_CONTEXT = re.compile(r"contact|escalation|emergency|on-?call|vendor|support\s+channel", re.I)
+_PLACEHOLDER = re.compile(r"X{3,}|^\[.*\]$|^<.*>$|^\{\{.*\}\}$")
+_BOX_CELL = re.compile(r"^\s*(\[[ xX]?\]|☐|☑|☒|✅|✔|✓)\s*$")
+
+
+def _keep(cell: str) -> str:
+    text = clean_cell(cell)
+    return "" if blank_cell(cell) or _PLACEHOLDER.search(text) else text
+
+
+@dataclass
+class TeamRow:
+    name: str
+    person: str = ""
+    contact: str = ""
+
+
+def team_roles(rows: list[list[str]], heading: str) -> list[TeamRow] | None:
+    """A team / responsibilities table — a Role column and a person, contact or responsibility
+    column, or a Role column under a heading about the team — names the people of the launch.
+    Contact and escalation tables do not: they say whom to call, not who signs."""
+    if len(rows) < 2 or NOT_TEAM_CONTEXT.search(heading):
+        return None
+    header = rows[0]
+    rc = _col(header, ("role", "position", "function", "title", "approver", "stakeholder", "signatory"))
+    if rc < 0 or _col(header, TASK_COLS) >= 0 or _col(header, STATUS_COLS) >= 0 or box_rows(rows):
+        return None  # "| Task | Role | Status |" is a task table that says who does each task
+    pc, cc = _col(header, PERSON_COLS), _col(header, CONTACT_COLS)
+    if pc < 0 and cc < 0 and _col(header, DUTY_COLS) < 0 and not TEAM_CONTEXT.search(heading):
+        return None
+    contact_cols = [i for i, h in enumerate(header) if i not in (rc, pc) and _col([h], CONTACT_COLS) == 0]
+    out: list[TeamRow] = []
+    for row in rows[1:]:
+        if rc >= len(row) or blank_cell(row[rc]):
+            continue
+        person = _keep(row[pc]) if 0 <= pc < len(row) else ""
+        contact = ", ".join(c for c in (_keep(row[i]) for i in contact_cols if i < len(row)) if c)
+        out.append(TeamRow(clean_cell(row[rc]).strip(": "), person, contact))
+    return out or None
+
+
+@dataclass
+class BoxRow:
+    text: str
+    marks: list[tuple[str, str]]  # (column header, box mark) for each box column
+    details: list[str]
+    line_offset: int  # the row's index among the body rows
+
+
+def box_rows(rows: list[list[str]]) -> list[BoxRow] | None:
+    """A table whose cells hold check boxes (``| Supabase responding | [ ] |``): one row per task,
+    named by its first text column (or "<first header> N" when the row leaves it blank for the
+    user to fill), with one box per box column."""
+    if len(rows) < 2:
+        return None
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    box_cols = [i for i in range(width) if sum(1 for r in body if i < len(r) and _BOX_CELL.match(r[i])) * 2 >= len(body)
+                and any(i < len(r) and _BOX_CELL.match(r[i]) for r in body)]
+    if not box_cols:
+        return None
+    text_cols = [i for i in range(width) if i not in box_cols]
+    name_col = next((i for i in text_cols if any(i < len(r) and not blank_cell(r[i]) for r in body)), text_cols[0] if text_cols else -1)
+    out: list[BoxRow] = []
+    for n, row in enumerate(body, 1):
+        name = clean_cell(row[name_col]) if 0 <= name_col < len(row) and not blank_cell(row[name_col]) else ""
+        if not name:
+            name = f"{clean_cell(header[name_col]) if name_col >= 0 else 'Row'} {n}"
+        marks = []
+        for i in box_cols:
+            m = _BOX_CELL.match(row[i]) if i < len(row) else None
+            mark = m[1].strip("[]") if m else " "
+            marks.append((clean_cell(header[i]) or f"column {i + 1}", mark or " "))
+        details = [f"{clean_cell(header[i])}: {clean_cell(row[i])}" for i in text_cols
+                   if i != name_col and i < len(row) and not blank_cell(row[i])]
+        out.append(BoxRow(name, marks, details, n))
+    return out
+
+
+def schedule_rows(rows: list[list[str]], read: "object") -> list[tuple[str, object]] | None:
+    """A schedule table (``| T-7 days review | [Date] |``): the rows whose first cell ``read``
+    turns into a launch offset, when at least two do."""
+    found = []
+    for row in rows[1:]:
+        if not row or blank_cell(row[0]):
+            continue
+        mark = read(clean_cell(row[0]))  # type: ignore[operator]
+        if mark is not None:
+            found.append((clean_cell(row[0]), mark))
+    return found if len(found) >= 2 else None
+
+
+def condition_rows(rows: list[list[str]]) -> list[tuple[str, str]] | None:
+    """A rollback-trigger table (``| Condition | Action |``): (condition, the rest as a note)."""
+    if len(rows) < 2:
+        return None
+    header = rows[0]
+    cc = _col(header, ("condition", "trigger", "signal", "metric", "threshold", "when", "if", "symptom"))
+    cc = cc if cc >= 0 else 0
+    out = []
+    for row in rows[1:]:
+        if cc >= len(row) or blank_cell(row[cc]):
+            continue
+        rest = "; ".join(f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
+                         if i != cc and i < len(header) and not blank_cell(c))
+        out.append((clean_cell(row[cc]), rest))
+    return out or None

@@ -40,7 +40,7 @@ _OP_RE = r"(≥|≤|⩾|⩽|>=|<=|=>|=<|==|!=|≠|<|>|=)"
 _NUM_RE = r"([-+]?\d[\d,]*(?:\.\d+)?|\.\d+)"
 _COND = re.compile(_OP_RE + r"\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*(?:\s+(?:seconds?|minutes?|hours?))?)?")
 _WORD_COND = re.compile(r"\b(" + "|".join(p for p, _ in _WORD_OPS) + r")\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*)?", re.I)
-_FOR = re.compile(r"\bfor\s+(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
+_FOR = re.compile(r"\bfor\s+(?:>=?|≥|more\s+than|over|at\s+least|longer\s+than)?\s*(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
 _EVERY = re.compile(r"\bevery\s+(\d+)?\s*(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b", re.I)
 
 
@@ -142,4 +142,8 @@ def split_condition(text: str) -> tuple[str, Threshold]:
     m = _COND.search(src.replace("*", " ")) or _WORD_COND.search(src.replace("*", " "))
     name = src.replace("*", " ")[: m.start()] if m else src
     name = re.sub(r"\s+", " ", name).strip(" :-–—(")
+    # "the error rate is > 5%" -> "error rate": the sentence's words around the metric go
+    name = re.sub(r"^(?:the|our|if)\s+", "", name, flags=re.I)
+    name = re.sub(r"\s+(?:is|are|was|goes|stays|exceeds|reaches|hits|rises|drops|falls|remains)(?:\s+(?:above|below|over|under|to))?$",
+                  "", name, flags=re.I)
     return name or src, th

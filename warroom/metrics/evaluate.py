@@ -77,6 +77,9 @@ class TileResult:
     for_: float = 0.0
     history: list[float] = field(default_factory=list)
     retry_in: float | None = None  # backing off after repeated errors: seconds to the next try
+    value_age: float | None = None  # seconds since the last sample with a value (its own age)
+    series: list[tuple[str, str]] = field(default_factory=list)  # (labels, shown value), worst first
+    series_total: int = 0  # how many series there were (only the first few are kept)
     source: str = ""
     url: str = ""  # as written (env refs unresolved)
 
@@ -146,6 +149,9 @@ class TileEvaluator:
             lv = self.last_value
             r.value = lv.value if lv.value is not None else lv.text
             r.display = self._display(lv)
+            r.value_age = now - lv.t
+            r.series = [(labels, format_value(v, spec.unit)) for labels, v in lv.series]
+            r.series_total = lv.series_total
         if last.error:
             r.state, r.error = ERROR, last.error
             r.retry_in = last.extra.get("retry_in")
@@ -169,6 +175,8 @@ class TileEvaluator:
             return f"{r.label}: {r.state} ({r.error})"
         cond = self.spec.crit
         shown = f"{r.label} ({r.display})"
+        if r.series:  # the worst of several series: say which
+            shown = f"{r.label} ({r.display} at {r.series[0][0]}, worst of {r.series_total})"
         if cond is None:
             return f"{shown} ✓"
         mark = "✓" if cond.holds(r.value) else "✗"

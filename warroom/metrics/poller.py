@@ -9,7 +9,8 @@
   also catches a server dripping bytes slowly;
 - a cap on the response size (``max_bytes``): reading stops as soon as it is passed;
 - a limited number of redirects;
-- exponential backoff after repeated errors, while the error stays on the tile.
+- exponential backoff after repeated errors, capped at ``BACKOFF_INTERVALS`` intervals (a tile
+  sees its endpoint come back within a few intervals), while the error stays on the tile.
 
 Errors never escape: every failure becomes a Sample with a specific reason. Resolved
 ``${ENV}`` values are scrubbed from every reason.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import ssl
 import threading
 import time
@@ -32,10 +34,12 @@ import httpx
 
 from warroom.metrics import sources
 from warroom.metrics.sample import Fetched, Sample
-from warroom.metrics.spec import ENV_REF, EnvError, TileSpec, TLSOptions, resolve_env
+from warroom.metrics.secrets import check_headers, redact_url, resolve_url, scrub, secret_values
+from warroom.metrics.spec import EnvError, TileSpec, TLSOptions, resolve_env
 
 MAX_REDIRECTS = 5
 PER_HOST = 4
+BACKOFF_INTERVALS = 3  # the longest wait between retries, in the tile's intervals
 
 
 class PollError(Exception):
@@ -44,6 +48,14 @@ class PollError(Exception):
 
 def _mib(n: int) -> str:
     return f"{n / 1048576:g} MiB" if n >= 1048576 else f"{n / 1024:g} KiB"
+
+
+_URL_IN_TEXT = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+")
+
+
+def _redact_urls(text: str) -> str:
+    """Each URL in a message loses the password of its ``user:password@``."""
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group()), text) if "@" in text else text
 
 
 def explain(exc: BaseException, spec: TileSpec, host: str, phase: str) -> str:
@@ -194,24 +206,17 @@ class Poller:
 
     # -- one poll ----------------------------------------------------------------------------
     def _secrets(self, spec: TileSpec) -> list[str]:
-        out = []
-        texts = [spec.url, *spec.headers.values(), spec.tls.ca, spec.tls.cert, spec.tls.key]
-        for text in texts:
-            for m in ENV_REF.finditer(text):
-                value = self.env.get(m[1].split(":-", 1)[0])
-                if value and len(value) >= 3:
-                    out.append(value)
-        return out
+        return secret_values([spec.url, *spec.headers.values(), spec.tls.ca, spec.tls.cert, spec.tls.key], self.env)
 
     def _scrub(self, spec: TileSpec, text: str) -> str:
-        for secret in self._secrets(spec):
-            text = text.replace(secret, "${…}")
-        return text
+        """Every form of every ${NAME} value blanked, and a URL's password too."""
+        return scrub(_redact_urls(text), self._secrets(spec))
 
     async def fetch(self, spec: TileSpec) -> Fetched:
         try:
-            url = resolve_env(spec.url, self.env)
+            url = resolve_url(spec.url, self.env)
             headers = {k: resolve_env(v, self.env) for k, v in spec.headers.items()}
+            check_headers(headers, spec.headers)
         except EnvError as exc:
             raise PollError(str(exc)) from None
         url, params = sources.request_url(spec, url)
@@ -297,8 +302,15 @@ class Poller:
                 sample = Sample(t, error=str(exc))
             except Exception as exc:  # an extractor bug must not take the poller down
                 sample = Sample(t, error=f"{type(exc).__name__} while reading the response: {str(exc)[:120]}")
+            # what a server sent back (an error page, a text value, a reason) may echo a secret
             if sample.error:
                 sample.error = self._scrub(spec, sample.error)
+            if sample.text:
+                sample.text = self._scrub(spec, sample.text)
+            if sample.nodata:
+                sample.nodata = self._scrub(spec, sample.nodata)
+            if sample.display:
+                sample.display = self._scrub(spec, sample.display)
             rt.polls += 1
             self.stats.polls += 1
             if sample.error:
@@ -311,12 +323,14 @@ class Poller:
             rt.in_flight = False
 
     def next_delay(self, name: str) -> float:
-        """The tile's interval, or a growing backoff after repeated errors."""
+        """The tile's interval, or a growing backoff after repeated errors: at most
+        ``BACKOFF_INTERVALS`` intervals (and ``max_backoff``), so a recovered endpoint is seen soon."""
         rt = self.runtimes[name]
         interval = rt.spec.interval
         if rt.errors < 2:
             return interval
-        return min(interval * 2 ** (rt.errors - 1), max(self.max_backoff, interval))
+        cap = max(interval, min(self.max_backoff, interval * BACKOFF_INTERVALS))
+        return min(interval * 2 ** min(rt.errors - 1, 32), cap)
 
     # -- the schedule ------------------------------------------------------------------------
     async def _tile_loop(self, name: str, offset: float) -> None:

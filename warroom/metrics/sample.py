@@ -27,6 +27,10 @@ class Sample:
     elapsed: float = 0.0
     display: str = ""  # how to show the value when a number would mislead ("found", "missing")
     extra: dict = field(default_factory=dict)
+    # several series shown apart (``aggregate: none``): (labels, value), worst first; ``value``
+    # is the worst one's. ``series_total`` counts them all (only the first few are kept).
+    series: list[tuple[str, float]] = field(default_factory=list)
+    series_total: int = 0
 
     @property
     def ok(self) -> bool:

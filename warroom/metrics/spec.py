@@ -23,6 +23,11 @@ Other sources: ``json`` takes ``path`` (a JMESPath expression); ``promql`` takes
 URL is the Prometheus base URL); ``http`` takes ``check`` (status | response_time | contains |
 matches | cert_days) and ``pattern`` for contains/matches. ``ratio_to`` (prometheus) divides by
 another selector's value; ``scale`` multiplies the value.
+
+``aggregate`` (prometheus, promql) says what several matching series become: ``sum`` (the
+default for a prometheus selector), ``max``, ``min``, or ``none`` — every series is kept and
+shown with its labels, worst first, and the worst one is the tile's value (the default for a
+promql query and for a summary's ``quantile``, whose series cannot be added up).
 """
 
 from __future__ import annotations
@@ -43,11 +48,12 @@ SOURCES = ["json", "prometheus", "promql", "http"]
 HTTP_CHECKS = ["status", "response_time", "contains", "matches", "cert_days"]
 TILE_KEYS = ["name", "label", "source", "url", "path", "select", "ratio_to", "quantile", "rate", "query", "check",
              "pattern", "unit", "source_unit", "scale", "threshold", "for", "interval", "timeout", "stale_after",
-             "headers", "tls", "history", "max_bytes", "enabled"]
+             "headers", "tls", "history", "max_bytes", "enabled", "aggregate"]
 THRESHOLD_KEYS = ["warn", "crit"]
 TLS_KEYS = ["verify", "ca", "cert", "key"]
-SOURCE_KEYS = {"json": ["path"], "prometheus": ["select", "ratio_to", "quantile", "rate"], "promql": ["query"],
-               "http": ["check", "pattern"]}
+SOURCE_KEYS = {"json": ["path"], "prometheus": ["select", "ratio_to", "quantile", "rate", "aggregate"],
+               "promql": ["query", "aggregate"], "http": ["check", "pattern"]}
+AGGREGATES = ["sum", "max", "min", "none"]
 
 ENV_REF = re.compile(r"\$\{([^}]*)\}")
 _ENV_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$", re.S)
@@ -150,6 +156,7 @@ class TileSpec:
     quantile: float | None = None
     rate: bool | None = None  # None: counters become rates, other types do not
     query: str = ""
+    aggregate: str = ""  # "" = the source's default (see the module docstring)
     check: str = ""
     pattern: str = ""
     unit: str = ""
@@ -176,6 +183,12 @@ class TileSpec:
             self.stale_after = 2 * self.interval
 
     @property
+    def worst_is_highest(self) -> bool:
+        """Whether a higher value is the worse one (the crit/warn condition wants it low)."""
+        cond = self.crit or self.warn
+        return not (cond is not None and cond.op in (">", ">="))
+
+    @property
     def threshold_text(self) -> str:
         return self.crit.text if self.crit else ""
 
@@ -188,8 +201,8 @@ class TileSpec:
         return v
 
     def secret_free_url(self) -> str:
-        """The URL as written, with ``${...}`` left unresolved (safe to show)."""
-        return self.url
+        """The URL as written, with ``${...}`` left unresolved and a written password hidden (safe to show)."""
+        return redact_url(self.url)
 
 
 class _Checker:
@@ -289,17 +302,20 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
         c.add(node.vpos("source"), f"unknown source '{source}'; expected one of {', '.join(SOURCES)}{did_you_mean(source, SOURCES)}")
         return None, c.problems
     spec.source = source
+    told: set[str] = set()
     for other, keys in SOURCE_KEYS.items():
         if other == source:
             continue
         for k in keys:
-            if k in node and not (k in SOURCE_KEYS[source]):
-                c.add(node.kpos(k), f"'{k}' does not apply to a {source} tile (it is for {other} tiles)")
+            if k in node and k not in SOURCE_KEYS[source] and k not in told:
+                told.add(k)
+                owners = " and ".join(o for o, ks in SOURCE_KEYS.items() if k in ks)
+                c.add(node.kpos(k), f"'{k}' does not apply to a {source} tile (it is for {owners} tiles)")
     spec.url = c.env_text(node, "url", required=True)
     if spec.url:
         scheme = spec.url.split("://", 1)[0].lower() if "://" in spec.url else ""
         if not scheme.startswith("${") and not spec.url.startswith("${") and scheme not in ("http", "https"):
-            c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {spec.url!r}")
+            c.add(node.vpos("url"), f"expected an http:// or https:// URL, got {redact_url(spec.url)!r}")
     spec.unit = c.text(node, "unit")
     spec.source_unit = c.text(node, "source_unit")
     if spec.source_unit and spec.unit and unit_family(spec.source_unit) != unit_family(spec.unit):
@@ -335,6 +351,16 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
             spec.source_unit = "s"
     elif source == "promql":
         spec.query = c.text(node, "query", required=True, what="promql tile")
+    if source in ("prometheus", "promql") and "aggregate" in node:
+        spec.aggregate = c.text(node, "aggregate")
+        if spec.aggregate not in AGGREGATES:
+            c.add(node.vpos("aggregate"), f"unknown aggregate '{spec.aggregate}'; expected one of {', '.join(AGGREGATES)}"
+                  f"{did_you_mean(spec.aggregate, AGGREGATES)}")
+            spec.aggregate = ""
+        elif spec.aggregate == "none" and spec.ratio_to is not None:
+            c.add(node.vpos("aggregate"), "'aggregate: none' cannot go with 'ratio_to' (a ratio divides one number by "
+                  "another): use sum or max")
+            spec.aggregate = ""
     elif source == "http":
         spec.check = c.text(node, "check") or "status"
         if spec.check not in HTTP_CHECKS:
@@ -462,3 +488,13 @@ def binding_problem(kind: str, threshold: str, tile: TileSpec) -> str | None:
 def rollback_condition(threshold: str, tile: TileSpec) -> Condition | None:
     """A rollback trigger's threshold (a breach condition) in its tile's unit; None = tile CRIT."""
     return parse_condition(threshold, tile.unit) if threshold.strip() else None
+
+
+def redact_url(url: Any) -> str:
+    """``http://user:password@host/`` -> ``http://user:***@host/``; anything else as it is."""
+    text = str(url)
+    m = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/@?#]*)@", text)
+    if not m:
+        return text
+    user, colon, _ = m[2].partition(":")
+    return m[1] + user + (":***" if colon else "") + "@" + text[m.end():]

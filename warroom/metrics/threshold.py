@@ -11,14 +11,16 @@ import math
 import re
 from dataclasses import dataclass
 
+from warroom.metrics.units import format_value  # noqa: F401 - where the tiles import it from
+
 # unit -> (family, factor to the family's base unit)
 _UNITS: dict[str, tuple[str, float]] = {
     "ns": ("time", 1e-9), "us": ("time", 1e-6), "µs": ("time", 1e-6), "ms": ("time", 1e-3),
     "s": ("time", 1.0), "sec": ("time", 1.0), "m": ("time", 60.0), "min": ("time", 60.0),
     "h": ("time", 3600.0), "d": ("time", 86400.0), "day": ("time", 86400.0), "days": ("time", 86400.0),
     "%": ("percent", 1.0),
-    "B": ("bytes", 1.0), "kB": ("bytes", 1e3), "KB": ("bytes", 1e3), "MB": ("bytes", 1e6), "GB": ("bytes", 1e9),
-    "KiB": ("bytes", 1024.0), "MiB": ("bytes", 1024.0 ** 2), "GiB": ("bytes", 1024.0 ** 3),
+    "B": ("bytes", 1.0), "kB": ("bytes", 1e3), "KB": ("bytes", 1e3), "MB": ("bytes", 1e6), "GB": ("bytes", 1e9), "TB": ("bytes", 1e12),
+    "KiB": ("bytes", 1024.0), "MiB": ("bytes", 1024.0 ** 2), "GiB": ("bytes", 1024.0 ** 3), "TiB": ("bytes", 1024.0 ** 4),
 }
 UNIT_NAMES = sorted(_UNITS)
 _OPS = ("<=", ">=", "==", "!=", "<", ">", "=")
@@ -39,35 +41,6 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     if a is None or b is None or a[0] != b[0]:
         raise ValueError(f"cannot convert '{from_unit}' to '{to_unit or 'no unit'}'")
     return value * a[1] / b[1]
-
-
-def format_value(value: float | str | None, unit: str = "") -> str:
-    """``612ms``, ``99.82%``, ``1.2k req/s``, ``NaN``."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return ("-" if value < 0 else "") + "Inf"
-    a = abs(value)
-    if a >= 1e6:
-        text = f"{value / 1e6:.3g}M"
-    elif a >= 1e4:
-        text = f"{value / 1e3:.3g}k"
-    elif a >= 100 or value == int(value):
-        text = f"{value:.0f}"
-    elif a >= 10:
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
-    elif a >= 0.01:
-        text = f"{value:.3g}"
-    else:
-        text = f"{value:.2g}"
-    if not unit:
-        return text
-    sep = "" if unit in _UNITS and unit not in ("day", "days", "min", "sec") else " "
-    return f"{text}{sep}{unit}"
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,24 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
 
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
-                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None) -> None:
+                 watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None,
+                 wall: bool = False, visitor: bool = False) -> None:
         super().__init__()
+        from warroom.tui.safety import ControlCharacterFilter
+
+        self._filters.append(ControlCharacterFilter())  # nothing drawn can act on the terminal
+        self.wall = wall  # the wall (screens/wall.py): read-only, no keys but quit, no palette
+        if wall:
+            read_only = True
+            self.use_command_palette = False
         self.layout_path = Path(layout_path)
         self.journal_override = Path(journal_path) if journal_path else None
         self.operator = operator
         self.read_only = read_only
+        # What this screen may do beyond reading: "operator" everything; "visitor" (a browser visitor
+        # of `warroom serve --allow-writes`) journal events only — no command runs, no layout edits,
+        # no layout change accepted (its process has the server's environment, not the visitor's).
+        self.mode = "wall" if wall else "read-only" if read_only else "visitor" if visitor else "operator"
         self.now = now
         self.poll_interval = poll_interval
         self.watch_tty = watch_tty
@@ -74,6 +86,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.journal_path: Path | None = None
         self.follower: Any = None
         self.problems: list[str] = []
+        self._head_warning: str | None = None
         self._passed = 0
         self._issues_seen = 0
         self.ready = asyncio.Event()
@@ -124,6 +137,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             except (RuntimeError, NotImplementedError, ValueError):
                 pass
             self.set_interval(2.0, self._check_terminal)
+        if self.wall:
+            from warroom.tui.screens.wall import WallScreen
+
+            self.push_screen(WallScreen(str(self.layout_path)))
         self._mount.mounted()
 
     def on_load(self) -> None:
@@ -140,6 +157,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             path = self.journal_override or ws.journal_path
             journal = Journal(path, read_only=self.read_only)
             result = journal.load()
+            self._head_warning = _check_head(path, result.head)
         except InputError as exc:
             self.post_message(LoadFailed([str(p) for p in exc.problems]))
             return
@@ -176,9 +194,15 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
         if state.ignored:
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
+        if self._head_warning:  # events cut off the journal's end since this account last looked
+            self.notify(self._head_warning, severity="error", timeout=30)
         screen = self.main_screen
         with self.batch_update():  # one full frame with everything in place, not several partial ones
             await screen.mount_panes(self.room, self.read_only, self.actions)
+            wall = self.wall_screen
+            if wall is not None:
+                await wall.build(self.room)
+                wall.add_events(result.events, ws.layout.timezone)
             self._passed = self.room.due_passed()
             self.refresh_all()
             journal_pane = screen.journal_pane
@@ -203,6 +227,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         reset, follower.reset = follower.reset, False
         issues = [str(i) for i in follower.issues[self._issues_seen:]]
         self._issues_seen = len(follower.issues)
+        journal = self.journal
+        if journal is not None and journal.warnings:  # this machine's clock is behind the journal's (said once)
+            issues += journal.warnings
+            journal.warnings = []
         if events or reset or issues:
             self.post_message(JournalEvents(events, reset, issues))
 
@@ -234,6 +262,9 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
                 if changes.reset:
                     journal_pane.clear()
                 journal_pane.add_events(message.events, room.ws.layout.timezone)
+            wall = self.wall_screen
+            if wall is not None:
+                wall.add_events(message.events, room.ws.layout.timezone, reset=changes.reset)
             for dialog in self.screen_stack:
                 if isinstance(dialog, LiveDialog):
                     dialog.refresh_from_state()
@@ -250,7 +281,9 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             screen = self.main_screen
         except LookupError:  # shutting down: a tiles pane's last verdicts can arrive after the screen went
             return
-        screen.refresh_panels(self.room, self.now(), timeline=timeline, signoff=signoff)
+        now = self.now()
+        screen.refresh_panels(self.room, now, timeline=timeline, signoff=signoff)
+        self._show_wall(self.room, now)
 
     def tick_clock(self) -> None:
         room = self.room
@@ -262,7 +295,24 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             self._passed = passed
             for pane in screen.checklist_panes:
                 pane.relabel_all()
-        screen.show_clock(room, self.now())
+        now = self.now()
+        screen.show_clock(room, now)
+        self._show_wall(room, now)
+
+    @property
+    def wall_screen(self) -> Any:
+        """The wall, when ``--wall`` put it over the main screen (``None`` otherwise)."""
+        if not self.wall:
+            return None
+        for screen in self.screen_stack:
+            if screen.id == "wall":
+                return screen
+        return None
+
+    def _show_wall(self, room: Room, now: datetime) -> None:
+        wall = self.wall_screen
+        if wall is not None:
+            wall.show(room, now)
 
     # -- metric tiles (the tiles pane posts these) ---------------------------------------------
     def on_tiles_pane_verdicts_changed(self, message: TilesPane.VerdictsChanged) -> None:
@@ -344,3 +394,17 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
                 pass
         if self.journal is not None:
             self.journal.close()
+        if self.follower is not None and self.journal_path is not None:
+            _check_head(self.journal_path, (self.follower.head_seq, self.follower.head_hash), warn=False)
+
+
+def _check_head(path: Path, head: tuple[int, str], warn: bool = True) -> str | None:
+    """The warning when the journal lost the head this account saw last (see warroom.heads);
+    remembers the head seen now."""
+    from datetime import datetime, timezone
+
+    from warroom import heads
+
+    warning = heads.check(path) if warn else None
+    heads.remember(path, head[0], head[1], datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    return warning

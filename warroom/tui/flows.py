@@ -99,18 +99,38 @@ class Flows:
         if self.room is not None:
             self.push_screen(DetailsScreen(self.room, item_id))
 
+    def show_section_details(self, section_id: str) -> bool:
+        """A section's description in full; False (nothing shown) when it has none."""
+        from warroom.tui.screens.details import SectionDetailsScreen
+
+        if self.room is None or not self.room.ws.sections[section_id].description.strip():
+            return False
+        self.push_screen(SectionDetailsScreen(self.room, section_id))
+        return True
+
     @work(group="dialog")
     async def copy_command(self, item_id: str) -> None:
         if self.room is None:
             return
-        item = self.room.ws.items[item_id]
-        if not item.commands:
-            self.notify("this item has no command to copy", severity="warning", timeout=3)
+        await self._copy_one(self.room.ws.items[item_id].commands, "this item has no command to copy", "command")
+
+    @work(group="dialog")
+    async def copy_section_code(self, section_id: str) -> None:
+        from warroom.tui.screens.details import section_commands
+
+        if self.room is None:
             return
-        cmd = item.commands[0]
-        if len(item.commands) > 1:
-            options = [(str(i + 1), c.code.strip().splitlines()[0][:60], c) for i, c in enumerate(item.commands[:9])]
-            cmd = await self.push_screen_wait(_dialogs().ChoiceScreen("Copy which command?", options))
+        await self._copy_one(section_commands(self.room.ws.sections[section_id]),
+                             "this section's description has no code block to copy", "code block")
+
+    async def _copy_one(self, commands: list, nothing: str, what: str) -> None:  # noqa: ANN001
+        if not commands:
+            self.notify(nothing, severity="warning", timeout=3)
+            return
+        cmd = commands[0]
+        if len(commands) > 1:
+            options = [(str(i + 1), c.code.strip().splitlines()[0][:60], c) for i, c in enumerate(commands[:9])]
+            cmd = await self.push_screen_wait(_dialogs().ChoiceScreen(f"Copy which {what}?", options))
             if cmd is None:
                 return
         self.copy_to_clipboard(cmd.code.rstrip("\n"))
@@ -291,6 +311,9 @@ class Flows:
     def action_tiles(self) -> None:
         """The tiles flow (issue 17): add / edit a tile with a live preview, enable, bind a criterion."""
         if not self._can_write():
+            return
+        if getattr(self, "mode", "operator") == "visitor":
+            self.notify("a browser visitor's screen never edits the layout", severity="warning", timeout=4)
             return
         from warroom.tui.screens.tiles_flow import TilesFlowScreen
 

@@ -117,6 +117,10 @@ class LayoutReload:
                              severity="error", timeout=20)
             return
         if update.needs_acceptance(self.operator):  # type: ignore[attr-defined]
+            if getattr(self, "mode", "operator") == "visitor":  # runs with the server's environment: never
+                self._say_layout(f"{update.headline()} — it needs an operator's acceptance on a terminal; "
+                                 "this browser screen keeps the layout it had", severity="warning")
+                return
             self.layout_notices.append(f"{update.headline()} — waiting for your acceptance")
             self._set_waiting(update)
             if self._layout_review is not None and self._layout_review.is_attached:
@@ -210,6 +214,11 @@ class LayoutReload:
             journal_pane = screen.journal_pane
             if journal_pane is not None:
                 journal_pane.add_events(events, ws.layout.timezone)
+            wall = getattr(self, "wall_screen", None)  # issue 13: the wall shows the new layout's tiles
+            if wall is not None:
+                await wall.build(new_room)
+                wall.add_events(events, ws.layout.timezone)
+                wall.show(new_room, self.now())  # type: ignore[attr-defined]
         self._layout_watcher.applied(update)
         self.layout_waiting = None  # accepted, or a newer change (its diff has the waiting one's) is shown
         self._show_waiting()

@@ -1,11 +1,13 @@
 """``prometheus`` tiles: scrape the text exposition format and select, sum, rate or quantile.
 
 Parsing is prometheus_client's parser. Series are selected by metric name and label matchers
-and summed. Counters (``counter`` families, ``_total`` names, histogram/summary ``_count`` and
+and summed (``aggregate: max | min`` instead, or ``none`` to show them apart with their labels). Counters (``counter`` families, ``_total`` names, histogram/summary ``_count`` and
 ``_sum``) become per-second rates between two polls, per series, with counter resets handled
 the way Prometheus does (a drop means the counter restarted from zero). Histograms give a
 quantile from their buckets (Prometheus' ``histogram_quantile`` interpolation) over the
-observations since the previous poll, or since the start on the first poll.
+observations since the previous poll, or since the start on the first poll. Summaries give
+``quantile`` from their own ``{quantile="0.95"}`` series: several of them (per route, per
+instance) cannot be added up, so they are shown apart unless ``aggregate`` says otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from prometheus_client.parser import text_string_to_metric_families
 
 from warroom.metrics.sample import Fetched, Sample
-from warroom.metrics.sources.common import decode_text, number_sample, ok_status, status_error
+from warroom.metrics.sources.common import (aggregate_sample, decode_text, label_text, number_sample, ok_status,
+                                            status_error)
 from warroom.metrics.spec import Selector, TileSpec
 
 SeriesKey = tuple[tuple[str, str], ...]
@@ -95,7 +98,43 @@ def _bucket_counts(expo: Exposition, sel: Selector) -> dict[SeriesKey, float]:
     return expo.select(sel, sel.metric + "_bucket") if sel.metric + "_bucket" in expo.samples else expo.select(sel)
 
 
+def _as_number(text: str) -> tuple[float, str]:
+    try:
+        return float(text), text
+    except ValueError:
+        return math.inf, text
+
+
+def _summary_quantile(spec: TileSpec, expo: Exposition, sel: Selector, t: float) -> Sample:
+    """A summary's own quantile series: ``name{quantile="0.95"}``, one per other label set."""
+    q = spec.quantile or 0.0
+    found: list[tuple[str, float]] = []
+    offered: set[str] = set()
+    for labels, value in expo.samples.get(sel.metric, []):
+        if not sel.matches(labels) or "quantile" not in labels:
+            continue
+        offered.add(labels["quantile"])
+        try:
+            hit = math.isclose(float(labels["quantile"]), q, rel_tol=0, abs_tol=1e-9)
+        except ValueError:
+            continue
+        if hit:
+            found.append((label_text({k: v for k, v in labels.items() if k != "quantile"}), value))
+    if not found:
+        if offered:
+            listed = ", ".join(sorted(offered, key=_as_number))
+            return Sample(t, error=f"summary {sel.metric} has no quantile {q:g} (it has {listed})")
+        return Sample(t, nodata=f"no series of {sel.metric} match {sel.text}")
+    if len(found) > 1 and spec.aggregate in ("", "none"):
+        return aggregate_sample(spec, found, t, "none", what=f"p{q * 100:g}")
+    return aggregate_sample(spec, found, t, spec.aggregate or "max", what=f"p{q * 100:g}")
+
+
 def _quantile(spec: TileSpec, expo: Exposition, sel: Selector, memory: dict[str, Any], t: float) -> Sample:
+    if expo.family_type(sel.metric) == "summary" or (
+            sel.metric + "_bucket" not in expo.samples
+            and any("quantile" in labels for labels, _ in expo.samples.get(sel.metric, []))):
+        return _summary_quantile(spec, expo, sel, t)
     series = _bucket_counts(expo, sel)
     if not series:
         return Sample(t, nodata=f"no histogram buckets for {sel.text}")
@@ -134,8 +173,9 @@ def _sum_by_le(series: dict[SeriesKey, float]) -> list[tuple[Any, float]]:
     return list(out.items())
 
 
-def _value(expo: Exposition, sel: Selector, spec: TileSpec, memory: dict[str, Any], key: str, t: float) -> tuple[float | None, str]:
-    """The summed (and, for counters, rated) value of a selector; ``(None, reason)`` when absent."""
+def _series(expo: Exposition, sel: Selector, spec: TileSpec, memory: dict[str, Any], key: str,
+            t: float) -> tuple[dict[SeriesKey, float] | None, str]:
+    """Each matching series' value (for counters, its per-second rate); ``(None, reason)`` when absent."""
     name = sel.metric
     if name not in expo.samples:
         kind = expo.family_type(name)
@@ -154,7 +194,7 @@ def _value(expo: Exposition, sel: Selector, spec: TileSpec, memory: dict[str, An
         return None, f"no series of {name} match {sel.text}"
     rate = spec.rate if spec.rate is not None else expo.is_counter(name)
     if not rate:
-        return sum(series.values()), ""
+        return series, ""
     prev = memory.get(key)
     memory[key] = (t, series)
     if prev is None:
@@ -164,7 +204,23 @@ def _value(expo: Exposition, sel: Selector, spec: TileSpec, memory: dict[str, An
     if dt <= 0:
         memory[key] = prev
         return None, "a rate needs a later sample"
-    return counter_increase(before, series) / dt, ""
+    rates = {k: counter_increase(before, {k: v}) / dt for k, v in series.items() if k in before}
+    if not rates:
+        return None, "a rate needs a second sample of the same series"
+    return rates, ""
+
+
+def _value(expo: Exposition, sel: Selector, spec: TileSpec, memory: dict[str, Any], key: str, t: float) -> tuple[float | None, str]:
+    """The summed (or max/min) value of a selector's series; ``(None, reason)`` when absent."""
+    series, why = _series(expo, sel, spec, memory, key, t)
+    if series is None:
+        return None, why
+    values = list(series.values())
+    if spec.aggregate == "max":
+        return max(values), ""
+    if spec.aggregate == "min":
+        return min(values), ""
+    return (math.fsum(values) if all(math.isfinite(v) for v in values) else sum(values)), ""
 
 
 def extract(spec: TileSpec, fetched: Fetched, memory: dict[str, Any], t: float) -> Sample:
@@ -178,6 +234,11 @@ def extract(spec: TileSpec, fetched: Fetched, memory: dict[str, Any], t: float) 
     assert sel is not None
     if spec.quantile is not None:
         return _quantile(spec, expo, sel, memory, t)
+    if spec.aggregate == "none" and spec.ratio_to is None:
+        series, why = _series(expo, sel, spec, memory, "rate", t)
+        if series is None:
+            return Sample(t, nodata=why)
+        return aggregate_sample(spec, [(label_text(dict(k)), v) for k, v in series.items()], t, "none")
     value, why = _value(expo, sel, spec, memory, "rate", t)
     if spec.ratio_to is not None:
         denom, why2 = _value(expo, spec.ratio_to, spec, memory, "rate_to", t)

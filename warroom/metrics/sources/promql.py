@@ -1,11 +1,15 @@
-"""``promql`` tiles: an instant query against a Prometheus HTTP API (``/api/v1/query``)."""
+"""``promql`` tiles: an instant query against a Prometheus HTTP API (``/api/v1/query``).
+
+A vector of several series is shown series by series with their labels, worst first (the worst
+is the tile's value), unless the tile asks for ``aggregate: sum | max | min``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from warroom.metrics.sample import Fetched, Sample
-from warroom.metrics.sources.common import number_sample, status_error
+from warroom.metrics.sources.common import aggregate_sample, label_text, number_sample, status_error
 from warroom.metrics.sources.json import parse_body
 from warroom.metrics.spec import TileSpec
 
@@ -47,9 +51,18 @@ def extract(spec: TileSpec, fetched: Fetched, memory: dict[str, Any], t: float) 
             return Sample(t, error="unexpected vector result")
         if not result:
             return Sample(t, nodata="query returned no series")
-        if len(result) > 1:
-            return Sample(t, error=f"query returned {len(result)} series; aggregate it (sum(...)) to one")
-        return _number(spec, (result[0] or {}).get("value"), t)
+        if len(result) == 1:
+            return _number(spec, (result[0] or {}).get("value"), t)
+        series: list[tuple[str, float]] = []
+        for item in result:
+            item = item if isinstance(item, dict) else {}
+            one = _number(spec, item.get("value"), t)
+            if one.error and "NaN" not in one.error and "Inf" not in one.error:
+                return one
+            pair = item.get("value")
+            metric = item.get("metric") if isinstance(item.get("metric"), dict) else {}
+            series.append((label_text({str(k): str(v) for k, v in metric.items()}), float(pair[1])))
+        return aggregate_sample(spec, series, t, spec.aggregate or "none", what="query result")
     if rtype == "matrix":
         return Sample(t, error="query returned a range vector; use an instant query")
     return Sample(t, error=f"unknown result type {rtype!r}")

@@ -1,8 +1,10 @@
-"""An item in full: text, status history, notes, commands and links."""
+"""An item in full (text, status history, notes, commands, links), and a section in full (its
+description: the prose, code blocks and tables of the source that are not items)."""
 
 from __future__ import annotations
 
 from rich.console import Group
+from rich.markdown import Markdown
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
+from warroom.importer.parse import code_blocks
+from warroom.model import Command, Section
 from warroom.tui.screens.base import DialogScreen
 from warroom.tui.widgets.text import STATUS_STYLE, inline_markdown, local_time, zone_of
 
@@ -110,3 +114,48 @@ class DetailsScreen(DialogScreen[None]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#details-box").scroll_up()
+
+
+def section_commands(section: Section) -> list[Command]:
+    """The code blocks of a section's description, as commands to copy."""
+    return [Command(code=code, language=lang) for code, lang in code_blocks(section.description)] if section.description else []
+
+
+class SectionDetailsScreen(DetailsScreen):
+    """A section's description as the source wrote it: prose, code blocks (``c`` copies one) and
+    tables, rendered; with the section's progress."""
+
+    def __init__(self, room, section_id: str) -> None:  # noqa: ANN001 - Room
+        super().__init__(room, "")
+        self.section_id = section_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="details-box"):
+            yield Label("Section details", classes="dialog-title")
+            yield Static(self.render_section(), id="details-body")
+            n = len(section_commands(self.room.ws.sections[self.section_id]))
+            keys = ("c copy the code block · " if n == 1 else "c copy a code block · " if n else "") + "escape closes"
+            yield Label(keys, classes="dialog-keys")
+
+    def render_section(self) -> Group:
+        room, section = self.room, self.room.ws.sections[self.section_id]
+        head = Text()
+        title = inline_markdown(section.title).copy()
+        title.stylize_before("bold")
+        head.append_text(title)
+        head.append(f"\n\nid       {section.id}\n", style="dim")
+        done, total = room.section_done.get(section.id, 0), room.section_total.get(section.id, 0)
+        if total:
+            head.append(f"items    {done} of {total} done\n")
+        if section.status_hint:
+            head.append(f"source   marked {section.status_hint}\n")
+        parts: list = [head]
+        if section.description.strip():
+            parts.append(Text("Description (from the source; c copies a code block, nothing runs from here)", style="bold underline"))
+            parts.append(Markdown(section.description, code_theme="ansi_dark", hyperlinks=False))
+        else:
+            parts.append(Text("No description: everything under this heading is in its items.", style="dim"))
+        return Group(*parts)
+
+    def action_copy(self) -> None:
+        self.app.copy_section_code(self.section_id)

@@ -119,12 +119,17 @@ class ChecklistTree(Tree[str]):
     def action_details(self) -> None:
         node = self.cursor_node
         if node is not None and node.data and node.data.startswith("s:"):
-            node.toggle()
+            if not self.app.show_section_details(node.data[2:]):  # no description: fold / unfold
+                node.toggle()
             return
         if (item := self._item_or_say()):
             self.app.show_details(item)
 
     def action_copy_command(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data and node.data.startswith("s:"):
+            self.app.copy_section_code(node.data[2:])  # a code block of the section's description
+            return
         if (item := self._item_or_say()):
             self.app.copy_command(item)
 

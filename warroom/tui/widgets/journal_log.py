@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
-from warroom.events import Event
+from warroom.events import Event, format_account
+from warroom.textsafe import one_line
 from warroom.tui.widgets.text import local_time, zone_of
 
 MAX_LINES = 500
@@ -25,6 +26,9 @@ class JournalPane(RichLog):
         for ev in events[-MAX_LINES:]:
             line = Text()
             line.append(f"{ev.seq:>4} {local_time(ev.ts, zone, seconds=True)} ", style="dim")
-            line.append(f"{ev.op.split(' (ssh', 1)[0]}: ", style="cyan")
-            line.append(ev.describe())
+            line.append(one_line(ev.op.split(' (ssh', 1)[0]), style="cyan")
+            if ev.acct:  # the real account beside the claimed name
+                line.append(f" [{format_account(ev.acct)}]", style="dim")
+            line.append(": ", style="cyan")
+            line.append(one_line(ev.describe().replace(chr(10), " ↵ ")))
             self.write(line)

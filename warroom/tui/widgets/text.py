@@ -10,6 +10,7 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from warroom.textsafe import neutralise
 from warroom import report
 from warroom.model import Item, Section, Status
 from warroom.tmarks import parse_time, parse_zone
@@ -41,6 +42,7 @@ def inline_markdown(text: str) -> Text:
     checklists use (one bold or italic span, code spans), take a fast path that gives exactly
     what markdown-it gives; anything else goes to markdown-it.
     """
+    text = neutralise(text, newlines=False)  # hostile text shows its escapes (\x1b), never acts
     if not _MARKUP_CHARS.intersection(text):
         return Text(text)
     fast = _simple_inline(text)
@@ -255,6 +257,7 @@ class RenderOnce:
 
 def fit(text: str, width: int, right: bool = False) -> str:
     """``text`` in exactly ``width`` cells: cut with an ellipsis, or padded (on the left if ``right``)."""
+    text = neutralise(text, newlines=False)
     size = cell_len(text)
     if size > width:
         return set_cell_size(text, width - 1) + "…"

@@ -27,6 +27,7 @@ from warroom.metrics import NO_TILES
 from warroom.metrics.evaluate import CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, TileResult, format_age
 from warroom.metrics.monitor import Monitor
 from warroom.metrics.sample import Sample
+from warroom.metrics.spark import sparkline
 from warroom.metrics.spec import TileSpec
 
 if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported when polling starts
@@ -34,42 +35,137 @@ if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported whe
 
 STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
                ERROR: "bold magenta", NO_DATA: "dim"}
-SPARK = "▁▂▃▄▅▆▇█"
 
 
 
-def sparkline(values: list[float], width: int) -> str:
-    vals = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)][-max(0, width):]
-    if not vals:
-        return ""
-    lo, hi = min(vals), max(vals)
-    if hi == lo:
-        return SPARK[3] * len(vals)
-    return "".join(SPARK[min(7, int((v - lo) / (hi - lo) * 7.999))] for v in vals)
+SERIES_SHOWN = 3  # series lines under a full tile (the worst first)
+QUIET = (OK,)  # states a compact tile says nothing more about
+
+
+def _series_line(r: TileResult, limit: int) -> Text:
+    """``route=/pay 412.3 ms · route=/cart 123.4 ms (+2)``: the worst series first."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for i, (labels, shown) in enumerate(r.series[:limit]):
+        if i:
+            line.append(" · ", style="dim")
+        line.append(labels, style="dim")
+        line.append(f" {shown}")
+    if r.series_total > limit:
+        line.append(f" (+{r.series_total - limit})", style="dim")
+    return line
+
+
+def _error_detail(r: TileResult) -> Text:
+    """An ERROR tile's second part: the last value with its own age, when the last try was."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    if r.display and r.value_age is not None:
+        out.append("last ", style="dim")
+        out.append(r.display)
+        out.append(f" {format_age(r.value_age)} ago", style="dim")
+    else:
+        out.append("no value yet", style="dim")
+    out.append(f" · tried {format_age(r.age)} ago", style="dim")
+    if r.retry_in:
+        every = f"{r.retry_in:g}s" if r.retry_in < 60 else format_age(r.retry_in)
+        out.append(f" · retrying every {every}", style="dim")
+    return out
 
 
 class TileView(Widget):
-    """One tile: glyph, label, state; value + threshold + sparkline; sample age or error."""
+    """One tile. Full form: glyph, label, state; value + threshold + sparkline; age or error, and
+    the worst few series. Compact form (when the pane cannot hold every tile in full): one line
+    — glyph, label, value, sparkline, state — and a second only when there is more to say (an
+    error's reason, a stale or missing value's reason, several series)."""
 
     DEFAULT_CSS = """
-    TileView { height: auto; }
+    TileView { height: 3; }
     """
 
     def __init__(self, spec: TileSpec) -> None:
         super().__init__(classes="tile")
         self.spec = spec
         self.result: TileResult | None = None
+        self.compact = False
 
     def show(self, result: TileResult) -> None:
         self.result = result
         for state in GLYPHS:
             self.set_class(result.state == state, f"-{state.lower().replace(' ', '-')}")
+        self._size_to_lines()
         self.refresh()
 
-    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
-        return 3
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._size_to_lines()
+            self.refresh()
+
+    def _size_to_lines(self) -> None:
+        """The height is set, not measured: Textual caches a measured content height."""
+        lines = self.lines()
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
+
+    def lines(self, compact: bool | None = None) -> int:
+        r = self.result
+        compact = self.compact if compact is None else compact
+        series = min(SERIES_SHOWN, len(r.series)) if r is not None else 0
+        if not compact:
+            return 3 + series
+        state = r.state if r is not None else NO_DATA
+        return 1 if state in QUIET and not series else 2
+
+    def _tag(self, r: TileResult | None, state: str) -> Text:
+        style = STATE_STYLE.get(state, "")
+        if r is not None and state == PENDING and r.pending_for is not None and r.for_:
+            return Text(f"{state} {format_age(r.pending_for)}/{format_age(r.for_)}", style=style)
+        return Text(state, style=style)
 
     def render(self) -> RenderableType:
+        return self._compact() if self.compact else self._full()
+
+    def _compact(self) -> RenderableType:
+        r = self.result
+        spec = self.spec
+        width = max(10, self.size.width)
+        state = r.state if r else NO_DATA
+        style = STATE_STYLE.get(state, "")
+        row = Table.grid(expand=True)
+        row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        row.add_column(no_wrap=True, justify="right")
+        title = Text(f"{GLYPHS[state]} ", style=style)
+        title.append(spec.label, style="bold")
+        right = Text()
+        shown = r.display if r and r.display else "—"
+        right.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
+        spark_w = max(0, min(12, width - len(title.plain) - len(shown) - 14))
+        if spark_w >= 3:
+            right.append(" ")
+            right.append(sparkline(r.history if r else [], spark_w), style="dim" if state in (STALE, ERROR, NO_DATA) else style)
+        if state not in QUIET:
+            right.append(" ")
+            right.append_text(self._tag(r, state))
+        row.add_row(title, right)
+        if self.lines() == 1:
+            return row
+        detail = Text("  ", no_wrap=True, overflow="ellipsis")
+        if r is None or r.polled_at is None:
+            detail.append("no sample yet", style="dim")
+        elif state == ERROR:
+            detail.append(r.error, style=STATE_STYLE[ERROR])
+            detail.append(" · ", style="dim")
+            detail.append_text(_error_detail(r))
+        elif state in (NO_DATA, STALE) and r.error:
+            detail.append(r.error)
+        elif r.series:
+            detail.append_text(_series_line(r, 2))
+        else:
+            want = spec.warn.text if state == WARN and spec.warn is not None else spec.threshold_text
+            detail.append(f"want {want} · " if want else "", style="yellow" if state == WARN else "dim")
+            detail.append(f"{format_age(r.age)} ago", style="dim")
+        return Group(row, detail)
+
+    def _full(self) -> RenderableType:
         r = self.result
         spec = self.spec
         width = max(10, self.size.width)
@@ -80,21 +176,23 @@ class TileView(Widget):
         top.add_column(no_wrap=True, justify="right")
         title = Text(f"{GLYPHS[state]} ", style=style)
         title.append(spec.label, style="bold")
-        tag = Text(state, style=style)
-        if r is not None and state == PENDING and r.pending_for is not None and r.for_:
-            tag = Text(f"{state} {format_age(r.pending_for)}/{format_age(r.for_)}", style=style)
-        top.add_row(title, tag)
+        top.add_row(title, self._tag(r, state))
 
         mid = Table.grid(expand=True)
         mid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         mid.add_column(no_wrap=True, justify="right")
         value = Text("  ")
-        shown = r.display if r and r.display else "—"
-        value.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
-        if state == WARN and spec.warn is not None:
-            value.append(f"  warn: want {spec.warn.text}", style="yellow")
-        elif spec.threshold_text:
-            value.append(f"  want {spec.threshold_text}", style="dim")
+        if r is not None and state == ERROR:  # the reason first; the last value with its own age below
+            value.append(r.error, style=STATE_STYLE[ERROR])
+        else:
+            shown = r.display if r and r.display else "—"
+            value.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
+            if r is not None and r.series:
+                value.append(f"  worst of {r.series_total}", style="dim")
+            if state == WARN and spec.warn is not None:
+                value.append(f"  warn: want {spec.warn.text}", style="yellow")
+            elif spec.threshold_text:
+                value.append(f"  want {spec.threshold_text}", style="dim")
         spark_w = max(0, min(24, width - len(value.plain) - 2))
         spark = Text(sparkline(r.history if r else [], spark_w), style="dim" if state in (STALE, ERROR, NO_DATA) else style)
         mid.add_row(value, spark)
@@ -102,15 +200,22 @@ class TileView(Widget):
         bottom = Text("  ", no_wrap=True, overflow="ellipsis")
         if r is None or r.polled_at is None:
             bottom.append("no sample yet", style="dim")
+        elif state == ERROR:
+            bottom.append_text(_error_detail(r))
         else:
             bottom.append(f"{format_age(r.age)} ago", style="dim")
-            if r.error and state in (ERROR, NO_DATA, STALE):
+            if r.error and state in (NO_DATA, STALE):
                 bottom.append(" · ", style="dim")
-                bottom.append(r.error, style=STATE_STYLE[state] if state == ERROR else "")
-                if r.retry_in:
-                    every = f"{r.retry_in:g}s" if r.retry_in < 60 else format_age(r.retry_in)
-                    bottom.append(f" · retrying every {every}", style="dim")
-        return Group(top, mid, bottom)
+                bottom.append(r.error)
+        parts: list[RenderableType] = [top, mid, bottom]
+        if r is not None and r.series:
+            for labels, shown in r.series[:SERIES_SHOWN]:
+                line = Table.grid(expand=True)
+                line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+                line.add_column(no_wrap=True, justify="right")
+                line.add_row(Text(f"    {labels}", style="dim"), Text(shown))
+                parts.append(line)
+        return Group(*parts)
 
 
 class TilesPane(VerticalScroll, can_focus=True):
@@ -157,7 +262,7 @@ class TilesPane(VerticalScroll, can_focus=True):
         self._inbox_lock = threading.Lock()
         self._journal_failed = False
         self._polling = False
-        self._closing = False
+        self._poller_closed = False  # not '_closing': that is Textual's MessagePump flag
         self._poller_lock = threading.Lock()
 
     def compose(self) -> Any:
@@ -189,14 +294,18 @@ class TilesPane(VerticalScroll, can_focus=True):
         from warroom.metrics.poller import Poller
 
         with self._poller_lock:
-            if self._closing:
+            if self._poller_closed:
                 return
             self.poller = Poller(self.specs, self._from_poller, env=self.env)
         self.poller.run_in_this_thread()  # returns at once if stopped meanwhile
 
     def on_unmount(self) -> None:
+        self.stop_polling()
+
+    def stop_polling(self) -> None:
+        """Stop the poller for good (at unmount; the wall's tests feed samples by hand after it)."""
         with self._poller_lock:
-            self._closing = True
+            self._poller_closed = True
             poller = self.poller
         if poller is not None:
             poller.stop()
@@ -223,6 +332,8 @@ class TilesPane(VerticalScroll, can_focus=True):
         if result is None:
             return
         self.views[name].show(result)
+        if result.series:
+            self._fit()
         for trigger in fired:
             self.post_message(self.RollbackTriggered(trigger.criterion_id, trigger.text))
         self._flush_verdicts(force=False)
@@ -231,7 +342,21 @@ class TilesPane(VerticalScroll, can_focus=True):
         now = self.clock()
         for name in self.views:
             self._refresh_tile(name, now)
+        self._fit()
         self._flush_verdicts(force=True)
+
+    def on_resize(self, event: Any) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Full tiles when they all fit the pane's height, else the compact form for all."""
+        height = self.scrollable_content_region.height or self.size.height
+        if not height or not self.views:
+            return
+        extra = len(self.problems)
+        compact = sum(v.lines(compact=False) for v in self.views.values()) + extra > height
+        for view in self.views.values():
+            view.set_compact(compact)
 
     def _refresh_tile(self, name: str, now: float) -> TileResult:
         result = self.monitor.refresh(name, now)
