@@ -129,7 +129,6 @@ def test_text_from_a_changed_file_is_shown_without_its_control_characters():
     assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain
 
 
-<<<<<<< HEAD
 _CHECKLIST = ("id: room\ntitle: Room\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        text: A thing\n"
               "        commands:\n          - code: {code}\n            language: bash\n")
 
@@ -195,7 +194,8 @@ async def test_after_n_the_tiles_flow_shows_the_accepted_layout_and_says_a_newer
         await pa.press("y")
         assert await until(pa, lambda: tiles_shown(a) == ["health", "other"] and [r["name"] for r in flow.rows] == ["health", "other"], timeout=5)
         assert "waiting" not in status() and "waiting" not in a.sub_title
-=======
+
+
 async def test_the_wall_shows_a_tile_another_process_adds(tmp_path, svc):
     """The wall (issue 13) rebuilds its big-number tiles when a changed layout is applied."""
     from warroom.tui.widgets.wall import BigTile
@@ -211,4 +211,3 @@ async def test_the_wall_shows_a_tile_another_process_adds(tmp_path, svc):
         assert p.returncode == 0, p.stderr
         assert await until(pw, lambda: [t.tile_name for t in wall.screen.query(BigTile)] == ["health", "queue"], timeout=5)
         assert wall.screen.id == "wall" and journal.read_bytes().count(b"tv") == 0  # the wall wrote nothing
->>>>>>> main
