@@ -72,8 +72,11 @@ def _no_value(state: LaunchState, tile: str) -> str:
     """Why a bound criterion has no live value: its tile is off, or has not reported."""
     layout = state.ws.layout
     if any(t.name == tile for t in layout.disabled_tiles):
-        return (f"tile '{tile}' is off (enabled: false), so it is not polled: turn it on with "
-                f"`warroom tiles {layout.path} enable {tile}`, or m then space on the war room screen")
+        import os
+
+        shown = os.path.relpath(layout.path)
+        shown = str(layout.path) if shown.startswith("..") else shown
+        return f"tile '{tile}' is off (enabled: false): turn it on with `warroom tiles {shown} enable {tile}` (or m, space)"
     return f"no live value from tile '{tile}'"
 
 

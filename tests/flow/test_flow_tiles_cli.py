@@ -106,8 +106,8 @@ def test_bind_drives_the_decision_and_disable_stops_polling(tmp_path, svc):
     assert len(svc.hits) == hits  # a disabled tile is not polled
     crit = next(c for c in status["criteria"] if c["id"] == "error-rate")
     assert crit["state"] == "unknown"
-    assert (f"tile 'errors' is off (enabled: false), so it is not polled: turn it on with "
-            f"`warroom tiles {layout} enable errors`") in json.dumps(status, ensure_ascii=False), crit
+    assert ("tile 'errors' is off (enabled: false): turn it on with `warroom tiles layouts/room.yaml enable errors` "
+            "(or m, space)") in json.dumps(status, ensure_ascii=False), crit  # the path as typed from here
     assert "no live value" not in json.dumps(status)
     p = run("probe", str(layout), "errors", cwd=tmp_path)  # by name, even disabled
     assert len(svc.hits) == hits + 1 and "errors" in p.stdout

@@ -205,6 +205,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60"
 
 def _snap_room(tmp_path: Path, monkeypatch, svc: Service) -> Path:  # noqa: ANN001
     monkeypatch.setenv("SVC_URL", svc.url)  # the URL on screen does not carry the random port
+    monkeypatch.chdir(tmp_path)  # paths on screen are relative to here, not the random temporary folder
     extra = ("tiles:\n"
              "  - name: errors\n"
              "    label: Error rate\n"
