@@ -306,7 +306,7 @@ def test_rehearsal_lists_every_command_of_a_phase(room: Room) -> None:
         assert item in out.stdout
     assert "room/go/fail" not in out.stdout and "zz-secret-zz" not in out.stdout
     assert "4 item(s) of phase T-0; 1 command(s) would be refused" in out.stdout
-    assert room.cli("--phase", "T-0").returncode == 1  # a phase is only ever rehearsed
+    assert room.cli("--phase", "T-0").returncode == 2  # a phase is only ever rehearsed (bad input)
     assert not room.journal_path.exists()
 
 
@@ -324,3 +324,77 @@ def test_a_section_alternative_runs_alone(tmp_path: Path) -> None:
     out = room.cli("rollback", "--choice", "2", "--yes", env=env)
     assert out.returncode == 1 and "<previous-stable-version>" in out.stderr
     assert (tmp_path / "calls").read_text() == "kubectl rollout undo deployment/reconciliation-backend\n"
+
+
+def test_with_a_secret_set_output_is_not_held_back_while_the_command_waits(room: Room) -> None:
+    room.set_command("sleepy", "echo sleeping; printf 'Proceed? [y/N] '; sleep 30")
+    seen: list[bytes] = []
+    run = Run(room.plan("sleepy", env={"DB_PASSWORD": "hunter2-prod"}), Journal(room.journal_path), "ana", on_output=seen.append)
+    run.start()
+    try:
+        _wait_for(lambda: b"[y/N] " in read_tail(run.partial)[0], timeout=10)  # the side file, while it sleeps
+        assert b"sleeping" in run.tail.snapshot()[0] and b"[y/N] " in b"".join(seen)  # the pane and the CLI
+        assert run.running
+    finally:
+        run.stop()
+        run.wait(30)
+
+
+def test_a_secret_split_across_reads_while_the_command_waits_is_masked(room: Room) -> None:
+    room.set_command("hello", "printf 'pw=hunt'; while [ ! -e go ]; do sleep 0.02; done; printf 'er2-prod done\\n'")
+    run = Run(room.plan("hello", env={"DB_PASSWORD": "hunter2-prod"}), Journal(room.journal_path), "ana")
+    run.start()
+    _wait_for(lambda: b"pw=" in read_tail(run.partial)[0], timeout=10)
+    assert b"hunt" not in read_tail(run.partial)[0] + run.tail.snapshot()[0]  # it may start the secret: held back
+    (room.dir / "go").touch()
+    result = run.wait(30)
+    assert result is not None and result.output.read_bytes() == b"pw=[masked DB_PASSWORD] done\r\n"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_the_cli_killed_by_a_signal_stops_the_command_and_records_its_end(room: Room, sig: int) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "sleepy", "--yes", "--as", "ana"],
+                            cwd=room.dir, env=base_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_for(lambda: bool(_events(room, E.RUN_START)))
+    partial = room.dir / _events(room, E.RUN_START)[0].payload["partial"]
+    _wait_for(lambda: b"sleeping" in read_tail(partial)[0])
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    end = _events(room, E.RUN_END)
+    assert len(end) == 1 and end[0].payload["stopped"] is True and end[0].payload["stopped_by"] == "ana"
+    assert end[0].payload["signal"] == "SIGINT"  # the command was stopped as Ctrl-C stops it
+    assert not list(room.dir.glob("*.partial")) and (room.dir / end[0].payload["output_file"]).exists()
+    assert not room.state().runs["room/go/sleepy"].open
+    if sig == signal.SIGTERM:
+        assert b"SIGTERM: stopping the command" in err
+
+
+def test_cli_dry_run_of_a_block_with_alternatives_lists_each_resolved_and_masked(room: Room) -> None:
+    room.set_command("two", "# Kubernetes\necho kube $API_TOKEN\n# Or Docker\necho docker <previous-stable-version>")
+    out = room.cli("two", "--dry-run", env={"API_TOKEN": "zz-secret-zz"})
+    assert out.returncode == 1, out.stderr  # one of them would be refused
+    assert "room/go/two [1]" in out.stdout and "room/go/two [2]" in out.stdout
+    assert "echo kube $API_TOKEN" in out.stdout and "API_TOKEN=[masked]" in out.stdout and "zz-secret-zz" not in out.stdout
+    assert "<previous-stable-version>" in out.stdout and "1 of them would be refused" in out.stdout
+    assert not room.journal_path.exists()
+
+
+def test_cli_bad_input_exits_2(room: Room) -> None:
+    for args, said in ((["--phase", "bogus", "--dry-run"], "expected a T-mark"), (["--phase", "T-9h", "--dry-run"], "no phase"),
+                       (["no-such-item", "--dry-run"], "unknown item"), (["no-such-item", "--yes"], "unknown item"),
+                       (["hello", "--choice", "7", "--yes"], "there is no choice 7"), (["--phase", "T-0"], "--dry-run")):
+        out = room.cli(*args)
+        assert out.returncode == 2 and said in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+    assert not room.journal_path.exists()
+
+
+def test_cli_output_shows_the_last_run_through_the_emulator(room: Room) -> None:
+    room.set_command("hello", "printf 'a\\033]52;c;cHduZWQ=\\007b\\033]0;pwned\\007\\nprogress 1%%\\rprogress 100%%\\n'")
+    assert room.cli("hello", "--yes").returncode == 0
+    raw = room.dir.glob("*.run-*.log").__next__().read_bytes()
+    assert b"\x1b]52;" in raw  # the file is the record: every byte, as the command wrote it
+    out = room.cli("hello", "--output")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["ab", "progress 100%"] and "exit 0" in out.stderr
+    assert room.cli("fail", "--output").returncode == 1  # never run

@@ -181,3 +181,16 @@ def test_a_multi_line_secret_is_masked_as_the_terminal_delivers_it() -> None:
     m = Masker({"KEY": "-----BEGIN KEY-----\nabc123\n-----END KEY-----"})
     out = m.feed(b"key: -----BEGIN KEY-----\r\nabc123\r\n-----END KEY-----\r\n") + m.flush()
     assert out == b"key: [masked KEY]\r\n"
+
+
+def test_only_a_tail_that_could_start_a_secret_is_held_back() -> None:
+    m = Masker({"DB_PASSWORD": "hunter2-prod", "KEY": "line one\nline two"})
+    assert m.feed(b"sleeping\r\n") == b"sleeping\r\n" and m.held == 0  # nothing here can start a secret
+    assert m.feed(b"Proceed? [y/N] ") == b"Proceed? [y/N] " and m.held == 0
+    assert m.feed(b"progress 42%\r") == b"progress 42%\r"
+    assert m.feed(b"pass=hun") == b"pass=" and m.held == 3  # 'hun' may be the start of hunter2-prod
+    assert m.feed(b"gry\r\n") == b"hungry\r\n" and m.held == 0  # it was not
+    assert m.feed(b"key: line one\r") == b"key: " and m.held == 9  # the \r\n form of a multi-line value
+    assert m.feed(b"\nline two!") == b"[masked KEY]!"
+    assert m.feed(b"x=hunter2") + m.feed(b"-prod\r\n") == b"x=[masked DB_PASSWORD]\r\n"
+    assert m.feed(b"hunter2-pro") == b"" and m.flush() == b"hunter2-pro"  # the end: no more bytes can make it a secret

@@ -73,3 +73,63 @@ def test_the_cli_passes_no_escape_sequence_of_the_command_to_its_terminal(room: 
         assert bad not in seen, bad
     assert all(ALLOWED_ESCAPE.fullmatch(m.group()) for m in re.finditer(rb"\x1b\S*?[A-Za-z\\]", bytes(seen))), bytes(seen)
     assert room.state().runs["room/go/hello"].end["exit"] == 0
+
+
+PROGRESS = ("echo fir''st; printf 'progress %d%%' 50; while [ ! -e go ]; do sleep 0.05; done; "
+            "printf '\\rprogress %d%%\\n' 100; echo sec''ond")  # (the output's words are not in the command's text)
+
+
+def _read_until(fd: int, seen: bytearray, wanted: bytes, timeout: float = 20) -> bool:
+    """Read ``fd`` into ``seen`` until ``wanted`` is in it (True) or it ends / times out (False)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while wanted not in seen:
+        ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+        if not ready:
+            return False
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            return False
+        if not data:
+            return False
+        seen += data
+    return True
+
+
+def test_the_cli_prints_output_as_it_arrives_on_a_terminal(room: Room) -> None:
+    room.set_command("wait", PROGRESS)
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "wait", "--yes"], cwd=room.dir,
+                            env=base_env({"TERM": "xterm-256color", "COLUMNS": "100"}), stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True)
+    os.close(slave)
+    seen = bytearray()
+    try:
+        # while the command waits: its finished line, and its unfinished progress line
+        assert _read_until(master, seen, b"progress 50%"), bytes(seen)
+        assert b"first" in seen and b"second" not in seen
+        (room.dir / "go").touch()
+        _read_until(master, seen, b"\x00never")
+    finally:
+        (room.dir / "go").touch()
+        os.close(master)
+    assert proc.wait(30) == 0, bytes(seen)
+    assert b"second" in seen and b"progress 100%" in seen
+    assert bytes(seen).index(b"progress 100%") < bytes(seen).index(b"second")
+
+
+def test_the_cli_prints_output_as_it_arrives_into_a_pipe(room: Room) -> None:
+    room.set_command("wait", PROGRESS)
+    proc = subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "wait", "--yes"], cwd=room.dir,
+                            env=base_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    seen = bytearray()
+    try:
+        assert _read_until(proc.stdout.fileno(), seen, b"progress 50%"), bytes(seen)  # once the output paused
+        assert seen.startswith(b"first\n")
+    finally:
+        (room.dir / "go").touch()
+    rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert (bytes(seen) + rest).decode().splitlines() == ["first", "progress 50%", "progress 100%", "second"]

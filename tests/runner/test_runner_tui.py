@@ -10,6 +10,7 @@ from runner_support import Room, base_env
 from warroom import events as E
 from warroom.journal import Journal
 from warroom.runner.execute import Run
+from warroom.tui.widgets.text import local_time, zone_of
 
 
 def _app(room: Room, **kw):  # noqa: ANN003, ANN202
@@ -102,6 +103,14 @@ async def test_an_escape_sequence_in_the_output_never_reaches_the_screen(room: R
         assert "progress 100%" in text and "progress 9%" not in text and "\nred" in text.replace(" ", "")
         for bad in ("pwned", "\x1b", "\x07", "\u202e"):
             assert bad not in text
+        assert await _until(pilot, lambda: E.RUN_END in _kinds(room))
+        assert await _until(pilot, lambda: app.screen.__class__.__name__ == "MainScreen")
+        await pilot.press("enter")  # the details: the tail of the (raw) output file, through the emulator
+        assert await _until(pilot, lambda: "Last run" in _screen_text(app) and "beforeafter" in _screen_text(app))
+        tail = _screen_text(app).split("beforeafter", 1)[1]  # (above it, the command's text is shown as written)
+        assert "progress 100%" in tail and "pwned" not in tail
+        for bad in ("\x1b", "\x07", "\u202e"):
+            assert bad not in _screen_text(app)
 
 
 async def test_stop_from_the_run_pane(room: Room) -> None:
@@ -137,6 +146,9 @@ async def test_a_second_operator_sees_who_runs_it_and_the_live_tail(room: Room) 
             assert app.screen.__class__.__name__ == "MainScreen"
             await pilot.press("enter")  # details
             assert await _until(pilot, lambda: "first" in _screen_text(app) and "running since" in _screen_text(app))
+            start = Journal(room.journal_path, read_only=True).load().events[0]
+            shown = local_time(start.ts, zone_of(room.ws().layout.timezone), seconds=True)
+            assert f"running since {shown} by ana" in _screen_text(app) and start.ts not in _screen_text(app)  # local time
             (room.dir / "go").touch()
             assert await _until(pilot, lambda: "second" in _screen_text(app) and "exit 0" in _screen_text(app))
     finally:
@@ -175,3 +187,35 @@ async def test_a_run_left_open_on_another_host_can_be_released_with_a_reason(roo
     release = Journal(room.journal_path, read_only=True).load().events[-1]
     assert (release.op, release.payload["reason"], release.payload["run"]) == ("alice", "bastion-2 rebooted", "r1")
     assert not room.state().runs["room/go/hello"].open
+
+
+async def test_at_80x24_the_run_pane_keeps_the_key_bar_and_the_checklist_usable(room: Room, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("DB_PASSWORD", "hunter2-prod")  # a secret is set: the output still shows at once
+    app = _app(room)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot)
+        await _select(pilot, "room/go/sleepy")
+        await pilot.press("exclamation_mark")
+        assert await _until(pilot, lambda: app.screen.__class__.__name__ == "RunConfirmScreen")
+        await pilot.press("y", "enter")
+        assert await _until(pilot, lambda: "sleeping" in _screen_text(app))
+        rows = _screen_text(app).splitlines()
+        assert len(rows) == 24 and "Stop run" in rows[-1] and "Hide run" in rows[-1] and "Help" in rows[-1]  # the key bar
+        assert any("S stop · esc hide" in row for row in rows)  # the pane's title, within 80 columns
+        tree = app.main_screen.checklist_panes[0].ctree
+        assert tree.has_focus
+        before = tree.cursor_line
+        await pilot.press("j")
+        assert tree.cursor_line == before + 1  # j still moves the checklist
+        await pilot.press("k", "escape")  # escape hides the pane; the run goes on
+        assert await _until(pilot, lambda: "sleeping" not in _screen_text(app))
+        assert "Stop run" not in _screen_text(app).splitlines()[-1] and not any(e == E.RUN_END for e in _kinds(room))
+        await pilot.press("exclamation_mark")  # ! on its item shows it again
+        assert await _until(pilot, lambda: "sleeping" in _screen_text(app))
+        await pilot.press("S")
+        assert await _until(pilot, lambda: E.RUN_END in _kinds(room))
+        assert await _until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
+        await pilot.press("n")
+        assert await _until(pilot, lambda: app.screen.__class__.__name__ == "MainScreen")
+        last = _screen_text(app).splitlines()[-1]
+        assert "Stop run" not in last and "Hide run" in last  # nothing left to stop; the pane shows how it ended

@@ -7,19 +7,25 @@
     warroom run LAYOUT ITEM --choice 2 ...         # one of several commands or alternatives
     warroom run LAYOUT --phase T-0 --dry-run       # rehearsal: every command due in a phase
     warroom run LAYOUT ITEM --release REASON       # an abandoned run: say it is over
+    warroom run LAYOUT ITEM --output               # the last run's output, through the emulator
 
-Exit status: 0 the command ran and exited 0 (or a dry run found nothing wrong); 1 refused, or
-the command failed; 2 bad input.
+Output is printed as it arrives, through the emulator. Ctrl-C, SIGTERM and SIGHUP stop the
+command and record its end. Exit status: 0 the command ran and exited 0 (or a dry run found
+nothing wrong); 1 refused, or the command failed or was stopped; 2 bad input.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import signal
 import sys
+import threading
+import time
 from typing import Any
 
-from warroom.cli.common import EXIT_FAIL, EXIT_OK, open_session
+from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, err, open_session
 from warroom.errors import ActionError
 
 
@@ -37,25 +43,52 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--phase", metavar="T-MARK", help="with --dry-run: list every command due in this phase")
     p.add_argument("--no-block", action="store_true", help="a failure does not mark the item blocked")
     p.add_argument("--release", metavar="REASON", help="release the item's abandoned run, saying why")
+    p.add_argument("--output", action="store_true",
+                   help="show the output of the item's last run, through the terminal emulator (never `cat` the raw file)")
     p.set_defaults(func=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        return _command(args)
+    except BadInput as exc:
+        err(str(exc))
+        return EXIT_INPUT
+
+
+class BadInput(Exception):
+    """The command line names something that is not there (exit 2, not 1)."""
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.phase:
         if not args.dry_run or args.item:
-            raise ActionError("--phase lists a phase's commands for a rehearsal: use it with --dry-run and no ITEM")
+            raise BadInput("--phase lists a phase's commands for a rehearsal: use it with --dry-run and no ITEM")
         return _rehearse(open_session(args, read_only=True), args.phase)
     if not args.item:
-        raise ActionError("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
+        raise BadInput("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
+    if args.output:
+        return _show_output(open_session(args, read_only=True), args.item)
     if args.release is not None:
         return _release(open_session(args), args.item, args.release)
     return _run(open_session(args, read_only=args.dry_run), args)
 
 
+def _target(ws: Any, ref: str) -> Any:
+    """The item or section named on the command line; one that is not there is bad input."""
+    from warroom.runner.resolve import choices, resolve_target
+
+    try:
+        target = resolve_target(ws, ref)
+    except ActionError as exc:
+        raise BadInput(str(exc)) from None
+    return target, choices(target)
+
+
 def _print_plan(plan: Any, out: Any = None) -> None:
     out = out or sys.stdout
     for line in plan.describe():
-        print(f"  {line}", file=out)
+        print(f"  {_safe(line)}", file=out)
     print("  ┌ command", file=out)
     for line in plan.command.splitlines() or [""]:
         print(f"  │ {_safe(line)}", file=out)
@@ -70,8 +103,20 @@ def _safe(text: str) -> str:
     return safe_char(text.replace("\t", "    "))
 
 
-def _rehearse(s: Any, mark: str) -> int:
+def _print_choices(ws: Any, target: Any, offered: list[Any]) -> int:
+    """Every command a target offers, resolved and masked; how many would be refused."""
     from warroom.runner.plan import prepare
+
+    bad = 0
+    for choice in offered:
+        plan = prepare(ws, target.id, choice.number)
+        print(f"{target.id} [{choice.number}]")
+        _print_plan(plan)
+        bad += bool(plan.problems)
+    return bad
+
+
+def _rehearse(s: Any, mark: str) -> int:
     from warroom.runner.resolve import choices, resolve_target
     from warroom.tmarks import format_tmark, parse_tmark
 
@@ -80,28 +125,52 @@ def _rehearse(s: Any, mark: str) -> int:
     except ValueError:
         names = {p.name.lower(): format_tmark(p.mark) for p in s.ws.layout.phases}
         if mark.lower() not in names:
-            raise ActionError(f"--phase: expected a T-mark like T-0 or a phase name, got {mark!r}") from None
+            known = ", ".join(f"{format_tmark(p.mark)} ({p.name})" for p in s.ws.layout.phases) or "(none)"
+            raise BadInput(f"--phase: expected a T-mark like T-0 or a phase name, got {mark!r}; the phases: {known}") from None
         wanted = names[mark.lower()]
+    if wanted not in {format_tmark(p.mark) for p in s.ws.layout.phases} and not any(i.phase == wanted for i in s.ws.items.values()):
+        known = ", ".join(f"{format_tmark(p.mark)} ({p.name})" for p in s.ws.layout.phases) or "(none)"
+        raise BadInput(f"--phase: {wanted} is no phase of this launch; the phases: {known}")
     items = [i for i in s.ws.items.values() if i.phase == wanted and i.commands]
     if not items:
         print(f"no item of phase {wanted} has a command")
         return EXIT_OK
     bad = 0
     for item in items:
-        for choice in choices(resolve_target(s.ws, item.id)):
-            plan = prepare(s.ws, item.id, choice.number)
-            print(f"{item.id} [{choice.number}]")
-            _print_plan(plan)
-            bad += bool(plan.problems)
+        bad += _print_choices(s.ws, resolve_target(s.ws, item.id), choices(resolve_target(s.ws, item.id)))
     print(f"{len(items)} item(s) of phase {wanted}; " + (f"{bad} command(s) would be refused" if bad else "every command can run"))
     return EXIT_FAIL if bad else EXIT_OK
 
 
+def _show_output(s: Any, ref: str) -> int:
+    """The output of the item's last run, through the emulator (never the raw bytes: the file
+    keeps every escape sequence the command wrote, OSC 52 clipboard writes included)."""
+    from rich.console import Console
+
+    from warroom.runner.terminal import LineFeed
+
+    target, _ = _target(s.ws, ref)
+    rec = s.state.runs.get(target.id)
+    if rec is None or not rec.output_file:
+        raise ActionError(f"{target.id} has never been run")
+    path = s.journal.path.with_name(rec.output_file)
+    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
+    printer = _Printer(console, False, cols)
+    feed = LineFeed(printer.line, columns=cols, lines=40)
+    _say(f"{rec.summary()}; {path.name}" + ("" if rec.end is not None else " (still being written)"), printer)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(16 * 1024), b""):
+            feed.add(block)
+            feed.pump(len(block))
+    feed.finish()
+    return EXIT_OK
+
+
 def _release(s: Any, ref: str, reason: str) -> int:
     from warroom.runner.execute import release
-    from warroom.runner.resolve import resolve_target
 
-    target = resolve_target(s.ws, ref)
+    target, _ = _target(s.ws, ref)
     rec = s.state.runs.get(target.id)
     if rec is None:
         raise ActionError(f"{target.id} has never been run")
@@ -120,9 +189,18 @@ def _run(s: Any, args: argparse.Namespace) -> int:
     from warroom.runner.terminal import LineFeed
     from warroom.state import LaunchState
 
-    plan = prepare(s.ws, args.item, args.choice)
+    target, offered = _target(s.ws, args.item)
+    if args.choice is not None and not 1 <= args.choice <= len(offered):
+        raise BadInput(f"{target.kind} '{target.id}' offers {len(offered)} command(s); there is no choice {args.choice}")
+    if args.dry_run and args.choice is None and len(offered) > 1:
+        print(f"dry run: nothing runs; {target.id} offers {len(offered)} commands (one runs, chosen with --choice N)")
+        bad = _print_choices(s.ws, target, offered)
+        if bad:
+            print(f"{bad} of them would be refused")
+        return EXIT_FAIL if bad else EXIT_OK
+    plan = prepare(s.ws, target.id, args.choice)
     if args.dry_run:
-        print(f"dry run: nothing runs")
+        print("dry run: nothing runs")
         _print_plan(plan)
         return EXIT_FAIL if plan.problems else EXIT_OK
     plan.check()
@@ -142,32 +220,149 @@ def _run(s: Any, args: argparse.Namespace) -> int:
         if not plan.accepts(answer):
             raise ActionError("not confirmed; nothing was run")
     console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    tty = console.is_terminal
     cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
-    feed = LineFeed(console.print, columns=cols, lines=40)
+    printer = _Printer(console, tty, cols)
+    feed = LineFeed(printer.line, columns=cols, lines=40, partial=printer.partial)
     run = Run(plan, s.journal, s.operator, size=(cols, 40), on_output=feed.add)
-    started = run.start()
-    print(f"recorded #{started.seq}: {started.describe()}", file=sys.stderr)
-    while True:
-        try:
-            while run.wait(0.05) is None:
-                feed.pump()
-            break
-        except KeyboardInterrupt:
-            print(f"\nstopping (SIGINT, then SIGTERM and SIGKILL {plan.grace.total_seconds():g}s apart)…", file=sys.stderr)
-            run.stop(s.operator)
-    feed.finish()
+    caught: list[int] = []
+
+    def stop_on_signal(signum: int, _frame: object) -> None:
+        """SIGTERM or SIGHUP (the terminal closed): like Ctrl-C, stop the command and record its end."""
+        caught.append(signum)
+        if signum == signal.SIGHUP:
+            printer.gone = True  # nobody to print to any more
+        run.stop(s.operator)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # (signal handlers can only be set there)
+        previous = {sig: signal.signal(sig, stop_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        if caught:
+            raise ActionError(f"{signal.Signals(caught[0]).name} received before the run started; nothing was run")
+        started = run.start()
+        _say(f"recorded #{started.seq}: {started.describe()}", printer)
+        told = 0
+        while True:
+            try:
+                while run.wait(0.05) is None:
+                    feed.pump()
+                    printer.tick()
+                    if len(caught) > told:
+                        told = len(caught)
+                        _say(f"\n{signal.Signals(caught[-1]).name}: stopping the command (SIGINT, then SIGTERM and SIGKILL "
+                             f"{plan.grace.total_seconds():g}s apart)…", printer)
+                break
+            except KeyboardInterrupt:
+                _say(f"\nstopping (SIGINT, then SIGTERM and SIGKILL {plan.grace.total_seconds():g}s apart)…", printer)
+                run.stop(s.operator)
+        feed.finish()
+        printer.done()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     result = run.result
     assert result is not None
     if result.event is not None:
-        print(f"recorded #{result.event.seq}: {result.event.describe()}", file=sys.stderr)
-    print(f"output: {result.output} (sha256 {result.sha256})", file=sys.stderr)
+        _say(f"recorded #{result.event.seq}: {result.event.describe()}", printer)
+    _say(f"output: {result.output} (sha256 {result.sha256}); view it with: warroom run {args.layout} {args.item} --output", printer)
     if result.error:
-        print(f"warroom: error: {result.error}", file=sys.stderr)
+        _say(f"warroom: error: {result.error}", printer)
     journal = Journal(s.journal.path)
     state = LaunchState.replay(s.ws, journal.load().events)
     from warroom.actions import Actions
 
     followed = follow_outcome(Actions(journal, s.operator), state, plan, result, block_on_failure=not args.no_block)
     if followed is not None:
-        print(f"recorded #{followed.seq}: {followed.describe()}", file=sys.stderr)
+        _say(f"recorded #{followed.seq}: {followed.describe()}", printer)
+    if printer.gone:  # the terminal has gone: nothing is left to flush to it at exit
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     return EXIT_OK if result.ok else EXIT_FAIL
+
+
+def _say(message: str, printer: "_Printer") -> None:
+    """A line of warroom's own, on stderr (after the command's unfinished line, if one is drawn)."""
+    if printer.gone:
+        return
+    printer.break_line()
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except OSError:
+        printer.gone = True
+
+
+class _Printer:
+    """The command's output on warroom's stdout, as it comes, through the emulator (``LineFeed``):
+    each finished line is printed at once. The unfinished line (a progress bar, a prompt) is
+    drawn in place on a terminal (carriage return, padded with blanks); into a pipe or a file it
+    is written once the output has paused for a moment (``QUIET`` s), and the rest of the line
+    follows when it is finished, so a log reads like the screen did."""
+
+    QUIET = 0.5
+
+    def __init__(self, console: Any, tty: bool, columns: int) -> None:
+        self.console, self.tty, self.columns = console, tty, columns
+        self.gone = False  # the terminal closed (SIGHUP) or the pipe broke
+        self.pending: Any = None  # the unfinished line, not drawn yet
+        self.pending_at = 0.0
+        self.drawn = ""  # the unfinished line as drawn (terminal) or written (pipe)
+        self.width = 0  # its width in cells, on a terminal
+
+    def _write(self, fn: Any) -> None:
+        if self.gone:
+            return
+        try:
+            fn()
+            self.console.file.flush()
+        except OSError:
+            self.gone = True
+
+    def line(self, text: Any) -> None:
+        """A finished line."""
+        self.pending = None
+        if self.tty:
+            if self.drawn:
+                self._write(lambda: self.console.file.write("\r" + " " * self.width + "\r"))
+            self._write(lambda: self.console.print(text))
+        elif self.drawn and text.plain.startswith(self.drawn):
+            rest = text[len(self.drawn):]
+            self._write(lambda: self.console.print(rest))
+        else:
+            if self.drawn:
+                self._write(lambda: self.console.print())
+            self._write(lambda: self.console.print(text))
+        self.drawn, self.width = "", 0
+
+    def partial(self, text: Any) -> None:
+        """The unfinished line changed."""
+        self.pending, self.pending_at = text, time.monotonic()
+
+    def tick(self) -> None:
+        text = self.pending
+        if text is None or text.plain == self.drawn:
+            return
+        if self.tty:
+            text = text[: self.columns - 1]
+            pad = max(0, self.width - text.cell_len)
+            self._write(lambda: (self.console.file.write("\r"), self.console.print(text, end=""),
+                                 self.console.file.write(" " * pad + "\b" * pad)))
+            self.drawn, self.width = text.plain, text.cell_len
+        elif time.monotonic() - self.pending_at < self.QUIET:
+            return  # into a pipe: only once the output pauses
+        elif text.plain:
+            if self.drawn and text.plain.startswith(self.drawn):
+                rest = text[len(self.drawn):]
+                self._write(lambda: self.console.print(rest, end=""))
+            else:
+                self._write(lambda: (self.drawn and self.console.print(), self.console.print(text, end="")))
+            self.drawn = text.plain
+        self.pending = None
+
+    def break_line(self) -> None:
+        """warroom says something: an unfinished line drawn so far ends here."""
+        if self.drawn:
+            self._write(lambda: self.console.print())
+            self.drawn, self.width = "", 0
+
+    def done(self) -> None:
+        self.break_line()

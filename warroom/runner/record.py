@@ -48,14 +48,17 @@ class RunRecord:
             return str(self.end["output_file"])
         return self.partial
 
-    def summary(self) -> str:
+    def summary(self, at: str = "") -> str:
+        """How the run stands, in a line; ``at``: its start time as the caller shows times
+        (the screen: local time), else the journal's."""
+        at = at or self.at
         if self.released_by:
             return f"released by {self.released_by}: {self.release_reason}"
         if self.end is None:
-            return f"running since {self.at} by {self.by} on {self.host}"
+            return f"running since {at} by {self.by} on {self.host}"
         e = self.end
         how = "timed out" if e.get("timed_out") else "stopped" if e.get("stopped") else f"exit {e.get('exit')}"
-        return f"{how} after {e.get('duration')}s ({e.get('bytes')} bytes) — run by {self.by} at {self.at}"
+        return f"{how} after {e.get('duration')}s ({e.get('bytes')} bytes) — run by {self.by} at {at}"
 
 
 def apply_run(runs: dict[str, RunRecord], history: list[RunRecord], ev: Event) -> str | None:

@@ -117,10 +117,12 @@ def line_text(line: Any, columns: int) -> Text:
 class _Screen(pyte.Screen):
     """A screen that keeps the lines scrolled off its top (and hands them on)."""
 
-    def __init__(self, columns: int, lines: int, keep: int, on_scroll: Callable[[Text], None] | None = None) -> None:
+    def __init__(self, columns: int, lines: int, keep: int, on_scroll: Callable[[Text], None] | None = None,
+                 on_clear: Callable[[], None] | None = None) -> None:
         super().__init__(columns, lines)
         self.history: deque[Text] = deque(maxlen=keep)
         self.on_scroll = on_scroll
+        self.on_clear = on_clear
 
     def index(self) -> None:
         top, bottom = self.margins or pyte.screens.Margins(0, self.lines - 1)
@@ -130,6 +132,11 @@ class _Screen(pyte.Screen):
             if self.on_scroll is not None:
                 self.on_scroll(gone)
         super().index()
+
+    def erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
+        super().erase_in_display(how, *args, **kwargs)
+        if how in (2, 3) and self.on_clear is not None:
+            self.on_clear()
 
     def draw(self, data: str) -> None:
         """Controls, format marks (bidi overrides) and unprintables are dropped first: pyte
@@ -162,19 +169,51 @@ def render(data: bytes, columns: int = 120, lines: int = 40, whole: bool = True,
 
 
 class LineFeed:
-    """Emulate output as it comes and hand on each line as it scrolls off the screen (the CLI
-    prints those); ``finish`` hands on the lines still on the screen. When the output comes
-    faster than the emulator reads, what it cannot keep up with is skipped and counted."""
+    """Emulate output as it comes and hand on each line as soon as it is finished (the cursor
+    has left it downwards: a line feed), so the CLI prints output as it arrives; ``partial``
+    is told the unfinished line (a progress bar redrawn by carriage returns, a prompt) whenever
+    it changes. A line the command redraws after it was handed on (the cursor moved back up to
+    it) is not handed on again; a cleared screen starts afresh. ``finish`` hands on what is
+    left. When the output comes faster than the emulator reads, what it cannot keep up with is
+    skipped and counted (the output file has every byte)."""
 
-    def __init__(self, emit: Callable[[Text], None], columns: int = 120, lines: int = 40, backlog: int = 256 * 1024) -> None:
-        self.screen = _Screen(columns, lines, 1, on_scroll=emit)
+    def __init__(self, emit: Callable[[Text], None], columns: int = 120, lines: int = 40, backlog: int = 256 * 1024,
+                 partial: Callable[[Text], None] | None = None) -> None:
+        self.screen = _Screen(columns, lines, 1, on_scroll=self._scrolled, on_clear=self._cleared)
         self.stream = pyte.ByteStream(self.screen)
         self.strings = ControlStrings()
         self.emit = emit
+        self.partial = partial
         self.backlog = backlog
         self.pending = bytearray()
         self.skipped = 0
+        self.done = 0  # the screen's top rows already handed on
+        self._partial: str | None = None  # the unfinished line as last told
         self._lock = threading.Lock()  # add() comes from the reader thread
+
+    def _scrolled(self, line: Text) -> None:
+        if self.done > 0:
+            self.done -= 1  # handed on already
+        else:
+            self.emit(line)
+
+    def _cleared(self) -> None:
+        self.done = 0
+
+    def _row(self, y: int) -> Text:
+        return line_text(self.screen.buffer[y], self.screen.columns)
+
+    def _settle(self) -> None:
+        """Hand on the rows the cursor has left downwards; tell the unfinished one."""
+        y = self.screen.cursor.y
+        while self.done < y:
+            self.emit(self._row(self.done))
+            self.done += 1
+        if self.partial is not None:
+            line = self._row(y) if y >= self.done else Text()
+            if line.plain != self._partial:
+                self._partial = line.plain
+                self.partial(line)
 
     def add(self, data: bytes) -> None:
         with self._lock:
@@ -186,20 +225,26 @@ class LineFeed:
                 self.skipped += cut
                 del self.pending[:cut]
 
+    def _rest(self) -> None:
+        rows = self.screen.visible()
+        for line in rows[self.done:]:
+            self.emit(line)
+        self.done = max(self.done, len(rows))
+
     def pump(self, budget: int = 64 * 1024) -> None:
         with self._lock:
             skipped, self.skipped = self.skipped, 0
             chunk = bytes(self.pending[:budget])
             del self.pending[:budget]
         if skipped:  # what is on the screen goes out first, then the gap is said
-            for line in self.screen.visible():
-                self.emit(line)
+            self._rest()
             self.screen.reset()
+            self.done, self._partial = 0, None
             self.emit(Text(f"[… {skipped} bytes not shown here; the output file has them]", style="dim"))
         self.stream.feed(self.strings.feed(chunk))
+        self._settle()
 
     def finish(self) -> None:
         while self.pending or self.skipped:
             self.pump()
-        for line in self.screen.visible():
-            self.emit(line)
+        self._rest()

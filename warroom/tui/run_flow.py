@@ -67,17 +67,19 @@ class RunConfirmScreen(DialogScreen[bool]):
 
 
 class RunPane(Vertical, can_focus=True):
-    """A run's output, live, at the bottom of the war-room screen."""
+    """A run's output, live, below the panes (above the key bar, which keeps showing its keys:
+    S stops the run, escape hides the pane). It does not take the focus: the checklist stays
+    where it was and j/k still move it; a click on the pane focuses it to scroll it."""
 
     DEFAULT_CSS = """
-    RunPane { dock: bottom; height: 14; border-top: solid $primary; background: $surface; }
+    RunPane { height: 40%; max-height: 14; min-height: 5; border-top: solid $primary; background: $surface; }
     RunPane > #run-title { height: 1; width: 1fr; text-style: bold; }
     RunPane > VerticalScroll { height: 1fr; }
     RunPane.-hidden { display: none; }
     """
     BINDINGS = [
-        Binding("S", "stop", "Stop the run", id="run.stop"),
-        Binding("escape", "hide", "Hide", id="run.hide"),
+        Binding("S", "stop", "Stop run", id="run.stop"),
+        Binding("escape", "hide", "Hide run", id="run.hide"),
         Binding("j,down", "scroll_down", "Down", id="run.down", show=False),
         Binding("k,up", "scroll_up", "Up", id="run.up", show=False),
     ]
@@ -100,20 +102,20 @@ class RunPane(Vertical, can_focus=True):
         self._shown = (-1, -1)
         self.remove_class("-hidden")
         self.refresh_output()
-        self.focus()
+        self.screen.refresh_bindings()  # the key bar shows S and escape
 
     def title_text(self) -> str:
+        """The pane's keys first (so a narrow screen never cuts them off), then the run."""
         run = self.run
         if run is None:
             return ""
         plan = run.plan
         result = run.result
+        what = f"{plan.target.id} [{plan.choice.number}]"
         if result is None:
-            how = f"running (by {run.operator})  ·  S stop  ·  escape hide"
-        else:
-            how = ("timed out" if result.timed_out else "stopped" if result.stopped else f"exit {result.exit}") + \
-                  f" after {result.duration:g}s  ·  {result.output.name}  ·  escape hide"
-        return f"▶ {plan.target.id} [{plan.choice.number}] {how}"
+            return f"S stop · esc hide │ ▶ {what} running (by {run.operator})"
+        how = "timed out" if result.timed_out else "stopped" if result.stopped else f"exit {result.exit}"
+        return f"esc hide │ ■ {what} {how} after {result.duration:g}s · {result.output.name}"
 
     def refresh_output(self) -> None:
         run = self.run
@@ -142,9 +144,11 @@ class RunPane(Vertical, can_focus=True):
             self.notify("stopping: SIGINT, then SIGTERM, then SIGKILL", timeout=3)
 
     def action_hide(self) -> None:
+        had_focus = self.has_focus_within or self.has_focus
         self.add_class("-hidden")
+        self.screen.refresh_bindings()
         pane = self.app.main_screen.active_checklist
-        if pane is not None:
+        if pane is not None and had_focus:
             pane.ctree.focus()
 
     def action_scroll_down(self) -> None:
@@ -159,6 +163,29 @@ class RunPane(Vertical, can_focus=True):
             if run.result is None:
                 run.stop(run.operator)
                 run.wait(run.plan.grace.total_seconds() * 3 + 2)
+
+
+def shown_run_pane(screen: Any) -> RunPane | None:
+    """The run pane, if it is showing a run."""
+    for pane in screen.query(RunPane):
+        if not pane.has_class("-hidden") and pane.run is not None:
+            return pane
+    return None
+
+
+def run_key_enabled(screen: Any, action: str) -> bool:
+    """S while the pane shows a running command; escape while it shows at all."""
+    pane = shown_run_pane(screen)
+    if pane is None:
+        return False
+    return action != "stop_run" or pane.run.result is None
+
+
+def _local(room: Any, ts: str) -> str:
+    """A journal time as the rest of the screen shows times: local (the layout's zone), with seconds."""
+    from warroom.tui.widgets.text import local_time, zone_of
+
+    return local_time(ts, zone_of(room.ws.layout.timezone), seconds=True)
 
 
 def _runs(app: Any) -> dict[str, Any]:
@@ -216,7 +243,8 @@ async def _flow(app: Any, target_id: str) -> None:
     rec = room.state.runs.get(target.id)
     if rec is not None and rec.open and not abandoned(rec, plan.host):
         if rec.host == plan.host:
-            app.notify(f"{target.id} is being run by {rec.by} since {rec.at} (on {rec.host})", severity="warning", timeout=6)
+            app.notify(f"{target.id} is being run by {rec.by} since {_local(room, rec.at)} (on {rec.host})", severity="warning",
+                       timeout=6)
         else:  # nobody here can tell whether it still runs over there: an operator may say it is over
             await _release(app, rec)
         return
@@ -231,7 +259,7 @@ async def _release(app: Any, rec: Any) -> None:
     from warroom.tui.screens.dialogs import ConfirmScreen, PromptScreen
 
     if not await app.push_screen_wait(ConfirmScreen(
-            f"{rec.target} is being run by {rec.by} on {rec.host} since {rec.at}. Release it?",
+            f"{rec.target} is being run by {rec.by} on {rec.host} since {_local(app.room, rec.at)}. Release it?",
             "Only if its process there is gone: the journal records that you said so, and why.")):
         return
     reason = await app.push_screen_wait(PromptScreen("Why is that run over?", "e.g. the bastion rebooted mid-run"))
@@ -280,7 +308,7 @@ async def _pane(app: Any) -> RunPane:
     if found:
         return found.first()
     pane = RunPane()
-    await screen.mount(pane)
+    await screen.mount(pane, after=screen.query_one("#panes"))  # below the panes, above the key bar
     return pane
 
 
@@ -294,6 +322,7 @@ def _ended(app: Any, run: Any) -> None:
                timeout=6)
     for pane in app.main_screen.query(RunPane):
         pane.refresh_output()
+    app.main_screen.refresh_bindings()  # nothing left to stop
     if run.plan.tick_on_success and run.plan.target.item is not None and not getattr(app, "read_only", False):
         app.run_worker(_follow(app, run), group="dialog", exclusive=False)
 
@@ -329,7 +358,7 @@ def run_block(room: Any, item_id: str, journal_path: Any) -> Group | None:
     if rec is None or journal_path is None:
         return None
     head = Text("Last run\n", style="bold underline")
-    head.append(f"{safe_char(rec.summary())}\n")
+    head.append(f"{safe_char(rec.summary(_local(room, rec.at)))}\n")
     if abandoned(rec, socket.gethostname()):
         head.append("abandoned: its warroom process is gone (`warroom run … --release REASON`)\n", style="bold red")
     elif rec.open and rec.host != socket.gethostname():

@@ -39,7 +39,7 @@ class MainScreen(Screen):
     """The war-room screen. Its write and dialog keys are app actions (the flows live on the
     app), so they do not leak into dialogs; moving between panes is its own."""
 
-    BINDINGS = [b if keys.action_name(b.action) in ("next_pane", "previous_pane", "show_pane")
+    BINDINGS = [b if keys.action_name(b.action) in ("next_pane", "previous_pane", "show_pane", "stop_run", "hide_run")
                 else replace(b, action="app." + b.action) for b in keys.SCREEN]
 
     narrow: reactive[bool] = reactive(False, init=False)
@@ -260,6 +260,26 @@ class MainScreen(Screen):
         target = getattr(self.pane_widgets[index], "focus_target", self.pane_widgets[index])
         if target.can_focus:
             target.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The run pane's keys are there while it shows (else escape and S are left to others)."""
+        if action in ("stop_run", "hide_run"):
+            from warroom.tui.run_flow import run_key_enabled
+
+            return run_key_enabled(self, action)
+        return super().check_action(action, parameters)
+
+    def action_stop_run(self) -> None:
+        from warroom.tui.run_flow import shown_run_pane
+
+        if (pane := shown_run_pane(self)) is not None:
+            pane.action_stop()
+
+    def action_hide_run(self) -> None:
+        from warroom.tui.run_flow import shown_run_pane
+
+        if (pane := shown_run_pane(self)) is not None:
+            pane.action_hide()
 
     def action_show_pane(self, index: int) -> None:
         self.show_pane(index)

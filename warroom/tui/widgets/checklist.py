@@ -147,6 +147,12 @@ class ChecklistTree(Tree[str]):
         if self.pane.filter_text or self.pane.quick != "all":
             self.pane.set_filter("", "all")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a filter; without one it is left to the screen (it hides the run pane)."""
+        if action == "clear_filter":
+            return bool(self.pane.filter_text or self.pane.quick != "all")
+        return super().check_action(action, parameters)
+
 
 class ChecklistPane(Vertical):
     """One checklist: a filter bar (when filtering) over the tree."""

@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from warroom.tui.keys import action_name
 
-KEEP = frozenset({"help", "quit"})  # never dropped to fit
+KEEP = frozenset({"help", "quit", "stop_run", "hide_run"})  # never dropped to fit (the run keys show only with the run pane)
 
 
 class KeyBar(Widget):
