@@ -9,6 +9,12 @@
 3. Follower latency: another process appends every 50-100 ms and prints the time ``append``
    returned; this process polls a ``Follower`` every 15 ms and notes when it saw each event
    (target: median <= 250 ms).
+4. Checkpoints: ``warroom tick`` and ``warroom status`` (new processes) on a 1,000,000-event
+   journal against a 1,000-event one, each after its first read wrote a checkpoint (target:
+   ratio <= 2).
+5. PostgreSQL (a pgserver started for the run): append p99 against a bare INSERT + commit;
+   follower latency between two processes (target: median <= 100 ms, p95 <= 250 ms); 20
+   concurrent writer processes (target: 0 lost, 0 doubled, chain valid).
 """
 
 from __future__ import annotations
@@ -204,17 +210,182 @@ def bench_follow(tmp: Path, n: int) -> bool:
     return med <= 0.25
 
 
+def cli_seconds(*argv: str) -> float:
+    """Wall time of one ``warroom`` command in a new process (what an operator waits for)."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "warroom", *argv], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def bench_checkpoint(tmp: Path, ws, big: int, small: int) -> bool:
+    """``tick`` and ``status`` on a big journal against a small one: with checkpoints each reads
+    only the events since the last checkpoint, so the ratio stays near 1."""
+    layout = str(REPO / "layouts" / "demo.yaml")
+    item = sorted(ws.items)[0]
+    figures = {}
+    t = time.perf_counter()
+    for n in (small, big):
+        path = tmp / f"cp{n}.journal.yaml"
+        write_journal(path, ws, n)
+        cli_seconds("status", layout, "--journal", str(path), "--no-probe")  # the first reads all, and checkpoints
+    setup = time.perf_counter() - t
+    for what, argv in (("tick", ("tick", layout, "--as", "bench", item)), ("status", ("status", layout, "--no-probe"))):
+        for n in (small, big):
+            path = str(tmp / f"cp{n}.journal.yaml")
+            runs = []
+            for i in range(4):
+                extra = ("--undo",) if what == "tick" and i % 2 else ()
+                runs.append(cli_seconds(*argv, *extra, "--journal", path))
+            figures[(what, n)] = min(runs)
+    ok = True
+    for what in ("tick", "status"):
+        ratio = figures[(what, big)] / figures[(what, small)]
+        ok &= ratio <= 2
+        print(f"`warroom {what}` on {big:,} events: {figures[(what, big)]:.2f} s; on {small:,}: {figures[(what, small)]:.2f} s; "
+              f"ratio {ratio:.2f} (target <= 2) {verdict(ratio <= 2)}")
+    size = (tmp / f"cp{big}.journal.yaml").stat().st_size
+    cp = (tmp / f"cp{big}.journal.yaml.checkpoint.json").stat().st_size
+    print(f"  (set-up: writing both journals and the first full reads took {setup:.0f} s; journal {size / 1e6:.0f} MB, checkpoint {cp / 1e6:.1f} MB)")
+    return ok
+
+
+PG_WRITER = textwrap.dedent(
+    """
+    import random, sys, time
+    from warroom.journal_pg import PgJournal, parse_target
+    url, name, n, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    j = PgJournal(parse_target(url, "bench"))
+    j.load()
+    rnd = random.Random(hash(name) % 1000)
+    sys.stdin.readline()  # go
+    for i in range(n):
+        if pause:
+            time.sleep(rnd.uniform(pause, 2 * pause))
+        ev = j.append("note", "", {"text": f"{name} {i}"}, op=name)
+        print(ev.seq, ev.hash, repr(time.time()), flush=True)
+    """
+)
+
+
+def bench_postgresql(n_appends: int, n_follows: int, writers: int, per_writer: int) -> bool:
+    try:
+        import pgserver
+        import psycopg
+    except ImportError as exc:
+        print(f"PostgreSQL: not measured ({exc}; `python3 dev.py test` installs the test extra)")
+        return False
+    from warroom.journal_pg import PgFollower, PgJournal, parse_target, verify_pg
+
+    data = tempfile.mkdtemp(prefix="warroom-bench-pg-")
+    server = pgserver.get_server(data, cleanup_mode="delete")
+    ok = True
+    try:
+        base = server.get_uri()
+        for db in ("append", "follow", "writers"):
+            server.psql(f"CREATE DATABASE bench_{db};")
+        url = {db: base.replace("/postgres?", f"/bench_{db}?") for db in ("append", "follow", "writers")}
+
+        # 1. append p99, against a bare INSERT + commit of the same line on the same server
+        journal = PgJournal(parse_target(url["append"], "bench"))
+        journal.append("note", "", {"text": "warm-up"}, op="bench")
+        raw = psycopg.connect(url["append"], autocommit=True)
+        raw.execute("CREATE TABLE raw (seq bigint PRIMARY KEY, line text)")
+        sample, _ = encode_event(2, "2026-11-23T08:00:00.000Z", OPERATORS[0], "set-status", "payments-v2/launch-day/db-migration",
+                                 {"status": "done"}, "a" * 64)
+        raw_times, times = [], []
+        for i in range(n_appends):
+            t = time.perf_counter()
+            raw.execute("INSERT INTO raw VALUES (%s, %s)", (i, sample))
+            raw_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            journal.append("set-status", "payments-v2/launch-day/db-migration", {"status": "done"}, op=OPERATORS[0])
+            times.append(time.perf_counter() - t)
+        raw.close()
+        journal.close()
+        p99, raw99 = pct(times, 99), pct(raw_times, 99)
+        print(f"PostgreSQL append p99 (compare-and-append, commit): {p99 * 1000:.2f} ms (median {statistics.median(times) * 1000:.2f} ms); "
+              f"a bare INSERT + commit p99: {raw99 * 1000:.2f} ms; ratio {p99 / raw99:.1f}  [{n_appends} appends, local socket]")
+
+        # 2. follower latency between two processes
+        start = PgJournal(parse_target(url["follow"], "bench")).append("note", "", {"text": "start"}, op="bench")
+        follower = PgFollower(parse_target(url["follow"], "bench"), start.seq, start.hash)
+        writer = subprocess.Popen([sys.executable, "-c", PG_WRITER, url["follow"], "writer", str(n_follows), "0.05"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+        seen: dict[int, float] = {}
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        deadline = time.time() + 60
+        while len(seen) < n_follows and time.time() < deadline:
+            for ev in follower.poll():
+                seen[ev.seq] = time.time()
+            time.sleep(0.015)
+        out, _ = writer.communicate(timeout=30)
+        follower.close()
+        returned = {int(seq): float(t) for seq, _, t in (line.split() for line in out.splitlines())}
+        lat = [seen[s] - returned[s] for s in returned if s in seen]
+        if len(lat) < n_follows:
+            print(f"PostgreSQL follower latency: MISSED — saw {len(lat)} of {n_follows} appends")
+            ok = False
+        else:
+            med, p95 = statistics.median(lat), pct(lat, 95)
+            good = med <= 0.1 and p95 <= 0.25
+            ok &= good
+            print(f"PostgreSQL follower latency (another process's commit -> seen; LISTEN wake-up, polled every 15 ms): "
+                  f"median {med * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {n_follows} appends "
+                  f"(target median <= 100 ms, p95 <= 250 ms) {verdict(good)}")
+
+        # 3. concurrent writer processes
+        procs = [subprocess.Popen([sys.executable, "-c", PG_WRITER, url["writers"], f"w{k}", str(per_writer), "0"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO) for k in range(writers)]
+        time.sleep(1.0)  # let them start (and connect) before the go
+        t = time.perf_counter()
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        acked = []
+        for p in procs:
+            out, _ = p.communicate(timeout=300)
+            acked += [(int(seq), h) for seq, h, _ in (line.split() for line in out.splitlines())]
+        took = time.perf_counter() - t
+        with psycopg.connect(url["writers"]) as conn:
+            stored = conn.execute("SELECT seq, hash, line FROM warroom_events WHERE launch = 'bench' ORDER BY seq").fetchall()
+        texts = [json.loads(line[2:])["payload"]["text"] for _, _, line in stored]
+        expected = {f"w{k} {i}" for k in range(writers) for i in range(per_writer)}
+        lost = len(expected - set(texts)) + len(set(acked) - {(s, h) for s, h, _ in stored})
+        doubled = len(texts) - len(set(texts))
+        report = verify_pg(parse_target(url["writers"], "bench"))
+        good = lost == 0 and doubled == 0 and report.ok and report.events == writers * per_writer
+        ok &= good
+        print(f"{writers} concurrent writer processes x {per_writer} appends on PostgreSQL: {len(stored)} stored, "
+              f"{lost} lost, {doubled} doubled, chain {'valid' if report.ok else 'BROKEN'} "
+              f"({len(stored) / took:.0f} appends/s) {verdict(good)}")
+    finally:
+        server.cleanup()
+    return ok
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--appends", type=int, default=400)
     ap.add_argument("--follows", type=int, default=40)
+    ap.add_argument("--big", type=int, default=1_000_000, help="events of the big journal of the checkpoint figures")
+    ap.add_argument("--small", type=int, default=1_000)
+    ap.add_argument("--writers", type=int, default=20)
+    ap.add_argument("--per-writer", type=int, default=25)
+    ap.add_argument("--only", choices=["file", "checkpoint", "postgresql"], help="run one part")
     args = ap.parse_args()
     ws = load_workspace(REPO / "layouts" / "demo.yaml")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="warroom-bench-", dir=os.environ.get("WARROOM_BENCH_DIR")) as d:
         tmp = Path(d)
-        ok = [bench_replay(tmp, ws, args.events), bench_append(tmp, args.appends), bench_follow(tmp, args.follows)]
+        ok = []
+        if args.only in (None, "file"):
+            ok += [bench_replay(tmp, ws, args.events), bench_append(tmp, args.appends), bench_follow(tmp, args.follows)]
+        if args.only in (None, "checkpoint"):
+            ok.append(bench_checkpoint(tmp, ws, args.big, args.small))
+        if args.only in (None, "postgresql"):
+            ok.append(bench_postgresql(args.appends, args.follows, args.writers, args.per_writer))
     print(f"({time.perf_counter() - start:.0f} s in all; {sum(ok)} of {len(ok)} targets met)")
     return 0 if all(ok) else 1
 

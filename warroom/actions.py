@@ -7,7 +7,7 @@ journal follower delivers it, exactly like an event from another operator).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from warroom import events as E
@@ -18,7 +18,7 @@ from warroom.model import Role, Status
 from warroom.who import acting_account, real_account
 from warroom.state import LaunchState
 from warroom.textsafe import neutralise, text_problem
-from warroom.tmarks import format_tmark, parse_time, parse_tmark, utc_iso
+from warroom.tmarks import format_tmark, parse_duration, parse_time, parse_tmark, utc_iso
 
 # Payload fields an operator types that may hold several lines; every other text is one line.
 _MULTILINE = frozenset({"text", "comment"})
@@ -136,6 +136,9 @@ class Actions:
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why")
+        signed = state.signoffs.get(name)
+        if not comment.strip() and signed is not None and signed.decision == d and signed.comment:
+            comment = signed.comment  # the poll confirms the role's answer: its signed comment stands
         return self._append(E.POLL_ANSWER, name, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq})
 
     def poll_cancel(self, state: LaunchState, reason: str = "") -> Event:
@@ -143,14 +146,33 @@ class Actions:
             raise ActionError("no poll in progress")
         return self._append(E.POLL_CANCEL, "", {"reason": reason.strip(), "poll": state.poll.seq})
 
-    def assess(self, state: LaunchState, criterion: str, result: str, value: str = "", comment: str = "") -> Event:
+    def assess(self, state: LaunchState, criterion: str, result: str, value: str = "", comment: str = "",
+               override: str = "") -> Event:
+        """A go/no-go criterion by hand: ``pass`` or ``fail`` with the value seen. A PASS whose
+        value contradicts a numeric threshold (``900ms`` against ``< 500ms``) is refused unless
+        ``override`` says why it stands; a PASS without a value is legal and shown unverified.
+        A rollback trigger by hand: ``fired`` or ``not-fired``."""
         crit = state.ws.criterion(criterion)
         if crit.tile:
             raise ActionError(f"criterion '{crit.id}' reads tile '{crit.tile}'; it is not assessed by hand")
-        r = result.strip().lower()
-        if r not in ("pass", "fail"):
+        r = result.strip().lower().replace("_", "-").replace(" ", "-")
+        value, override = value.strip(), override.strip()
+        if crit.kind == "rollback":
+            r = {"notfired": "not-fired", "clear": "not-fired", "cleared": "not-fired"}.get(r, r)
+            if r not in ("fired", "not-fired"):
+                raise ActionError(f"'{crit.id}' is a rollback trigger: it is assessed 'fired' or 'not-fired', not '{result}'")
+        elif r not in ("pass", "fail"):
             raise ActionError("a criterion is assessed 'pass' or 'fail'")
-        return self._append(E.ASSESS, crit.id, {"result": r, "value": value.strip(), "comment": comment.strip()})
+        payload: dict[str, Any] = {"result": r, "value": value, "comment": comment.strip()}
+        contradiction = threshold_contradiction(crit.threshold, value, r)
+        if contradiction and not override:
+            raise ActionError(f"{contradiction}: a PASS needs a value that meets the threshold, "
+                              "or an override with the reason it passes anyway (--override REASON)")
+        if contradiction:
+            payload["override"] = override
+        elif override:
+            raise ActionError("an override is only for a PASS whose value contradicts the threshold")
+        return self._append(E.ASSESS, crit.id, payload)
 
     # -- the clock ---------------------------------------------------------------------------
     def hold(self, state: LaunchState, reason: str) -> Event:
@@ -165,13 +187,56 @@ class Actions:
             raise ActionError(f"the count is already holding ({cd.hold_reason})")
         return self._append(E.HOLD, "", {"reason": reason.strip()})
 
-    def resume(self, state: LaunchState) -> Event:
+    def resume(self, state: LaunchState, override: str = "", verdict: str | None = None) -> Event:
+        """Resume the count. At or past T-0 it needs a GO (``verdict``, decided from the journal
+        when not given) or an ``override``: the reason it goes on anyway, kept in the record."""
         cd = state.countdown
         if cd.scrubbed:
             raise ActionError("the launch is scrubbed; set a new T-0 to start a new attempt")
         if not cd.holding:
             raise ActionError("the count is not holding")
-        return self._append(E.RESUME)
+        override = override.strip()
+        payload: dict[str, Any] = {}
+        if cd.held_at is not None and cd.held_at >= timedelta(0):
+            if verdict is None:
+                from warroom.decision import decide
+
+                verdict = decide(state).verdict
+            if verdict != "GO" and not override:
+                raise ActionError(f"the decision is {verdict}: resuming past T-0 needs a GO, or an override "
+                                  "with the reason it goes on anyway (--override REASON)")
+            if verdict != "GO":
+                payload["override"] = override
+        elif override:
+            raise ActionError("an override is only for resuming past T-0 without a GO; the count is before T-0")
+        return self._append(E.RESUME, "", payload)
+
+    def settle_t0(self, state: LaunchState) -> Event | None:
+        """Before a write from the command line: if the count has reached T-0 and no screen has
+        recorded it, record it now (decided from the journal), so the write acts on the count
+        every view shows (``resume --override`` past T-0 finds the hold it is for)."""
+        if not state.countdown.t0_due(self.now()):
+            return None
+        from warroom.decision import decide
+
+        decision = decide(state)
+        event = self.t0_reached(state, decision.verdict, [r.text for r in decision.reasons])
+        if event is not None:
+            state.apply(event)
+        return event
+
+    def t0_reached(self, state: LaunchState, verdict: str, reasons: list[str] | None = None) -> Event | None:
+        """Record that the count reached T-0, and whether it had a GO (without one it holds
+        there). Once per T-0, however many screens see it: checked against the file under its
+        lock; None when it is recorded already or does not apply."""
+        cd = state.countdown
+        if not cd.t0_due(self.now()) or cd.anchor is None:
+            return None
+        t0 = utc_iso(cd.anchor)
+        payload: dict[str, Any] = {"t0": t0, "verdict": verdict}
+        if reasons:
+            payload["reasons"] = list(reasons)[:20]
+        return self._append_unless(E.T0_REACHED, "", payload, lambda last: last is not None and last.payload.get("t0") == t0)
 
     def recycle(self, state: LaunchState, to: str, reason: str = "") -> Event:
         cd = state.countdown
@@ -194,10 +259,14 @@ class Actions:
         return self._append(E.SCRUB, "", {"reason": reason.strip()})
 
     def set_t0(self, state: LaunchState, when: str | datetime) -> Event:
+        """T-0 at a time (ISO 8601 with a zone) or a delay from now (``30m``, ``1h30m``)."""
         try:
-            t0 = when if isinstance(when, datetime) else parse_time(when)
-        except ValueError as exc:
-            raise ActionError(str(exc)) from None
+            t0 = when if isinstance(when, datetime) else self.now() + parse_duration(when)
+        except ValueError:
+            try:
+                t0 = parse_time(when)  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise ActionError(f"{exc}, or a delay from now like 30m or 1h30m") from None
         return self._append(E.SET_T0, "", {"t0": utc_iso(t0)})
 
     # -- metric tiles (written by the tiles pane on a state transition, not per sample) ---------
@@ -241,6 +310,26 @@ def _served(value: Any) -> Any:
     if value is None or isinstance(value, (int, float, bool)):
         return value
     return neutralise(str(value), newlines=False)[:500]
+
+
+def threshold_contradiction(threshold: str, value: str, result: str) -> str:
+    """Why a PASS with ``value`` contradicts a numeric ``threshold`` ("" when it does not, or
+    cannot be told: no value, a threshold that is not a number, units of different kinds)."""
+    if result != "pass" or not value or not threshold:
+        return ""
+    from warroom.metrics.threshold import parse_condition, parse_quantity
+
+    quantity = parse_quantity(value)
+    if quantity is None:
+        return ""
+    number, unit = quantity
+    try:
+        cond = parse_condition(threshold, unit)
+    except ValueError:
+        return ""
+    if isinstance(cond.target, str) or cond.holds(number):
+        return ""
+    return f"the value {value} does not meet the threshold '{threshold}'"
 
 
 def _decision(value: str) -> str:

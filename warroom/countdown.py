@@ -3,6 +3,12 @@
 While counting, ``T(now) = now - anchor`` (``anchor`` is the effective T-0). A hold freezes T;
 on resume the anchor moves later by the hold's length. Recycle sets T back to an earlier mark
 and holds there until resumed. Scrub ends the attempt; a new ``set-t0`` starts the next one.
+
+Built-in holds (the layout's ``holds:``) stop T at their mark for their length with no event:
+they are part of the plan, so T-0 stays the launch time and the count before them runs early
+by their length. Reaching T-0 without a GO holds the count there (``t0-reached``, journaled once
+by the first screen that sees it; until then every view derives the same hold); going on past
+T-0 needs a GO or an override with a reason.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from warroom.model import Item, Phase, Status
+from warroom.model import BuiltinHold, Item, Phase, Status
 from warroom.tmarks import format_tmark, parse_tmark
 
 
@@ -34,10 +40,55 @@ class Countdown:
     attempt: int = 1
     recycles: int = 0
     holds: list[HoldRecord] = field(default_factory=list)
+    builtin: list[BuiltinHold] = field(default_factory=list)  # the layout's planned holds
+    t0_passed: bool = False  # this attempt went past T-0 (with a GO, or an override)
+    auto_held: bool = False  # the current hold is the one at T-0 for want of a GO
+    override: str = ""  # why the count went on past T-0 without a GO ("" = it had one)
+    override_by: str = ""
 
     @classmethod
-    def from_t0(cls, t0: datetime | None) -> "Countdown":
-        return cls(anchor=t0)
+    def from_t0(cls, t0: datetime | None, builtin: list[BuiltinHold] | None = None) -> "Countdown":
+        return cls(anchor=t0, builtin=sorted(builtin or [], key=lambda h: h.mark, reverse=True))
+
+    # -- built-in holds: wall offset w = now - anchor  <->  T ----------------------------------
+    def _windows(self) -> list[tuple[timedelta, timedelta, BuiltinHold]]:
+        """(start, end) of each built-in hold as wall offsets from T-0, latest first."""
+        out, shift = [], timedelta(0)
+        for h in self.builtin:
+            end = h.mark - shift
+            out.append((end - h.duration, end, h))
+            shift += h.duration
+        return out
+
+    def _t_of(self, w: timedelta) -> timedelta:
+        t = w
+        for start, end, h in self._windows():
+            if start <= w < end:
+                return h.mark
+            if w < start:
+                t += h.duration
+        return t
+
+    def _w_of(self, t: timedelta) -> timedelta:
+        """The wall offset at which the count shows ``t`` going on (a built-in hold at ``t`` is over)."""
+        return t - sum((h.duration for h in self.builtin if h.mark > t), timedelta(0))
+
+    def builtin_hold(self, now: datetime) -> tuple[BuiltinHold, timedelta] | None:
+        """The built-in hold under way at ``now`` and the time left in it, if any."""
+        if self.scrubbed or self.held_at is not None or self.anchor is None:
+            return None
+        w = now - self.anchor
+        for start, end, h in self._windows():
+            if start <= w < end:
+                return h, end - w
+        return None
+
+    def t0_due(self, now: datetime) -> bool:
+        """The count has reached T-0 in this attempt and nothing recorded it yet: whether it
+        holds there depends on the decision (``decision.clock_view``)."""
+        if self.scrubbed or self.held_at is not None or self.anchor is None or self.t0_passed:
+            return False
+        return now >= self.anchor
 
     @property
     def holding(self) -> bool:
@@ -63,31 +114,47 @@ class Countdown:
             return self.held_at
         if self.anchor is None:
             return None
-        return now - self.anchor
+        return self._t_of(now - self.anchor)
 
     def effective_t0(self, now: datetime) -> datetime | None:
         """When T-0 will be if the clock runs from ``now`` (moves later during a hold; none
         after a scrub)."""
         if self.scrubbed:
             return None
-        t = self.t(now)
-        return None if t is None else now - t
+        if self.held_at is not None:
+            return now - self._w_of(self.held_at)
+        return self.anchor
 
     # -- transitions (called by state replay; validation is in actions) ---------------------
     def hold(self, at: datetime, reason: str, by: str) -> bool:
         if self.scrubbed or self.holding or self.anchor is None:
             return False
-        self.held_at = at - self.anchor
+        self.held_at = self._t_of(at - self.anchor)
         self.hold_reason = reason
         self.holds.append(HoldRecord(start=at, reason=reason, by=by, t_value=self.held_at))
         return True
 
-    def resume(self, at: datetime) -> bool:
+    def reach_t0(self, t0: datetime, go: bool, by: str) -> bool:
+        """T-0 reached (``t0-reached``): with a GO the count goes on, without one it holds at
+        T-0 from the moment T-0 came, however late a screen recorded it."""
+        if self.scrubbed or self.held_at is not None or self.anchor != t0 or self.t0_passed:
+            return False
+        if go:
+            self.t0_passed = True
+            return True
+        self.held_at, self.hold_reason, self.auto_held = timedelta(0), "no GO at T-0", True
+        self.holds.append(HoldRecord(start=t0, reason=self.hold_reason, by=by, t_value=timedelta(0)))
+        return True
+
+    def resume(self, at: datetime, override: str = "", by: str = "") -> bool:
         if self.scrubbed or self.held_at is None:
             return False
-        self.anchor = at - self.held_at
+        if self.held_at >= timedelta(0):
+            self.t0_passed = True
+            self.override, self.override_by = override, (by if override else "")
+        self.anchor = at - self._w_of(self.held_at)
         self.held_at = None
-        self.hold_reason = ""
+        self.hold_reason, self.auto_held = "", False
         if self.holds and self.holds[-1].end is None:
             self.holds[-1].end = at
         return True
@@ -100,6 +167,9 @@ class Countdown:
         self.held_at = to
         self.hold_reason = reason or f"recycled to {format_tmark(to)}"
         self.recycles += 1
+        self.auto_held = False
+        if to < timedelta(0):
+            self.t0_passed, self.override, self.override_by = False, "", ""
         return True
 
     def scrub(self, at: datetime, reason: str) -> bool:
@@ -108,7 +178,7 @@ class Countdown:
         if self.holds and self.holds[-1].end is None:
             self.holds[-1].end = at
         self.scrubbed_at = self.t(at)
-        self.held_at, self.hold_reason = None, ""
+        self.held_at, self.hold_reason, self.auto_held = None, "", False
         self.scrubbed, self.scrub_reason = True, reason
         return True
 
@@ -117,6 +187,7 @@ class Countdown:
             self.attempt += 1
         self.anchor, self.held_at, self.hold_reason = t0, None, ""
         self.scrubbed, self.scrub_reason, self.scrubbed_at = False, "", None
+        self.t0_passed, self.auto_held, self.override, self.override_by = False, False, "", ""
         if self.holds and self.holds[-1].end is None:
             self.holds[-1].end = t0
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Mapping, Protocol
 
 from warroom.model import Criterion, Status
 from warroom.state import LaunchState
 
 GO, NO_GO, PENDING = "GO", "NO-GO", "PENDING"
+
+# The kinds a reason has (``status --json`` keeps them; scripts may act on them):
+#   role       a required role has not signed, signed NO-GO, or its GO went stale
+#   item       a critical item is not done (blocked counts as NO-GO)
+#   criterion  a go/no-go criterion does not pass (fail counts as NO-GO)
+#   clock      the launch was scrubbed
+#   auto-hold  the count reached T-0 without a GO and holds there (journaled or not yet)
+#   override   the count went on past T-0 without a GO, on someone's stated reason
+REASON_KINDS = ("role", "item", "criterion", "clock", "auto-hold", "override")
+AUTO_HOLD_REASON = "no GO at T-0"
 
 
 class TileVerdict(Protocol):
@@ -23,7 +34,7 @@ class TileVerdict(Protocol):
 class Reason:
     verdict: str  # NO-GO or PENDING: how much this reason weighs
     text: str
-    kind: str  # "role" | "item" | "criterion" | "clock"
+    kind: str  # one of REASON_KINDS
     target: str = ""
 
 
@@ -80,8 +91,27 @@ def _no_value(state: LaunchState, tile: str) -> str:
     return f"no live value from tile '{tile}'"
 
 
+@dataclass
+class JournaledVerdict:
+    """A tile's last state as the journal has it: what a view without live tiles (the CLI, a
+    read-only screen, the wall) decides on, so every view agrees with the screens polling."""
+
+    state: str
+    summary: str
+
+    @property
+    def passing(self) -> bool:
+        return self.state in ("OK", "WARN")
+
+
+def journaled_tiles(state: LaunchState) -> dict[str, JournaledVerdict]:
+    return {name: JournaledVerdict(m.state, f"{m.state} (as journaled at {m.at[11:19]})") for name, m in state.metrics.items()}
+
+
 def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -> list[CriterionView]:
     out = []
+    if tiles is None:
+        tiles = journaled_tiles(state)
     for crit in state.ws.layout.criteria:
         if crit.tile:
             verdict = (tiles or {}).get(crit.tile)
@@ -97,8 +127,16 @@ def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None 
         if a is None:
             out.append(CriterionView(crit, "unknown", "not assessed yet"))
         else:
-            detail = f"{a.result} by {a.by}" + (f" ({a.value})" if a.value else "") + (f": {a.comment}" if a.comment else "")
-            out.append(CriterionView(crit, a.result, detail))
+            words = {"fired": "fired", "not-fired": "not fired"}.get(a.result, a.result)
+            detail = f"{words} by {a.by}" + (f" ({a.value})" if a.value else "")
+            if a.result == "pass" and not a.value and crit.threshold:
+                detail += " — unverified: no value given"
+            if a.override:
+                detail += f" — override: {a.override}"
+            detail += f": {a.comment}" if a.comment else ""
+            # a rollback trigger assessed by hand: fired fails, not fired passes
+            result = {"fired": "fail", "not-fired": "pass"}.get(a.result, a.result)
+            out.append(CriterionView(crit, result, detail))
     return out
 
 
@@ -136,6 +174,10 @@ def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -
         verdict = NO_GO if cv.state == "fail" else PENDING
         label = cv.criterion.name + (f" ({cv.criterion.threshold})" if cv.criterion.threshold else "")
         reasons.append(Reason(verdict, f"criterion {label}: {cv.detail}", "criterion", cv.criterion.id))
+    if cd.auto_held and reasons:  # the clock's state, told beside what keeps the GO away (it is not one of them)
+        reasons.append(Reason(PENDING, f"the count holds at T-0: {AUTO_HOLD_REASON} (resume needs a GO or an override)", "auto-hold"))
+    if cd.override and reasons:
+        reasons.append(Reason(PENDING, f"the count went past T-0 without a GO on an override by {cd.override_by}: {cd.override}", "override"))
     if any(r.verdict == NO_GO for r in reasons):
         verdict = NO_GO
     elif reasons:
@@ -148,3 +190,30 @@ def decide(state: LaunchState, tiles: Mapping[str, TileVerdict] | None = None) -
 
 def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+@dataclass
+class ClockView:
+    """The T-clock as every view shows it at ``now``: the count's state with the auto-hold at
+    T-0 derived (``auto_pending``: reached without a GO, not journaled yet) and a built-in hold
+    under way."""
+
+    state: str  # COUNTING HOLD SCRUB "NO T-0"
+    t: timedelta | None
+    hold_reason: str = ""
+    auto: bool = False  # holding at T-0 for want of a GO (journaled or derived)
+    auto_pending: bool = False  # derived only: the first writable screen records it
+    builtin: str = ""  # the built-in hold under way
+    builtin_left: timedelta | None = None
+
+
+def clock_view(state: LaunchState, now: datetime, decision: Decision) -> ClockView:
+    cd = state.countdown
+    if cd.t0_due(now) and decision.verdict != GO:
+        return ClockView("HOLD", timedelta(0), AUTO_HOLD_REASON, auto=True, auto_pending=True)
+    t = cd.t(now)
+    builtin = cd.builtin_hold(now)
+    if builtin is not None:
+        hold, left = builtin
+        return ClockView("HOLD", t, f"built-in hold: {hold.name}", builtin=hold.name, builtin_left=left)
+    return ClockView(cd.state, t, cd.hold_reason, auto=cd.auto_held)

@@ -31,10 +31,11 @@ ROLLBACK = "rollback-trigger"  # a rollback trigger fired or cleared (metrics is
 RUN_START = "run-start"
 RUN_END = "run-end"
 RUN_RELEASE = "run-release"
+T0_REACHED = "t0-reached"  # the count reached T-0: with a GO it goes on, without one it holds (the auto-hold)
 LAYOUT_CHANGE = "layout-change"  # the layout file was edited by warroom (tiles, bindings): text before and after
 
 KINDS = [SET_STATUS, NOTE, SIGN, HOLD, RESUME, RECYCLE, SCRUB, SET_T0, POLL_START, POLL_ANSWER, POLL_CANCEL,
-         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE, LAYOUT_CHANGE]
+         ASSESS, METRIC_STATE, ROLLBACK, RUN_START, RUN_END, RUN_RELEASE, LAYOUT_CHANGE, T0_REACHED]
 
 GENESIS = "0" * 64
 
@@ -89,7 +90,8 @@ class Event:
         if self.kind == POLL_CANCEL:
             return "poll cancelled" + (f": {p['reason']}" if p.get("reason") else "")
         if self.kind == ASSESS:
-            return f"criterion {self.target}: {p.get('result')}" + (f" ({p['value']})" if p.get("value") else "")
+            return (f"criterion {self.target}: {p.get('result')}" + (f" ({p['value']})" if p.get("value") else "")
+                    + (f" — override: {p['override']}" if p.get("override") else ""))
         if self.kind == METRIC_STATE:
             return f"tile {self.target}: {p.get('from')} → {p.get('state')} ({p.get('value')})"
         if self.kind == ROLLBACK:
@@ -104,7 +106,11 @@ class Event:
         if self.kind == LAYOUT_CHANGE:
             return f"layout {self.target} changed: {p.get('what', '')}"
         if self.kind == RESUME:
-            return "resume"
+            return "resume" + (f" past T-0 without a GO (override: {p['override']})" if p.get("override") else "")
+        if self.kind == T0_REACHED:
+            if p.get("verdict") == "GO":
+                return "T-0 reached with GO: the count goes on"
+            return f"HOLD: no GO at T-0 ({p.get('verdict', 'PENDING')})"
         return f"{self.kind} {self.target}".strip()
 
 

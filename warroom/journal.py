@@ -31,15 +31,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, Event, envelope_problem
+from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, T0_REACHED, Event, envelope_problem
 from warroom.tmarks import parse_time, utc_iso
 
-# Kinds whose events record a state (a tile's, a rollback trigger's): ``append(..., unless=)``
-# may look at the latest one for a target, as the file has it, under the lock.
+# Kinds whose events record a state (a tile's, a rollback trigger's, the count reaching T-0):
+# ``append(..., unless=)`` may look at the latest one for a target, as the file has it, under the lock.
 # The run kinds share one slot per target: ``unless`` sees the latest run event of any of them
 # (a run-start still open claims the item; see warroom.runner).
 RUN_KINDS = frozenset({RUN_START, RUN_END, RUN_RELEASE})
-STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK}) | RUN_KINDS
+STATE_KINDS = frozenset({METRIC_STATE, ROLLBACK, T0_REACHED}) | RUN_KINDS
 
 
 def _slot(kind: str, target: str) -> tuple[str, str]:
@@ -144,6 +144,18 @@ class LoadResult:
     lines: int = 0  # lines consumed (a follower numbers the next ones from here)
 
 
+@dataclass
+class Resume:
+    """Where a load may start instead of the beginning: ``offset`` bytes and ``lines`` lines
+    into the file, after the event ``head`` (seq, hash); ``latest`` are the last state-kind
+    events before that point (``append(unless=...)`` asks about them)."""
+
+    offset: int = 0
+    lines: int = 0
+    head: tuple[int, str] = (0, GENESIS)
+    latest: tuple[Event, ...] = ()
+
+
 def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = True) -> tuple[str, int]:
     """Parse complete lines of ``data`` into ``result``. Returns the new (head hash, head seq)."""
     text = data.decode("utf-8", errors="replace")
@@ -221,43 +233,52 @@ class Journal:
         self.close()
 
     # -- reading -----------------------------------------------------------------------------
-    def load(self) -> LoadResult:
-        """Read every event. A writable journal sets a torn tail aside (under the lock)."""
+    def load(self, since: Resume | None = None) -> LoadResult:
+        """Read every event (after ``since``, a point known good such as a checkpoint's, when
+        given: ``events`` are then only the ones after it, while ``offset``, ``lines`` and
+        ``head`` count from the start of the file). A writable journal sets a torn tail aside
+        (under the lock)."""
         if not self.path.exists():
             return LoadResult()
+        start = since or Resume()
         if self.read_only:
             fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
             _regular(fd, self.path)
             try:
-                data = _read_all(fd)
+                size = os.fstat(fd).st_size
+                data = os.pread(fd, size - start.offset, start.offset) if size > start.offset else b""
             finally:
                 os.close(fd)
-            result = self._parse_all(data)
-            if len(data) > result.offset:
-                result.issues.append(JournalIssue(result.lines + 1, f"torn last record ({len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
+            result = self._parse_all(data, start)
+            if start.offset + len(data) > result.offset:
+                result.issues.append(JournalIssue(result.lines + 1, f"torn last record ({start.offset + len(data) - result.offset} bytes, no newline): a write was interrupted; ignored"))
             return result
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             fd = self._same_file(fd, reopen_any=True)
-            data = _read_all(fd)
-            result = self._parse_all(data)
-            if len(data) > result.offset:
-                result.issues.append(self._move_torn(fd, data[result.offset:], result.offset, result.lines + 1))
+            size = os.fstat(fd).st_size
+            data = os.pread(fd, size - start.offset, start.offset) if size > start.offset else b""
+            result = self._parse_all(data, start)
+            if start.offset + len(data) > result.offset:
+                result.issues.append(self._move_torn(fd, data[result.offset - start.offset:], result.offset, result.lines + 1))
             self._offset, (self._head_seq, self._head_hash), self._lines = result.offset, result.head, result.lines
             self._head_ts = result.events[-1].ts if result.events else ""
             self._latest.clear()
+            self._note_latest(start.latest)
             self._note_latest(result.events)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
         return result
 
-    def _parse_all(self, data: bytes) -> LoadResult:
-        _looks_like_journal(data, self.path)
+    def _parse_all(self, data: bytes, start: Resume) -> LoadResult:
+        if start.offset == 0:
+            _looks_like_journal(data, self.path)
         result = LoadResult()
         end = data.rfind(b"\n") + 1
-        head_hash, head_seq = _parse_chunk(data[:end], 0, GENESIS, 0, result)
-        result.offset, result.head, result.lines = end, (head_seq, head_hash), data.count(b"\n", 0, end)
+        head_hash, head_seq = _parse_chunk(data[:end], start.lines, start.head[1], start.head[0], result)
+        result.offset, result.head = start.offset + end, (head_seq, head_hash)
+        result.lines = start.lines + data.count(b"\n", 0, end)
         return result
 
     def _move_torn(self, fd: int, torn: bytes, complete: int, line: int) -> JournalIssue:
@@ -442,9 +463,21 @@ def contains_head(path: Path | str, digest: str) -> bool | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return f'"hash": "{digest}"}}\n'.encode() in _read_all(fd)
+        return _in_from_end(fd, f'"hash": "{digest}"}}\n'.encode())
     finally:
         os.close(fd)
+
+
+def _in_from_end(fd: int, needle: bytes, chunk: int = 1 << 20) -> bool:
+    """Is ``needle`` in the file? Searched from its end back, a chunk at a time: the head an
+    account saw last is near the end, so a long journal is not read whole to find it."""
+    end = os.fstat(fd).st_size
+    while end > 0:
+        start = max(0, end - chunk)
+        if needle in os.pread(fd, end - start + len(needle) - 1, start):  # overlapping the chunk after
+            return True
+        end = start
+    return False
 
 
 class Follower:

@@ -287,11 +287,11 @@ def save(doc: LayoutDoc, who: str, what: str, journal_path: Path | str | None = 
                                 "nothing was written; reload it and make the change again")
         _write_atomic(doc.target, after)
         event = None
-        jpath = Path(journal_path) if journal_path else layout.journal_path
+        jpath = journal_path or layout.journal_url or layout.journal_path  # a file, or a postgresql:// URL
         if jpath is not None:
-            from warroom.journal import Journal
+            from warroom.journals import open_journal
 
-            with Journal(jpath) as journal:
+            with open_journal(jpath, doc.path) as journal:
                 event = journal.append(LAYOUT_CHANGE, doc.path.name, {
                     "what": what, "file": str(doc.target), "before": doc.text, "after": after,
                     "before_sha256": doc.digest, "after_sha256": sha256(after.encode("utf-8"))}, op=who, now=now)

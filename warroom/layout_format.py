@@ -6,6 +6,7 @@ See ``docs/formats.md`` for the annotated format.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +14,15 @@ from warroom.checklist_format import Reader
 from warroom.errors import Problem, describe_value, did_you_mean
 from warroom.ids import slugify
 from warroom.locations import default_journal_path
-from warroom.model import Criterion, Layout, Pane, Phase, Role, Written
+from warroom.model import BuiltinHold, Criterion, Layout, Pane, Phase, Role, Written
 from warroom.tmarks import parse_duration, parse_time, parse_tmark, parse_zone
 from warroom.yamlio import YList, YMap
 
 _ACCOUNT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 
-LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "roles", "criteria", "rollback", "tiles", "journal", "screen", "run"]
+LAYOUT_KEYS = ["launch", "t0", "timezone", "checklists", "phases", "holds", "roles", "criteria", "rollback", "tiles", "journal", "screen", "run"]
 PHASE_KEYS = ["mark", "name"]
+HOLD_KEYS = ["at", "for", "name"]
 ROLE_KEYS = ["name", "person", "contact", "required", "poll_order", "accounts", "delegates"]
 CRITERION_KEYS = ["id", "name", "threshold", "tile", "required", "description", "for"]
 SCREEN_KEYS = ["columns", "rows", "panes"]
@@ -58,6 +60,7 @@ def parse_layout(data: Any, path: Path) -> tuple[Layout | None, list[Problem]]:
             r.problem(root.vpos("journal"), f"'journal' names {what} ({layout.journal_path}); events would be "
                                             "appended to it: give the journal a file of its own")
     _phases(r, root, layout)
+    _holds(r, root, layout)
     _roles(r, root, layout)
     tiles, tile_problems, raw_tiles = [], [], root.get("tiles")
     if raw_tiles is not None:  # the metrics modules load only for a layout with tiles
@@ -93,6 +96,15 @@ def _clock(r: Reader, root: YMap, layout: Layout) -> None:
     journal = r.text(root, "journal")
     path = layout.path
     layout.journal_path = (path.parent / journal) if journal else default_journal_path(path)
+    if journal and journal.startswith(("postgresql://", "postgres://")):
+        from warroom.journal_pg import password_in
+
+        layout.journal_path = None
+        if password_in(journal):
+            r.problem(root.vpos("journal"), "the journal URL holds a password: keep it out of the layout "
+                      "(PGPASSWORD, a libpq service file or ~/.pgpass; see docs/postgresql.md)")
+        else:
+            layout.journal_url = journal
 
 
 def _checklists(r: Reader, root: YMap, layout: Layout) -> None:
@@ -125,6 +137,41 @@ def _phases(r: Reader, root: YMap, layout: Layout) -> None:
     for (a, b), pos in zip(zip(layout.phases, layout.phases[1:]), where[1:]):
         if b.mark <= a.mark:
             r.problem(pos, f"phases must be in time order: '{b.label}' comes after '{a.label}'")
+
+
+def _holds(r: Reader, root: YMap, layout: Layout) -> None:
+    """Built-in holds: ``{at: T-10m, for: 10m, name: go/no-go poll}`` (no two at one mark)."""
+    seen: dict[object, tuple[int, int]] = {}
+    for _, node in r.entries(root, "holds", "a hold", HOLD_KEYS):
+        label = r.text(node, "at", required=True, what="hold")
+        length = node.get("for")
+        if not label:
+            continue
+        if length in (None, ""):
+            r.problem(node.pos, "missing required key 'for' in hold (how long it lasts, e.g. 10m)")
+            continue
+        try:
+            mark = parse_tmark(label)
+        except ValueError as exc:
+            r.problem(node.vpos("at"), f"unparsable time for 'at': {exc}")
+            continue
+        try:
+            duration = parse_duration(str(length))
+        except ValueError as exc:
+            r.problem(node.vpos("for"), f"unparsable duration for 'for': {exc}")
+            continue
+        if mark >= timedelta(0):
+            r.problem(node.vpos("at"), f"a built-in hold comes before T-0, got '{label}' (T-0 itself holds without a GO)")
+            continue
+        if duration.total_seconds() <= 0:
+            r.problem(node.vpos("for"), f"a hold lasts some time, got '{length}'")
+            continue
+        if mark in seen:
+            r.problem(node.pos, f"two holds at {label} (first at line {seen[mark][0]})")
+            continue
+        seen[mark] = node.pos
+        layout.holds.append(BuiltinHold(mark, duration, r.text(node, "name") or f"built-in hold at {label}", label))
+    layout.holds.sort(key=lambda h: h.mark, reverse=True)
 
 
 def _roles(r: Reader, root: YMap, layout: Layout) -> None:

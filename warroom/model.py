@@ -144,6 +144,18 @@ class Phase:
 
 
 @dataclass
+class BuiltinHold:
+    """A hold the layout plans (``holds:``): the count stops at ``mark`` for ``duration``, on
+    its own, and goes on after it. T-0 stays the launch time: the count before it runs early
+    by the length of the built-in holds still to come."""
+
+    mark: timedelta
+    duration: timedelta
+    name: str
+    label: str = ""  # the mark as written
+
+
+@dataclass
 class Role:
     name: str
     person: str = ""
@@ -187,6 +199,7 @@ class Layout:
     checklist_paths: list[Path] = field(default_factory=list)
     checklists_written: dict[Path, Written] = field(default_factory=dict, repr=False, compare=False)
     phases: list[Phase] = field(default_factory=list)
+    holds: list[BuiltinHold] = field(default_factory=list)
     unread_phases: int = 0  # phase entries that could not be read (items are not checked against a partial list)
     roles: list[Role] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)
@@ -194,6 +207,7 @@ class Layout:
     disabled_tiles: list[Any] = field(default_factory=list)  # tiles with ``enabled: false``: never polled
     tile_order: list[Any] = field(default_factory=list, repr=False, compare=False)  # every tile, as listed
     journal_path: Path | None = None
+    journal_url: str | None = None  # a PostgreSQL journal (postgresql://...), instead of journal_path
     columns: int = 2
     rows: int = 2
     panes: list[Pane] = field(default_factory=list)

@@ -27,16 +27,19 @@ def percent(done: int, total: int) -> int:
 
 
 def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, Any] | None,
-                journal_path: str, issues: list[str]) -> dict[str, Any]:
+                journal_path: str, issues: list[str], notes: bool = True) -> dict[str, Any]:
+    """The status as data. ``notes=False`` leaves the items' notes out (the text report does not
+    print them, and a long launch has hundreds of thousands)."""
     from warroom.countdown import item_due, phase_index
-    from warroom.decision import decide
+    from warroom.decision import clock_view, decide
     from warroom.tmarks import format_clock, format_tmark
 
     cd = st.countdown
-    t = cd.t(now)
     phases = ws.layout.phases
-    pi = phase_index(phases, t)
     decision = decide(st, tiles=tiles)
+    view = clock_view(st, now, decision)  # the hold at T-0 without a GO, as every view shows it
+    t = view.t
+    pi = phase_index(phases, t)
     overdue = {i.id for i in st.overdue(now)}
 
     def section_data(sec: Section) -> dict[str, Any]:
@@ -50,7 +53,7 @@ def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, 
         return {"id": item.id, "text": item.text, "status": ist.status.value, "reason": ist.reason, "critical": item.critical,
                 "owner": item.owner, "due": format_tmark(due) if due is not None else None, "overdue": item.id in overdue,
                 "by": ist.by, "account": ist.account, "at": ist.at,
-                "notes": [{"text": n.text, "by": n.by, "account": n.account, "at": n.at} for n in ist.notes]}
+                "notes": [{"text": n.text, "by": n.by, "account": n.account, "at": n.at} for n in ist.notes] if notes else []}
 
     checklists = []
     for c in ws.checklists:
@@ -62,9 +65,13 @@ def status_data(ws: Workspace, st: LaunchState, now: datetime, tiles: dict[str, 
     return {
         "launch": ws.layout.launch,
         "now": now.isoformat(),
-        "clock": {"state": cd.state, "t": format_clock(t) if t is not None else None,
+        "clock": {"state": view.state, "t": format_clock(t) if t is not None else None,
                   "t_seconds": t.total_seconds() if t is not None else None,
-                  "t0": eff.isoformat() if eff else None, "hold_reason": cd.hold_reason,
+                  "t0": eff.isoformat() if eff else None, "hold_reason": view.hold_reason,
+                  "auto_hold": view.auto, "auto_hold_recorded": view.auto and not view.auto_pending,
+                  "builtin_hold": view.builtin or None,
+                  "builtin_hold_left_seconds": view.builtin_left.total_seconds() if view.builtin_left is not None else None,
+                  "override": cd.override or None, "override_by": cd.override_by or None,
                   "scrub_reason": cd.scrub_reason, "attempt": cd.attempt, "recycles": cd.recycles,
                   "phase": phases[pi].name if pi >= 0 else None,
                   "next_phase": phases[pi + 1].name if pi + 1 < len(phases) else None},

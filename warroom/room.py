@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from warroom import events as E
 from warroom.countdown import item_due, past_due, phase_index
-from warroom.decision import Decision, decide
+from warroom.decision import ClockView, Decision, clock_view, decide
 from warroom.events import Event
 from warroom.model import Item, Status
 from warroom.state import LaunchState
@@ -151,7 +151,11 @@ class Room:
 
     # -- questions ----------------------------------------------------------------------------
     def t(self) -> timedelta | None:
-        return self.state.countdown.t(self.now())
+        return self.clock().t
+
+    def clock(self, now: datetime | None = None) -> ClockView:
+        """The T-clock as every view shows it: with the hold at T-0 without a GO, derived."""
+        return clock_view(self.state, self.now() if now is None else now, self.decision())
 
     def due_passed(self, t: timedelta | None = None) -> int:
         """How many distinct due marks the clock has reached (changes only when T crosses one)."""

@@ -84,6 +84,7 @@ class Assessment:
     at: str
     seq: int
     comment: str = ""
+    override: str = ""  # why a PASS that contradicts the threshold was recorded anyway
 
 
 @dataclass
@@ -100,7 +101,7 @@ class LaunchState:
         self.ws = ws
         self.items: dict[str, ItemState] = {i.id: ItemState(i.status, i.reason) for i in ws.items.values()}
         self.signoffs: dict[str, SignOff] = {}
-        self.countdown = Countdown.from_t0(ws.layout.t0)
+        self.countdown = Countdown.from_t0(ws.layout.t0, ws.layout.holds)
         self.poll: Poll | None = None
         self.polls: list[Poll] = []
         self.invalidations: list[Invalidation] = []
@@ -215,7 +216,9 @@ class LaunchState:
             if ok:
                 self.invalidations.append(Invalidation(ev.seq, ev.ts, "the count was held" + (f" ({p['reason']})" if p.get("reason") else "")))
         elif ev.kind == E.RESUME:
-            ok = cd.resume(at)
+            ok = cd.resume(at, str(p.get("override") or ""), ev.op)
+        elif ev.kind == E.T0_REACHED:
+            ok = cd.reach_t0(parse_time(p["t0"]), p.get("verdict") == "GO", ev.op)
         elif ev.kind == E.RECYCLE:
             ok = cd.recycle(at, parse_tmark(p["to"]), str(p.get("reason") or ""), ev.op)
             if ok:
@@ -244,9 +247,10 @@ class LaunchState:
 
     def _assess(self, ev: Event) -> str | None:
         result = str(ev.payload["result"]).lower()
-        if result not in ("pass", "fail"):
+        if result not in ("pass", "fail", "fired", "not-fired"):
             return f"unknown result '{result}'"
-        self.assessments[ev.target] = Assessment(result, str(ev.payload.get("value") or ""), ev.op, ev.ts, ev.seq, str(ev.payload.get("comment") or ""))
+        self.assessments[ev.target] = Assessment(result, str(ev.payload.get("value") or ""), ev.op, ev.ts, ev.seq,
+                                                 str(ev.payload.get("comment") or ""), str(ev.payload.get("override") or ""))
         return None
 
     def _metric(self, ev: Event) -> str | None:
@@ -319,4 +323,5 @@ _HANDLERS = {
     E.RUN_END: LaunchState._run,
     E.RUN_RELEASE: LaunchState._run,
     E.LAYOUT_CHANGE: LaunchState._layout_change,
+    E.T0_REACHED: LaunchState._clock,
 }

@@ -60,7 +60,7 @@ async def test_status_with_reason_and_note(layout, journal_path) -> None:
         assert "vendor late" in str(app.main_screen.checklist_panes[0].nodes[LOAD_TEST].label)
         # escape on the reason writes nothing
         before = len(journal_events(journal_path))
-        await pilot.press("s", "k")
+        await pilot.press("s", "s")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
@@ -86,14 +86,14 @@ async def test_sign_go_with_comment_is_confirmed(layout, journal_path) -> None:
     app = make_app(layout, journal_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        await pilot.press("o", "2", "g")  # Tech Lead, GO
+        await pilot.press("o", "2", "1")  # Tech Lead, GO
         await pilot.pause()
         await pilot.press(*"all green", "enter")
         await pilot.pause()
         await pilot.press("n")  # refuse at the confirmation: nothing written
         await pilot.pause()
         assert "Tech Lead" not in app.room.state.signoffs
-        await pilot.press("o", "2", "g")
+        await pilot.press("o", "2", "1")
         await pilot.pause()
         await pilot.press(*"all green", "enter")
         await pilot.pause()
@@ -112,16 +112,25 @@ async def test_poll_walks_the_roles_in_order(layout, journal_path) -> None:
         await pilot.press("y")
         assert await until(pilot, lambda: app.room.state.poll is not None)
         assert app.screen.__class__.__name__ == "PollScreen"
-        await pilot.press("g")
+        await pilot.press("1")  # GO
+        await pilot.pause()
+        await pilot.press("enter")  # no comment
+        await pilot.pause()
+        await pilot.press("y")
         assert await until(pilot, lambda: app.room.state.poll.current_role == "Tech Lead")
-        await pilot.press("n")
+        await pilot.press("2")  # NO-GO
         await pilot.pause()
         await pilot.press(*"pager noisy", "enter")
+        await pilot.pause()
+        await pilot.press("y")
         assert await until(pilot, lambda: app.room.state.poll.current_role == "Security")
         assert app.room.state.signoffs["Tech Lead"].decision == "NO-GO"
-        for _ in range(3):
-            await pilot.press("g")
+        for role in ("Security", "Operations", "Support"):
+            assert await until(pilot, lambda: app.room.state.poll.current_role == role)
             await pilot.pause()
+            for key in ("1", "enter", "y"):
+                await pilot.press(key)
+                await pilot.pause()
         assert await until(pilot, lambda: app.room.state.poll is None)
         answers = [e for e in journal_events(journal_path) if e.kind == E.POLL_ANSWER]
         assert [e.target for e in answers] == ["Product Owner", "Tech Lead", "Security", "Operations", "Support"]
@@ -133,7 +142,7 @@ async def test_hold_resume_recycle_scrub(layout, journal_path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         cd = lambda: app.room.state.countdown  # noqa: E731
-        await pilot.press("h")
+        await pilot.press("H")
         await pilot.pause()
         await pilot.press(*"dba missing", "enter")
         await pilot.pause()
@@ -141,6 +150,8 @@ async def test_hold_resume_recycle_scrub(layout, journal_path) -> None:
         assert await until(pilot, lambda: cd().holding)
         assert cd().hold_reason == "dba missing"
         await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
         assert await until(pilot, lambda: not cd().holding)
         await pilot.press("R")
         await pilot.pause()
@@ -156,7 +167,11 @@ async def test_hold_resume_recycle_scrub(layout, journal_path) -> None:
         await pilot.pause()
         await pilot.press(*"weather", "enter")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("y", "enter")  # not the word: nothing happens
+        await pilot.pause()
+        assert not cd().scrubbed
+        app.screen.query_one("Input").value = ""
+        await pilot.press(*"scrub", "enter")
         assert await until(pilot, lambda: cd().scrubbed)
         assert app.room.decision().verdict == "NO-GO"
         kinds = [e.kind for e in journal_events(journal_path)]
@@ -265,7 +280,7 @@ async def test_read_only_refuses_every_write(layout, journal_path) -> None:
     app = make_app(layout, journal_path, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        for key in ["space", "x", "s", "n", "h", "r", "R", "X", "T", "o", "p"]:
+        for key in ["space", "x", "s", "n", "H", "r", "R", "X", "T", "o", "p", "a"]:
             await pilot.press(key)
             await pilot.pause()
             assert app.screen.__class__.__name__ == "MainScreen", key
@@ -391,7 +406,7 @@ async def test_everything_is_reachable_at_80x24(layout, journal_path) -> None:
         await pilot.press("2")  # the timeline, alone on screen
         await pilot.pause()
         assert [w.display for w in app.main_screen.pane_widgets] == [False, True, False, False]
-        await pilot.press("h")
+        await pilot.press("H")
         await pilot.pause()
         await pilot.press(*"bridge", "enter")
         await pilot.pause()

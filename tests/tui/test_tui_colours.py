@@ -37,7 +37,7 @@ async def test_a_hold_and_its_banner(layout, journal_path, size, invisible_glyph
     app = make_app(layout, journal_path)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
-        await check(pilot, invisible_glyphs, "h", *"dns")  # the prompt
+        await check(pilot, invisible_glyphs, "H", *"dns")  # the prompt
         await check(pilot, invisible_glyphs, "enter")  # the confirmation
         await check(pilot, invisible_glyphs, "y")  # HOLD in the header and the timeline
         assert app.room.state.countdown.holding

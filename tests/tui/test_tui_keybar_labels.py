@@ -35,7 +35,7 @@ async def test_the_key_bar_shows_the_keys_that_work_here(layout, journal_path) -
     async with app.run_test(size=(200, 40)) as pilot:
         await loaded(pilot)
         text = bar_text(app)
-        for shown in ("space Tick", "s Status", "n Note", "h Hold", "o Sign", "p Poll", "? Help", "q Quit"):
+        for shown in ("space Tick", "s Status", "n Note", "H Hold", "o Sign", "p Poll", "? Help", "q Quit"):
             assert shown in text
         assert text.rstrip().endswith("? Help  q Quit")
 

@@ -40,7 +40,7 @@ async def test_a_reason_then_its_confirmation_typed_ahead(layout, journal_path) 
     app = make_app(layout, journal_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        _type(app, "hdns\r")  # hold, the reason, enter ...
+        _type(app, "Hdns\r")  # hold, the reason, enter ...
         _type(app, "y")  # ... and yes to the confirmation that follows
         assert await until(pilot, lambda: app.room.state.countdown.holding, timeout=15)
         assert app.room.state.countdown.hold_reason == "dns"

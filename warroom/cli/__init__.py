@@ -36,7 +36,8 @@ from warroom.model import Status
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--journal", metavar="PATH", help="journal file (default: beside the layout, <layout>.journal.yaml)")
+    common.add_argument("--journal", metavar="PATH|URL", help="journal file, or postgresql://...[?launch=ID] (default: the layout's "
+                        "journal:, else <layout>.journal.yaml beside it)")
     common.add_argument("--as", dest="operator", metavar="NAME", help="who is acting (default: $WARROOM_OPERATOR, else user@host)")
 
     parser = argparse.ArgumentParser(prog="warroom", description="A terminal war-room for software launches.",
@@ -81,14 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = cmd("hold", cmd_hold, "hold the count")
     p.add_argument("reason", metavar="REASON")
-    cmd("resume", cmd_resume, "resume the count after a hold")
+    p = cmd("resume", cmd_resume, "resume the count after a hold (past T-0: needs a GO or --override)")
+    p.add_argument("--override", metavar="REASON", help="resume past T-0 without a GO; the reason is recorded")
     p = cmd("recycle", cmd_recycle, "set the clock back to an earlier T-mark (and hold there)")
     p.add_argument("mark", metavar="T-MARK", help="e.g. T-1h")
     p.add_argument("--reason")
     p = cmd("scrub", cmd_scrub, "scrub this launch attempt")
     p.add_argument("reason", metavar="REASON")
     p = cmd("t0", cmd_t0, "set T-0 (starts a new attempt after a scrub)")
-    p.add_argument("time", metavar="TIME", help="ISO 8601 with zone, e.g. 2026-11-23T16:00:00+01:00")
+    p.add_argument("time", metavar="TIME", help="a delay from now (30m, 1h30m) or ISO 8601 with zone, e.g. 2026-11-23T16:00:00+01:00")
 
     p = cmd("poll", cmd_poll, "go/no-go poll: start, answer go|no-go for the role being asked, or cancel")
     p.add_argument("poll_action", choices=["start", "go", "no-go", "cancel"])
@@ -96,10 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--comment")
     p.add_argument("--reason", help="why the poll is cancelled")
 
-    p = cmd("assess", cmd_assess, "record a manual go/no-go criterion as pass or fail")
+    p = cmd("assess", cmd_assess, "record a manual criterion as pass or fail, a rollback trigger as fired or not-fired")
     p.add_argument("criterion", metavar="CRITERION")
-    p.add_argument("result", choices=["pass", "fail"])
-    p.add_argument("--value", help="the measured value")
+    p.add_argument("result", choices=["pass", "fail", "fired", "not-fired"])
+    p.add_argument("--value", help="the measured value (checked against a numeric threshold)")
+    p.add_argument("--override", metavar="REASON", help="record a PASS whose value contradicts the threshold; the reason is recorded")
     p.add_argument("--comment")
 
     p = cmd("log", cmd_log, "print the journal")
@@ -125,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.web.command_line import add_parser as add_serve  # issue 13: `warroom serve` (textual-serve)
 
     add_serve(sub, common)
+    from warroom.cli.journal import add_parser as add_journal_parser  # issue 16: `warroom journal copy`
+
+    add_journal_parser(sub, common)
     return parser
 
 

@@ -15,7 +15,8 @@ def _report(ev: Event, journal: Journal | None = None) -> int:
     if journal is not None:
         for warning in journal.warnings:  # a clock behind the journal's
             warn(warning)
-        check_head(journal.path, journal.head, ev.ts)
+        if journal.path is not None:  # a file (a database journal is its own authority on its head)
+            check_head(journal.path, journal.head, ev.ts)
     return EXIT_OK
 
 
@@ -53,7 +54,10 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report_in(s, s.actions.resume(s.state))
+    reached = s.actions.settle_t0(s.state)  # the hold at T-0 every view shows, recorded if no screen has
+    if reached is not None:
+        warn(f"recorded #{reached.seq}: {reached.describe()} (the count had reached T-0)")
+    return _report_in(s, s.actions.resume(s.state, args.override or ""))
 
 
 def cmd_recycle(args: argparse.Namespace) -> int:
@@ -90,4 +94,4 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     s = open_session(args)
-    return _report_in(s, s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or ""))
+    return _report_in(s, s.actions.assess(s.state, args.criterion, args.result, args.value or "", args.comment or "", args.override or ""))

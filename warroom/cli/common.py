@@ -6,11 +6,11 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from warroom.actions import Actions
 from warroom.events import Event
-from warroom.journal import Journal, JournalIssue
+from warroom.journal import JournalIssue
 from warroom.who import current_operator
 from warroom.state import LaunchState
 from warroom.workspace import Workspace, load_workspace
@@ -41,7 +41,7 @@ def print_problems(problems: Iterable[object], outcome: str) -> int:
 @dataclass
 class Session:
     ws: Workspace
-    journal: Journal
+    journal: Any  # a warroom.journal.Journal or a warroom.journal_pg.PgJournal
     state: LaunchState
     issues: list[JournalIssue]
     operator: str
@@ -52,19 +52,29 @@ class Session:
         return Actions(self.journal, self.operator)
 
 
-def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None) -> Session:
+def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None,
+                 every_event: bool = False) -> Session:
+    """The workspace, its journal (a file or a launch in PostgreSQL) and the state. Without
+    ``until`` or ``every_event`` the state comes from a checkpoint when one matches, and
+    ``events`` are only those after it."""
+    from warroom.checkpoint import load_state
+    from warroom.journals import describe, journal_spec, open_journal
+
     ws = load_workspace(args.layout)
-    path = Path(args.journal) if getattr(args, "journal", None) else ws.journal_path
-    journal = Journal(path, read_only=read_only)
-    result = journal.load()
+    journal = open_journal(journal_spec(ws, getattr(args, "journal", None)), args.layout, read_only=read_only)
+    if until is None and not every_event:
+        state, result = load_state(ws, journal)
+    else:
+        result = journal.load()
+        state = LaunchState.replay(ws, result.events if until is None else [e for e in result.events if until(e)])
+    where = describe(journal)
     for issue in result.issues:
-        warn(f"{path}:{str(issue).removeprefix('line ')}")
-    events = result.events if until is None else [e for e in result.events if until(e)]
+        warn(f"{where}:{str(issue).removeprefix('line ')}")
     operator = current_operator(getattr(args, "operator", None))
-    state = LaunchState.replay(ws, events)
     for line, problem in state.problems() + state.notices():
-        warn(f"{path}:{line}: {problem}")
-    check_head(path, result.head)
+        warn(f"{where}:{line}: {problem}")
+    if journal.path is not None:  # a file: the head this account saw must still be in it
+        check_head(journal.path, result.head)
     return Session(ws, journal, state, result.issues, operator, result.events)
 
 

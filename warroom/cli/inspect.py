@@ -21,8 +21,9 @@ from warroom.cli.common import (
 from warroom.decision import GO, NO_GO
 from warroom.errors import ActionError
 from warroom.events import Event
-from warroom.journal import Journal, contains_head, verify
+from warroom.journal import contains_head
 from warroom.model import Status
+from warroom.journals import describe
 from warroom.report import percent, progress_bar, status_data
 from warroom.state import LaunchState
 from warroom.textsafe import json_safe, one_line
@@ -46,16 +47,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from warroom.journals import exists, journal_spec, open_journal, verify_spec
+
     ws = load_workspace(args.layout)
-    path = Path(args.journal) if args.journal else ws.journal_path
-    if not path.exists():
-        err(f"no journal at {path} (nothing has been recorded yet)")
+    spec = journal_spec(ws, args.journal)
+    if not exists(spec):
+        err(f"no journal at {spec} (nothing has been recorded yet)")
         return EXIT_FAIL
-    report = verify(path)
+    path, report = verify_spec(spec, args.layout)
     for problem in report.problems:  # "line N: message" -> "path:N: message"
         where, _, message = problem.partition(": ")
         print(f"{path}:{where.removeprefix('line ')}: {message}", file=sys.stderr)
-    result = Journal(path, read_only=True).load()
+    with open_journal(spec, args.layout, read_only=True) as journal:
+        result = journal.load()
     replayed = LaunchState.replay(ws, result.events)
     invalid = replayed.problems()
     for line, problem in invalid + replayed.notices():
@@ -63,7 +67,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"{path}: {report.events} events; head {report.head_hash}")
     failed = False
     if args.head:
-        if contains_head(path, args.head.strip().lower()):
+        head = args.head.strip().lower()
+        if (contains_head(spec, head) if journal.path is not None else any(e.hash == head for e in result.events)):
             print(f"head {args.head.strip().lower()} is in the journal")
         else:
             err(f"the journal does not contain the head {one_line(args.head)}: events were removed from its end, "
@@ -97,7 +102,7 @@ def _since_filter(since: str | None) -> Callable[[Event], bool]:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    s = open_session(args, read_only=True)
+    s = open_session(args, read_only=True, every_event=True)
     zone = parse_zone(s.ws.layout.timezone)
     keep = _since_filter(args.since)
     events = [e for e in s.events if keep(e)]
@@ -132,6 +137,9 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         line = f"T-clock: {clock['t']}  [{clock['state']}]  T-0 {t0.astimezone(zone):%Y-%m-%d %H:%M:%S} {s.ws.layout.timezone} ({t0.astimezone(timezone.utc):%H:%M} UTC)"
     if clock["state"] == "HOLD":
         line += f"\n  HOLD: {clock['hold_reason']}"
+        if clock["auto_hold"]:
+            line += " — resume needs a GO or an override (warroom resume LAYOUT --override REASON)"
+            line += "" if clock["auto_hold_recorded"] else " [not journaled yet: the first writable screen records it]"
     if clock["state"] == "SCRUB":
         line += f"\n  SCRUB: {clock['scrub_reason']}"
     print(line)
@@ -169,6 +177,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         for c in data["criteria"]:
             mark = {"pass": "✓", "fail": "✗"}.get(c["state"], "?")
             kind = "rollback trigger" if c["kind"] == "rollback" else "go/no-go"
+            kind += "" if c["required"] else ", optional"
             threshold = f" ({c['threshold']})" if c["threshold"] else ""
             print(f"  {mark} {c['name']}{threshold} [{kind}]: {c['detail']}")
     if data["overdue"]:
@@ -197,7 +206,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         until = lambda e: e.at <= now  # noqa: E731
     s = open_session(args, read_only=True, until=until)
     tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
-    data = status_data(s.ws, s.state, now, tiles, str(s.journal.path), [str(i) for i in s.issues])
+    data = status_data(s.ws, s.state, now, tiles, describe(s.journal), [str(i) for i in s.issues], notes=args.json)
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}
     if args.json:

@@ -68,10 +68,18 @@ def _command(args: argparse.Namespace) -> int:
     if not args.item:
         raise BadInput("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
     if args.output:
-        return _show_output(open_session(args, read_only=True), args.item)
+        return _show_output(_file_journal(open_session(args, read_only=True)), args.item)
+    s = _file_journal(open_session(args, read_only=args.dry_run and args.release is None))
     if args.release is not None:
-        return _release(open_session(args), args.item, args.release)
-    return _run(open_session(args, read_only=args.dry_run), args)
+        return _release(s, args.item, args.release)
+    return _run(s, args)
+
+
+def _file_journal(s: Any) -> Any:
+    """The session, if its journal is a file: a command's output is kept beside it."""
+    if s.journal.path is None:  # a journal in PostgreSQL: the output files have nowhere to live yet
+        raise ActionError("running commands needs a journal file (their output is kept beside it); this launch's journal is in PostgreSQL")
+    return s
 
 
 def _target(ws: Any, ref: str) -> Any:

@@ -14,6 +14,22 @@ from typing import Any, Callable
 from warroom.cli.common import EXIT_FAIL, EXIT_INPUT, err, print_problems
 
 
+def warroom_command() -> str:
+    """How to run this warroom from another shell: ``warroom`` when that is what PATH finds,
+    else the script's full path (``python3 dev.py demo`` runs .venv/bin/warroom, not on PATH),
+    else ``python -m warroom``."""
+    import shlex
+    import shutil
+
+    script = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    found = shutil.which("warroom")
+    if script is not None and found and Path(found).resolve() == script:
+        return "warroom"
+    if script is not None and script.name == "warroom" and script.is_file():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m warroom"
+
+
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``open`` and ``demo``."""
     p = subparsers.add_parser("open", parents=[common], help="open the war-room screen on a layout",
@@ -39,7 +55,7 @@ def _operator(args: argparse.Namespace) -> str:
     return current_operator(args.operator)
 
 
-def run_app(layout: Path, journal: Path | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
+def run_app(layout: Path, journal: Path | str | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
             wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
@@ -92,7 +108,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not layout.is_file():
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
-    return run_app(layout, Path(args.journal) if args.journal else None, _operator(args), args.read_only,
+    return run_app(layout, args.journal or None, _operator(args), args.read_only,  # a path, or a postgresql:// URL
                    wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 
@@ -142,5 +158,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
     loading = start_loading(layout)  # forked before the demo server's thread starts
     _start_demo_server()
     print(f"demo journal: {journal_path}")
-    print(f"a second operator can join with: warroom open {layout} --journal {journal_path}")
+    print(f"a second operator can join with: {warroom_command()} open {layout} --journal {journal_path}")
     return run_app(layout, journal_path, operator, args.read_only, loading)

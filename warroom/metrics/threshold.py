@@ -75,6 +75,15 @@ class Condition:
         return self.text
 
 
+def parse_quantity(text: str) -> tuple[float, str] | None:
+    """``900ms`` -> (900.0, "ms"), ``1,200`` -> (1200.0, ""); None when it is not a number with a
+    known unit (or none)."""
+    m = _NUM.match(str(text).strip().replace(",", ""))
+    if not m or (m[2] and m[2] not in _UNITS):
+        return None
+    return float(m[1]), m[2]
+
+
 def parse_condition(text: str, unit: str = "") -> Condition:
     """Parse ``< 500ms`` for a tile whose values are in ``unit``. Raises ValueError."""
     raw = str(text).strip()

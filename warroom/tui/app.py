@@ -24,7 +24,7 @@ with imports_without_gc():
     from textual.app import App
     from textual.screen import Screen
 
-    from warroom.errors import InputError
+    from warroom.errors import ActionError, InputError
     from warroom.tui import keys
     from warroom.tui.flows import Flows
     from warroom.tui.layout_reload import LayoutReload
@@ -69,7 +69,11 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             read_only = True
             self.use_command_palette = False
         self.layout_path = Path(layout_path)
-        self.journal_override = Path(journal_path) if journal_path else None
+        # a file, or a postgresql:// URL (the journal is then a launch in that database)
+        self.journal_override: Path | str | None = (journal_path if isinstance(journal_path, str) and journal_path.startswith(("postgresql://", "postgres://"))
+                                                    else Path(journal_path) if journal_path else None)
+        self.journal_problem: str | None = None  # why the journal database cannot be reached, while it cannot
+        self.journal_where: Path | str | None = None  # the journal opened: a path, or a postgresql:// URL
         self.operator = operator
         self.read_only = read_only
         # What this screen may do beyond reading: "operator" everything; "visitor" (a browser visitor
@@ -82,6 +86,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.exit_when_ready = exit_when_ready
         self.room: Room | None = None
         self.actions: Actions | None = None
+        from warroom.tui.palette import WARROOM_ANSI
+
+        self.ansi_theme_dark = self.ansi_theme_light = WARROOM_ANSI  # PENDING yellow, NO-GO red in 16 colours
+        self._auto_hold_seen = False
         self.journal: Journal | None = None
         self.journal_path: Path | None = None
         self.follower: Any = None
@@ -151,13 +159,16 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
     def _load(self) -> None:
         try:
             import_for_the_full_screen()
-            from warroom.journal import Journal
+            from warroom.checkpoint import load_state
+            from warroom.journals import journal_spec, open_journal
 
             ws = self._workspace()
-            path = self.journal_override or ws.journal_path
-            journal = Journal(path, read_only=self.read_only)
-            result = journal.load()
-            self._head_warning = _check_head(path, result.head)
+            self.journal_where = journal_spec(ws, self.journal_override)
+            journal = open_journal(self.journal_where, self.layout_path, read_only=self.read_only)
+            # a journal pane lists every event: only without one may a checkpoint stand for the past
+            state, result = load_state(ws, journal, use_checkpoint=not any(p.kind == "journal" for p in ws.layout.panes))
+            if journal.path is not None:  # a file: the head this account saw must still be in it
+                self._head_warning = _check_head(journal.path, result.head)
         except InputError as exc:
             self.post_message(LoadFailed([str(p) for p in exc.problems]))
             return
@@ -168,7 +179,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             self.post_message(LoadFailed([f"{self.layout_path}: cannot open the war room: {exc}"], code=1))
             return
         self._mount.wait()
-        self.post_message(Loaded(ws, journal, result))
+        self.post_message(Loaded(ws, journal, result, state))
 
     @on(LoadFailed)
     def load_failed(self, message: LoadFailed) -> None:
@@ -179,19 +190,20 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
         from warroom.actions import Actions
-        from warroom.journal import follow_from
+        from warroom.journals import follower, short_name
         from warroom.room import Room
-        from warroom.state import LaunchState
 
-        ws, journal, result = message.ws, message.journal, message.load_result
+        ws, journal, result, state = message.ws, message.journal, message.load_result, message.state
         self.journal, self.journal_path = journal, journal.path
-        state = LaunchState.replay(ws, result.events)
         self.room = Room(ws, state, self.operator, self.now)
         self.actions = Actions(journal, self.operator, now=self.now)
-        self.follower = follow_from(result, journal.path)
-        self.sub_title = f"{ws.layout.launch} — journal {journal.path.name}"
+        self.follower = follower(journal, result)
+        if hasattr(journal, "offline"):  # a database journal refuses writes at once while the follower cannot reach it
+            journal.offline = lambda: self.journal_problem
+        name = short_name(journal)
+        self.sub_title = f"{ws.layout.launch} — journal {name}"
         for issue in result.issues:
-            self.notify(f"journal {journal.path.name}:{issue}", severity="warning", timeout=10)
+            self.notify(f"journal {name}:{issue}", severity="warning", timeout=10)
         if state.ignored:
             self.notify(f"{len(state.ignored)} journal event(s) did not apply (see `warroom log`)", severity="warning")
         if self._head_warning:  # events cut off the journal's end since this account last looked
@@ -224,6 +236,13 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         if follower is None:
             return
         events = follower.poll()
+        problem = getattr(follower, "problem", None)
+        if problem != self.journal_problem:  # the database went away, or came back (its events follow)
+            self.journal_problem = problem
+            screen = self.main_screen
+            if screen.header is not None:
+                screen.header.journal_problem = problem
+            self.refresh_panels(timeline=False, signoff=False)
         reset, follower.reset = follower.reset, False
         issues = [str(i) for i in follower.issues[self._issues_seen:]]
         self._issues_seen = len(follower.issues)
@@ -296,8 +315,28 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             for pane in screen.checklist_panes:
                 pane.relabel_all()
         now = self.now()
+        self._watch_t0(room, now)
         screen.show_clock(room, now)
         self._show_wall(room, now)
+
+    def _watch_t0(self, room: Room, now: datetime) -> None:
+        """The count at T-0: a bell and a banner when it holds for want of a GO (every screen,
+        read-only ones too), and the first writable screen journals it once (with a GO, that
+        the count went on). Other screens' appends of the same are refused under the lock."""
+        view = room.clock(now)
+        if view.auto and not self._auto_hold_seen:
+            self.bell()
+            self.notify("HOLD: the count reached T-0 without a GO. r resumes with a GO, or an override with its reason.",
+                        severity="error", timeout=15)
+        self._auto_hold_seen = view.auto
+        if self.read_only or self.actions is None or not room.state.countdown.t0_due(now):
+            return
+        decision = room.decision()
+        try:
+            if self.actions.t0_reached(room.state, decision.verdict, [r.text for r in decision.reasons]) is not None:
+                self.poll_journal()
+        except ActionError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
 
     @property
     def wall_screen(self) -> Any:
@@ -384,6 +423,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
 
     def on_unmount(self) -> None:
         self._gc.resume()
+        if hasattr(self.follower, "close"):  # a database follower's thread and connection
+            self.follower.close()
         self._mount.mounted()  # a load worker still waiting to hand over: let it finish
         if self._watchdog is not None:  # the shutdown got this far: no need to force it
             self._watchdog.cancel()

@@ -13,12 +13,15 @@ from time import monotonic
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
+from pathlib import Path
+
+from rich.text import Text
 from textual import work
 
 from warroom.errors import ActionError
 from warroom.model import Status
 from warroom.tmarks import format_tmark, parse_duration
-from warroom.tui.widgets.text import local_time, zone_of
+from warroom.tui.widgets.text import inline_markdown, local_time, zone_of
 
 if TYPE_CHECKING:
     from warroom.tui.widgets.checklist import ChecklistPane
@@ -29,6 +32,9 @@ def _dialogs() -> ModuleType:
     from warroom.tui.screens import dialogs
 
     return dialogs
+
+
+DECISIONS = [("", "GO", "GO"), ("", "NO-GO (asks why)", "NO-GO")]  # 1 GO, 2 NO-GO: never n, which is "no"
 
 
 class Flows:
@@ -73,8 +79,8 @@ class Flows:
         item = room.ws.items[item_id]
         current = room.state.items[item_id].status
         options = [("t", "○ todo", Status.TODO), ("i", "~ in progress", Status.IN_PROGRESS), ("d", "✓ done", Status.DONE),
-                   ("b", "✗ blocked (asks why)", Status.BLOCKED), ("k", "– skipped (asks why)", Status.SKIPPED)]
-        status = await self.push_screen_wait(_dialogs().ChoiceScreen(f"Status of: {item.text}", options,
+                   ("b", "✗ blocked (asks why)", Status.BLOCKED), ("s", "– skipped (asks why)", Status.SKIPPED)]
+        status = await self.push_screen_wait(_dialogs().ChoiceScreen(Text.assemble("Status of: ", inline_markdown(item.text)), options,
                                                           [o[2] for o in options].index(current)))
         if status is None:
             return
@@ -89,7 +95,8 @@ class Flows:
     async def note_item(self, item_id: str) -> None:
         if not self._can_write():
             return
-        text = await self.push_screen_wait(_dialogs().PromptScreen(f"Note on: {self.room.ws.items[item_id].text}", "what happened"))
+        text = await self.push_screen_wait(_dialogs().PromptScreen(
+            Text.assemble("Note on: ", inline_markdown(self.room.ws.items[item_id].text)), "what happened"))
         if text:
             self.record(self.actions.note, item_id, text)
 
@@ -129,7 +136,7 @@ class Flows:
             return
         cmd = commands[0]
         if len(commands) > 1:
-            options = [(str(i + 1), c.code.strip().splitlines()[0][:60], c) for i, c in enumerate(commands[:9])]
+            options = [("", c.code.strip().splitlines()[0][:60], c) for c in commands]
             cmd = await self.push_screen_wait(_dialogs().ChoiceScreen(f"Copy which {what}?", options))
             if cmd is None:
                 return
@@ -153,12 +160,41 @@ class Flows:
         if not self._can_write():
             return
         reason = await self.push_screen_wait(_dialogs().PromptScreen("Hold the count: why?", "the reason, for everyone"))
-        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(f"HOLD the count at {self._clock_text()}?", reason)):
+        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(
+                f"HOLD the count at {self._clock_text()}?", Text.assemble(reason, "\n", self._stale_warning()))):
             self.record(self.actions.hold, reason)
 
-    def action_resume(self) -> None:
-        if self._can_write():
-            self.record(self.actions.resume)
+    def _stale_warning(self) -> Text:
+        """What a hold does to the GOs given so far: they go stale and must be given again."""
+        goes = [rv.name for rv in self.room.decision().roles if rv.state == "GO"] if self.room else []
+        if not goes:
+            return Text("No GO has been given: none goes stale.", style="dim")
+        n = len(goes)
+        return Text(f"{n} GO{'s' if n > 1 else ''} will become stale ({', '.join(goes)}): "
+                    f"{'they' if n > 1 else 'it'} must be given again.", style="bold yellow")
+
+    @work(group="dialog")
+    async def action_resume(self) -> None:
+        """Resume: confirmed with y. At or past T-0 without a GO it needs an override reason."""
+        if not self._can_write():
+            return
+        room = self.room
+        cd = room.state.countdown
+        if not cd.holding:
+            self.record(self.actions.resume)  # says why not
+            return
+        verdict = room.decision().verdict
+        override = ""
+        if cd.held_at is not None and cd.held_at.total_seconds() >= 0 and verdict != "GO":
+            override = await self.push_screen_wait(_dialogs().PromptScreen(
+                f"The decision is {verdict}: resume past T-0 anyway? Why?",
+                "the reason the count goes on without a GO (recorded)",
+                hint="an override: its reason is journaled and shown · enter accepts · escape cancels"))
+            if not override:
+                return
+        question = f"RESUME the count from {self._clock_text()}?" + (" (override: no GO)" if override else "")
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(question, override)):
+            self.record(self.actions.resume, override, verdict=verdict)
 
     @work(group="dialog")
     async def action_recycle(self) -> None:
@@ -187,7 +223,8 @@ class Flows:
         if not self._can_write():
             return
         reason = await self.push_screen_wait(_dialogs().PromptScreen("SCRUB the launch: why?", "the reason"))
-        if reason and await self.push_screen_wait(_dialogs().ConfirmScreen("SCRUB this launch attempt? A new T-0 starts the next one.", reason)):
+        if reason and await self.push_screen_wait(_dialogs().TypedWordScreen(
+                "SCRUB this launch attempt? A new T-0 starts the next one.", "scrub", reason)):
             self.record(self.actions.scrub, reason)
 
     @work(group="dialog")
@@ -217,16 +254,14 @@ class Flows:
         if not roles:
             self.notify("this layout has no sign-off roles", severity="warning")
             return
-        options = [(str(i + 1) if i < 9 else "", f"{r.name}" + (f" ({r.person})" if r.person else ""), r.name) for i, r in enumerate(roles)]
+        options = [("", f"{r.name}" + (f" ({r.person})" if r.person else ""), r.name) for r in roles]
         role = await self.push_screen_wait(_dialogs().ChoiceScreen("Sign as which role?", options))
         if role is None:
             return
-        decision = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{role}: your decision?", [("g", "GO", "GO"), ("n", "NO-GO", "NO-GO")]))
+        decision = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{role}: your decision?", DECISIONS))
         if decision is None:
             return
-        comment = await self.push_screen_wait(_dialogs().PromptScreen(
-            f"{role} {decision}: comment" + (" (required: why NO-GO?)" if decision == "NO-GO" else ""),
-            "comment", required=decision == "NO-GO"))
+        comment = await self._ask_comment(role, decision)
         if comment is None:
             return
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Sign {role}: {decision}?", comment)):
@@ -234,35 +269,50 @@ class Flows:
 
     @work(group="dialog")
     async def action_assess(self) -> None:
-        """Record a manual go/no-go criterion as pass or fail (tile-bound ones read their tile)."""
+        """Assess by hand: a go/no-go criterion pass or fail with the value seen (checked against a
+        numeric threshold), or a rollback trigger fired or not fired. Tile-bound ones read their tile."""
         if not self._can_write():
             return
         room = self.room
-        manual = [c for c in room.ws.layout.criteria if c.kind == "go" and not c.tile]
+        manual = [c for c in room.ws.layout.criteria if not c.tile]
         if not manual:
             self.notify("this layout has no criteria assessed by hand (tile-bound ones read their tiles)", severity="warning")
             return
         views = {v.criterion.id: v for v in room.decision().criteria}
         options = []
-        for i, c in enumerate(manual):
+        for c in manual:
             state = views[c.id].state if c.id in views else "unknown"
             mark = {"pass": "✓", "fail": "✗"}.get(state, "?")
-            label = f"{mark} {c.name}" + (f" ({c.threshold})" if c.threshold else "") + ("" if c.required else " — optional")
-            options.append((str(i + 1) if i < 9 else "", label, c.id))
-        cid = await self.push_screen_wait(_dialogs().ChoiceScreen("Assess which criterion?", options))
+            kind = "rollback trigger" if c.kind == "rollback" else ("go/no-go" if c.required else "go/no-go, optional")
+            options.append(("", f"{mark} {c.name}" + (f" ({c.threshold})" if c.threshold else "") + f" — {kind}", c.id))
+        cid = await self.push_screen_wait(_dialogs().ChoiceScreen("Assess which criterion or trigger?", options))
         if cid is None:
             return
         crit = room.ws.criterion(cid)
-        result = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{crit.name}: result?", [("p", "✓ pass", "pass"), ("f", "✗ fail", "fail")]))
+        results = ([("f", "⚠ fired: roll back", "fired"), ("c", "· not fired: all clear", "not-fired")] if crit.kind == "rollback"
+                   else [("p", "✓ pass", "pass"), ("f", "✗ fail", "fail")])
+        result = await self.push_screen_wait(_dialogs().ChoiceScreen(f"{crit.name}: result?", results))
         if result is None:
             return
         value = await self.push_screen_wait(_dialogs().PromptScreen(
             f"{crit.name}: the value seen" + (f" (threshold {crit.threshold})" if crit.threshold else ""),
-            "e.g. 99.9% — optional", required=False))
+            "e.g. 320ms — optional", required=False))
         if value is None:
             return
-        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {result.upper()}?", value)):
-            self.record(self.actions.assess, cid, result, value)
+        from warroom.actions import threshold_contradiction
+
+        override = ""
+        contradiction = threshold_contradiction(crit.threshold, value, result)
+        if contradiction:
+            override = await self.push_screen_wait(_dialogs().PromptScreen(
+                f"Refused: {contradiction}. Record the PASS anyway? Why?", "the reason it passes anyway (recorded)",
+                hint="an override: its reason is journaled and shown · escape cancels, nothing recorded"))
+            if not override:
+                return
+        words = {"not-fired": "NOT FIRED"}.get(result, result.upper())
+        detail = (value or "no value: unverified" if result == "pass" else value) + (f"\noverride: {override}" if override else "")
+        if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {words}?", detail)):
+            self.record(self.actions.assess, cid, result, value, "", override)
 
     @work(group="dialog")
     async def action_poll(self) -> None:
@@ -282,21 +332,45 @@ class Flows:
 
         self.push_screen(PollScreen(room))
 
+    async def _ask_comment(self, role: str, decision: str) -> str | None:
+        """The comment for a role's answer: its signed comment kept when the answer is the same
+        (enter keeps it), required for a NO-GO. None when cancelled."""
+        signed = self.room.state.signoffs.get(role) if self.room else None
+        kept = signed.comment if signed is not None and signed.decision == decision else ""
+        return await self.push_screen_wait(_dialogs().PromptScreen(
+            f"{role} {decision}: comment" + (" (required: why NO-GO?)" if decision == "NO-GO" else ""),
+            "comment", value=kept, required=decision == "NO-GO",
+            hint=("enter keeps the signed comment · " if kept else "enter accepts · ") + "escape cancels"))
+
+    poll_answered: tuple[int, str] | None = None  # (poll, role) of the last answer recorded here
+    _answering = False
+
     @work(group="dialog")
     async def answer_poll(self, decision: str) -> None:
-        if not self._can_write():
+        """One poll answer: the comment kept or asked, then confirmed with y, for the role that
+        was asked when the answer was picked. Keys typed before the next role's question is
+        drawn are dropped (``fence_keys``), so they can never answer it."""
+        if not self._can_write() or self._answering:
             return
-        room = self.room
-        poll = room.state.poll
-        if poll is None:
+        poll = self.room.state.poll
+        if poll is None or poll.current_role is None:
             self.notify("no poll in progress", severity="warning")
             return
-        comment = ""
-        if decision == "NO-GO":
-            comment = await self.push_screen_wait(_dialogs().PromptScreen(f"{poll.current_role} is NO-GO: why?", "the reason"))
-            if not comment:
+        role = poll.current_role
+        if self.poll_answered == (poll.seq, role):
+            return  # recorded; the screen has not caught up yet
+        self._answering = True
+        try:
+            comment = await self._ask_comment(role, decision)
+            if comment is None:
                 return
-        self.record(self.actions.poll_answer, decision, comment)
+            if not await self.push_screen_wait(_dialogs().ConfirmScreen(f"Poll: {role} is {decision}?", comment)):
+                return
+            if self.record(self.actions.poll_answer, decision, comment, role):
+                self.poll_answered = (poll.seq, role)
+                self.fence_keys("the next role's question")
+        finally:
+            self._answering = False
 
     @work(group="dialog")
     async def cancel_poll(self) -> None:
@@ -308,6 +382,26 @@ class Flows:
         if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
             self.record(self.actions.poll_cancel, "cancelled from the war room")
 
+    @work(group="dialog")
+    async def action_export(self) -> None:
+        """Write the launch as Markdown (what ``warroom export`` prints) to a file; reading only."""
+        if self.room is None:
+            return
+        room = self.room
+        default = self.layout_path.with_name(f"{self.layout_path.stem}-export.md")
+        path = await self.push_screen_wait(_dialogs().PromptScreen(
+            "Export the launch as Markdown to", "a file path", value=str(default)))
+        if not path:
+            return
+        from warroom.export import export_markdown
+
+        try:
+            Path(path).expanduser().write_text(export_markdown(room.ws, room.state, self.now()), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error", timeout=8)
+            return
+        self.notify(f"exported to {path}", timeout=4)
+
     def action_tiles(self) -> None:
         """The tiles flow (issue 17): add / edit a tile with a live preview, enable, bind a criterion."""
         if not self._can_write():
@@ -318,7 +412,7 @@ class Flows:
         from warroom.tui.screens.tiles_flow import TilesFlowScreen
 
         if not isinstance(self.screen, TilesFlowScreen):
-            self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_path))
+            self.push_screen(TilesFlowScreen(self.layout_path, self.operator, self.journal_where))
 
     def action_why(self) -> None:
         from warroom.tui.screens.why import WhyScreen

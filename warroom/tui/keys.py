@@ -6,6 +6,10 @@ the set of actions a read-only screen leaves off its key bar are all generated f
 a new action is one more row here. Every binding has an id (remap with ``App.set_keymap``), and
 every action has a key that survives tmux and SSH (letters, arrows, F-keys); vim aliases sit
 beside the arrows.
+
+The scheme (docs/keys.md): j/k move in every list and picker, h/l fold and unfold, Enter selects
+or opens details, a destructive step needs ``y`` or a typed word and never a bare Enter, and the
+big clock actions are uppercase. ``RESERVED`` keeps keys free for actions still to come.
 """
 
 from __future__ import annotations
@@ -63,9 +67,9 @@ ACTIONS: list[Action] = [
     Action("checklist.first", C, "Move", "home,g", "g / G / Home / End", "first", "First item", "", "first / last line",
            bar=False, palette=False),
     Action("checklist.last", C, "Move", "end,G", "", "last", "Last item", "", "", bar=False, palette=False),
-    Action("checklist.expand", C, "Move", "right,l", "→ / l, ←, z", "expand", "Expand", "",
-           "expand, collapse, fold or unfold a section", bar=False, palette=False),
-    Action("checklist.collapse", C, "Move", "left", "", "collapse", "Collapse", "", "", bar=False, palette=False),
+    Action("checklist.expand", C, "Move", "right,l", "l / →, h / ←, z", "expand", "Unfold", "",
+           "unfold, fold (or go to the parent), toggle a section", bar=False, palette=False),
+    Action("checklist.collapse", C, "Move", "left,h", "", "collapse", "Fold", "", "", bar=False, palette=False),
     Action("checklist.fold", C, "Move", "z", "", "toggle_fold", "Fold/unfold", "", "", bar=False, palette=False),
     Action("screen.next_pane", S, "Move", "tab", "tab / shift+tab", "next_pane", "Next pane", "Next pane",
            "next / previous pane (a tab of its own on a small terminal)", bar=False),
@@ -94,22 +98,23 @@ ACTIONS: list[Action] = [
     Action("checklist.clear_filter", C, "Checklist", "escape", "escape", "clear_filter", "Clear filter", "",
            "clear the filter", bar=False, palette=False),
     # -- the count -------------------------------------------------------------------------------
-    Action("clock.hold", S, "Clock", "h", "h", "hold", "Hold", "Hold the count",
-           "hold the count (asks the reason, confirmed)", writes=True, dialog=True),
-    Action("clock.resume", S, "Clock", "r", "r", "resume", "Resume", "Resume the count", "resume the count", writes=True),
+    Action("clock.hold", S, "Clock", "H", "H", "hold", "Hold", "Hold the count",
+           "hold the count: the reason; says which GOs go stale; y", writes=True, dialog=True),
+    Action("clock.resume", S, "Clock", "r", "r", "resume", "Resume", "Resume the count",
+           "resume: y; past T-0 without a GO, an override reason", writes=True, dialog=True),
     Action("clock.recycle", S, "Clock", "R", "R", "recycle", "Recycle", "Recycle to a T-mark",
-           "recycle to a T-mark (confirmed)", bar=False, writes=True, dialog=True),
-    Action("clock.scrub", S, "Clock", "X", "X", "scrub", "Scrub", "Scrub the launch", "scrub the launch (confirmed)",
+           "recycle to an earlier T-mark; y", bar=False, writes=True, dialog=True),
+    Action("clock.scrub", S, "Clock", "X", "X", "scrub", "Scrub", "Scrub the launch", "scrub the launch: the reason, then type scrub",
            bar=False, writes=True, dialog=True),
-    Action("clock.set_t0", S, "Clock", "T", "T", "set_t0", "Set T-0", "Set T-0", "set T-0 (confirmed)",
+    Action("clock.set_t0", S, "Clock", "T", "T", "set_t0", "Set T-0", "Set T-0", "set T-0: 30m from now, or a time; y",
            bar=False, writes=True, dialog=True),
     # -- sign-off --------------------------------------------------------------------------------
     Action("signoff.sign", S, "Sign-off", "o", "o", "sign", "Sign", "Sign off as a role",
-           "sign as a role: GO / NO-GO with a comment (confirmed)", writes=True, dialog=True),
+           "sign as a role: 1 GO / 2 NO-GO, a comment, y", writes=True, dialog=True),
     Action("signoff.poll", S, "Sign-off", "p", "p", "poll", "Poll", "Go/no-go poll",
-           "go/no-go poll: start it, or carry on walking the roles", writes=True, dialog=True),
-    Action("signoff.assess", S, "Sign-off", "a", "a", "assess", "Assess", "Assess a criterion",
-           "assess a manual criterion: pass or fail, with the value (confirmed)", bar=False, writes=True, dialog=True),
+           "go/no-go poll: 1 GO / 2 NO-GO per role, comment kept, y", writes=True, dialog=True),
+    Action("signoff.assess", S, "Sign-off", "a", "a", "assess", "Assess", "Assess a criterion or rollback trigger",
+           "assess: pass / fail + value, or a trigger fired / not", bar=False, writes=True, dialog=True),
     Action("signoff.why", S, "Sign-off", "w", "w", "why", "Why not GO", "Why not GO yet",
            "why not GO yet: every reason, in full", bar=False, dialog=True),
     # -- metric tiles (issue 17) ----------------------------------------------------------------
@@ -117,6 +122,8 @@ ACTIONS: list[Action] = [
            "metric tiles: add or edit with a live preview, enable a drafted one, bind a criterion (writes the layout)",
            bar=False, writes=True, dialog=True),
     # -- the app ---------------------------------------------------------------------------------
+    Action("app.export", S, "App", "E", "E", "export", "Export", "Export the launch (Markdown)",
+           "export the launch as Markdown to a file", bar=False, dialog=True),
     Action("app.help", S, "App", "question_mark,f1", "? / F1", "help", "Help", "Help: every key", "this help", dialog=True),
     Action("app.palette", S, "App", "colon,f2", ": / F2 / ctrl+p", "command_palette", "Commands", "",
            "command palette: every action by name", palette=False, dialog=True),
@@ -128,9 +135,17 @@ EXTRA_HELP: list[tuple[str, str, str, str]] = [  # (group, after which action id
     ("Move", "screen.next_pane", "1 … 9", "go to pane N"),
 ]
 DIALOG_HELP: list[tuple[str, str, str]] = [
-    ("In dialogs", "y / enter", "yes, confirm"),
-    ("In dialogs", "n / escape", "no, cancel"),
+    ("In dialogs", "y", "yes, confirm (enter never confirms)"),
+    ("In dialogs", "n / escape", "no, cancel, go back"),
+    ("In dialogs", "j / k, enter", "move in a picker, pick"),
+    ("In dialogs", "1 … 9, 0", "pick entry N (0 is the 10th)"),
 ]
+
+# Keys kept free for actions other issues add (docs/keys.md): a new row takes its key from here.
+RESERVED: dict[str, str] = {
+    "v": "app.replay — the launch as it was at a moment (#15)",
+    "W": "app.wall — the wall view (#13)",
+}
 
 
 def bindings(scope: str) -> list[Binding]:

@@ -83,17 +83,19 @@ class LayoutReload:
 
     def _who_changed(self, update: Any) -> None:
         """Find the journal's layout-change event for this version (written just after the file)."""
-        from warroom.journal import Journal
+        from warroom.journal import JournalError
+        from warroom.journals import open_journal
         from warroom.layout_watch import who_from_events
 
-        path = self.journal_path  # type: ignore[attr-defined]
-        if path is None or not update.layout_changed:
+        where = self.journal_where  # type: ignore[attr-defined]
+        if where is None or not update.layout_changed:
             return  # a checklist edit has no layout-change event
         end = time.monotonic() + WHO_WAIT
         while True:
             try:
-                found = who_from_events(Journal(path, read_only=True).load().events)(update.digest)
-            except OSError:
+                with open_journal(where, self.layout_path, read_only=True) as journal:  # type: ignore[attr-defined]
+                    found = who_from_events(journal.load().events)(update.digest)
+            except (OSError, JournalError):
                 found = None
             if found or time.monotonic() >= end:
                 break
@@ -161,7 +163,9 @@ class LayoutReload:
         room = self.room  # type: ignore[attr-defined]
         if room is None:
             return
-        base = f"{room.ws.layout.launch} — journal {self.journal_path.name}"  # type: ignore[attr-defined]
+        from warroom.journals import short_name
+
+        base = f"{room.ws.layout.launch} — journal {short_name(self.journal)}"  # type: ignore[attr-defined]
         self.sub_title = base + (" — a newer layout is waiting: m, then v, to review it" if self.layout_waiting else "")  # type: ignore[attr-defined]
         for screen in self.screen_stack:  # type: ignore[attr-defined]
             if hasattr(screen, "shown_layout_changed"):
@@ -181,9 +185,10 @@ class LayoutReload:
 
     @work(thread=True, group="layout-apply", exit_on_error=False)
     def _read_for_layout(self, update: Any) -> None:
-        from warroom.journal import Journal
+        from warroom.journals import open_journal
 
-        events = Journal(self.journal_path, read_only=True).load().events  # type: ignore[attr-defined]
+        with open_journal(self.journal_where, self.layout_path, read_only=True) as journal:  # type: ignore[attr-defined]
+            events = journal.load().events
         self.post_message(LayoutReady(update, events))  # type: ignore[attr-defined]
 
     async def on_layout_ready(self, message: LayoutReady) -> None:

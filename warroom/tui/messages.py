@@ -26,6 +26,7 @@ class Loaded(Message):
     ws: Any
     journal: Any
     load_result: Any
+    state: Any  # the LaunchState replayed (from a checkpoint, when one matched)
 
 
 @dataclass

@@ -22,6 +22,9 @@ RENDER_BYTES = 12 * 1024  # the output's tail drawn through the emulator (pyte r
 DETAILS_BYTES = 6 * 1024
 
 
+NO_RUNS_ON_A_DATABASE = "running commands needs a journal file (their output is kept beside it); this launch's journal is in PostgreSQL"
+
+
 def _mode(app: Any) -> str:
     return "read-only" if getattr(app, "read_only", False) else getattr(app, "mode", "operator")
 
@@ -197,6 +200,9 @@ def _runs(app: Any) -> dict[str, Any]:
 
 def run_command(app: Any, target_id: str) -> None:
     """The `!` key on a checklist line."""
+    if app.journal_path is None:  # a journal in PostgreSQL: the output files have nowhere to live yet
+        app.notify(NO_RUNS_ON_A_DATABASE, severity="error", timeout=6)
+        return
     app.run_worker(_flow(app, target_id), group="dialog", exclusive=False)
 
 

@@ -15,6 +15,10 @@ A key that moves the focus (``tab``, ``shift+tab``) is handled by the screen aft
 through the focused input, so the keys after it are held until it is handled: otherwise they
 would be sent to the field the focus is leaving (``name<tab>url`` typed fast in a form would all
 land in the name).
+
+A question that records a decision (the poll's next role) raises a fence (``fence_keys``): keys
+typed before it was drawn are dropped, not replayed, and the screen says how many. Typed-ahead
+keys may fill in a dialog; they may never answer a question nobody has seen.
 """
 
 from __future__ import annotations
@@ -22,18 +26,30 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any
 
-from textual import events
+from textual import _time, events
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from warroom.tui.keys import DIALOGS, action_name
 
 DIALOG_GROUP = "dialog"
-DIALOG_ACTIONS = DIALOGS  # from the one actions table
+# From the one actions table, and the poll screen's answer keys (each opens the answer's dialogs).
+DIALOG_ACTIONS = DIALOGS | {"poll_answer", "cancel_poll"}
 FOCUS_ACTIONS = frozenset({"focus_next", "focus_previous"})
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
 _HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens
+
+
+def escape_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """``alt+q`` as Escape then ``q``: a terminal sends both as the same bytes, and in a war room
+    Escape-then-key (close the dialog, then act) is what a person does; nothing is bound to alt."""
+    char = event.character or ""
+    if not event.key.startswith("alt+") or len(char) != 1 or not char.isprintable():
+        return None
+    escape, key = events.Key("escape", "\x1b"), events.Key(char, char)
+    escape.time = key.time = event.time
+    return escape, key
 
 
 class TypeAheadMixin:
@@ -41,23 +57,39 @@ class TypeAheadMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._dialog_workers: set[Worker] = set()
+        self._dialog_workers: dict[Worker, int] = {}  # a flow's worker -> the screen depth it started at
         self._held_keys: list[events.Key] = []
-        # (when, screen stack depth, the dialog workers already running) of a dialog key
-        self._expecting: tuple[float, int, frozenset[Worker]] | None = None
         self._focus_moving = False  # a focus-moving key was sent and may not be handled yet
+        self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
         self._hold_timer: Timer | None = None
         self._held_since = 0.0
+        self._fence = 0.0  # keys made before this (monotonic, as Message.time) are dropped
+        self._fenced = ""  # what the last fence was for, until a dropped key is told
+
+    def fence_keys(self, what: str) -> int:
+        """Drop every key typed before now, held or on its way; returns how many were held."""
+        self._fence, self._fenced = _time.get_time(), what
+        dropped = len(self._held_keys)
+        self._held_keys.clear()
+        if dropped:
+            self._tell_dropped()
+        return dropped
+
+    def _tell_dropped(self) -> None:
+        if self._fenced:  # once per fence
+            self.notify(f"keys typed before {self._fenced} was shown were dropped", severity="warning", timeout=4)  # type: ignore[attr-defined]
+            self._fenced = ""
 
     def run_worker(self, work: Any, name: str | None = "", group: str = "default", **kwargs: Any) -> Worker:
         worker = super().run_worker(work, name=name, group=group, **kwargs)  # type: ignore[misc]
         if group == DIALOG_GROUP:
-            self._dialog_workers.add(worker)
+            self._dialog_workers[worker] = len(self.screen_stack)  # type: ignore[attr-defined]
         return worker
 
     async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
         result = await super().run_action(action, *args, **kwargs)  # type: ignore[misc]
-        if self._expecting is not None and not self._new_dialog_workers() and len(self.screen_stack) <= self._expecting[1]:  # type: ignore[attr-defined]
+        self._sync_dialog_workers()
+        if self._expecting is not None and not self._dialog_workers and len(self.screen_stack) <= self._expecting[1]:  # type: ignore[attr-defined]
             self._expecting = None  # the action ran and opened nothing (refused, say): stop waiting
         return result
 
@@ -77,19 +109,19 @@ class TypeAheadMixin:
         name, node = self._action_of(key)
         return bool(name) and (name in DIALOG_ACTIONS or name in getattr(node, "DIALOG_ACTIONS", ()))
 
-    def _running_dialog_workers(self) -> set[Worker]:
-        """The dialog flows running: the app's, and those a dialog screen runs (group "dialog")."""
+    def _sync_dialog_workers(self) -> None:
+        """The dialog flows running: the app's, and those a dialog screen runs (group "dialog",
+        at the depth of the screen that runs them)."""
         live = (WorkerState.PENDING, WorkerState.RUNNING)
-        self._dialog_workers = {w for w in self._dialog_workers if w.state in live}
-        return self._dialog_workers | {w for w in self.workers if w.group == DIALOG_GROUP and w.state in live}  # type: ignore[attr-defined]
-
-    def _new_dialog_workers(self) -> set[Worker]:
-        """Dialog flows started since the dialog key (a flow already running opened the screen it was typed at)."""
-        before = self._expecting[2] if self._expecting is not None else frozenset()
-        return self._running_dialog_workers() - before
+        self._dialog_workers = {w: d for w, d in self._dialog_workers.items() if w.state in live}
+        stack = list(self.screen_stack)  # type: ignore[attr-defined]
+        for w in self.workers:  # type: ignore[attr-defined]
+            if w.group == DIALOG_GROUP and w.state in live and w not in self._dialog_workers and w.node in stack:
+                self._dialog_workers[w] = stack.index(w.node) + 1
 
     def _waiting_for_dialog(self) -> bool:
         """Keys typed now would land behind a dialog that is on its way."""
+        self._sync_dialog_workers()
         screen = self.screen  # type: ignore[attr-defined]
         depth = len(self.screen_stack)  # type: ignore[attr-defined]
         if self._focus_moving:
@@ -99,14 +131,13 @@ class TypeAheadMixin:
         if self._expecting is not None and depth > self._expecting[1]:
             self._expecting = None  # the dialog is up: wait only until it can take keys
             return screen.focused is None and bool(screen.focus_chain)
-        if self._expecting is not None and depth > 1 and (
-                self._new_dialog_workers() or monotonic() - self._expecting[0] < _NO_DIALOG_AFTER):
-            return True  # a dialog key on a dialog screen: its own dialog is on its way
+        if self._dialog_workers and depth <= max(self._dialog_workers.values()):
+            return True  # a flow is between two of its dialogs, or before its first (a dialog may be under it: the poll)
+        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
+            return True  # its key was pressed; its flow has not started yet
         if depth > 1 and screen.is_attached and (screen.focused is not None or not screen.focus_chain):
             return False  # a dialog is up and ready
-        if self._running_dialog_workers():
-            return True  # a flow is between two dialogs, or before its first
-        if self._expecting is not None and monotonic() - self._expecting[0] < _NO_DIALOG_AFTER:
+        if self._dialog_workers:
             return True
         self._expecting = None
         return False
@@ -116,6 +147,14 @@ class TypeAheadMixin:
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
             return
+        if event.time < self._fence:
+            self._tell_dropped()
+            return  # typed before the question on screen was drawn
+        split = escape_then_key(event)
+        if split is not None:  # Escape then a key, quickly: the terminal sent the bytes of alt+key
+            for key in split:
+                await self.on_event(key)
+            return
         if self._held_keys or self._waiting_for_dialog():
             self._hold(event)
             return
@@ -123,7 +162,7 @@ class TypeAheadMixin:
 
     async def _dispatch(self, key: events.Key) -> None:
         if self._opens_dialog(key.key):
-            self._expecting = (monotonic(), len(self.screen_stack), frozenset(self._running_dialog_workers()))  # type: ignore[attr-defined]
+            self._expecting = (monotonic(), len(self.screen_stack))  # type: ignore[attr-defined]
         elif self._action_of(key.key)[0] in FOCUS_ACTIONS:
             self._focus_moving = True
         await super().on_event(key)  # type: ignore[misc]
@@ -153,7 +192,11 @@ class TypeAheadMixin:
         if (self._waiting_for_dialog() or self._busy()) and not overdue:
             return
         if self._held_keys:
-            await self._dispatch(self._held_keys.pop(0))
+            key = self._held_keys.pop(0)
+            if key.time >= self._fence:
+                await self._dispatch(key)
+            else:
+                self._tell_dropped()
         if not self._held_keys and self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None

@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"warroom: --port must be between 0 and 65535, got {args.port}", file=sys.stderr)
         return 2
     try:
-        server = WarRoomServer(layout.resolve(), journal=Path(args.journal).resolve() if args.journal else None,
+        server = WarRoomServer(layout.resolve(), journal=_journal(args.journal),
                                wall=args.wall, host=args.host, port=args.port, allow_writes=args.allow_writes,
                                token=args.token)
     except ValueError as exc:
@@ -55,3 +55,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _journal(given: str | None) -> Path | str | None:
+    """A journal file (resolved: the screens run elsewhere), or a postgresql:// URL as given."""
+    if not given:
+        return None
+    return given if given.startswith(("postgresql://", "postgres://")) else Path(given).resolve()

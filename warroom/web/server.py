@@ -60,7 +60,7 @@ class Visit:
 class WarRoomServer:
     """The web server; ``await run()`` serves until :meth:`stop`."""
 
-    def __init__(self, layout: Path, *, journal: Path | None = None, wall: bool = False, host: str = "127.0.0.1",
+    def __init__(self, layout: Path, *, journal: Path | str | None = None, wall: bool = False, host: str = "127.0.0.1",
                  port: int = 8000, allow_writes: bool = False, token: str = "", python: str = sys.executable) -> None:
         if allow_writes and not is_loopback(host) and not token:
             raise ValueError(f"--allow-writes on {host} (not a loopback address) needs --token: anyone who can reach "

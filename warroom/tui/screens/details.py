@@ -24,6 +24,8 @@ class DetailsScreen(DialogScreen[None]):
         Binding("c", "copy", "Copy command", id="details.copy"),
         Binding("j,down", "scroll_down", "Down", id="details.down", show=False),
         Binding("k,up", "scroll_up", "Up", id="details.up", show=False),
+        Binding("g,home", "scroll_home", "Top", id="details.top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", id="details.bottom", show=False),
     ]
 
     def __init__(self, room, item_id: str) -> None:  # noqa: ANN001 - Room
@@ -31,12 +33,15 @@ class DetailsScreen(DialogScreen[None]):
         self.room = room
         self.item_id = item_id
 
+    def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast from before would sit over the item's text
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="details-box"):
             yield Label("Item details", classes="dialog-title")
             yield Static(self.render_item(), id="details-body")
             commands = self.room.ws.items[self.item_id].commands
-            keys = ("c copy the command · " if len(commands) == 1 else "c copy a command · " if commands else "") + "escape closes"
+            keys = ("c copy the command · " if len(commands) == 1 else "c copy a command · " if commands else "") + "j/k scroll · escape closes"
             yield Label(keys, classes="dialog-keys")
 
     def render_item(self) -> Group:
@@ -114,6 +119,12 @@ class DetailsScreen(DialogScreen[None]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#details-box").scroll_up()
+
+    def action_scroll_home(self) -> None:
+        self.query_one("#details-box").scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.query_one("#details-box").scroll_end(animate=False)
 
 
 def section_commands(section: Section) -> list[Command]:

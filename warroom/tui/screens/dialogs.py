@@ -1,8 +1,15 @@
-"""Small modal dialogs: yes/no confirmation, a text prompt, a choice with hot keys."""
+"""Small modal dialogs: a yes/no confirmation, a typed-word confirmation, a text prompt, a picker.
+
+They follow the key scheme (docs/keys.md): a confirmation takes ``y`` and never a bare Enter;
+pickers move with ``j``/``k`` and number their entries ``1``…``9``, ``0``; Escape goes back.
+Titles may carry an item's Markdown: it is rendered, never shown raw.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from rich.text import Text
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,28 +21,93 @@ from textual.widgets.option_list import Option
 from warroom.tui.screens.base import DialogScreen
 
 
-class ConfirmScreen(DialogScreen[bool]):
-    """A yes/no question: ``y`` or enter says yes, ``n`` or escape says no."""
+Title = str | Text
+
+
+def _title(text: Title) -> Text:
+    """A dialog title: an item's Markdown rendered (``**Load test**`` reads as bold), other text as is."""
+    if isinstance(text, Text):
+        return text
+    from warroom.tui.widgets.text import inline_markdown
+
+    return inline_markdown(text)
+
+
+class PickerList(OptionList):
+    """An option list that moves like every list in the war room: j/k, g/G, Home/End."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="dialog.yes"),
-        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
+        Binding("j", "cursor_down", "Down", id="picker.down", show=False),
+        Binding("k", "cursor_up", "Up", id="picker.up", show=False),
+        Binding("g", "first", "First", id="picker.first", show=False),
+        Binding("G", "last", "Last", id="picker.last", show=False),
     ]
 
-    def __init__(self, question: str, detail: str = "") -> None:
+
+class ConfirmScreen(DialogScreen[bool]):
+    """A yes/no question: ``y`` says yes; ``n`` or escape says no. Enter says neither: it only
+    reminds that ``y`` confirms (a bare Enter never confirms, so a key meant for the dialog
+    before never does)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
+        Binding("enter", "remind", "Press y", id="dialog.enter", show=False),
+    ]
+    HINT = "y yes · n or escape no"
+
+    def __init__(self, question: Title, detail: Title = "") -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         self.detail = detail
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(_title(self.question), classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, classes="dialog-detail", markup=False)
-            yield Label("[b]y[/b]/enter yes    [b]n[/b]/escape no", classes="dialog-keys")
+                yield Static(_title(self.detail), classes="dialog-detail")
+            yield Label(self.HINT, classes="dialog-keys", id="confirm-keys", markup=False)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_remind(self) -> None:
+        self.app.bell()
+        self.query_one("#confirm-keys", Label).update(Text("enter does not confirm: press y (or n, escape)", style="bold"))
+
+
+class TypedWordScreen(DialogScreen[bool]):
+    """A destructive step confirmed by typing a word (``scrub``): True once it is typed."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, question: Title, word: str, detail: Title = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.word = word
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_title(self.question), classes="dialog-title")
+            if self.detail:
+                yield Static(_title(self.detail), classes="dialog-detail")
+            yield Input(placeholder=f"type {self.word}", id="typed-word")
+            yield Label(f"type {self.word}, then enter · escape cancels", classes="dialog-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = not self.app.is_headless
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip().lower() == self.word.lower():
+            self.dismiss(True)
+            return
+        self.app.bell()
+        self.notify(f"type {self.word} to confirm, or escape", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class PromptScreen(DialogScreen[str | None]):
@@ -43,7 +115,7 @@ class PromptScreen(DialogScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", value: str = "", required: bool = True, hint: str = "") -> None:
+    def __init__(self, title: Title, placeholder: str = "", value: str = "", required: bool = True, hint: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.placeholder = placeholder
@@ -53,9 +125,9 @@ class PromptScreen(DialogScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Label(_title(self.title_text), classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label(self.hint or ("enter to accept, escape to cancel" + ("" if self.required else " (may be left empty)")),
+            yield Label(self.hint or ("enter accepts · escape cancels" + ("" if self.required else " · may be empty")),
                         classes="dialog-keys", markup=False)
 
     def on_mount(self) -> None:
@@ -73,24 +145,44 @@ class PromptScreen(DialogScreen[str | None]):
         self.dismiss(None)
 
 
+NUMBER_KEYS = "1234567890"  # a picker's first ten entries; the rest are reached with j/k
+RESERVED = frozenset("hjklgGqyn")  # never a picker's letter: they move, quit or answer
+
+
 class ChoiceScreen(DialogScreen[Any]):
-    """Pick one of a few options: arrows + enter, or the option's hot key."""
+    """Pick one entry: j/k (or the arrows) and Enter, a number (1…9, 0 for the 10th), or the
+    entry's letter when it has one (never one of h j k l g G q y n)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, options: list[tuple[str, str, Any]], highlight: int = 0) -> None:
-        """``options``: (hot key, label, value)."""
+    def __init__(self, title: Title, options: list[tuple[str, str | Text, Any]], highlight: int = 0, hint: str = "") -> None:
+        """``options``: (letter or "", label, value). Numbers are given by position (a digit given
+        as a key is ignored: the entry has its number)."""
         super().__init__(classes="dialog-screen")
+        # A number given as an entry's key is its position's number anyway: entries are numbered.
+        options = [("" if key.isdigit() else key, label, value) for key, label, value in options]
+        for key, _, _ in options:
+            if key and (len(key) != 1 or key in RESERVED):
+                raise ValueError(f"a picker letter is one letter, not one of {''.join(sorted(RESERVED))}: {key!r}")
         self.title_text = title
         self.options = options
         self.highlight = highlight
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
+        entries = []
+        for i, (key, label, _) in enumerate(self.options):
+            line = Text()
+            line.append(f"{NUMBER_KEYS[i]} " if i < len(NUMBER_KEYS) else "  ", style="bold")
+            line.append_text(label if isinstance(label, Text) else Text(label))
+            if key:
+                line.append(f"  ({key})", style="dim")
+            entries.append(Option(line, id=str(i)))
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*[Option(f"[b]{key}[/b]  {label}" if key else label, id=str(i))
-                               for i, (key, label, _) in enumerate(self.options)], id="choice-list")
-            yield Label("↑/↓ + enter, or the key shown; escape cancels", classes="dialog-keys")
+            yield Label(_title(self.title_text), classes="dialog-title")
+            yield PickerList(*entries, id="choice-list")
+            yield Label(self.hint or "j/k move · enter picks · 1-9, 0 or the letter · escape cancels",
+                        classes="dialog-keys", markup=False)
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
@@ -98,11 +190,19 @@ class ChoiceScreen(DialogScreen[Any]):
 
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
         self.dismiss(self.options[int(event.option.id or 0)][2])
 
     def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+        char = event.character or ""
+        if char and char in NUMBER_KEYS:
+            index = NUMBER_KEYS.index(char)
+            if index < len(self.options):
+                event.stop()
+                self.dismiss(self.options[index][2])
+            return
         for key, _, value in self.options:
-            if key and event.character == key:
+            if key and char == key:
                 event.stop()
                 self.dismiss(value)
                 return

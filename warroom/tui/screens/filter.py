@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.dialogs import PickerList
 
 QUICK = [("all", "everything"), ("open", "open: not done or skipped"), ("overdue", "overdue"),
          ("critical", "critical (★)"), ("mine", "mine: my name or my role")]
@@ -33,8 +34,8 @@ class FilterScreen(DialogScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield Label("Filter the checklist", classes="dialog-title")
             yield Input(value=self.text, placeholder="words to match (text, owner, id, status)", id="filter-input")
-            yield OptionList(*[Option(label, id=key) for key, label in QUICK], id="filter-quick")
-            yield Label("enter applies · tab to the quick filters (↑/↓, enter) · F3 open F4 overdue F5 critical F6 mine · escape cancels",
+            yield PickerList(*[Option(label, id=key) for key, label in QUICK], id="filter-quick")
+            yield Label("enter applies · tab: quick filters (j/k, enter) · F3 open F4 overdue F5 critical F6 mine · escape cancels",
                         classes="dialog-keys")
 
     def on_mount(self) -> None:

@@ -242,11 +242,7 @@ class MainScreen(Screen):
         if switcher is None:
             return
         switcher.display = self.narrow
-        parts = []
-        for i, title in enumerate(self.pane_titles):
-            label = f" {i + 1} {title[:18]} "
-            parts.append(f"[reverse b]{label}[/]" if i == self.active else label)
-        switcher.update("│".join(parts) + "  [dim]tab switches[/]")
+        switcher.update(tab_labels(self.pane_titles, self.active, self.app.size.width))
 
     # -- focus -----------------------------------------------------------------------------------
     def on_descendant_focus(self, event: Any) -> None:
@@ -295,3 +291,35 @@ class MainScreen(Screen):
     def action_previous_pane(self) -> None:
         if self.pane_widgets:
             self.show_pane((self.active - 1) % len(self.pane_widgets))
+
+
+def tab_labels(titles: list[str], active: int, width: int) -> "Text":
+    """The narrow screen's tabs in ``width`` cells: the active tab's title whole when it fits,
+    the others shortened with an ellipsis (never cut mid-word without one), the hint last."""
+    from rich.text import Text
+
+    hint = "  tab switches"
+    overhead = sum(len(str(i + 1)) + 3 for i in range(len(titles))) + len(titles) - 1
+
+    def cap_for(budget: int, fixed: int = -1) -> int:
+        cap = max((len(t) for i, t in enumerate(titles) if i != fixed), default=0)
+        rest = budget - (len(titles[fixed]) if fixed >= 0 else 0)
+        while cap > 1 and sum(min(len(t), cap) for i, t in enumerate(titles) if i != fixed) > rest:
+            cap -= 1
+        return cap
+
+    budget = width - overhead - len(hint)
+    if sum(len(t) for t in titles) > budget:
+        hint, budget = "", width - overhead
+    whole = 0 <= active < len(titles) and cap_for(budget, active) >= 4
+    cap, others = (len(titles[active]), cap_for(budget, active)) if whole else (cap_for(budget),) * 2
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, title in enumerate(titles):
+        limit = cap if i == active else others
+        shown = title if len(title) <= limit else title[: max(limit - 1, 0)] + "…"
+        if i:
+            out.append("│")
+        out.append(f" {i + 1} {shown} ", style="reverse bold" if i == active else "")
+    if hint:
+        out.append(hint, style="dim")
+    return out

@@ -60,7 +60,7 @@ class TileEditorScreen(DialogScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="tiles.cancel"),
     ]
 
-    def __init__(self, doc: Any, original: str | None, who: str, journal: Path | None) -> None:
+    def __init__(self, doc: Any, original: str | None, who: str, journal: Path | str | None) -> None:
         super().__init__(classes="dialog-screen")
         from warroom.tile_form import TileForm
 
@@ -195,7 +195,7 @@ class TilesFlowScreen(DialogScreen[None]):
     # keys typed after these wait for the dialog they open (warroom.tui.typeahead)
     DIALOG_ACTIONS = frozenset({"add", "edit", "toggle", "bind", "review"})
 
-    def __init__(self, layout_path: Path, who: str, journal: Path | None) -> None:
+    def __init__(self, layout_path: Path, who: str, journal: Path | str | None) -> None:
         super().__init__(classes="dialog-screen")
         self.layout_path = Path(layout_path)
         self.who = who

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from warroom.tui.screens.base import LiveDialog
+from warroom.tui.widgets.text import inline_markdown
 
 
 class WhyScreen(LiveDialog):
@@ -16,6 +17,8 @@ class WhyScreen(LiveDialog):
         Binding("escape,q,w", "close", "Close", id="why.close"),
         Binding("j,down", "scroll_down", "Down", id="why.down", show=False),
         Binding("k,up", "scroll_up", "Up", id="why.up", show=False),
+        Binding("g,home", "scroll_home", "Top", id="why.top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", id="why.bottom", show=False),
     ]
 
     def __init__(self, room) -> None:  # noqa: ANN001 - Room
@@ -26,7 +29,7 @@ class WhyScreen(LiveDialog):
         with VerticalScroll(id="why-box"):
             yield Label("", id="why-title", classes="dialog-title")
             yield Static("", id="why-body")
-            yield Label("j/k scroll · escape closes", classes="dialog-keys")
+            yield Label("j/k scroll · g/G top/bottom · escape closes", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.refresh_from_state()
@@ -39,7 +42,8 @@ class WhyScreen(LiveDialog):
         for r in decision.reasons:
             mark, style = ("✗ NO-GO  ", "bold red") if r.verdict == "NO-GO" else ("… pending", "yellow")
             body.append(f"{mark} ", style=style)
-            body.append(r.text + "\n")
+            body.append_text(inline_markdown(r.text))  # an item's Markdown reads as it does on the pane
+            body.append("\n")
         if not n:
             body.append("✓ every required role, critical item and criterion is GO", style="bold green")
         self.query_one("#why-body", Static).update(body)
@@ -52,3 +56,9 @@ class WhyScreen(LiveDialog):
 
     def action_scroll_up(self) -> None:
         self.query_one("#why-box").scroll_up()
+
+    def action_scroll_home(self) -> None:
+        self.query_one("#why-box").scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.query_one("#why-box").scroll_end(animate=False)

@@ -14,9 +14,12 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from warroom.tui.keys import action_name
+from warroom.tui.keys import ACTIONS, action_name
 
 KEEP = frozenset({"help", "quit", "stop_run", "hide_run"})  # never dropped to fit (the run keys show only with the run pane)
+# A focused pane's own keys come first on the bar, also those kept off it elsewhere (a, w).
+PANE_GROUPS = {"SignoffPane": "Sign-off", "TimelinePane": "Clock"}
+_GROUP_OF = {a.name: a.group for a in ACTIONS}
 
 
 class KeyBar(Widget):
@@ -48,15 +51,26 @@ class KeyBar(Widget):
         """(key, as shown, description, action) for each action the bar may show, in binding
         order; an action bound to several keys shows its first."""
         seen: set[str] = set()
-        out = []
+        out, first = [], []
+        group = self._pane_group()
         for active in self.screen.active_bindings.values():
             binding = active.binding
             name = action_name(binding.action)
-            if not binding.show or not active.enabled or name in self.hide or binding.action in seen:
+            ours = group is not None and _GROUP_OF.get(name) == group
+            if not (binding.show or ours) or not active.enabled or name in self.hide or binding.action in seen:
                 continue
             seen.add(binding.action)
-            out.append((binding.key, self.app.get_key_display(binding), binding.description, name))
-        return out
+            (first if ours else out).append((binding.key, self.app.get_key_display(binding), binding.description, name))
+        return first + out
+
+    def _pane_group(self) -> str | None:
+        node = self.screen.focused
+        while node is not None:
+            group = PANE_GROUPS.get(type(node).__name__)
+            if group is not None:
+                return group
+            node = node.parent
+        return None
 
     def render(self) -> Text:
         if self._keys is None:

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 
 from warroom.tui.widgets.body_pane import BodyPane
-from warroom.tui.widgets.text import DECISION_STYLE, ROLE_GLYPH, RenderOnce, local_time, zone_of
+from warroom.tui.widgets.text import DECISION_STYLE, ROLE_GLYPH, RenderOnce, inline_markdown, local_time, zone_of
 
 
 MAX_REASONS = 25  # the panel shows the first ones (NO-GO first); the count says how many more
@@ -23,6 +23,10 @@ class SignoffPane(BodyPane):
         head = Text()
         head.append("Decision ", style="bold")
         head.append(f" {decision.verdict} ", style=DECISION_STYLE.get(decision.verdict, "bold"))
+        stale = sum(1 for rv in decision.roles if rv.state == "stale")
+        if stale:
+            head.append(f"\n{ROLE_GLYPH['stale'][0]} {stale} GO{'s' if stale > 1 else ''} stale: sign again or poll (p)",
+                        style="bold yellow")
         poll = state.poll
         if poll is not None:
             head.append(f"\nPOLL {len(poll.answers)}/{len(poll.roles)} answered · asking {poll.current_role}",
@@ -64,12 +68,18 @@ class SignoffPane(BodyPane):
             trig: list[tuple[Text, Text]] = []
             for cv in rollback:
                 fired = state.rollbacks.get(cv.criterion.id)
-                if fired is not None and fired.state == "fired":
+                by_hand = state.assessments.get(cv.criterion.id) if not cv.criterion.tile else None
+                if by_hand is not None:
+                    fired_now = by_hand.result == "fired"
+                    trig.append((Text("⚠ FIRED", style="bold white on red") if fired_now else Text("· not fired", style="dim"),
+                                 Text(f"{cv.criterion.name} — {cv.detail}", style="bold red" if fired_now else "dim")))
+                elif fired is not None and fired.state == "fired":
                     trig.append((Text("⚠ FIRED", style="bold white on red"),
                                  Text(f"{cv.criterion.name} — {fired.reason or cv.detail}", style="bold red")))
                 else:
                     when = cv.criterion.threshold or ""
-                    now = cv.detail if cv.state != "unknown" else "no live value yet"
+                    now = cv.detail if cv.state != "unknown" else (
+                        "no live value yet" if cv.criterion.tile else "not assessed: a marks it fired or not")
                     trig.append((Text("· armed", style="dim"),
                                  Text(f"{cv.criterion.name}" + (f" (fires {when})" if when else "") + f" — now {now}", style="dim")))
             parts += [Text(""), Text("Rollback triggers", style="bold underline"), _lines(trig)]
@@ -79,12 +89,13 @@ class SignoffPane(BodyPane):
             for r in decision.reasons[:MAX_REASONS]:
                 mark, style = ("✗", "bold red") if r.verdict == "NO-GO" else ("…", "yellow")
                 why.append(f"{mark} ", style=style)
-                why.append(r.text + "\n")
+                why.append_text(inline_markdown(r.text))
+                why.append("\n")
             if len(decision.reasons) > MAX_REASONS:
                 why.append(f"… and {len(decision.reasons) - MAX_REASONS} more: w shows them all\n", style="bold")
         else:
             why.append("✓ every required role, critical item and criterion is GO\n", style="bold green")
-        why.append("o sign · p poll · w why not GO", style="dim")
+        why.append("o sign · p poll · a assess · w why not GO", style="dim")
         parts += [Text(""), why]
         self.body.update(RenderOnce(Group(*parts)))
 

@@ -25,7 +25,7 @@ STATUS_STYLE = {
 CRITICAL = "★"
 OVERDUE = "⚠"
 DECISION_STYLE = {"GO": "bold black on green", "NO-GO": "bold white on red", "PENDING": "bold black on yellow"}
-ROLE_GLYPH = {"pending": ("○", ""), "GO": ("✓", "green"), "NO-GO": ("✗", "bold red"), "stale": ("~", "yellow")}
+ROLE_GLYPH = {"pending": ("○", ""), "GO": ("✓", "green"), "NO-GO": ("✗", "bold red"), "stale": ("↺", "yellow")}  # ↺ sign again; ~ is in progress
 
 
 _MARKUP_CHARS = frozenset("*_`[<&\\~")

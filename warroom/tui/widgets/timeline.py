@@ -21,10 +21,11 @@ class TimelinePane(BodyPane):
         cd = room.state.countdown
         layout = room.ws.layout
         zone = zone_of(layout.timezone)
-        t = cd.t(now)
+        view = room.clock(now)
+        t = view.t
         head = Text()
-        state_style = {"COUNTING": "bold green", "HOLD": "bold black on yellow", "SCRUB": "bold white on red"}.get(cd.state, "bold")
-        head.append(f" {cd.state} ", style=state_style)
+        state_style = {"COUNTING": "bold green", "HOLD": "bold black on yellow", "SCRUB": "bold white on red"}.get(view.state, "bold")
+        head.append(f" {view.state} ", style=state_style)
         head.append("  ")
         head.append("no T-0 set" if t is None else format_clock(t), style="bold")
         if cd.attempt > 1:
@@ -32,7 +33,9 @@ class TimelinePane(BodyPane):
         t0 = cd.effective_t0(now)
         if t0 is not None:
             head.append(f"\nT-0 at {local_time(t0, zone, seconds=True)} {layout.timezone}", style="dim")
-        if cd.holding:
+        if view.auto_pending or view.builtin:
+            head.append(f"\nholding: {view.hold_reason}" + (" (since T-0)" if view.auto_pending else ""), style="yellow")
+        elif cd.holding:
             last = cd.holds[-1] if cd.holds else None
             who = f" — {last.by}, since {local_time(last.start, zone)}" if last else ""
             head.append(f"\nholding: {cd.hold_reason}{who}", style="yellow")
@@ -72,7 +75,7 @@ class TimelinePane(BodyPane):
         if total_over:
             foot.append(f"{total_over} item(s) overdue ⚠", style="bold red")
         foot.append("" if not total_over else "\n")
-        foot.append("h hold · r resume · R recycle · X scrub · T set T-0", style="dim")
+        foot.append("H hold · r resume · R recycle · X scrub · T set T-0", style="dim")
         from rich.console import Group
 
         self.body.update(RenderOnce(Group(head, Text(""), table, Text(""), foot)))

@@ -82,7 +82,8 @@ class BigClock(WallPart):
     def show(self, room: Any, now: datetime) -> None:
         layout = room.ws.layout
         cd = room.state.countdown
-        t = cd.t(now)
+        view = room.clock(now)  # the hold at T-0 without a GO and built-in holds, as every view shows them
+        t = view.t
         width, height = max(10, self.size.width - 2), max(3, self.size.height)
         if t is None:
             clock, style = "NO T-0", "bold"
@@ -93,10 +94,10 @@ class BigClock(WallPart):
             state.append(" SCRUBBED ", style="bold white on red")
             if cd.scrub_reason:
                 state.append(f" {cd.scrub_reason}", style="bold red")
-        elif cd.holding:
+        elif view.state == "HOLD":
             state.append(" HOLD ", style="bold black on yellow")
-            if cd.hold_reason:
-                state.append(f" {cd.hold_reason}", style="bold yellow")
+            if view.hold_reason:
+                state.append(f" {view.hold_reason}", style="bold yellow")
             style = "bold yellow"
         elif t is not None:
             state.append("counting", style="dim")

@@ -1,0 +1,118 @@
+"""``warroom journal copy SRC DST [--launch ID]``: move a launch between a file and PostgreSQL.
+
+Either side is a journal file or a ``postgresql://`` URL. The source's chain is verified before
+anything is written, the events are copied as they are (the same lines, so the same hashes), and
+the destination is verified after: the same number of events and the same head hash, or the
+command fails. An existing destination (a file, or a launch with any event in the database) is
+refused. The launch is the URL's ``?launch=``, else ``--launch``, else, for a database source,
+its only launch, and for a file the file's name without ``.journal.yaml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from warroom.journal import HEADER, JournalError, verify
+from warroom.journal_pg import copy_lines_in, is_url, launches, lines_of, parse_target, redact, verify_pg
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("journal", help="journal tools: copy a launch between a file and PostgreSQL",
+                       description="Journal tools.")
+    jsub = p.add_subparsers(dest="journal_command", metavar="COMMAND", required=True)
+    c = jsub.add_parser("copy", help="copy a launch's journal (file or postgresql:// URL) to a new place, verifying both sides",
+                        description=__doc__.split("\n\n")[1] if __doc__ else None)
+    c.add_argument("src", metavar="SRC", help="a journal file or postgresql://...[?launch=ID]")
+    c.add_argument("dst", metavar="DST", help="a new journal file or postgresql://...[?launch=ID]")
+    c.add_argument("--launch", metavar="ID", help="the launch to copy (default: the URL's ?launch=, the only one, or the file's name)")
+    c.set_defaults(func=cmd_copy)
+
+
+def _file_launch(path: Path) -> str:
+    name = path.name
+    for suffix in (".journal.yaml", ".yaml", ".yml"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _read_source(src: str, launch: str | None) -> tuple[str, list[str], str, str]:
+    """(what it is, its event lines, its head hash, the launch id) after verifying every event."""
+    if is_url(src):
+        if "launch=" not in src and not launch:
+            found = launches(src)
+            if len(found) != 1:
+                raise JournalError(f"{redact(src)} holds {len(found)} launches ({', '.join(found) or 'none'}): name one with --launch ID")
+            launch = found[0]
+        target = parse_target(src, launch)
+        report = verify_pg(target)
+        name, lines = target.display, None
+        if report.ok:
+            lines = lines_of(target)
+        launch = target.launch
+    else:
+        path = Path(src)
+        if not path.is_file():
+            raise JournalError(f"{src}: no such journal file")
+        report = verify(path)
+        name = str(path)
+        lines = None
+        if report.ok:
+            lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln.startswith("- {")]
+        launch = launch or _file_launch(path)
+    if not report.ok or lines is None:
+        shown = "\n  ".join(report.problems[:10])
+        raise JournalError(f"{name}: the source's chain is broken, nothing copied:\n  {shown}")
+    if len(lines) != report.events:
+        raise JournalError(f"{name}: read {len(lines)} events but verified {report.events}; nothing copied")
+    return name, lines, report.head_hash, launch
+
+
+def _write_file(path: Path, lines: list[str]) -> None:
+    if path.exists():
+        raise JournalError(f"{path} exists: refusing to copy over it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.copy")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(HEADER)
+        for line in lines:
+            f.write(line + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, path)  # fails if the destination appeared meanwhile: never replaces one
+    except FileExistsError:
+        raise JournalError(f"{path} exists: refusing to copy over it") from None
+    finally:
+        tmp.unlink()
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    try:
+        name, lines, head, launch = _read_source(args.src, args.launch)
+        if is_url(args.dst):
+            target = parse_target(args.dst, launch)
+            copy_lines_in(target, lines)
+            dst_name, report = target.display, verify_pg(target)
+        else:
+            path = Path(args.dst)
+            _write_file(path, lines)
+            dst_name, report = str(path), verify(path)
+    except JournalError as exc:
+        print(f"warroom: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"warroom: error: {getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".replace("error: : ", "error: "), file=sys.stderr)
+        return 1
+    if not report.ok or report.events != len(lines) or report.head_hash != head:
+        print(f"warroom: error: {dst_name}: the copy does not verify ({report.events} events, head {report.head_hash}; "
+              f"expected {len(lines)}, head {head})", file=sys.stderr)
+        for problem in report.problems[:10]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"copied {len(lines)} events from {name} to {dst_name}; both verify, head {head}")
+    return 0
