@@ -31,11 +31,22 @@ def _now() -> datetime:
 
 class Actions:
     def __init__(self, journal: Journal, operator: str, now: Callable[[], datetime] = _now,
-                 account: dict[str, str] | None = None) -> None:
+                 account: dict[str, str] | None = None,
+                 evidence: Callable[[LaunchState], dict[str, Any] | None] | None = None) -> None:
         self.journal = journal
         self.operator = operator
         self.now = now
         self.account = real_account() if account is None else account  # recorded on every event
+        # What the war room shows now (``warroom.evidence``): recorded in sign-offs, poll answers,
+        # assessments, holds and rollback triggers. None records none (old events have none too).
+        self.evidence = evidence
+
+    def _with_evidence(self, state: LaunchState, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.evidence is not None:
+            shown = self.evidence(state)
+            if shown:
+                payload["evidence"] = shown
+        return payload
 
     def _append(self, kind: str, target: str = "", payload: dict[str, Any] | None = None) -> Event:
         event = self._append_unless(kind, target, payload, None)
@@ -115,7 +126,7 @@ class Actions:
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why (--comment)")
-        return self._append(E.SIGN, r.name, {"decision": d, "comment": comment.strip()})
+        return self._append(E.SIGN, r.name, self._with_evidence(state, {"decision": d, "comment": comment.strip()}))
 
     def poll_start(self, state: LaunchState) -> Event:
         roles = [r.name for r in state.ws.layout.roles_in_poll_order()]
@@ -139,7 +150,7 @@ class Actions:
         signed = state.signoffs.get(name)
         if not comment.strip() and signed is not None and signed.decision == d and signed.comment:
             comment = signed.comment  # the poll confirms the role's answer: its signed comment stands
-        return self._append(E.POLL_ANSWER, name, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq})
+        return self._append(E.POLL_ANSWER, name, self._with_evidence(state, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq}))
 
     def poll_cancel(self, state: LaunchState, reason: str = "") -> Event:
         if state.poll is None:
@@ -172,7 +183,7 @@ class Actions:
             payload["override"] = override
         elif override:
             raise ActionError("an override is only for a PASS whose value contradicts the threshold")
-        return self._append(E.ASSESS, crit.id, payload)
+        return self._append(E.ASSESS, crit.id, self._with_evidence(state, payload))
 
     # -- the clock ---------------------------------------------------------------------------
     def hold(self, state: LaunchState, reason: str) -> Event:
@@ -185,7 +196,7 @@ class Actions:
             raise ActionError("there is no T-0 to hold; set one first")
         if cd.holding:
             raise ActionError(f"the count is already holding ({cd.hold_reason})")
-        return self._append(E.HOLD, "", {"reason": reason.strip()})
+        return self._append(E.HOLD, "", self._with_evidence(state, {"reason": reason.strip()}))
 
     def resume(self, state: LaunchState, override: str = "", verdict: str | None = None) -> Event:
         """Resume the count. At or past T-0 it needs a GO (``verdict``, decided from the journal
@@ -298,6 +309,8 @@ class Actions:
         payload: dict[str, Any] = {"state": to_state, "value": _served(value)}
         if text:
             payload["reason"] = neutralise(text)
+        if fired:
+            self._with_evidence(state, payload)
         return self._append_unless(E.ROLLBACK, criterion_id, payload, recorded)
 
 

@@ -17,8 +17,8 @@ from warroom.textsafe import one_line
 from warroom.yamlio import Pos, YList, YMap, comment_safe, dump, load_file
 
 CHECKLIST_KEYS = ["id", "title", "source", "description", "sections"]
-SECTION_KEYS = ["id", "title", "description", "status", "items", "sections"]
-ITEM_KEYS = ["id", "text", "owner", "role", "critical", "phase", "due", "commands", "links", "notes", "status", "reason", "items"]
+SECTION_KEYS = ["id", "title", "description", "after", "status", "items", "sections"]
+ITEM_KEYS = ["id", "text", "owner", "role", "critical", "numbered", "phase", "due", "commands", "links", "notes", "status", "reason", "items"]
 
 
 class Reader:
@@ -164,7 +164,7 @@ def _section(r: Reader, value: Any, pos: Pos, prefix: str, taken: set[str], seen
     if status_hint and status_hint not in STATUS_VALUES:
         r.problem(node.vpos("status"), f"unknown status '{status_hint}'; expected one of {', '.join(STATUS_VALUES)}{did_you_mean(status_hint, STATUS_VALUES)}")
         status_hint = ""
-    section = Section(id=full, local_id=lid, title=title, description=r.text(node, "description"), status_hint=status_hint, depth=depth)
+    section = Section(id=full, local_id=lid, title=title, description=r.text(node, "description"), after=r.text(node, "after"), status_hint=status_hint, depth=depth)
     child_taken: set[str] = set()
     items = r.seq(node, "items")
     for i, child in enumerate(items):
@@ -202,6 +202,7 @@ def _item(r: Reader, value: Any, pos: Pos, prefix: str, section_id: str, parent_
         owner=r.text(node, "owner"),
         role=r.text(node, "role"),
         critical=r.flag(node, "critical"),
+        numbered=r.flag(node, "numbered"),
         reason=r.text(node, "reason"),
         depth=depth,
     )
@@ -272,6 +273,8 @@ def item_to_data(item: Item) -> dict[str, Any]:
         out["role"] = item.role
     if item.critical:
         out["critical"] = True
+    if item.numbered:
+        out["numbered"] = True
     if item.phase:
         out["phase"] = item.phase
     if item.due is not None:
@@ -295,6 +298,8 @@ def section_to_data(section: Section) -> dict[str, Any]:
     out: dict[str, Any] = {"id": section.local_id, "title": section.title}
     if section.description:
         out["description"] = section.description
+    if section.after:
+        out["after"] = section.after
     if section.status_hint:
         out["status"] = section.status_hint
     if section.items:

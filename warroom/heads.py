@@ -11,7 +11,6 @@ could rewrite that too), and warns when the journal no longer contains it.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from warroom.journal import contains_head
@@ -62,8 +61,8 @@ def remember(journal: Path, seq: int, digest: str, at: str) -> None:
     store = _store()
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, store)
+        from warroom.safeio import write_atomic
+
+        write_atomic(store, json.dumps(data, indent=1, sort_keys=True))
     except OSError:
         pass

@@ -537,8 +537,11 @@ class VerifyReport:
         return not self.problems
 
 
-def verify(path: Path | str) -> VerifyReport:
-    """Check every hash and link; pinpoint edited, inserted or removed events by line."""
+def verify(path: Path | str, events: list[Event] | None = None) -> VerifyReport:
+    """Check every hash and link; pinpoint edited, inserted or removed events by line.
+
+    ``events``, when given, receives every event read, in file order (as ``load`` gives them):
+    a reader that needs both the events and the verdict reads the file once."""
     report = VerifyReport()
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     _regular(fd, Path(path))
@@ -560,6 +563,8 @@ def verify(path: Path | str) -> VerifyReport:
         except ValueError as exc:
             report.problems.append(f"line {n}: unreadable event ({exc})")
             continue
+        if events is not None:
+            events.append(ev)
         recorded, computed = line_hash(raw)
         if recorded != computed:
             report.problems.append(f"line {n}: event seq {ev.seq} was edited (its hash does not match its content)")

@@ -250,7 +250,10 @@ def check_text(text: str, path: Path | str) -> tuple[Any, list[Problem]]:
 def locked(target: Path) -> Iterator[None]:
     """An exclusive lock on the lock file beside ``target`` (``.NAME.lock``)."""
     lock = target.with_name(f".{target.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:  # never through a symlink planted at the lock's name, never blocking on a FIFO there
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise ActionError(f"cannot lock {target}: {lock}: {exc.strerror or exc}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -292,8 +295,10 @@ def save(doc: LayoutDoc, who: str, what: str, journal_path: Path | str | None = 
             from warroom.journals import open_journal
 
             with open_journal(jpath, doc.path) as journal:
+                from warroom.metrics.spec import redact_urls_in  # a URL's password is never journaled
+
                 event = journal.append(LAYOUT_CHANGE, doc.path.name, {
-                    "what": what, "file": str(doc.target), "before": doc.text, "after": after,
+                    "what": what, "file": str(doc.target), "before": redact_urls_in(doc.text), "after": redact_urls_in(after),
                     "before_sha256": doc.digest, "after_sha256": sha256(after.encode("utf-8"))}, op=who, now=now)
     digest = sha256(after.encode("utf-8"))
     doc.text, doc.digest = after, digest
@@ -301,25 +306,9 @@ def save(doc: LayoutDoc, who: str, what: str, journal_path: Path | str | None = 
 
 
 def _write_atomic(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        except OSError:
-            pass
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dfd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
+    from warroom.safeio import write_atomic
+
+    write_atomic(target, text)
 
 
 def layout_as_of(events: Iterable[Any], seq: int | None = None, at: datetime | None = None) -> str | None:
@@ -337,4 +326,6 @@ def layout_as_of(events: Iterable[Any], seq: int | None = None, at: datetime | N
 def diff_lines(before: str, after: str) -> list[str]:
     import difflib
 
-    return [line.rstrip("\n") for line in difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", n=1, lineterm="")]
+    from warroom.metrics.spec import redact_urls_in  # a URL's password is never shown
+
+    return [redact_urls_in(line.rstrip("\n")) for line in difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", n=1, lineterm="")]

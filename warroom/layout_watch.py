@@ -29,13 +29,36 @@ from typing import Any
 
 from warroom.errors import InputError, Problem
 
-_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s'\"]*@)?(\[[^\]]+\]|[^/:\s'\"}?#]+)")
+# A URL's authority: up to its path, query or fragment, a ${NAME} reference kept whole inside it
+# (``http://${HOST}.evil.example`` is a new host even where ``http://${HOST}`` was known), ended
+# by the ``}`` of a ``${X:-http://default}`` around it.
+_AUTHORITY = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://((?:\$\{[^}]*\}|[^/?#\s'\"{}])*)")
+_PORT = re.compile(r":[0-9]*$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def hosts_in(data: Any) -> set[str]:
     """Hosts named by URLs anywhere in the layout's values (defaults of ``${X:-url}`` too)."""
-    return {m[1].lower() for s in _strings(data) for m in _HOST.finditer(s)}
+    return {_host(m[1]) for s in _strings(data) for m in _AUTHORITY.finditer(s)}
+
+
+def _shown_host(host: str) -> str:
+    """A host as the review shows it: a non-ASCII name (``knоwn.example`` with a Cyrillic о looks
+    like the known one) in its ASCII form as well, which cannot look like another."""
+    if host.isascii():
+        return host
+    try:
+        ascii_form = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_form = host.encode("ascii", "backslashreplace").decode("ascii")
+    return f"{ascii_form} (non-ASCII: {host})"
+
+
+def _host(authority: str) -> str:
+    """The host an HTTP client connects to: after the last ``@`` (the user and password come
+    before it), without the port."""
+    host = authority.rpartition("@")[2].lower()
+    return host if host.endswith("]") else _PORT.sub("", host)
 
 
 def env_refs_in(data: Any) -> set[str]:
@@ -73,7 +96,7 @@ def sensitive_changes(before: Any, after: Any) -> list[str]:
     """Why the change from layout data ``before`` to ``after`` needs each operator's acceptance."""
     reasons = []
     for host in sorted(hosts_in(after) - hosts_in(before)):
-        reasons.append(f"adds the host {host}")
+        reasons.append(f"adds the host {_shown_host(host)}")
     for name in sorted(env_refs_in(after) - env_refs_in(before)):
         reasons.append(f"adds the environment reference ${{{name}}}")
     old_runs, new_runs = runs_in(before), runs_in(after)

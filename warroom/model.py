@@ -87,6 +87,7 @@ class Item:
     reason: str = ""
     children: list["Item"] = field(default_factory=list)
     depth: int = 0
+    numbered: bool = False  # an entry of a numbered list in the source ("1. [ ] ..."): exported numbered
     written: dict[str, Written] = field(default_factory=dict, repr=False, compare=False)  # "role", "phase"
 
     def walk(self) -> Iterator["Item"]:
@@ -101,6 +102,7 @@ class Section:
     local_id: str
     title: str
     description: str = ""
+    after: str = ""  # prose that came after the section's items in the source (exported after them)
     status_hint: str = ""  # a status a heading carried in the source ("done" from a ✅)
     items: list[Item] = field(default_factory=list)
     sections: list["Section"] = field(default_factory=list)

@@ -53,3 +53,42 @@ def read_input(path: Path | str, limit: int = MAX_INPUT) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def write_atomic(target: Path | str, text: str, mode: int | None = None) -> None:
+    """Write ``text`` to ``target`` by a rename: a temporary file beside it, created under a
+    fresh random name with ``O_EXCL`` (never one an attacker could plant a symlink at: a fixed or
+    pid-based name was, so the write went through the link into another file), fsync'd, given
+    ``mode`` (else the target's, else 0644 less the umask), then renamed over ``target``."""
+    import tempfile
+
+    target = Path(target)
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dfd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)

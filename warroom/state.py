@@ -266,12 +266,10 @@ class LaunchState:
     # -- questions ---------------------------------------------------------------------------
     def stale_reason(self, sign: SignOff) -> str | None:
         """Why a GO no longer stands: something that undermines it happened after it."""
-        if sign.decision != "GO":
+        if sign.decision != "GO" or not self.invalidations:
             return None
-        for inv in reversed(self.invalidations):
-            if inv.seq > sign.seq:
-                return inv.reason
-        return None
+        last = self.invalidations[-1]  # invalidations come in seq order: the latest is the one to name
+        return last.reason if last.seq > sign.seq else None
 
     def overdue(self, now: datetime) -> list[Item]:
         t = self.countdown.t(now)

@@ -87,6 +87,7 @@ def kept_code_blocks(name: str) -> int:
     text = (CORPUS / name).read_bytes().decode("utf-8")
     items = list(r.checklist.walk_items())
     descs = "\n".join([r.checklist.description] + [s.description for s in r.checklist.walk_sections()]
+                      + [s.after for s in r.checklist.walk_sections()]
                       + [n for i in items for n in i.notes])
     commands = [c.code for i in items for c in i.commands]
     def norm(t: str) -> str:

@@ -1,4 +1,4 @@
-"""Every imported layout (the five seeds and the real corpus) can reach GO through the CLI:
+"""Every imported layout (the five seeds, the real corpus and tests/importer/unseen/) can reach GO through the CLI:
 import it with `warroom import`, then sign every required role, tick every critical item and pass
 every required criterion with `warroom sign / tick / assess`, and `warroom status` says GO."""
 
@@ -16,7 +16,9 @@ from warroom.cli import main
 from warroom.workspace import load_workspace
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-SOURCES = sorted(SEEDS.glob("*.txt")) + sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")
+UNSEEN = Path(__file__).resolve().parent / "unseen"  # written after the importer, in styles the corpus does not have
+SOURCES = (sorted(SEEDS.glob("*.txt")) + sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")
+           + sorted(UNSEEN.glob("*.md")))
 KINDS = {"role", "item", "criterion", "clock"}  # what `status --json` gives scripts to act on
 
 
@@ -33,7 +35,7 @@ def test_every_imported_layout_reaches_go_through_the_cli(source, tmp_path, caps
     md.write_bytes(source.read_bytes())
     p = subprocess.run([sys.executable, "-m", "warroom", "import", str(md), "--out-dir", str(tmp_path / "checklists"),
                         "--layout", str(tmp_path / "layouts" / "room.yaml")], cwd=tmp_path, capture_output=True, text=True)
-    if source.name.startswith("08-"):  # every box is inside a ```markdown fence: nothing to import, said cleanly
+    if source.name.startswith("08-nghe"):  # every box is inside a ```markdown fence: nothing to import, said cleanly
         assert p.returncode == 2 and "no checklist found" in p.stderr and "Traceback" not in p.stderr
         return
     assert p.returncode == 0, p.stderr

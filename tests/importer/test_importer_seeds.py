@@ -130,7 +130,7 @@ def test_seed_003_done_items_heading_status_t0(seed):
     assert all(not c.required for c in r.criteria)
     high = next(c for c in r.rollback if c.name == "High Latency")
     assert high.threshold == "> 5s" and high.for_ == timedelta(minutes=5)
-    announce = secs["launch-day-runbook/post-launch-t-1-hour"].description
+    announce = secs["launch-day-runbook/post-launch-t-1-hour"].after  # the announcement follows the section's items
     assert "Subject: 🚀 Analytics API Beta is Live!" in announce and "❌" not in announce
     assert "❌ Critical bugs unresolved" in secs["success-criteria/go-no-go-decision"].description
 

@@ -65,7 +65,7 @@ def test_commands_with_language_and_inline_code_in_text():
 def test_code_after_a_blank_line_is_section_prose():
     r, items = items_of("## S\n\n- [ ] item\n\n```bash\nls\n```\n")
     assert items["s/item"].commands == []
-    assert "```bash\nls\n```" in r.checklist.sections[0].description
+    assert "```bash\nls\n```" in r.checklist.sections[0].after  # after the item, as in the source
 
 
 def test_signoff_table_with_people_and_lines():

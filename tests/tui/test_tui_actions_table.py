@@ -18,7 +18,10 @@ def test_every_binding_comes_from_the_table_and_has_a_help_row() -> None:
         row = action.shown or next(a.shown for a in keys.ACTIONS[: keys.ACTIONS.index(action)][::-1] if a.shown)
         assert row in shown_keys
         spelled = {"question_mark": "?", "colon": ":", "slash": "/", "down": "↓", "up": "↑", "right": "→", "left": "←",
-                   "home": "Home", "end": "End", "exclamation_mark": "!"}.get(first, first)
+                   "home": "Home", "end": "End", "right_square_bracket": "]", "left_square_bracket": "[",
+                   "right_curly_bracket": "}", "left_curly_bracket": "{", "plus": "+", "minus": "-", "exclamation_mark": "!"}.get(first, first)
+        if first[:1] == "f" and first[1:].isdigit():  # F-keys are written F5
+            spelled = first.upper()
         assert spelled in row, (action.id, row)
 
 

@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--items", action="store_true", help="list every item with its id and status")
     p.add_argument("--exit-code", action="store_true", help="exit 0 only for GO (1 NO-GO, 3 PENDING)")
-    p.add_argument("--as-of", metavar="TIME", help="the state as it was at TIME (ISO 8601 with zone)")
+    p.add_argument("--as-of", metavar="TIME|SEQ", help="the state as it was at TIME (ISO 8601 with zone) or right after event SEQ")
     p.add_argument("--no-probe", action="store_true", help="do not poll metric tiles")
 
     p = cmd("tick", cmd_tick, "mark an item done (--undo: back to todo)")
@@ -131,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     from warroom.cli.journal import add_parser as add_journal_parser  # issue 16: `warroom journal copy`
 
     add_journal_parser(sub, common)
+    from warroom.launch_report.command_line import add_parser as add_report
+    from warroom.metrics.command_line import add_parser as add_watch
+
+    add_report(sub, common)
+    add_watch(sub, common)
     return parser
 
 

@@ -49,7 +49,9 @@ class Session:
 
     @property
     def actions(self) -> Actions:
-        return Actions(self.journal, self.operator)
+        from warroom.evidence import from_history  # the CLI records the metric history's latest, never polls
+
+        return Actions(self.journal, self.operator, evidence=from_history(self.journal.path))
 
 
 def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None,

@@ -198,14 +198,22 @@ def _poll_tiles(s: Session, enabled: bool) -> dict[str, Any] | None:
 def cmd_status(args: argparse.Namespace) -> int:
     until = None
     now = datetime.now(timezone.utc)
+    as_of = None
     if args.as_of:
-        try:
-            now = parse_time(args.as_of)
-        except ValueError as exc:
-            raise ActionError(f"--as-of: {exc}") from None
-        until = lambda e: e.at <= now  # noqa: E731
+        from warroom.as_of import AsOf
+
+        as_of = AsOf.parse(args.as_of)
+        until = as_of.includes
     s = open_session(args, read_only=True, until=until)
     tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
+    if as_of is not None:  # the tiles as the metric history had them then
+        from warroom.as_of import tiles_as_of
+        from warroom.metrics.history import history_path, read_history
+
+        now = as_of.moment(s.events, now)
+        journal_file = getattr(s.journal, "path", None)  # a database journal keeps no history file
+        if s.ws.layout.tiles and isinstance(journal_file, Path):
+            tiles = tiles_as_of(s.ws, read_history(history_path(journal_file)), now)
     data = status_data(s.ws, s.state, now, tiles, describe(s.journal), [str(i) for i in s.issues], notes=args.json)
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}

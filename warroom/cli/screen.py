@@ -37,6 +37,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                           "(same journal) at once; each sees the others' changes live.")
     p.add_argument("layout", metavar="LAYOUT", help="the layout file (layouts/NAME.yaml)")
     p.add_argument("--read-only", action="store_true", help="a wall display: shows everything, cannot change anything")
+    p.add_argument("--as-of", metavar="TIME|SEQ", help="the war room as it was at TIME (ISO 8601 with zone) or right after "
+                                                       "event SEQ, read-only; ] [ } { step through the journal, F5 plays")
+    p.add_argument("--replay", action="store_true", help="replay the launch from its first event, read-only "
+                                                          "(] next event, } next hold or sign-off, F5 play, + / - speed)")
     p.add_argument("--wall", action="store_true", help="the wall: decision, T-clock, big tiles, due items and last "
                    "events, readable from across the room (read-only; ctrl+q quits)")
     p.add_argument("--visitor", action="store_true", help="a browser visitor's screen (what `warroom serve --allow-writes` "
@@ -56,7 +60,7 @@ def _operator(args: argparse.Namespace) -> str:
 
 
 def run_app(layout: Path, journal: Path | str | None, operator: str, read_only: bool, loading: Callable[[], Any] | None = None,
-            wall: bool = False, visitor: bool = False) -> int:
+            as_of: Any = None, replay: bool = False, wall: bool = False, visitor: bool = False) -> int:
     """Open the war room. The layout and its checklists are read by a forked child from here on,
     while this process imports Textual (most of its start-up): the screen collects them."""
     no_terminal = _no_terminal()
@@ -69,7 +73,8 @@ def run_app(layout: Path, journal: Path | str | None, operator: str, read_only: 
     from warroom.tui.app import WarRoomApp
 
     app = WarRoomApp(layout, journal_path=journal, operator=operator, read_only=read_only,
-                     watch_tty=sys.stdin.isatty(), workspace=loading, wall=wall, visitor=visitor)
+                     watch_tty=sys.stdin.isatty(), workspace=loading, as_of=as_of, replay=replay, wall=wall,
+                     visitor=visitor)
     app.run()
     if app.problems:
         print_problems(app.problems, "the war room was not opened")
@@ -108,8 +113,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not layout.is_file():
         err(f"{layout}: no such layout file")
         return EXIT_INPUT
+    as_of = None
+    if args.as_of:
+        from warroom.as_of import AsOf
+
+        as_of = AsOf.parse(args.as_of)  # bad input: a clear error before the screen opens
     return run_app(layout, args.journal or None, _operator(args), args.read_only,  # a path, or a postgresql:// URL
-                   wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
+                   as_of=as_of, replay=args.replay, wall=getattr(args, "wall", False), visitor=getattr(args, "visitor", False))
 
 
 def _start_demo_server() -> None:

@@ -96,18 +96,20 @@ def _who(args: argparse.Namespace) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     from warroom.importer.tiles_draft import placeholder_host
+    from warroom.metrics.spec import redact_url
+    from warroom.textsafe import json_safe
     from warroom.workspace import load_workspace
 
     ws = load_workspace(args.layout)
     rows = []
     for t in ws.layout.all_tiles:
         bound = [c.id for c in ws.layout.criteria if c.tile == t.name]
-        rows.append({"name": t.name, "label": t.label, "source": t.source, "enabled": t.enabled, "url": t.url,
+        rows.append({"name": t.name, "label": t.label, "source": t.source, "enabled": t.enabled, "url": redact_url(t.url),
                      "what": t.query or t.path or (t.select.text if t.select else "") or t.check,
                      "unit": t.unit, "threshold": t.threshold_text, "bound": bound,
                      "placeholder_host": placeholder_host(t.url) or None})
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_OK
     if not rows:
         print(f"{args.layout}: no tiles (add one: warroom tiles {args.layout} add --name N --source S --url U ...)")

@@ -12,7 +12,8 @@ mark                                     status
 ``🟢``                                   done
 ``🟡`` ``🟠`` ``⏳`` ``[~]`` ``[/]``       in-progress
 ``☒`` ``❌`` ``⛔`` ``🚫``                  blocked
-``[-]``                                  skipped
+``[-]`` ``[N/A]``                         skipped
+``[v]`` ``[ x ]``                        done (``[?]``: todo)
 =======================================  ==============
 
 A legend line is read by its words: "complete", "done", "verified" -> done; "in progress",
@@ -38,19 +39,23 @@ DEFAULTS: dict[str, Status] = {
     "🟢": Status.DONE, "🟡": Status.IN_PROGRESS, "🟠": Status.IN_PROGRESS, "⏳": Status.IN_PROGRESS,
     "🔴": Status.TODO, "⚪": Status.TODO, "⚫": Status.TODO, "🔵": Status.TODO,
     "❌": Status.BLOCKED, "⛔": Status.BLOCKED, "🚫": Status.BLOCKED, "✗": Status.BLOCKED, "✘": Status.BLOCKED,
+    # written by hand: "[v]" / "[V]" (a tick in many countries), "[N/A]" (does not apply), "[?]" (not known yet)
+    "v": Status.DONE, "V": Status.DONE, "N/A": Status.SKIPPED, "?": Status.TODO,
 }
 # Marks that stand alone (without brackets) at the start of a list item.
 GLYPHS = [g for g in DEFAULTS if len(g) == 1 and not g.isascii() and g not in "□"]
 COLOURS = ["🟢", "🟡", "🟠", "🔴", "⚪", "⚫", "🔵", "✅", "❌", "⏳", "⛔", "☑", "☐", "✔", "✓", "🚫", "⚠"]
 
 _G = "|".join(re.escape(g) for g in sorted(GLYPHS, key=len, reverse=True))
-LEAD_BRACKET = re.compile(r"^\[(\s?|[xX~/-]|(?:" + _G + r")" + VS + r"?)\]\s+")
+# "[ ]", "[x]", "[ x ]" (spaced), "[N/A]", "[✔️]"; a box right against its text ("[x]Done") too, not a link "[x](url)"
+LEAD_BRACKET = re.compile(r"^\[\s*([xXvV~/?-]|[Nn]/?[Aa]|(?:" + _G + r")" + VS + r"?)?\s*\](?:\s+|(?=[^\s(\[:]))")
 LEAD_GLYPH = re.compile(r"^(" + _G + r")" + VS + r"?\s+")
 TRAIL_BRACKET = re.compile(r"\s+\[(" + _G + r"|[xX ])" + VS + r"?\]\s*$")
 TRAIL_GLYPH = re.compile(r"\s+(" + _G + r")" + VS + r"?\s*$")
 
 _MEANINGS = (
-    (r"not\s+started|to\s*do|pending|not\s+done|open|planned|waiting", Status.TODO),
+    (r"not\s+started|to\s*do|pending|not\s+done|open|planned|waiting|no\b(?!\s+\w)", Status.TODO),
+    (r"yes\b(?!\s+\w)", Status.DONE),
     (r"in\s+progress|partial|ongoing|started|underway|working", Status.IN_PROGRESS),
     (r"complete|done|verified|finished|ready|passed|ok\b|green", Status.DONE),
     (r"blocked|fail|broken|issue|risk", Status.BLOCKED),
@@ -120,7 +125,8 @@ def lead_box(text: str) -> Box | None:
     """``[ ] text`` / ``[x] text`` / ``[🟢] text`` / ``✅ text`` / ``☐ text`` -> Box."""
     m = LEAD_BRACKET.match(text)
     if m:
-        return Box(mark=(m[1] or " ").replace(VS, "") or " ", rest=text[m.end():])
+        mark = (m[1] or " ").replace(VS, "") or " "
+        return Box(mark="N/A" if mark.replace("/", "").upper() == "NA" else mark, rest=text[m.end():])
     m = LEAD_GLYPH.match(text)
     if m:
         return Box(mark=m[1], rest=text[m.end():])
@@ -155,3 +161,49 @@ def heading_status(title: str) -> tuple[str, str]:
     if m and title[: m.start()].strip():
         return title[: m.start()].rstrip(), m[1]
     return title, ""
+
+
+# GitHub / Slack emoji shortcodes a checklist uses as status marks; GitHub shows them as the emoji
+SHORTCODES = {
+    "white_check_mark": "✅", "heavy_check_mark": "✔", "ballot_box_with_check": "☑", "x": "❌", "heavy_multiplication_x": "✖",
+    "negative_squared_cross_mark": "❎", "hourglass": "⏳", "hourglass_flowing_sand": "⏳", "warning": "⚠",
+    "red_circle": "🔴", "large_green_circle": "🟢", "green_circle": "🟢", "large_yellow_circle": "🟡", "yellow_circle": "🟡",
+    "large_orange_circle": "🟠", "orange_circle": "🟠", "white_circle": "⚪", "black_circle": "⚫", "large_blue_circle": "🔵",
+    "blue_circle": "🔵", "no_entry": "⛔", "no_entry_sign": "🚫", "white_large_square": "⬜", "ballot_box": "☐",
+}
+_SHORTCODE = re.compile(r":(" + "|".join(sorted(SHORTCODES, key=len, reverse=True)) + r"):")
+_FENCE_OPEN = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def expand_shortcodes(text: str) -> str:
+    """``:white_check_mark: done`` -> ``✅ done``, as GitHub renders it; code (fences and inline
+    spans) is left as written. Line numbers do not change."""
+    if ":" not in text or not _SHORTCODE.search(text):
+        return text
+    out, fence = [], ""
+    for line in text.split("\n"):
+        m = _FENCE_OPEN.match(line)
+        if fence:
+            if m and m[1][0] == fence[0] and len(m[1]) >= len(fence):
+                fence = ""
+        elif m:
+            fence = m[1]
+        else:
+            parts = line.split("`")  # even parts are outside inline code
+            line = "`".join(_SHORTCODE.sub(lambda c: SHORTCODES[c[1]], p) if i % 2 == 0 else p for i, p in enumerate(parts))
+        out.append(line)
+    return "\n".join(out)
+
+
+# "Status legend: ...", "**Key:** ...", "Last updated by the PMO. Legend: ..." (after a sentence)
+_LEGEND_LINE = re.compile(r"(?:^|[.!]\s+)(?:[^\w:]|_)*(?:status\s+)?(?:legend|key)[*_]*\s*:[*_]*\s*(.+?)[*_.]*$", re.I)
+
+
+def legend_from_line(text: str) -> Legend | None:
+    """``Status legend: ✅ done · ⏳ in progress · ❌ not started`` — a legend written on one line."""
+    m = _LEGEND_LINE.search(" ".join(text.split()))
+    if not m:
+        return None
+    entries = [e.strip() for e in re.split(r"\s*(?:·|•|;|\||,|\s{2,})\s*", m[1]) if e.strip()]
+    marked = [e for e in entries if any(e.lstrip("[").startswith(c) for c in COLOURS)]  # "blank = not assessed" has no mark
+    return legend_from_list(marked, "legend")

@@ -61,7 +61,7 @@ _CONDITIONS_CTX = re.compile(r"success|signals?\b|celebrat|results?\b|indicators
 _ADVICE = re.compile(r"\b(?:do'?s|don'?ts|avoid|never|pitfalls|anti-?patterns|mistakes|warnings?)\b", re.I)
 _STEP_LABEL = re.compile(r"^(?:step|stage|phase|part)\s+\d+[a-z]?\b", re.I)
 _ALTERNATIVE = re.compile(r"^\s*(?:#|//|--|;|rem\b)\s*(?:or\b|alternatively\b|option\s+\d|alternative\b)", re.I)
-_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\(critical\)|\bBLOCKER\b|^\W{0,3}P0\b\W|[(\[]P0[)\]]")  # "[P0] ...", "P0: ..."
+_CRITICAL_ITEM = re.compile(r"\bMUST\b|\bCRITICAL\b|\bOBLIGATOIRE\b|\bOBLIGATORIO\b|\bOBRIGATÓRIO\b|\bPFLICHT\b|\bCRITIQUE\b|\(critical\)|\bBLOCKER\b|^\W{0,3}P0\b\W|[(\[]P0[)\]]")  # "[P0] ...", "P0: ..."
 _NOT_CRITICAL = re.compile(r"\boptional\b|\bnice[- ]to[- ]have\b", re.I)
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BARE_URL = re.compile(r"(?<![(\[<])\bhttps?://[^\s)>\]`]+")
@@ -71,6 +71,10 @@ _OWNER = re.compile(
     r"|(?:^|\s)@([A-Za-z][\w.-]*[\w])\s*$", re.I)
 _STATUS_NOTE = re.compile(r"^status:\s*(todo|in-progress|done|blocked|skipped)\b(?:\s*[—–-]\s*(.*?))?"
                           r"(?:\s*\([^()]*,\s*\d{4}-\d\d-\d\d[^()]*\))?\s*$", re.I | re.S)
+# "Go only if all of these hold:" introduces the list below as a bold label does — when it speaks of conditions
+# ("To roll back if needed, run these:" introduces steps, "Before approval, check:" tasks)
+_PLAIN_LABEL = re.compile(r"^\s*((?=[^\n]*\b(?:go|no[\s-]?go|criteria|conditions?|triggers?|thresholds?|only\s+if|if\s+(?:any|all|one))\b)"
+                          r"[^*_`\[\n][^\n]{0,78}?)\s*:\s*$", re.I)
 _LABEL = re.compile(r"^\s*(?:[^\w\s*_\[]{1,3}\s*)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")  # "**Label:**", "❌ **Rollback if:**"
 
 
@@ -89,6 +93,7 @@ class _Ctx:
     step: bool = False  # a "**Step N: ...**" pseudo-heading
     tentative: tuple | None = None  # a "Launch Day" phase, kept unless it only holds other phases
     holds_phases: bool = False  # a section below names a phase of its own
+    after: list[str] = field(default_factory=list)  # prose after the section's first items
 
 
 class _Builder(LaunchParts):
@@ -131,7 +136,10 @@ class _Builder(LaunchParts):
     def describe(self, text: str) -> None:
         if not text.strip():
             return
-        (self.ctx.desc if self.ctx else self.top_desc).append(text)
+        if self.ctx is None:
+            self.top_desc.append(text)
+        else:  # prose after a list of items stays after it (export writes it there)
+            (self.ctx.after if self.ctx.section.items else self.ctx.desc).append(text)
 
     def context_words(self) -> str:
         return " ".join([s.section.title for s in self.stack[-2:]] + [self.last_label])
@@ -208,6 +216,7 @@ class _Builder(LaunchParts):
     def close_section(self) -> None:
         ctx = self.stack.pop()
         ctx.section.description = "\n\n".join(ctx.desc)
+        ctx.section.after = "\n\n".join(ctx.after)
         if ctx.tentative:
             mark, title, line, how = ctx.tentative
             if not ctx.holds_phases or any(i.phase == ctx.phase for i in _walk(ctx.section, inherited=True)):
@@ -233,6 +242,9 @@ class _Builder(LaunchParts):
         for block in blocks:
             if block.kind == "heading":
                 heading = block.text
+            elif block.kind == "paragraph" and not self.legend.meanings and boxes.legend_from_line(block.text):
+                self.legend = boxes.legend_from_line(block.text)  # type: ignore[assignment]
+                self.legend.line = block.line
             elif block.kind == "paragraph" and _LABEL.match(block.text):
                 heading = block.text  # "**Legend:**" right above the list
             elif block.kind == "bullet_list" and not self.legend.meanings:
@@ -300,13 +312,15 @@ class _Builder(LaunchParts):
                 signers.append(role)
                 continue
             kept.append(line)
+            if inline_options(line):  # "Decision: [ ] GO  [ ] NO-GO" in prose
+                self.explain(block.line + n, f"decision options read as the decision, not tasks: {one_line(line)[:60]}")
             self.launch_field(line, block.line + n)
             self.rollback_line(line, block.line + n, explicit=False)  # "Roll back if p95 > 2s for 10 minutes."
         if signers:
             self.describe("Sign-off roles: " + ", ".join(signers) + ".")
         if kept:
             self.describe(self.source_of(block) if len(kept) == len(lines) else "\n".join(l.rstrip() for l in kept))
-        label = _LABEL.match(block.text) if len(lines) == 1 else None
+        label = (_LABEL.match(block.text) or _PLAIN_LABEL.match(block.text)) if len(lines) == 1 else None
         self.last_label = label[1].strip().rstrip(":").strip() if label else ""
         if self.last_label and _STEP_LABEL.match(self.last_label) and self.stack:
             ctx = self.stack[-1]
@@ -378,6 +392,10 @@ class _Builder(LaunchParts):
             self.unplaced(li, text or li.marker, "empty list entry")
             return
         self.describe(text)
+        role = tables.signoff_line(first.text, self.context_words()) if first.kind == "paragraph" else None
+        if role and len(li.children) == 1:  # "- Engineering Manager: ________" under a sign-off heading
+            self.add_role(role, line=li.line, how="from a sign-off line in a list")
+            return
         if first.kind == "paragraph":
             self.rollback_line(first.text, li, explicit_rollback)
         for child in li.children[1:]:
@@ -446,6 +464,7 @@ class _Builder(LaunchParts):
             return None
         status, note = (self.legend.read(box.mark) if box else (Status.TODO, ""))
         item = self.new_item(ctx, parent, text, status or Status.TODO, box.mark if box else "")
+        item.numbered = li.marker[:1].isdigit()
         if note:
             item.notes.append(note)
         for child in rest_blocks:
@@ -456,6 +475,8 @@ class _Builder(LaunchParts):
         taken = self.child_taken.setdefault(parent.id, set()) if parent else ctx.taken
         lid = unique(slugify(_NUMBERING.sub("", text, count=1) or text, "item"), taken)
         prefix = parent.id if parent else ctx.section.id
+        if phase is None:  # "T+30m: verify" is due at T+30m, under any heading
+            phase = self.lead_phase(text, self.item_line)
         item = Item(
             id=f"{prefix}/{lid}", local_id=lid, text=text, checklist_id=self.checklist.id,
             section_id=ctx.section.id, parent_id=parent.id if parent else "",
@@ -600,6 +621,7 @@ def import_text(text: str, source: str = "", checklist_id: str = "") -> ImportRe
     fixed = clean(text)
     _refuse_unsafe(fixed.text, source or "<markdown>")
     body, front = split_front_matter(fixed.text)
+    body = boxes.expand_shortcodes(body)  # ":white_check_mark:" is the ✅ GitHub shows
     cid = checklist_id or slugify(Path(source).stem if source else "checklist", "checklist")
     builder = _Builder(body, Path(source).name if source else "", cid)
     if front is not None:

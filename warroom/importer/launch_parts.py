@@ -42,10 +42,18 @@ LAUNCH_DIRECTOR = "Launch Director"
 
 ROLLBACK_CTX = re.compile(r"rollback\s+trigger|roll\s*back\s+(?:if|when|required|triggers?)|abort\s+(?:criteria|conditions?|triggers?)"
                           r"|rollback\s+(?:criteria|conditions?|when|required\s+if|if)|trigger\s+(?:criteria|conditions?)"
-                          r"|consider\s+(?:a\s+)?roll\s*back|revert\s+if|back\s*out\s+(?:criteria|triggers?)", re.I)
+                          r"|consider\s+(?:a\s+)?roll\s*back|revert\s+if|back\s*out\s+(?:criteria|triggers?)"
+                          r"|(?:halt|pause|stop)\s+(?:the\s+)?(?:rollout|release|deploy\w*)\s+(?:if|when)"
+                          r"|retour\s+arri[eè]re|marcha\s+atr[aá]s|reversi[oó]n", re.I)  # French, Spanish
 IF_ROLLBACK = re.compile(r"^\s*if\s+(.+?)\s*[:,→-]+\s*.*\b(roll\s*back|rollback|abort|revert)\b", re.I)
 # "We roll back if the error rate is > 5% for 10 minutes." — the condition after the verb
-ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert)(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
+# ... and "Halt the rollout if crash-free users drop below 99% for 2 hours."
+ROLLBACK_IF = re.compile(r"\b(?:roll\s*back|rollback|abort|revert|(?:halt|pause|stop)\**\s+(?:the\s+)?(?:rollout|release|deploy\w*))"
+                         r"\**(?:\s+\w+){0,3}?\s+(?:if|when|once|should)\s+(.+?)\s*(?:[.;]\s|[.;]?$)", re.I)
+# "Error rate ≥ 1% (5-min window) → rollback"
+ARROW_ROLLBACK = re.compile(r"^\W*(.+?)\s*(?:→|->|=>|⇒)\s*\**(?:immediate\s+)?(?:roll\s*back|rollback|abort|revert)\b", re.I)
+# "Trigger: error rate above 2% for 10 min", "**Rollback trigger:** p95 > 2s" (a threshold is still needed)
+TRIGGER_LINE = re.compile(r"^\W*(?:roll\s*back\s+|abort\s+)?triggers?\**\s*:\**\s*(.+)$", re.I)
 NOGO_CTX = re.compile(r"\bno[\s-]*go\s+(?:criteria|conditions?|if|triggers?)|\bno[\s-]go\b(?!\s*(?:decision|criteria\s+and|/))"
                       r"|\bdo\s+not\s+launch\s+if|\bblockers?\s+\(no[\s-]go\)", re.I)
 GO_BOX_CTX = tables.GO_DECISION_CONTEXT
@@ -61,6 +69,11 @@ _GO_NOGO = re.compile(r"\bgo\s*/\s*no[\s-]*go\b", re.I)  # "Go/No-Go Criteria" n
 _NAMES_CRITERIA = re.compile(r"criteria|conditions?|\bif\b|\bgates?\b|requirements?|\bmust\b|blockers?|triggers?", re.I)
 _SIGN_NOTE = re.compile(r"^\s*(?:signature|signed|sign)\s*:?\s*(?:_{2,}|\\_|\[|$)", re.I)
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<label>.+?)(?:\*\*|__)\s*(?P<rest>.*)$")
+_ROW_NOGO = re.compile(r"\bno[\s-]*go\b|\babort\b|\bstop\b|\bdo\s+not\s+(?:launch|proceed|go)\b", re.I)
+_ROW_GO_ON = re.compile(r"^(?:proceed|continue|go\b(?!\s*/)|monitor|watch|accept|carry\s+on)", re.I)
+_LEAD_TMARK = re.compile(r"^[\s*_(\[]*(T\s*[-+−–]\s*(?:\d+(?:\.\d+)?\s*(?:weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m)?|0)"
+                         r"(?![\w.]))[*_)\]]*\s*[:—–-]?\s+\S", re.I)
+_NO_MARK = re.compile(r"^\s*(?:❌|✗|✘|❎|✖️?|no|n|false)\s*$", re.I)
 _NOT_A_ROLE = re.compile(r"^(all|final|overall|go|no|the|this|release|launch|deployment|production|decision|status)\b", re.I)
 
 
@@ -82,7 +95,8 @@ def inline_options(text: str) -> bool:
 
 _ROLE_NOUN = re.compile(r"\b(?:lead|owner|manager|director|officer|engineer|sponsor|architect|head|chief|vp|cto|ceo|cfo|ciso|cpo|coo"
                         r"|cio|president|administrator|admin|dba|sre|qa|security|legal|compliance|support|operations|ops|devops"
-                        r"|product|engineering|marketing|finance|stakeholder|approver|champion|coordinator|commander)\b", re.I)
+                        r"|product|engineering|marketing|finance|stakeholder|approver|champion|coordinator|commander|counsel|captain|reviewer"
+                        r"|representative|chair|steward|on[\s-]call|on\s+duty)\b|(?-i:\bC[A-Z]{1,3}O\b)", re.I)
 _NOT_A_SIGNER = re.compile(r"\b(?:obtained|complete[d]?|received|reviewed|signed|sent|updated|scheduled|notified|approved|ready"
                            r"|done|all|every|each|tested|verified|confirmed|documented)\b", re.I)
 
@@ -96,9 +110,25 @@ def signer_box(text: str) -> str | None:
     name = re.sub(r"\s+(?:approval|sign[\s-]?off|signature|approver)$", "", name.strip(" -–—:"), flags=re.I).strip(" -–—:")
     if not name or len(name.split()) > 5 or not _ROLE_NOUN.search(name) or _NOT_A_SIGNER.search(name):
         return None
-    if _NOT_A_ROLE.match(name) or tables._NOT_ROLE.search(name):
+    if not role_noun_last(name) and (_NOT_A_ROLE.match(name) or tables._NOT_ROLE.search(name)):
         return None
     return name
+
+
+_PERSON = re.compile(r"\(\s*(@[\w.-]+|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*\)"
+                     r"|\s[-–—:]\s*(@[\w.-]+|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$")
+
+
+def signer_person(text: str) -> str:
+    """``Product Owner (Jane Doe)`` / ``Engineering Manager — @bob`` -> the person named beside the role."""
+    m = _PERSON.search(one_line(text.replace("*", "")))
+    return (m[1] or m[2]) if m else ""
+
+
+def role_noun_last(name: str) -> bool:
+    """"Release Manager", "Launch captain": a role noun ends a name that starts like a field ("Release date")."""
+    words = name.split()
+    return len(words) >= 2 and bool(_ROLE_NOUN.fullmatch(words[-1]))
 
 
 def approval_role(text: str, sub_texts: list[str], signoff_context: bool) -> str | None:
@@ -254,13 +284,17 @@ class LaunchParts:
     def rollback_line(self, text: str, block: Block | int, explicit: bool) -> bool:
         flat = one_line(text)
         line = block if isinstance(block, int) else block.line
-        for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence")):
-            m = rx.match(flat) if rx is IF_ROLLBACK else rx.search(flat)
+        for rx, how in ((IF_ROLLBACK, "from an 'if ...: roll back' sentence"), (ROLLBACK_IF, "from a 'roll back if ...' sentence"),
+                        (TRIGGER_LINE, "from a 'Trigger: ...' line"), (ARROW_ROLLBACK, "from a 'condition → rollback' line")):
+            m = rx.search(flat) if rx is ROLLBACK_IF else rx.match(flat)
             if m:
-                name, th = split_condition(m[1])
-                if th.value is None:
+                # "errors > 5% for 10 minutes or p95 > 2s": one trigger per condition that has a threshold
+                read = [split_condition(part) for part in re.split(r",?\s+or\s+", m[1], flags=re.I)]
+                read = [(name, th) for name, th in read if th.value is not None]
+                if not read:
                     continue
-                self.add_criterion(name, th, "rollback", description=flat, line=line, how=how)
+                for name, th in read:
+                    self.add_criterion(name, th, "rollback", description=flat, line=line, how=how)
                 return True
         if not explicit:
             return False
@@ -288,14 +322,19 @@ class LaunchParts:
         """What a check box under a sign-off, go/no-go or rollback-trigger heading is instead of an
         item: "role", "criterion", "rollback", or "" (an item after all)."""
         ctx = self.box_context(context, inner)
+        line_role = tables.signoff_line(text, context)  # "- [ ] Chef de projet : ____ Date : ____"
+        if line_role:
+            line_role = re.sub(r"\s+(?:approval|sign[\s-]?off|signature|approver)$", "", line_role, flags=re.I) or line_role
         role = approval_role(text, sub_texts, ctx.sign)
-        if role:
-            self.add_role(role, line=li.line, how="from an approval box (read as a role, not an item)")
+        if role or line_role:
+            how = "an approval box" if role else "a box shaped as a sign-off line ('Role: ____ Date: ____')"
+            self.add_role(role or line_role, line=li.line, how=f"from {how} (read as a role, not an item)")  # type: ignore[arg-type]
             return "role"
         only_signing = all(_SIGN_NOTE.match(t) or re.match(r"^\W*(?:date|name)\b", t, re.I) for t in sub_texts)
         role = signer_box(text) if ctx.sign_inner and only_signing else None  # a task has details below it
         if role:
-            self.add_role(role, line=li.line, how="from a box naming a signer under a sign-off heading (read as a role, not an item)")
+            self.add_role(role, signer_person(text), line=li.line,
+                          how="from a box naming a signer under a sign-off heading (read as a role, not an item)")
             return "role"
         flat = one_line(text.replace("**", ""))
         if ctx.rollback:
@@ -333,7 +372,7 @@ class LaunchParts:
             else:
                 name, th = split_condition(flat)
                 self.add_criterion(name if th.value is not None else flat, th, "go", required=not ctx.optional,
-                                   description=flat, line=li.line, how="from a list under a go/no-go criteria heading")
+                                   description=flat, line=li.line, how="from a list under a go/no-go criteria heading or label")
         return True
 
     def criteria_list(self, entries: list[tuple[Block, str]], context: str, line: int) -> bool:
@@ -365,7 +404,11 @@ class LaunchParts:
         roles = tables.signoff_roles(block.rows, context)
         if roles:
             for r in roles:
-                self.add_role(r.name, r.person, line=block.line, how=f"from the sign-off table at line {block.line}")
+                self.add_role(r.name, r.person, line=block.line, how=f"from the sign-off table at line {block.line}"
+                              + ("" if r.required else " (optional: its sign-off column does not say required)"))
+                role = self.role_names.get(one_line(r.name).strip("*_ :").lower())
+                if role is not None and not r.required:
+                    role.required = False
             self.describe("Sign-off roles: " + ", ".join(r.name for r in roles) + ".")
             self.describe(self.source_of(block))
             return
@@ -386,7 +429,7 @@ class LaunchParts:
                 self.describe(self.source_of(block))
                 return
         box_rows = tables.box_rows(block.rows)
-        if box_rows and GO_BOX_CTX.search(context):
+        if box_rows and GO_BOX_CTX.search(context) and not tables.threshold_column(block.rows):
             for row in box_rows:
                 self.add_criterion(row.text, parse_threshold(""), "go", required=not OPTIONAL_CTX.search(inner),
                                    description="; ".join(row.details), line=block.line,
@@ -394,6 +437,8 @@ class LaunchParts:
             self.describe(self.source_of(block))
             return
         crits = tables.criteria_rows(block.rows, context)
+        if crits and self.nogo_table(block, crits, inner):
+            return
         if crits:
             made = []
             for row in crits:
@@ -421,6 +466,38 @@ class LaunchParts:
                                explicit=True, priority=2)
         self.describe(self.source_of(block))
 
+    def nogo_table(self, block: Block, crits: list[tables.CriterionRow], inner: str) -> bool:
+        """A NO-GO matrix (``| Condition | Threshold | If breached |`` with ``NO-GO`` / ``proceed``
+        cells, or under a NO-GO heading): its rows are conditions that must stay false, not targets
+        to reach. A row whose decision is to go on (``proceed``, ``monitor``) does not block GO."""
+        decisions = [next((d.split(":", 1)[1].strip() for d in row.details if _ROW_NOGO.search(d.split(":", 1)[-1])
+                           or _ROW_GO_ON.match(d.split(":", 1)[-1].strip())), "") for row in crits]
+        if not (NOGO_CTX.search(_GO_NOGO.sub(" ", inner)) or any(_ROW_NOGO.search(d) for d in decisions)):
+            return False
+        for row, decision in zip(crits, decisions):
+            cond = one_line(f"{row.name} {row.threshold.source}") if row.threshold.source else row.name
+            goes_on = bool(decision) and not _ROW_NOGO.search(decision)
+            name = f"If {cond}: {decision}" if goes_on else f"NO-GO if: {cond}"
+            note = ("a condition to watch: the file says to go on when it holds" if goes_on else
+                    "a NO-GO condition: it must stay false; assess it 'pass' while it does not hold")
+            self.add_criterion(name, tables.parse_threshold(""), "go", required=not goes_on,
+                               description="; ".join([note] + row.details), line=block.line,
+                               how=f"from the NO-GO table at line {block.line}" + (" (does not block: the file says go on)" if goes_on
+                                                                                  else " (must stay false)"))
+        self.describe(self.source_of(block))
+        return True
+
+    def lead_phase(self, text: str, line: int) -> str | None:
+        """``**T-2h** Notify customers``, ``(T-1h) Scale up``, ``T+30m: verify``: an item that opens
+        with a T-mark is due there (a phase of its own when no heading names that mark)."""
+        m = _LEAD_TMARK.match(text)
+        if not m:
+            return None
+        mark, how = phases.phase_and_form(m[1], strict=True)
+        if mark is None:
+            return None
+        return self.add_phase(mark, m[1], line, f"{how} opening an item", explicit=True, priority=3)
+
     def row_phase(self, when: str, line: int) -> str | None:
         mark, how = phases.phase_and_form(when, strict=True)
         if mark is None:
@@ -440,8 +517,14 @@ class LaunchParts:
                 status, note = self.legend.read(box.mark)
             else:
                 status, note = (boxes.meaning_status(status_cell) if status_cell else None), ""
+            read, status = status, _cell_status(status_cell, status, row.yes_no)
+            if read is Status.BLOCKED and status is Status.TODO:
+                self.explain(block.line, f"'{status_cell}' in a yes/no column read as not done, not blocked: {text}")
             phase = self.row_phase(row.when, block.line) if row.when else None
             item = self.new_item(ctx, None, text, status or Status.TODO, status_cell, phase)
+            if row.priority and not item.critical:
+                item.critical = True
+                self.explain(block.line, f"'{row.priority}' in the row: critical (blocks GO): {text[:60]}")
             if row.owner:
                 item.owner = row.owner
             item.notes += row.details + ([note] if note else [])
@@ -511,6 +594,25 @@ class LaunchParts:
             self.explain(legend.line, "the document's status legend, read as meanings of its marks (not items)")
         r.explained.sort(key=lambda e: e[0])
         return r
+
+
+def _cell_status(cell: str, status: Status | None, yes_no: bool) -> Status | None:
+    """What a task table's status cell says beyond a box or a status word: "Yes" / "No" in a
+    yes/no column (Done?, Complete), ❌ there is "not done" (not blocked), "N/A" does not apply,
+    "WIP" and "40%" are in progress, "100%" done."""
+    flat = cell.strip().lower()
+    if yes_no and re.fullmatch(r"yes|y|true", flat):
+        return Status.DONE
+    if yes_no and _NO_MARK.match(cell):
+        return Status.TODO
+    if re.fullmatch(r"n/?a", flat):
+        return Status.SKIPPED
+    if status is None and re.fullmatch(r"wip|in[\s-]?flight|doing", flat):
+        return Status.IN_PROGRESS
+    m = re.fullmatch(r"(\d{1,3})\s*%", flat)
+    if status is None and m:
+        return Status.DONE if int(m[1]) >= 100 else (Status.TODO if int(m[1]) == 0 else Status.IN_PROGRESS)
+    return status
 
 
 _WINDOW = re.compile(r"\(\s*(?:at\s+|until\s+|by\s+)?(\d{1,2}:\d{2})\s*(am|pm)?\s*(?:(?:-|–|to)\s*(\d{1,2}:\d{2})\s*(am|pm)?)?\s*\)", re.I)

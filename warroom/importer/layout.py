@@ -131,9 +131,9 @@ def dump_layout(data: dict[str, Any], sources: list[str]) -> str:
 
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from warroom.safeio import write_atomic
+
+    write_atomic(path, text)  # a fresh temporary name: never through a symlink planted beside it
 
 
 def checklist_text(result: ImportResult) -> str:

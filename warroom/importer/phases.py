@@ -23,6 +23,7 @@ heading says                                    phase mark
 ``Post-Deployment 24-Hour Monitoring``          T+24h
 ``Launch Day``, ``DURING CUTOVER``, ``Launch``  T-0 (the launch moment)
 ``D-7``, ``D-Day``, ``D+1``, ``H-2``            T-7d, T-0, T+1d, T-2h
+``L-7 days``, ``L-0``, ``J-7``, ``Jour J``      T-7d, T-0, T-7d, T-0 (launch / French "jour")
 ``Launch + 2 days``, ``Go-Live - 1 week``       T+2d, T-7d
 ``Hour 0``, ``Hours 1-4``                       T-0, T+4h
 ==============================================  ===================================
@@ -44,24 +45,30 @@ from zoneinfo import ZoneInfo
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _TMARK = re.compile(r"\bT\s*([-+−–])\s*" + _NUM + r"\s*(weeks?|wks?|w|days?|d|hours?|hrs?|hr|h|minutes?|mins?|min|m)?(?![\w])", re.I)
+_TCLOCK = re.compile(r"\bT\s*([-+−–])\s*(\d{1,2}):(\d{2})\b")
 _TZERO = re.compile(r"\bT\s*(?:[-+−–]\s*)?(?:0+|zero)(?![\w.])", re.I)
 _TWORDS = re.compile(r"\bT\s*[-–]?\s*(minus|plus)\s*", re.I)  # "T-Minus 24 Hours", "T-Plus 6 Hours"
 # "D-7", "D-1", "D-Day", "D+1" (days), "H-2" (hours), "Launch + 2 days", "Go-Live - 1 week"
 _DMARK = re.compile(r"\b([DH])\s*([-+−–])\s*(\d+)\b(?![-/.:]\d)")
-_DDAY = re.compile(r"\bD[-\s]?Day\b", re.I)
+# "L-7 days", "L-0", "L+1 day" (launch), "J-7", "J+1" (French "jour"): a unit or a separator must follow ("L-1 support" is a tier)
+_LMARK = re.compile(r"\b([LJ])\s*([-+−–])\s*(\d+)(?:\s*(weeks?|w|days?|d|hours?|h|minutes?|mins?|m)\b|(?=\s*(?:$|[:(–—-]|\s[-–—:])))", re.I)
+_DDAY = re.compile(r"\bD[-\s]?Day\b|\bjour[-\s]J\b|\bJ[-\s]?Day\b|\bL[-\s]?Day\b", re.I)
 _EVENT_PLUS = re.compile(r"\b(?:launch|go[- ]?live|release|cut-?over|deploy(?:ment)?)\s*([-+−–])\s*(\d+(?:\.\d+)?)\s*"
                          r"(weeks?|days?|hours?|hrs?|minutes?|mins?|[wdhm])\b", re.I)
-_HOURS = re.compile(r"(?:^|\()\s*hours?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)  # "Hour 0: Deploy", "(Hours 1-4)"
+_HOURS = re.compile(r"(?:^|\()\s*hours?\s+([-−–]?\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)  # "Hour 0: Deploy", "(Hours 1-4)"
 _FIRST = re.compile(r"\bfirst\s+(?:" + _NUM + r"\s+)?(hours?|days?|weeks?|minutes?)\b", re.I)
-_DAYS = re.compile(r"\bdays?\s+([-+]?\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
-_WEEKS = re.compile(r"\bweeks?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
+_DAYS = re.compile(r"\bdays?\s+([-+−–]?\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
+_WEEKS = re.compile(r"\bweeks?\s+([-−–]?\d+)(?:\s*(?:-|–|to)\s*(\d+))?\b", re.I)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty-eight": 48, "a": 1, "an": 1}
 _COUNT = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORDNUM, key=len, reverse=True)) + r")"
 _UNITS = r"(weeks?|days?|hours?|hrs?|minutes?|mins?|nights?|evenings?|mornings?)"
 _EVENT = r"(?:the\s+)?(?:launch|go[- ]?live|release|deploy(?:ment)?|cut-?over|ship|rollout|migration|event|it)\b"
 # "24 HOURS BEFORE", "1 hour before", "2 Weeks Before Go-Live", "Day Before", "30 minutes prior to launch"
-_BEFORE = re.compile(r"(?:\b" + _COUNT + r"[\s-]*)?\b" + _UNITS + r"\s+(?:before|prior\s+to|ahead\s+of|out\b|to\s+" + _EVENT + r")", re.I)
+_BEFORE = re.compile(r"(?:\b" + _COUNT + r"[\s-]*)?\b" + _UNITS + r"\s+(?:before|prior\b|ahead\s+of|out\b|to\s+go\b|to\s+" + _EVENT + r")", re.I)
+_BEFORE_SHORT = re.compile(r"\b(\d+)\s*([wdhm])\s+(?:before|prior\b|ahead\s+of|out\b|to\s+go\b)", re.I)  # "48h before"
+# "Launch Day +1", "Release day −1", "Go-Live Day + 2": days from the launch day (not the launch day itself)
+_DAY_PLUS = re.compile(r"\b(?:launch|go[- ]?live|release|cut-?over|deploy(?:ment)?)\s+day\s*([-+−–])\s*(\d+)\s*(weeks?|days?|hours?|[wdh])?\b", re.I)
 # "2 hours after launch", "24 hours post-launch", "Post-Deployment 24-Hour Monitoring"
 _AFTER = re.compile(r"(?:\b" + _COUNT + r"[\s-]*)?\b" + _UNITS + r"\s+(?:after|post[- ]?" + _EVENT + r"|into\s+" + _EVENT + r")", re.I)
 _POST = re.compile(r"\bpost[- ]?(?:launch|go[- ]?live|release|deploy(?:ment)?|cut-?over|rollout|migration)\b", re.I)
@@ -89,6 +96,14 @@ def _unit(n: float, unit: str | None) -> timedelta:
     if u.startswith("mi") or u == "m":
         return timedelta(minutes=n)
     return timedelta(hours=n)
+
+
+def _int(raw: str) -> int:
+    return int(raw.replace("−", "-").replace("–", "-"))
+
+
+def _side(n: int) -> str:
+    return "after T-0" if n > 0 else ("before T-0" if n < 0 else "at T-0")
 
 
 def _count(raw: str | None) -> float:
@@ -121,6 +136,10 @@ def phase_and_form(title: str, strict: bool = False) -> tuple[timedelta | None, 
 
 def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
     text = _TWORDS.sub(lambda m: "T-" if m[1].lower() == "minus" else "T+", title)
+    m = _TCLOCK.search(text)  # "T-02:30", "T+00:15": hours and minutes
+    if m and (int(m[2]) or int(m[3])) and int(m[3]) < 60:
+        offset = timedelta(hours=int(m[2]), minutes=int(m[3]))
+        return (-offset if m[1] != "+" else offset), "a T-mark (hh:mm)"
     m = _TMARK.search(text)
     if m and float(m[2]) != 0:
         offset = _unit(float(m[2]), m[3])
@@ -133,6 +152,17 @@ def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
         return (-offset if m[2] != "+" else offset), f"'{m.group()}'"
     if _DDAY.search(text) or (m and int(m[3]) == 0):
         return timedelta(0), "D-Day (the launch day)"
+    m = _LMARK.search(text)
+    if m:
+        offset = _unit(float(m[3]), m[4] or "d")
+        return ((-offset if m[2] != "+" else offset) if offset else timedelta(0)), f"'{m.group().strip()}'"
+    m = _DAY_PLUS.search(text)
+    if m:
+        offset = _unit(float(m[2]), m[3] or "d")
+        return (-offset if m[1] != "+" else offset), f"'{m.group()}'"
+    m = _BEFORE_SHORT.search(text)
+    if m:
+        return -_unit(float(m[1]), m[2]), f"'{m.group()}'"
     m = _EVENT_PLUS.search(text)
     after = text[m.end():].lstrip() if m else ""
     if m and (m[1] == "+" or not after or after[0] in "):;,(–—-"):  # "Release - 2 week sprint" is a title, not an offset
@@ -157,14 +187,16 @@ def _phase_and_form(title: str, strict: bool) -> tuple[timedelta | None, str]:
         return _unit(float(m[1] or 1), m[2]), f"'{m.group()}' (its end)"
     m = _HOURS.search(_DECOR.sub("", text))
     if m:
-        return timedelta(hours=int(m[2] or m[1])), f"'{m.group()}' (the end of that hour after T-0)"
+        n = _int(m[2] or m[1])
+        return timedelta(hours=n), f"'{m.group()}' (the end of that hour {_side(n)})"
     m = _DAYS.search(text)
     if m and not _NOT_LAUNCH_DAY.search(text[: m.start()]):
-        n = int(m[2] or m[1])
-        return timedelta(days=n), f"'{m.group()}' (the end of that day after T-0)"
+        n = _int(m[2] or m[1])
+        return timedelta(days=n), f"'{m.group()}' (the end of that day {_side(n)})"
     m = _WEEKS.search(text)
     if m and not _NOT_LAUNCH_DAY.search(text[: m.start()]):
-        return timedelta(weeks=int(m[2] or m[1])), f"'{m.group()}' (the end of that week after T-0)"
+        n = _int(m[2] or m[1])
+        return timedelta(weeks=n), f"'{m.group()}' (the end of that week {_side(n)})"
     return None, ""
 
 

@@ -16,17 +16,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from warroom.importer.thresholds import Threshold, parse_threshold
 
 _BLANK = re.compile(r"^[\s_\-—–.?*]*$|^\s*(tbd|tba|n/?a|none|to\s?do|pending|\[[^\]]*\]|<[^>]*>)\s*$", re.I)
 
-ROLE_COLS = ("role", "approver", "team", "stakeholder", "function", "area", "sign-off by", "signatory", "position")
+# a column that names who signs comes before one that groups them ("| Area | Approver |", "| Reviewer | Team |")
+SIGNER_COLS = ("role", "approver", "reviewer", "signatory", "signer", "sign-off by", "approved by", "position", "rol")
+ROLE_COLS = SIGNER_COLS + ("team", "stakeholder", "function", "area")
 SIGN_COLS = ("signature", "sign-off", "signoff", "signed", "approved", "approval", "date", "decision", "initials", "go/no-go")
-PERSON_COLS = ("name", "person", "owner", "who", "assignee", "contact name")
-NAME_COLS = ("criterion", "criteria", "metric", "kpi", "check", "indicator", "slo", "sli", "measure", "gate")
-THRESHOLD_COLS = ("threshold", "target", "goal", "limit", "expected", "requirement", "slo target", "pass criteria")
+PERSON_COLS = ("name", "person", "owner", "who", "assignee", "contact name", "responsable", "nom", "nombre")
+NAME_COLS = ("criterion", "criteria", "metric", "kpi", "check", "indicator", "slo", "sli", "measure", "gate", "condition")
+THRESHOLD_COLS = ("threshold", "target", "goal", "limit", "expected", "requirement", "slo target", "pass criteria", "objective")
+# a sign-off column that says which rows must sign ("| Role | Person | Sign-off |" with "required" / blank)
+_REQUIRED_CELL = re.compile(r"^\s*(required|mandatory|must|must sign|yes\s*\(required\))\s*$", re.I)
+_OPTIONAL_CELL = re.compile(r"^\s*(optional|not required|fyi|informed|no)\s*$", re.I)
 SIGN_CONTEXT = re.compile(r"sign[\s-]?off|approv|signature", re.I)
 GO_CONTEXT = re.compile(r"go\s*/\s*no|go[\s-]no|no-go|launch\s+criteria|readiness|gate|exit\s+criteria|go\s+criteria", re.I)
 # narrower: a heading about the go/no-go decision itself (a table without thresholds there holds criteria)
@@ -42,9 +48,14 @@ def blank_cell(text: str) -> bool:
     return bool(_BLANK.match(clean_cell(text)))
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents: "Rôle" and "Téléphone" are read as "role" and "telephone"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
 def _col(header: list[str], names: tuple[str, ...]) -> int:
     for i, h in enumerate(header):
-        key = clean_cell(h).lower().strip(" :")
+        key = _fold(clean_cell(h)).strip(" :?")
         if key in names or any(key.startswith(n) for n in names):
             return i
     return -1
@@ -54,6 +65,7 @@ def _col(header: list[str], names: tuple[str, ...]) -> int:
 class RoleRow:
     name: str
     person: str = ""
+    required: bool = True
 
 
 @dataclass
@@ -77,18 +89,25 @@ def signoff_roles(rows: list[list[str]], context: str) -> list[RoleRow] | None:
     if len(rows) < 2:
         return None
     header = rows[0]
-    rc = _col(header, ROLE_COLS)
+    rc = _col(header, SIGNER_COLS)
+    rc = rc if rc >= 0 else _col(header, ROLE_COLS)
     if rc < 0:
         return None
-    if _col(header, SIGN_COLS) < 0 and not SIGN_CONTEXT.search(context):
+    sc = _col(header, SIGN_COLS)
+    if sc < 0 and not SIGN_CONTEXT.search(context):
         return None
     pc = _col(header, PERSON_COLS)
+    says = [row[sc] for row in rows[1:] if 0 <= sc < len(row)]
+    # the signing column says which rows must sign when its cells are "required" / "optional" / blank
+    marks_required = any(_REQUIRED_CELL.match(clean_cell(c)) for c in says) and all(
+        blank_cell(c) or _REQUIRED_CELL.match(clean_cell(c)) or _OPTIONAL_CELL.match(clean_cell(c)) for c in says)
     out: list[RoleRow] = []
     for row in rows[1:]:
         if rc >= len(row) or blank_cell(row[rc]):
             continue
         person = row[pc] if 0 <= pc < len(row) and not blank_cell(row[pc]) else ""
-        out.append(RoleRow(clean_cell(row[rc]).strip(": "), clean_cell(person)))
+        required = not marks_required or (sc < len(row) and bool(_REQUIRED_CELL.match(clean_cell(row[sc]))))
+        out.append(RoleRow(clean_cell(row[rc]).strip(": "), clean_cell(person), required))
     return out
 
 
@@ -128,13 +147,17 @@ _SIGN_LINE = re.compile(
 _NOT_ROLE = re.compile(r"^(launch|release|go[- ]live|target|last|next|final|date|time|version|status|updated|owner|approved|signed|signature|name|by|notes?|comments?)\b|\b(date|time|contact|decision|updated|review)$", re.I)
 
 
+# "Release manager: ____", "Launch captain: ____": a role noun at the end makes a field-like start a role
+_ROLE_LAST = re.compile(r"\s(?:lead|manager|director|owner|captain|commander|officer|engineer|sponsor|coordinator|approver)$", re.I)
+
+
 def signoff_line(line: str, context: str) -> str | None:
     """``**CPO:** ____ Date: ____`` -> "CPO"; None when the line is not a sign-off line."""
     m = _SIGN_LINE.match(line)
     if not m:
         return None
     role = m["role"].strip()
-    if not role or _NOT_ROLE.search(role):
+    if not role or (_NOT_ROLE.search(role) and not _ROLE_LAST.search(role)):
         return None
     signing_blank = re.search(r"\b(date|signature|signed|initials)\b", m["rest"], re.I)
     if not signing_blank and not SIGN_CONTEXT.search(context):
@@ -156,6 +179,16 @@ class TaskRow:
     owner: str
     when: str
     details: list[str]
+    yes_no: bool = False  # the status column asks a yes/no question ("Done", "Complete?"): ❌ there is "no", not "blocked"
+    priority: str = ""  # "P0", "Critical", "Blocker" from a Priority / Severity column: the item blocks GO
+
+
+PRIORITY_COLS = ("priority", "prio", "severity", "sev", "criticality", "blocker", "blocking", "launch blocker", "must")
+# what a priority cell says when the task blocks the launch ("Blocking? Yes" too, in a blocking column)
+_BLOCKS = re.compile(r"^\W*(?:p0|sev\s*0|critical|blocker|blocking|must(?:[\s-]have)?|show[\s-]?stopper)\W*$", re.I)
+
+
+_YES_NO_COL = re.compile(r"^(done|complete[d]?|finished|ready|ok|✓|✔|\[x\]|check(?:ed)?)\s*\??$", re.I)
 
 
 def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
@@ -168,6 +201,8 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
     if xc < 0 or sc < 0:
         return None
     oc, wc = _col(header, OWNER_COLS), _col(header, WHEN_COLS)
+    pc = next((i for i in range(len(header)) if i not in (xc, sc) and _col([header[i]], PRIORITY_COLS) == 0), -1)
+    yes_blocks = pc >= 0 and bool(re.match(r"(?:launch\s+)?block|must", _fold(clean_cell(header[pc]))))
     out: list[TaskRow] = []
     for row in rows[1:]:
         if xc >= len(row) or blank_cell(row[xc]):
@@ -175,14 +210,26 @@ def task_rows(rows: list[list[str]]) -> list[TaskRow] | None:
         cell = lambda i: row[i].strip() if 0 <= i < len(row) and not blank_cell(row[i]) else ""  # noqa: E731
         details = [f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
                    if i not in (xc, sc, oc, wc) and i < len(header) and not blank_cell(c)]
-        status = row[sc].strip() if sc < len(row) and _BOX_CELL.match(row[sc]) else cell(sc)  # "[x]" is a mark, not a blank
-        out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details))
+        raw = row[sc].strip() if sc < len(row) else ""
+        # "[x]" is a mark and "N/A" a status ("does not apply"), not blanks
+        status = raw if _BOX_CELL.match(raw) or re.fullmatch(r"n/?a", clean_cell(raw), re.I) else cell(sc)
+        prio = clean_cell(cell(pc))
+        blocks = bool(_BLOCKS.match(prio)) or (yes_blocks and prio.lower() in ("yes", "y", "true", "x", "✓", "✔"))
+        out.append(TaskRow(" ".join(row[xc].split()), status, clean_cell(cell(oc)), clean_cell(cell(wc)), details,
+                           bool(_YES_NO_COL.match(clean_cell(header[sc]))), f"{clean_cell(header[pc])}: {prio}" if blocks else ""))
     return out
+
+
+def threshold_column(rows: list[list[str]]) -> bool:
+    """A criteria table with a threshold column (``| Criterion | Target | Met? |``): its thresholds
+    matter more than the box column beside them."""
+    return _two_columns(rows, NAME_COLS, THRESHOLD_COLS) is not None
 
 
 # -- team tables, box tables, schedule tables, rollback tables ------------------------------------
 
-CONTACT_COLS = ("contact", "phone", "email", "e-mail", "slack", "mobile", "pager", "primary phone", "handle")
+CONTACT_COLS = ("contact", "phone", "email", "e-mail", "slack", "mobile", "pager", "primary phone", "handle", "telephone", "tel",
+                "courriel", "telefono")
 DUTY_COLS = ("responsibilit", "duties", "focus", "owns")
 TEAM_CONTEXT = re.compile(r"\bteam\b|stakeholder|responsibilit|\broles?\b|raci|people|staff|who\s+is\s+who|war\s*room", re.I)
 NOT_TEAM_CONTEXT = re.compile(r"contact|escalation|emergency|on-?call|vendor|support\s+channel", re.I)
@@ -209,7 +256,7 @@ def team_roles(rows: list[list[str]], heading: str) -> list[TeamRow] | None:
     if len(rows) < 2 or NOT_TEAM_CONTEXT.search(heading):
         return None
     header = rows[0]
-    rc = _col(header, ("role", "position", "function", "title", "approver", "stakeholder", "signatory"))
+    rc = _col(header, ("role", "position", "function", "title", "approver", "stakeholder", "signatory", "rol"))
     if rc < 0 or _col(header, TASK_COLS) >= 0 or _col(header, STATUS_COLS) >= 0 or box_rows(rows):
         return None  # "| Task | Role | Status |" is a task table that says who does each task
     pc, cc = _col(header, PERSON_COLS), _col(header, CONTACT_COLS)
@@ -277,18 +324,30 @@ def schedule_rows(rows: list[list[str]], read: "object") -> list[tuple[str, obje
     return found if len(found) >= 2 else None
 
 
+DURATION_COLS = ("for", "sustained", "duration", "window", "over", "lasting", "time window")
+
+
 def condition_rows(rows: list[list[str]]) -> list[tuple[str, str]] | None:
-    """A rollback-trigger table (``| Condition | Action |``): (condition, the rest as a note)."""
+    """A rollback-trigger table (``| Condition | Action |``): (condition, the rest as a note). A
+    threshold and a duration column (``| Signal | Threshold | Sustained for |``) join the
+    condition: "HTTP 5xx ratio > 0.5% for 5 min"."""
     if len(rows) < 2:
         return None
     header = rows[0]
     cc = _col(header, ("condition", "trigger", "signal", "metric", "threshold", "when", "if", "symptom"))
     cc = cc if cc >= 0 else 0
+    tc = next((i for i in range(len(header)) if i != cc and _col([header[i]], ("threshold", "limit", "value")) == 0), -1)
+    dc = next((i for i in range(len(header)) if i not in (cc, tc) and _col([header[i]], DURATION_COLS) == 0), -1)
     out = []
     for row in rows[1:]:
         if cc >= len(row) or blank_cell(row[cc]):
             continue
+        cond = clean_cell(row[cc])
+        if 0 <= tc < len(row) and not blank_cell(row[tc]):
+            cond += " " + clean_cell(row[tc])
+        if 0 <= dc < len(row) and not blank_cell(row[dc]) and re.match(r"^\d", clean_cell(row[dc])):
+            cond += " for " + clean_cell(row[dc])
         rest = "; ".join(f"{clean_cell(header[i])}: {clean_cell(c)}" for i, c in enumerate(row)
-                         if i != cc and i < len(header) and not blank_cell(c))
-        out.append((clean_cell(row[cc]), rest))
+                         if i not in (cc, tc, dc) and i < len(header) and not blank_cell(c))
+        out.append((cond, rest))
     return out or None

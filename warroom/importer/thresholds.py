@@ -21,7 +21,7 @@ _WORD_OPS = (
     (r"at\s+least|min(?:imum)?\.?|no\s+less\s+than", ">="),
     (r"at\s+most|max(?:imum)?\.?|no\s+more\s+than|up\s+to", "<="),
     (r"under|below|less\s+than|fewer\s+than|sub-?", "<"),
-    (r"over|above|more\s+than|greater\s+than|exceeding", ">"),
+    (r"over|above|more\s+than|greater\s+than|exceeding|exceeds?", ">"),
 )
 _UNIT_ALIASES = {
     "ms": "ms", "msec": "ms", "millisecond": "ms", "milliseconds": "ms",
@@ -38,9 +38,14 @@ _CADENCE = {
 }
 _OP_RE = r"(≥|≤|⩾|⩽|>=|<=|=>|=<|==|!=|≠|<|>|=)"
 _NUM_RE = r"([-+]?\d[\d,]*(?:\.\d+)?|\.\d+)"
-_COND = re.compile(_OP_RE + r"\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*(?:\s+(?:seconds?|minutes?|hours?))?)?")
+_CURRENCY = r"([$€£¥])?"  # "≤ €18", "< $0.50"
+_COND = re.compile(_OP_RE + r"\s*" + _CURRENCY + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*(?:\s+(?:seconds?|minutes?|hours?))?)?")
 _WORD_COND = re.compile(r"\b(" + "|".join(p for p, _ in _WORD_OPS) + r")\s*" + _NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*)?", re.I)
-_FOR = re.compile(r"\bfor\s+(?:>=?|≥|more\s+than|over|at\s+least|longer\s+than)?\s*(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b", re.I)
+_WORD_N = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "five": "5", "ten": "10", "fifteen": "15", "twenty": "20",
+           "thirty": "30", "sixty": "60"}
+_FOR = re.compile(r"\b(?:for|pendant|durant|durante|während|sustained(?:\s+for)?)\s+(?:>=?|≥|more\s+than|over|at\s+least|longer\s+than)?\s*"
+                  r"(\d+(?:\.\d+)?|" + "|".join(_WORD_N) + r")[\s-]*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b"
+                  r"|\b(\d+)[\s-]*(seconds?|secs?|minutes?|mins?|m|hours?|hrs?|h)\s+(?:window|sustained)\b", re.I)
 _EVERY = re.compile(r"\bevery\s+(\d+)?\s*(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b", re.I)
 
 
@@ -107,8 +112,8 @@ def parse_threshold(text: str) -> Threshold:
     src = " ".join(str(text).replace("*", " ").split())
     for_ = None
     fm = _FOR.search(src)
-    if fm:
-        for_ = _duration(fm[1], fm[2])
+    if fm:  # "for 10 minutes", "for ten minutes", "(5-min window)"
+        for_ = _duration(_WORD_N.get((fm[1] or "").lower(), fm[1]) if fm[1] else fm[3], fm[2] or fm[4])
     word = src.lower().strip(" .")
     if word in _CADENCE:
         return Threshold(every=_CADENCE[word], source=src)
@@ -116,8 +121,8 @@ def parse_threshold(text: str) -> Threshold:
     m = _COND.search(src)
     if m:
         op = _OPS[m[1]]
-        value = float(m[2].replace(",", ""))
-        return Threshold(op=op, value=value, unit=_unit(m[3]), for_=for_, source=src)
+        value = float(m[3].replace(",", ""))
+        return Threshold(op=op, value=value, unit=_unit(m[4]) or (m[2] or ""), for_=for_, source=src)
     wm = _WORD_COND.search(src)
     if wm:
         phrase = wm[1].lower()
@@ -126,7 +131,7 @@ def parse_threshold(text: str) -> Threshold:
     if em:
         return Threshold(every=_duration(em[1] or "1", em[2]), source=src)
     bare = re.fullmatch(_NUM_RE + r"\s*([A-Za-z%µ/][\w%/.]*)?\+?", src)
-    if bare:
+    if bare and (not bare[2] or _unit(bare[2])):  # "0 critical" says more than "== 0": kept as text
         return Threshold(op=">=" if src.endswith("+") or bare[2] == "%" else "==", value=float(bare[1].replace(",", "")),
                          unit=_unit(bare[2]), source=src)
     return Threshold(source=src, for_=for_)
@@ -144,6 +149,6 @@ def split_condition(text: str) -> tuple[str, Threshold]:
     name = re.sub(r"\s+", " ", name).strip(" :-–—(")
     # "the error rate is > 5%" -> "error rate": the sentence's words around the metric go
     name = re.sub(r"^(?:the|our|if)\s+", "", name, flags=re.I)
-    name = re.sub(r"\s+(?:is|are|was|goes|stays|exceeds|reaches|hits|rises|drops|falls|remains)(?:\s+(?:above|below|over|under|to))?$",
+    name = re.sub(r"\s+(?:is|are|was|goes?|stays?|exceeds?|reach(?:es)?|hits?|rises?|drops?|falls?|remains?|climbs?|spikes?|dips?)(?:\s+(?:above|below|over|under|to))?$",
                   "", name, flags=re.I)
     return name or src, th

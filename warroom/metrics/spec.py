@@ -490,10 +490,18 @@ def rollback_condition(threshold: str, tile: TileSpec) -> Condition | None:
     return parse_condition(threshold, tile.unit) if threshold.strip() else None
 
 
+_URL_IN_TEXT = re.compile(r"(?i)[a-z][a-z0-9+.-]*://[^\s\"'<>]+")
+
+
+def redact_urls_in(text: str) -> str:
+    """Every ``scheme://user:password@`` in a text (a layout, a diff line) shown as ``user:***@``."""
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group()), text) if "@" in text else text
+
+
 def redact_url(url: Any) -> str:
     """``http://user:password@host/`` -> ``http://user:***@host/``; anything else as it is."""
     text = str(url)
-    m = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/@?#]*)@", text)
+    m = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/?#]*)@", text)  # to the last @ of the authority, as urlsplit reads it
     if not m:
         return text
     user, colon, _ = m[2].partition(":")

@@ -19,6 +19,7 @@ import secrets
 import select
 import signal
 import socket
+import stat
 import struct
 import subprocess
 import termios
@@ -69,13 +70,22 @@ class OutputTail:
 
 def read_tail(path: Path, limit: int = 64 * 1024) -> tuple[bytes, bool]:
     """The tail of a side file (another operator's run, or a finished one)."""
+    # The name comes from the journal (hostile text): never follow a symlink planted there (it
+    # would show another file of whoever looks), never wait on a FIFO, read only a regular file.
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            f.seek(max(0, size - limit))
-            return f.read(limit), size <= limit
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return b"", True
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return b"", True
+        os.lseek(fd, max(0, st.st_size - limit), os.SEEK_SET)
+        return os.read(fd, limit), st.st_size <= limit
+    except OSError:
+        return b"", True
+    finally:
+        os.close(fd)
 
 
 @dataclass
@@ -122,6 +132,7 @@ class Run:
         self._stopped_by = ""
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lost = ""  # why the side file stopped taking output, if it did
 
     # -- starting ----------------------------------------------------------------------------
     def start(self) -> Event:
@@ -218,9 +229,15 @@ class Run:
             nonlocal size
             if not data:
                 return
-            os.write(fd, data)
-            digest.update(data)
-            size += len(data)
+            if not self._lost:  # the file has every byte, or (a full disk, a size limit) says where it stopped
+                kept = 0
+                try:
+                    while kept < len(data):
+                        kept += os.write(fd, data[kept:])
+                except OSError as exc:
+                    self._lost = f"output not kept past {size + kept} bytes: {exc.strerror or exc} (in {self.partial.parent})"
+                digest.update(data[:kept])
+                size += kept
             self.tail.add(data)
             if self.on_output is not None:
                 self.on_output(data)
@@ -262,9 +279,18 @@ class Run:
             os.close(fd)
         self._finish(proc.returncode, digest.hexdigest(), size, timed_out)
 
-    def _finish(self, code: int | None, sha: str, size: int, timed_out: bool) -> None:
+    def _settle(self, sha: str) -> Path:
+        """The side file renamed after its content; kept under its .partial name when something
+        else sits at that (predictable) name, e.g. a directory planted there."""
         final = side_file(self.journal.path, f"{self.journal.path.name}.run-{sha}.log")
-        os.replace(self.partial, final)
+        try:
+            os.replace(self.partial, final)
+        except OSError:
+            return self.partial
+        return final
+
+    def _finish(self, code: int | None, sha: str, size: int, timed_out: bool) -> None:
+        final = self._settle(sha)
         sig = ""
         if code is not None and code < 0:
             sig, code = signal.Signals(-code).name, 128 - code
@@ -275,12 +301,13 @@ class Run:
                    "output_sha256": sha, "output_file": final.name, "timed_out": timed_out, "stopped": stopped}
         if stopped:
             payload["stopped_by"] = self._stopped_by
+        if self._lost:
+            result.error = payload["error"] = self._lost
         self._record_end(result, payload)
 
     def _finish_failed(self, error: str) -> None:
         empty = hashlib.sha256(b"").hexdigest()
-        final = side_file(self.journal.path, f"{self.journal.path.name}.run-{empty}.log")
-        os.replace(self.partial, final)
+        final = self._settle(empty)
         result = RunResult(None, "", 0.0, 0, empty, final, False, False, "", error=error)
         self._record_end(result, {"run": self.run_id, "exit": None, "error": error, "duration": 0.0, "bytes": 0,
                                   "output_sha256": empty, "output_file": final.name, "timed_out": False, "stopped": False})
@@ -325,6 +352,11 @@ def release(journal: Journal, operator: str, rec: RunRecord, reason: str, now: C
     """An operator says an open run is over (its process is gone, or on another host)."""
     if not reason.strip():
         raise ActionError("releasing a run needs a reason")
+    from warroom.textsafe import text_problem
+
+    problem = text_problem(reason, "the reason")
+    if problem:
+        raise ActionError(problem)
     if not rec.open:
         raise ActionError(f"the run of {rec.target} is not open ({rec.summary()})")
     if rec.host == socket.gethostname() and not abandoned(rec, rec.host):

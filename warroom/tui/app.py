@@ -29,6 +29,7 @@ with imports_without_gc():
     from warroom.tui.flows import Flows
     from warroom.tui.layout_reload import LayoutReload
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
+    from warroom.tui.review import ReviewMixin
     from warroom.tui.screens.main import MainScreen, is_narrow
     from warroom.tui.typeahead import TypeAheadMixin
 
@@ -51,7 +52,7 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
+class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
     COMMANDS = App.COMMANDS | {_war_room_commands}
@@ -59,7 +60,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
                  watch_tty: bool = False, exit_when_ready: bool = False, workspace: Callable[[], Any] | None = None,
-                 wall: bool = False, visitor: bool = False) -> None:
+                 as_of: Any = None, replay: bool = False, wall: bool = False, visitor: bool = False) -> None:
         super().__init__()
         from warroom.tui.safety import ControlCharacterFilter
 
@@ -75,12 +76,15 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
         self.journal_problem: str | None = None  # why the journal database cannot be reached, while it cannot
         self.journal_where: Path | str | None = None  # the journal opened: a path, or a postgresql:// URL
         self.operator = operator
-        self.read_only = read_only
+        # --as-of / --replay: the war room as it was, read-only, stepped by the replay keys
+        self.replay_from: tuple[Any, bool] | None = (as_of, replay) if as_of is not None or replay else None
+        self.read_only = read_only or self.replay_from is not None
         # What this screen may do beyond reading: "operator" everything; "visitor" (a browser visitor
         # of `warroom serve --allow-writes`) journal events only — no command runs, no layout edits,
         # no layout change accepted (its process has the server's environment, not the visitor's).
-        self.mode = "wall" if wall else "read-only" if read_only else "visitor" if visitor else "operator"
-        self.now = now
+        self.mode = "wall" if wall else "read-only" if self.read_only else "visitor" if visitor else "operator"
+        self.live_now = now
+        self.now = self.replay_now if self.replay_from is not None else now
         self.poll_interval = poll_interval
         self.watch_tty = watch_tty
         self.exit_when_ready = exit_when_ready
@@ -110,6 +114,12 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
 
             workspace = start_loading(self.layout_path)
         self._workspace = workspace
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: warroom's messages carry names, ids and errors from
+        files and journals, and Textual would read ``[/b]`` or ``[@click=…]`` in them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(str(self.layout_path))
@@ -166,7 +176,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             self.journal_where = journal_spec(ws, self.journal_override)
             journal = open_journal(self.journal_where, self.layout_path, read_only=self.read_only)
             # a journal pane lists every event: only without one may a checkpoint stand for the past
-            state, result = load_state(ws, journal, use_checkpoint=not any(p.kind == "journal" for p in ws.layout.panes))
+            # a journal pane lists every event, and a replay steps through them all: only without
+            # either may a checkpoint stand for the past
+            whole = self.replay_from is not None or any(p.kind == "journal" for p in ws.layout.panes)
+            state, result = load_state(ws, journal, use_checkpoint=not whole)
             if journal.path is not None:  # a file: the head this account saw must still be in it
                 self._head_warning = _check_head(journal.path, result.head)
         except InputError as exc:
@@ -190,14 +203,26 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
         from warroom.actions import Actions
+        from warroom.evidence import from_verdicts
         from warroom.journals import follower, short_name
         from warroom.room import Room
 
         ws, journal, result, state = message.ws, message.journal, message.load_result, message.state
         self.journal, self.journal_path = journal, journal.path
+        shown = result.events
+        if self.replay_from is not None:  # the journal's prefix; nothing followed live
+            from warroom.replay import ReplayCursor
+            from warroom.state import LaunchState
+
+            as_of, _ = self.replay_from
+            self.cursor = ReplayCursor.as_of(result.events, as_of) if as_of is not None else ReplayCursor(result.events, 0)
+            shown = result.events[:self.cursor.pos]
+            state = LaunchState.replay(ws, shown)
         self.room = Room(ws, state, self.operator, self.now)
-        self.actions = Actions(journal, self.operator, now=self.now)
-        self.follower = follower(journal, result)
+        # a sign-off, poll answer, assessment or hold records what this screen shows then
+        self.actions = Actions(journal, self.operator, now=self.now,
+                               evidence=from_verdicts(lambda: self.room.tiles if self.room is not None else None))
+        self.follower = follower(journal, result) if self.cursor is None else None
         if hasattr(journal, "offline"):  # a database journal refuses writes at once while the follower cannot reach it
             journal.offline = lambda: self.journal_problem
         name = short_name(journal)
@@ -210,17 +235,20 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, App):
             self.notify(self._head_warning, severity="error", timeout=30)
         screen = self.main_screen
         with self.batch_update():  # one full frame with everything in place, not several partial ones
-            await screen.mount_panes(self.room, self.read_only, self.actions)
+            await screen.mount_panes(self.room, self.read_only, self.actions, replay=self.cursor is not None)
             wall = self.wall_screen
             if wall is not None:
                 await wall.build(self.room)
-                wall.add_events(result.events, ws.layout.timezone)
+                wall.add_events(shown, ws.layout.timezone)
             self._passed = self.room.due_passed()
             self.refresh_all()
             journal_pane = screen.journal_pane
             if journal_pane is not None:
-                journal_pane.add_events(result.events, ws.layout.timezone)
+                journal_pane.add_events(shown, ws.layout.timezone)
             screen.show_pane(0)
+            if self.cursor is not None:
+                self.replay_tiles(reset=True)
+                self.show_replay()
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
         self.start_layout_watch()  # issue 17: a changed layout is reloaded live (tui/layout_reload.py)

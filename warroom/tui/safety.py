@@ -9,11 +9,24 @@ one-cell glyph (``␛``, ``␇``, ``�``) instead of being sent to the terminal
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.segment import Segment
 from textual.color import Color
+from textual.content import Content
 from textual.filter import LineFilter
 
-from warroom.textsafe import UNSAFE
+from warroom.textsafe import UNSAFE, neutralise
+
+
+def plain(text: Any) -> Content:
+    """Text from a file, a journal or a server as Textual content that is never read as markup.
+
+    A string given to a border title, a Label or a notification is parsed as Textual markup:
+    ``[/b]`` in a checklist title raised MarkupError and took the screen down, ``[@click=app.quit]``
+    made a click run an action, ``[link='…ESC]0;…']`` put a hyperlink whose address carried escape
+    codes. Wrapped in ``Content`` it is only text (neutralised: no control character either)."""
+    return Content("" if text is None else neutralise(str(text)))
 
 
 def _glyph(ch: str) -> str:
@@ -30,6 +43,11 @@ class ControlCharacterFilter(LineFilter):
     characters took no cells, the glyphs take one each: the line is cut back to its width)."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if any(_bad_link(seg.style) for seg in segments):
+            # a hyperlink is sent as OSC 8 with its address raw: one carrying a control character
+            # (ESC ] 0 ... ESC \\ renames the window) is drawn as plain text, without the link
+            segments = [Segment(seg.text, seg.style.update_link(None), seg.control) if _bad_link(seg.style) else seg
+                        for seg in segments]
         if not any(UNSAFE.search(seg.text) for seg in segments if seg.control is None):
             return segments
         width = Segment.get_line_length(segments)
@@ -37,3 +55,8 @@ class ControlCharacterFilter(LineFilter):
                if seg.control is None else seg for seg in segments]
         # a control segment (cursor moves Textual itself emits) is not text and keeps its codes
         return list(Segment.adjust_line_length(out, width)) if Segment.get_line_length(out) != width else out
+
+
+def _bad_link(style: Any) -> bool:
+    link = getattr(style, "link", None) if style is not None else None
+    return bool(link) and UNSAFE.search(link) is not None

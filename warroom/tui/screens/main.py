@@ -20,8 +20,12 @@ from warroom.tui import keys
 from warroom.tui.grid import Spot, column_widths, place
 from warroom.tui.widgets.header import WarHeader
 from warroom.tui.widgets.keybar import KeyBar
+from warroom.textsafe import neutralise
+from warroom.tui.safety import plain
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from warroom.room import Room
     from warroom.tui.widgets.checklist import ChecklistPane
     from warroom.tui.widgets.journal_log import JournalPane
@@ -56,7 +60,7 @@ class MainScreen(Screen):
         """The first frame says what is loading, and nothing more: the header, the panes and the
         key bar come together when the launch is read (``mount_panes``), in one frame."""
         with Container(id="panes"):
-            yield Static(f"Loading {self.loading_what} …", id="loading")
+            yield Static(f"Loading {self.loading_what} …", id="loading", markup=False)  # a file name, not markup
 
     # -- typed lookups ------------------------------------------------------------------------
     @property
@@ -90,7 +94,7 @@ class MainScreen(Screen):
         return self.checklist_panes[0] if self.checklist_panes else None
 
     # -- the panes ---------------------------------------------------------------------------
-    async def mount_panes(self, room: Room, read_only: bool, actions: Any) -> None:
+    async def mount_panes(self, room: Room, read_only: bool, actions: Any, replay: bool = False) -> None:
         from warroom.tui.widgets.checklist import ChecklistPane
         from warroom.tui.widgets.signoff import SignoffPane
         from warroom.tui.widgets.timeline import TimelinePane
@@ -124,7 +128,9 @@ class MainScreen(Screen):
                 if layout.tiles:
                     from warroom.tui.widgets.tiles import TilesPane  # the poller starts behind it, after the first frame
 
-                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state)
+                    widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state,
+                                       journal_path=actions.journal.path if actions is not None and not replay else None,
+                                       autostart=not replay, **({"clock": lambda: room.now().timestamp()} if replay else {}))
                     widget.add_class("pane")
                 else:  # nothing to poll: the first frame does not wait for the metrics modules
                     from warroom.metrics import NO_TILES
@@ -133,7 +139,7 @@ class MainScreen(Screen):
                     text = (f"{off} metric tile{'s' if off != 1 else ''} in this layout, all off (drafted tiles start so): "
                             + ("nothing is polled." if read_only else "press m to probe and enable one.")) if off else NO_TILES
                     widget = Static(text, classes="pane tiles-empty")
-                widget.border_title = pane.title or widget.border_title or "Metrics"
+                widget.border_title = plain(pane.title) if pane.title else (widget.border_title or "Metrics")
             if widget is None:
                 continue
             placed.append((pane, widget, title or PANE_NAMES.get(pane.kind, pane.kind)))
@@ -242,7 +248,7 @@ class MainScreen(Screen):
         if switcher is None:
             return
         switcher.display = self.narrow
-        switcher.update(tab_labels(self.pane_titles, self.active, self.app.size.width))
+        switcher.update(tab_labels([neutralise(t) for t in self.pane_titles], self.active, self.app.size.width))
 
     # -- focus -----------------------------------------------------------------------------------
     def on_descendant_focus(self, event: Any) -> None:

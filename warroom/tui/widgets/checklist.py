@@ -18,6 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from warroom.model import Checklist, Item, Section
 from warroom.tui import keys
+from warroom.tui.safety import plain
 from warroom.tui.widgets.text import item_label, progress_bar, section_label
 
 QUICK_FILTERS = ["all", "open", "overdue", "critical", "mine"]
@@ -294,7 +295,7 @@ class ChecklistPane(Vertical):
     def update_title(self) -> None:
         done = self.room.checklist_done.get(self.checklist.id, 0)
         total = self.room.checklist_total.get(self.checklist.id, 0)
-        self.border_title = f"{self.pane_title}"
+        self.border_title = plain(self.pane_title)
         self.border_subtitle = f"{progress_bar(done, total, 8)} {done}/{total}"
 
     def set_filter(self, text: str, quick: str) -> None:

@@ -29,6 +29,7 @@ class WarHeader(Horizontal):
         super().__init__(id="header")
         self.launch = launch
         self.read_only = read_only
+        self.mode = "READ-ONLY"  # what a read-only screen says it is ("REPLAY 12/40" while replaying)
         self.rollback_alerts: dict[str, str] = {}  # criterion id -> text, from the tiles pane
         self.journal_problem: str | None = None  # the journal database cannot be reached: writes are refused
 
@@ -87,7 +88,7 @@ class WarHeader(Horizontal):
         right.append(f" {decision.verdict} ", style=DECISION_STYLE.get(decision.verdict, "bold"))
         if self.read_only:
             right.append("\n")
-            right.append(" READ-ONLY ", style="bold reverse")
+            right.append(f" {self.mode} ", style="bold reverse")
         elif not narrow:
             right.append("\n")
             right.append(room.operator[:28], style="dim")

@@ -7,6 +7,7 @@ from textual.widgets import RichLog
 
 from warroom.events import Event, format_account
 from warroom.textsafe import one_line
+from warroom.tui.safety import plain
 from warroom.tui.widgets.text import local_time, zone_of
 
 MAX_LINES = 500
@@ -15,7 +16,7 @@ MAX_LINES = 500
 class JournalPane(RichLog):
     def __init__(self, title: str = "", **kwargs) -> None:  # noqa: ANN003
         super().__init__(classes="pane", max_lines=MAX_LINES, wrap=False, markup=False, auto_scroll=True, **kwargs)
-        self.border_title = title or "Journal"
+        self.border_title = plain(title or "Journal")
 
     @property
     def focus_target(self) -> "JournalPane":

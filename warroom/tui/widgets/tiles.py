@@ -1,7 +1,10 @@
 """The live metric tiles pane: one tile per spec, fed by the poller running in a worker thread.
 
 Display only. The poller (``warroom.metrics.poller``) runs on its own event loop in a thread
-worker, so the UI never waits on the network; each sample comes back as a message. What a
+worker, so the UI never waits on the network; each sample comes back as a message. Given the
+journal's path, the screens of one war room on this machine share that poller
+(``warroom.metrics.shared``): the screen holding the lease polls, appends every sample to the
+metric history and journals the transitions; the others draw the samples it appends. What a
 sample means — evaluation, rollback triggers, the transitions journaled — is the pure
 ``warroom.metrics.monitor.Monitor``; this pane draws its results and tells the app of verdicts
 and fired triggers as messages.
@@ -32,6 +35,7 @@ from warroom.metrics.spec import TileSpec
 
 if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported when polling starts
     from warroom.metrics.poller import Poller
+    from warroom.metrics.shared import SharedPoller
 
 STATE_STYLE = {OK: "green", WARN: "bold yellow", CRIT: "bold red", PENDING: "yellow", STALE: "dim",
                ERROR: "bold magenta", NO_DATA: "dim"}
@@ -244,7 +248,7 @@ class TilesPane(VerticalScroll, can_focus=True):
 
     def __init__(self, ws: Any, actions: Any, state_getter: Callable[[], Any], id: str | None = None, *,
                  autostart: bool = True, clock: Callable[[], float] = time.time,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, journal_path: Any = None) -> None:
         super().__init__(id=id)
         if not self.border_title:
             self.border_title = "Metrics"
@@ -252,6 +256,9 @@ class TilesPane(VerticalScroll, can_focus=True):
         self.autostart = autostart
         self.clock = clock
         self.env = env
+        self.actions = actions
+        self.journal_path = journal_path  # given: the poller is shared through the metric history
+        self.shared: SharedPoller | None = None
         self.monitor = Monitor(ws, actions, state_getter, self._journal_error)
         self.specs: list[TileSpec] = self.monitor.specs
         self.results: dict[str, TileResult] = self.monitor.results
@@ -293,6 +300,17 @@ class TilesPane(VerticalScroll, can_focus=True):
         """The poller's thread: importing it (httpx, TLS, the parsers) does not hold up the screen."""
         from warroom.metrics.poller import Poller
 
+        if self.journal_path is not None:
+            import asyncio
+
+            from warroom.metrics.shared import SharedPoller
+
+            with self._poller_lock:
+                if self._poller_closed:
+                    return
+                self.shared = SharedPoller(self.ws, self.journal_path, env=self.env, on_sample=self._from_poller)
+            asyncio.run(self.shared.run(beat=0.5))
+            return
         with self._poller_lock:
             if self._poller_closed:
                 return
@@ -306,9 +324,11 @@ class TilesPane(VerticalScroll, can_focus=True):
         """Stop the poller for good (at unmount; the wall's tests feed samples by hand after it)."""
         with self._poller_lock:
             self._poller_closed = True
-            poller = self.poller
+            poller, shared = self.poller, self.shared
         if poller is not None:
             poller.stop()
+        if shared is not None:
+            shared.stop()
 
     def _from_poller(self, name: str, sample: Sample) -> None:
         """Called on the poller's thread: queue the sample; one message drains a burst."""
@@ -328,6 +348,7 @@ class TilesPane(VerticalScroll, can_focus=True):
 
     def feed(self, name: str, sample: Sample) -> None:
         """Apply one sample to a tile (from the poller, or injected by tests)."""
+        self._journaling()
         result, fired = self.monitor.feed(name, sample, self.clock())
         if result is None:
             return
@@ -338,7 +359,37 @@ class TilesPane(VerticalScroll, can_focus=True):
             self.post_message(self.RollbackTriggered(trigger.criterion_id, trigger.text))
         self._flush_verdicts(force=False)
 
+    def show_history(self, history: dict[str, list[Any]], moment: float, reset: bool) -> None:
+        """Replaying: the tiles as the metric history had them at ``moment`` (nothing polled)."""
+        from warroom.metrics.shared import sample_from_history
+
+        if reset or not hasattr(self, "_shown_until"):
+            self.monitor = Monitor(self.ws, None, None)
+            self.results = self.monitor.results
+            self._shown_until = float("-inf")
+        start = self._shown_until
+        if moment < start:  # went back without a reset: start again
+            self.show_history(history, moment, reset=True)
+            return
+        for name, samples in history.items():
+            if name not in self.monitor.evaluators:
+                continue
+            for s in samples:
+                if start < s.t <= moment:
+                    self.monitor.evaluators[name].observe(sample_from_history(s))
+        self._shown_until = moment
+        for name in self.views:
+            self._refresh_tile(name, moment)
+        self._flush_verdicts(force=True)
+
+    def _journaling(self) -> None:
+        """Sharing a poller, only the screen that polls journals transitions (the others see
+        them in its samples, a moment later)."""
+        shared = self.shared
+        self.monitor.actions = self.actions if shared is None or shared.leading or shared.private else None
+
     def _tick(self) -> None:
+        self._journaling()
         now = self.clock()
         for name in self.views:
             self._refresh_tile(name, now)

@@ -1,0 +1,154 @@
+"""Looking back on the screen: the replay (``warroom open --as-of`` / ``--replay``), the metric
+history charts, and the export and the report from the command palette.
+
+The replay moves through the same path as the live screen: a ``ReplayCursor`` hands over the
+events to apply (the whole prefix, with ``reset``, going back) and the app applies them exactly
+as it applies what its journal follower reads; the tiles show what the metric history had at
+that moment; the clock reads that moment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from warroom.tui.messages import JournalEvents
+
+
+class ReviewMixin:
+    """Mixed into the app: ``cursor`` is set while replaying (the screen is then read-only)."""
+
+    cursor: Any = None
+    _history: Any = None
+
+    # -- the replay ---------------------------------------------------------------------------
+    def replay_now(self) -> datetime:
+        moment = self.cursor.moment if self.cursor is not None else None
+        return moment if moment is not None else self.live_now()  # type: ignore[attr-defined]
+
+    def _replay_apply(self, move: Any) -> None:
+        if move is None:
+            self.notify("no further hold, recycle, scrub or sign-off that way", severity="information")  # type: ignore[attr-defined]
+            return
+        self.on_journal_events_arrived(JournalEvents(move.events, move.reset, []))  # type: ignore[attr-defined]
+        self.replay_tiles(reset=move.reset)
+        self.show_replay()
+
+    def show_replay(self) -> None:
+        header = self.main_screen.header  # type: ignore[attr-defined]
+        if header is not None and self.cursor is not None:
+            header.mode = f"REPLAY {self.cursor.pos}/{len(self.cursor.events)}"
+        self.sub_title = self.cursor.describe() if self.cursor is not None else ""  # type: ignore[attr-defined]
+        self.tick_clock()  # type: ignore[attr-defined]
+
+    def replay_tiles(self, reset: bool) -> None:
+        """The tiles as the metric history had them at the replay's moment."""
+        from warroom.tui.widgets.tiles import TilesPane
+
+        if self.cursor is None or self.journal_path is None:  # type: ignore[attr-defined]
+            return
+        moment = self.replay_now().timestamp()
+        for pane in self.query(TilesPane):  # type: ignore[attr-defined]
+            pane.show_history(self.metric_history(), moment, reset=reset)
+
+    def metric_history(self) -> dict[str, list[Any]]:
+        from warroom.metrics.history import history_path, read_history
+
+        if self._history is None and self.journal_path is not None:  # type: ignore[attr-defined]
+            self._history = read_history(history_path(self.journal_path))  # type: ignore[attr-defined]
+        return self._history or {}
+
+    def _replaying(self) -> bool:
+        if self.cursor is None:
+            self.notify("not replaying: open with --replay or --as-of to step through the journal", severity="warning")  # type: ignore[attr-defined]
+            return False
+        return True
+
+    def action_replay_next(self) -> None:
+        if self._replaying():
+            self._replay_apply(self.cursor.step(1))
+
+    def action_replay_previous(self) -> None:
+        if self._replaying():
+            self._replay_apply(self.cursor.step(-1))
+
+    def action_replay_next_mark(self) -> None:
+        if self._replaying():
+            self._replay_apply(self.cursor.next_mark(True))
+
+    def action_replay_previous_mark(self) -> None:
+        if self._replaying():
+            self._replay_apply(self.cursor.next_mark(False))
+
+    def action_replay_play(self) -> None:
+        if not self._replaying():
+            return
+        self.cursor.playing = not self.cursor.playing
+        if self.cursor.playing:
+            self._replay_tick()
+        self.show_replay()
+
+    def action_replay_faster(self) -> None:
+        if self._replaying():
+            self.cursor.faster(True)
+            self.show_replay()
+
+    def action_replay_slower(self) -> None:
+        if self._replaying():
+            self.cursor.faster(False)
+            self.show_replay()
+
+    def _replay_tick(self) -> None:
+        cursor = self.cursor
+        if cursor is None or not cursor.playing:
+            return
+        if cursor.at_end:
+            cursor.playing = False
+            self.show_replay()
+            self.notify("replay: the end of the journal", severity="information")  # type: ignore[attr-defined]
+            return
+        self.set_timer(max(0.02, cursor.delay()), self._replay_advance)  # type: ignore[attr-defined]
+
+    def _replay_advance(self) -> None:
+        if self.cursor is None or not self.cursor.playing:
+            return
+        self._replay_apply(self.cursor.step(1))
+        self._replay_tick()
+
+    # -- the metric history, the export, the report --------------------------------------------
+    def action_tile_history(self) -> None:
+        from warroom.metrics.history import history_path, read_history
+        from warroom.tui.screens.tile_history import TileHistoryScreen
+
+        room = self.room  # type: ignore[attr-defined]
+        if room is None or self.journal_path is None:  # type: ignore[attr-defined]
+            return
+        history = self.metric_history() if self.cursor is not None else read_history(history_path(self.journal_path))  # type: ignore[attr-defined]
+        until = self.replay_now().timestamp() if self.cursor is not None else None
+        self.push_screen(TileHistoryScreen(room.ws, history, until))  # type: ignore[attr-defined]
+
+    def _beside_journal(self, suffix: str) -> Path:
+        journal: Path = self.journal_path  # type: ignore[attr-defined]
+        stem = journal.name.removesuffix(".journal.yaml").removesuffix(".yaml")
+        return journal.with_name(f"{stem}{suffix}")
+
+    def action_report(self) -> None:
+        """The launch report (HTML), beside the journal: written in a thread, told when done."""
+        if self.room is None:  # type: ignore[attr-defined]
+            return
+        self.run_worker(self._write_report, thread=True, name="report", exit_on_error=False)  # type: ignore[attr-defined]
+
+    def _write_report(self) -> None:
+        from warroom.launch_report.command_line import write_report
+
+        out = self._beside_journal(".report.html")
+        try:
+            text = write_report(self.layout_path, self.journal_path, "html")  # type: ignore[attr-defined]
+            tmp = out.with_name(f".{out.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)  # whole or not at all
+        except Exception as exc:  # noqa: BLE001 - whatever it is, say it; the screen goes on
+            self.call_from_thread(self.notify, f"the report was not written: {exc}", severity="error")  # type: ignore[attr-defined]
+            return
+        self.call_from_thread(self.notify, f"report written to {out}", title="Report")  # type: ignore[attr-defined]
