@@ -79,6 +79,18 @@ def role_views(state: LaunchState) -> list[RoleView]:
     return out
 
 
+def _no_value(state: LaunchState, tile: str) -> str:
+    """Why a bound criterion has no live value: its tile is off, or has not reported."""
+    layout = state.ws.layout
+    if any(t.name == tile for t in layout.disabled_tiles):
+        import os
+
+        shown = os.path.relpath(layout.path)
+        shown = str(layout.path) if shown.startswith("..") else shown
+        return f"tile '{tile}' is off (enabled: false): turn it on with `warroom tiles {shown} enable {tile}` (or m, space)"
+    return f"no live value from tile '{tile}'"
+
+
 @dataclass
 class JournaledVerdict:
     """A tile's last state as the journal has it: what a view without live tiles (the CLI, a
@@ -104,7 +116,7 @@ def criterion_views(state: LaunchState, tiles: Mapping[str, TileVerdict] | None 
         if crit.tile:
             verdict = (tiles or {}).get(crit.tile)
             if verdict is None:
-                out.append(CriterionView(crit, "unknown", f"no live value from tile '{crit.tile}'"))
+                out.append(CriterionView(crit, "unknown", _no_value(state, crit.tile)))
             else:
                 # Only a firing breach fails a criterion (NO-GO); a pending breach, a stale or
                 # errored tile or no data yet is not a pass either: the decision waits (PENDING).

@@ -28,3 +28,24 @@ def unique(slug: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate)
     return candidate
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def slug_problem(what: str, value: str) -> str | None:
+    """Why ``value`` is not a slug (lowercase letters, digits, single dashes between them), naming
+    the first character that is not allowed; None when it is one."""
+    if _SLUG.fullmatch(value):
+        return None
+    shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
+    bad = next((ch for ch in value if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-")), None)
+    if bad is None:
+        why = "a dash only goes between letters or digits"
+    elif bad == " ":
+        why = "a space is not allowed"
+    elif bad.isprintable():
+        why = f"'{bad}' is not allowed" + (" (lowercase only)" if bad.isupper() else "")
+    else:
+        why = f"U+{ord(bad):04X} is not allowed"
+    return f"{what} '{shown}' must be a slug of lowercase letters, digits and dashes: {why} (e.g. '{slugify(value, 'tile')}')"

@@ -227,6 +227,13 @@ def read_layout(path: Path | str) -> LayoutDoc:
     return LayoutDoc(path, target, text, sha256(raw), data)
 
 
+def shown_doc(path: Path | str, text: str, digest: str) -> LayoutDoc:
+    """The layout a screen shows (an older version of the file) as a document: a save from it is
+    refused as the file changed since (its ``digest`` is not the file's)."""
+    path = Path(path)
+    return LayoutDoc(path, resolve(path), text, digest, _yaml(text).load(text))
+
+
 def check_text(text: str, path: Path | str) -> tuple[Any, list[Problem]]:
     """(layout, problems) of ``text`` read as the layout at ``path`` (nothing is written)."""
     from warroom.layout_format import parse_layout

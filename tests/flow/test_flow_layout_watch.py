@@ -84,3 +84,53 @@ def test_a_symlinked_layout_is_watched_through_the_link(tmp_path):
 def test_turning_on_the_layouts_run_block_is_sensitive():
     assert sensitive_changes({"run": {"enabled": False}}, {"run": {"enabled": True, "shell": "/bin/sh"}}) == ["alters run: at run"]
     assert sensitive_changes({"run": {"enabled": True}}, {"run": {"enabled": True}}) == []
+
+
+CHECKLIST = "id: room\ntitle: Room\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        text: {text}\n"
+
+
+def test_a_checklist_edited_by_another_hand_is_a_change_too(tmp_path):
+    layout = room(tmp_path)
+    checklist = tmp_path / "checklists" / "room.yaml"
+    watcher = LayoutWatcher(layout)
+    checklist.write_text(CHECKLIST.format(text="A changed thing"), encoding="utf-8")
+    update = watcher.check(who_from_events(_events(layout)))
+    assert update is not None and update.ok and not update.layout_changed
+    assert update.checklists_changed == ["../checklists/room.yaml"]
+    assert update.headline() == "checklist ../checklists/room.yaml changed by someone (edited outside warroom)"
+    assert "+        text: A changed thing" in update.diff and update.sensitive == []
+    assert update.workspace.resolve_item("a").text == "A changed thing"
+    assert watcher.check() is None  # seen once
+    watcher.applied(update)
+    assert watcher.check() is None  # applied: nothing new
+
+
+def test_a_broken_checklist_is_refused_with_its_position_and_the_last_good_kept(tmp_path):
+    layout = room(tmp_path)
+    checklist = tmp_path / "checklists" / "room.yaml"
+    watcher = LayoutWatcher(layout)
+    good = dict(watcher.good_files)
+    checklist.write_text(CHECKLIST.format(text="x").replace("      - id: a", "      - idd: a"), encoding="utf-8")
+    update = watcher.check()
+    assert not update.ok and update.checklists_changed == ["../checklists/room.yaml"]
+    assert any(p.path == str(checklist) and p.line == 7 for p in update.problems), update.problems
+    assert watcher.good_files == good
+
+
+def test_a_symlinked_checklist_is_watched_through_the_link(tmp_path):
+    layout = room(tmp_path)
+    checklist = tmp_path / "checklists" / "room.yaml"
+    v1 = tmp_path / "checklists" / "v1.yaml"
+    checklist.rename(v1)
+    checklist.symlink_to(v1.name)
+    watcher = LayoutWatcher(layout)
+    v2 = tmp_path / "checklists" / "v2.yaml"
+    v2.write_text(CHECKLIST.format(text="Version two"), encoding="utf-8")
+    checklist.unlink()
+    checklist.symlink_to(v2.name)  # deployed by re-pointing the link
+    update = watcher.check()
+    assert update.ok and update.workspace.resolve_item("a").text == "Version two"
+    watcher.applied(update)
+    v2.write_text(CHECKLIST.format(text="Edited in place"), encoding="utf-8")  # the target itself is watched
+    update = watcher.check()
+    assert update.ok and update.workspace.resolve_item("a").text == "Edited in place"

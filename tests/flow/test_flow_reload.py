@@ -129,6 +129,73 @@ def test_text_from_a_changed_file_is_shown_without_its_control_characters():
     assert "\x1b" not in diff_text(["+  url: http://x/\x1b]52;c;ZXZpbA==\x07"]).plain
 
 
+_CHECKLIST = ("id: room\ntitle: Room\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        text: A thing\n"
+              "        commands:\n          - code: {code}\n            language: bash\n")
+
+
+async def test_a_checklist_edited_by_another_hand_reloads_live_and_the_run_check_follows(tmp_path, svc):
+    from warroom.errors import ActionError
+    from warroom.runner.plan import prepare, still_as_reviewed
+
+    layout = _base(tmp_path, svc)
+    checklist = tmp_path / "checklists" / "room.yaml"
+    checklist.write_text(_CHECKLIST.format(code="echo one"), encoding="utf-8")
+    a = make_app(layout, tmp_path / "layouts" / "room.journal.yaml", operator="alice")
+    async with a.run_test(size=(120, 36)) as pa:
+        await loaded(pa)
+
+        def command() -> str:
+            return a.room.ws.resolve_item("a").commands[0].code
+
+        assert command() == "echo one"
+        reviewed = prepare(a.room.ws, "a", environ={})
+        checklist.write_text(_CHECKLIST.format(code="echo two"), encoding="utf-8")
+        with pytest.raises(ActionError, match="changed since they were loaded"):
+            still_as_reviewed(reviewed)  # what the screen showed is no longer what would run
+        assert await until(pa, lambda: command() == "echo two" and a.layout_notices, timeout=5)
+        assert a.layout_notices == ["checklist ../checklists/room.yaml changed by someone (edited outside warroom)"]
+        still_as_reviewed(prepare(a.room.ws, "a", environ={}))  # the screen shows the new commands: they may run
+        # broken by another hand: refused with its position, the last good checklist kept
+        checklist.write_text(_CHECKLIST.format(code="echo three").replace("      - id: a", "      - idd: a"), encoding="utf-8")
+        assert await until(pa, lambda: len(a.layout_notices) == 2, timeout=5)
+        assert "refused, the screen keeps the last good layout" in a.layout_notices[1]
+        assert f"{checklist.resolve()}:7:" in a.layout_notices[1]
+        assert command() == "echo two"
+
+
+async def test_after_n_the_tiles_flow_shows_the_accepted_layout_and_says_a_newer_one_waits(tmp_path, svc):
+    from textual.widgets import Static
+
+    from warroom.tui.screens.tiles_flow import TilesFlowScreen
+
+    layout = _base(tmp_path, svc)
+    a = make_app(layout, tmp_path / "layouts" / "room.journal.yaml", operator="alice")
+    async with a.run_test(size=(120, 36)) as pa:
+        await loaded(pa)
+        port = svc.url.rsplit(":", 1)[1]
+        p = await asyncio.to_thread(run, "tiles", str(layout), "add", "--name", "other", "--source", "http",
+                                    "--url", f"http://localhost:{port}/health", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert await until(pa, lambda: reviewing(a), timeout=5)
+        await pa.press("n")
+        assert await until(pa, lambda: not reviewing(a))
+        assert "a newer layout is waiting" in a.sub_title
+        await pa.press("m")
+        assert await until(pa, lambda: isinstance(a.screen, TilesFlowScreen) and a.screen.rows)
+        flow = a.screen
+        assert [(r["name"], r["enabled"]) for r in flow.rows] == [("health", True)]  # not the refused tile
+        status = lambda: str(flow.query_one("#tiles-status", Static).render())  # noqa: E731
+        assert "a newer one is waiting (layout changed by tester: added tile other" in status()
+        await pa.press("a")  # an edit now would be made on the newer file: refused
+        assert await until(pa, lambda: "nothing can be changed until you review it (v)" in status())
+        assert isinstance(a.screen, TilesFlowScreen)
+        await pa.press("v")  # review it again, and accept
+        assert await until(pa, lambda: reviewing(a))
+        await pa.press("y")
+        assert await until(pa, lambda: tiles_shown(a) == ["health", "other"] and [r["name"] for r in flow.rows] == ["health", "other"], timeout=5)
+        assert "waiting" not in status() and "waiting" not in a.sub_title
+
+
 async def test_the_wall_shows_a_tile_another_process_adds(tmp_path, svc):
     """The wall (issue 13) rebuilds its big-number tiles when a changed layout is applied."""
     from warroom.tui.widgets.wall import BigTile

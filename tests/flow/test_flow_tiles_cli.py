@@ -67,6 +67,22 @@ def test_a_bad_threshold_is_refused_with_its_position(tmp_path, svc):
     assert svc.hits == []  # refused before any probe
 
 
+def test_a_tile_name_that_is_not_a_slug_is_refused_naming_the_character(tmp_path, svc):
+    layout = room(tmp_path)
+    before = layout.read_text(encoding="utf-8")
+    for name, why in (("Bad Name!", "'B' is not allowed (lowercase only)"), ("bad name", "a space is not allowed"),
+                      ("bad_name", "'_' is not allowed"), ("bad\u202ename", "U+202E is not allowed")):
+        p = run("tiles", str(layout), "add", "--name", name, "--source", "http", "--url", f"{svc.url}/health", cwd=tmp_path)
+        assert p.returncode == 2, (name, p.stdout, p.stderr)
+        assert f"{layout}:" in p.stderr and f"must be a slug of lowercase letters, digits and dashes: {why}" in p.stderr, p.stderr
+        assert "Traceback" not in p.stderr and "\u202e" not in p.stderr
+    assert layout.read_text(encoding="utf-8") == before and svc.hits == []
+    assert run("tiles", str(layout), "add", "--name", "ok", "--source", "http", "--url", f"{svc.url}/health",
+               cwd=tmp_path).returncode == 0
+    p = run("tiles", str(layout), "edit", "ok", "--rename", "Not OK", cwd=tmp_path)
+    assert p.returncode == 2 and "tile name 'Not OK' must be a slug" in p.stderr
+
+
 def test_bind_drives_the_decision_and_disable_stops_polling(tmp_path, svc):
     layout = room(tmp_path)
     assert run("tiles", str(layout), "add", "--name", "errors", "--source", "promql", "--url", svc.url,
@@ -88,7 +104,11 @@ def test_bind_drives_the_decision_and_disable_stops_polling(tmp_path, svc):
     hits = len(svc.hits)
     status = json.loads(run("status", str(layout), "--json", cwd=tmp_path).stdout)
     assert len(svc.hits) == hits  # a disabled tile is not polled
-    assert next(c for c in status["criteria"] if c["id"] == "error-rate")["state"] == "unknown"
+    crit = next(c for c in status["criteria"] if c["id"] == "error-rate")
+    assert crit["state"] == "unknown"
+    assert ("tile 'errors' is off (enabled: false): turn it on with `warroom tiles layouts/room.yaml enable errors` "
+            "(or m, space)") in json.dumps(status, ensure_ascii=False), crit  # the path as typed from here
+    assert "no live value" not in json.dumps(status)
     p = run("probe", str(layout), "errors", cwd=tmp_path)  # by name, even disabled
     assert len(svc.hits) == hits + 1 and "errors" in p.stdout
 

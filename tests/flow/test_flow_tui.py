@@ -205,6 +205,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60"
 
 def _snap_room(tmp_path: Path, monkeypatch, svc: Service) -> Path:  # noqa: ANN001
     monkeypatch.setenv("SVC_URL", svc.url)  # the URL on screen does not carry the random port
+    monkeypatch.chdir(tmp_path)  # paths on screen are relative to here, not the random temporary folder
     extra = ("tiles:\n"
              "  - name: errors\n"
              "    label: Error rate\n"
@@ -251,3 +252,40 @@ def test_snapshot_tile_editor_with_its_preview(snap_compare, tmp_path, monkeypat
         await pilot.pause()
 
     assert snap_compare(make_app(layout, tmp_path / "room.journal"), terminal_size=size, run_before=run_before)
+
+
+def _burst(app, keys: list[str]) -> None:  # noqa: ANN001
+    """Put keys in the app's queue at once, as a terminal delivers fast typing over SSH."""
+    from textual import events
+
+    for k in keys:
+        app.post_message(events.Key("tab", "\t") if k == "\t" else events.Key(k, k))
+
+
+@pytest.mark.parametrize("typed_first", ["", "a", "ma"])
+async def test_keys_typed_ahead_land_in_the_editors_fields_in_order(tmp_path, svc, typed_first):
+    """The form in one burst (name, tab over the source, url, check, unit, threshold), sent once
+    the editor is open, after `a` on the list, or after `m` on the war room."""
+    from textual.widgets import Input
+
+    layout = room(tmp_path)
+    app = make_app(layout, tmp_path / "room.journal")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        for key in "ma"[:2 - len(typed_first)]:
+            await pilot.press(key)
+        if not typed_first:
+            assert await until(pilot, lambda: _editor(app) is not None and app.screen.focused is not None)
+        elif typed_first == "a":
+            assert await until(pilot, lambda: type(app.screen).__name__ == "TilesFlowScreen" and app.screen.focused)
+        _burst(app, [*typed_first, *"lat2", "\t", "\t", *f"{svc.url}/health", "\t", *"status", "\t", *"ms", "\t", *"== 200"])
+
+        def fields() -> dict[str, str]:
+            ed = _editor(app)
+            return {} if ed is None else {i.id: i.value for i in ed.query(Input)}
+
+        expected = {"tile-name": "lat2", "tile-url": f"{svc.url}/health", "tile-what": "status",
+                    "tile-unit": "ms", "tile-threshold": "== 200"}
+        assert await until(pilot, lambda: fields() == expected, timeout=15), fields()
+        assert app.screen.focused.id == "tile-threshold"
+        assert len(_flow(app).rows) == 0  # nothing typed reached the list behind the editor

@@ -35,7 +35,7 @@ _FIELDS = [  # option, key, help
     ("--query", "query", "promql: the query"),
     ("--check", "check", "http: status | response_time | contains | matches | cert_days"),
     ("--pattern", "pattern", "http contains/matches: the text or regular expression"),
-    ("--unit", "unit", "unit of the shown value (ms, %, ...)"),
+    ("--unit", "unit", "unit of the shown value (ms, %%, ...)"),
     ("--threshold", "threshold", "the condition a healthy value meets, e.g. '< 500ms'"),
     ("--interval", "interval", "how often to poll, e.g. 5s"),
 ]

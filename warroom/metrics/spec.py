@@ -290,6 +290,11 @@ def parse_tile(node: YMap, path: str, base_dir: str = "") -> tuple[TileSpec | No
     name = c.text(node, "name", required=True)
     if not name:
         return None, c.problems
+    from warroom.ids import slug_problem
+
+    bad_name = slug_problem("tile name", name)
+    if bad_name:
+        c.add(node.vpos("name"), bad_name)
     spec = TileSpec(name=name, raw=dict(node), base_dir=base_dir)
     spec.label = c.text(node, "label") or name
     source = c.text(node, "source") or "json"

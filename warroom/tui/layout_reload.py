@@ -1,7 +1,7 @@
 """Live layout reload on every open screen (issue 17), mixed into ``WarRoomApp``.
 
-Four times a second a worker looks at the layout file (through a symlink, by its stat, then its
-hash: :class:`warroom.layout_watch.LayoutWatcher`). A new version is read and checked as a war
+Four times a second a worker looks at the layout file and the checklists it names (through a
+symlink, by its stat, then its hash: :class:`warroom.layout_watch.LayoutWatcher`). A new version is read and checked as a war
 room on that thread; then, on the screen:
 
 * a broken layout is refused with its ``path:line:col`` problems, and the screen keeps the last
@@ -52,6 +52,7 @@ class LayoutReload:
     _layout_checking: bool = False
     _layout_review: Any = None
     _review_waiting: Any = None  # a change to ask about once the open dialog is closed
+    layout_waiting: Any = None  # the newest change not applied here (waiting for a yes, or refused with n)
     layout_notices: list[str]  # what the screen said about layout changes (for tests and the record)
 
     def start_layout_watch(self) -> None:
@@ -87,8 +88,8 @@ class LayoutReload:
         from warroom.layout_watch import who_from_events
 
         where = self.journal_where  # type: ignore[attr-defined]
-        if where is None:
-            return
+        if where is None or not update.layout_changed:
+            return  # a checklist edit has no layout-change event
         end = time.monotonic() + WHO_WAIT
         while True:
             try:
@@ -123,6 +124,7 @@ class LayoutReload:
                                  "this browser screen keeps the layout it had", severity="warning")
                 return
             self.layout_notices.append(f"{update.headline()} — waiting for your acceptance")
+            self._set_waiting(update)
             if self._layout_review is not None and self._layout_review.is_attached:
                 self._layout_review.dismiss(None)  # a newer change: review that one (its diff has both)
                 self._layout_review = None
@@ -149,8 +151,37 @@ class LayoutReload:
         if yes:
             self._read_for_layout(update)
         elif yes is False:
-            self._say_layout(f"{update.headline()} — not applied here: this screen keeps the layout it had",
-                             severity="warning")
+            self._say_layout(f"{update.headline()} — not applied here: this screen keeps the last accepted layout; "
+                             "the newer one waits (m, then v, to review it again)", severity="warning")
+
+    def _set_waiting(self, update: Any) -> None:
+        """``update`` is the newest layout and this screen does not show it: say so, everywhere."""
+        self.layout_waiting = update
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        room = self.room  # type: ignore[attr-defined]
+        if room is None:
+            return
+        from warroom.journals import short_name
+
+        base = f"{room.ws.layout.launch} — journal {short_name(self.journal)}"  # type: ignore[attr-defined]
+        self.sub_title = base + (" — a newer layout is waiting: m, then v, to review it" if self.layout_waiting else "")  # type: ignore[attr-defined]
+        for screen in self.screen_stack:  # type: ignore[attr-defined]
+            if hasattr(screen, "shown_layout_changed"):
+                screen.shown_layout_changed()
+
+    def shown_layout(self) -> tuple[str, str]:
+        """(text, SHA-256) of the layout this screen shows: the last one accepted here."""
+        return self._layout_watcher.good_text, self._layout_watcher.good_digest
+
+    def review_waiting_layout(self) -> bool:
+        """Ask again about the change waiting here (after n); False when none waits."""
+        update = self.layout_waiting
+        if update is None or (self._layout_review is not None and self._layout_review.is_attached):
+            return False
+        self._ask(update)
+        return True
 
     @work(thread=True, group="layout-apply", exit_on_error=False)
     def _read_for_layout(self, update: Any) -> None:
@@ -193,8 +224,7 @@ class LayoutReload:
                 await wall.build(new_room)
                 wall.add_events(events, ws.layout.timezone)
                 wall.show(new_room, self.now())  # type: ignore[attr-defined]
-        from warroom.journals import short_name
-
-        self.sub_title = f"{ws.layout.launch} — journal {short_name(self.journal)}"  # type: ignore[attr-defined]
         self._layout_watcher.applied(update)
+        self.layout_waiting = None  # accepted, or a newer change (its diff has the waiting one's) is shown
+        self._show_waiting()
         self._say_layout(update.headline())

@@ -7,7 +7,14 @@ group "dialog"), so without care those letters reach the checklist and tick or u
 So when a key whose binding opens a dialog is pressed, the keys after it are held back until
 the new screen is ready for input (its focus is set), and replayed there in order. They are
 also held between two dialogs of one flow (a reason, then a confirmation). If no dialog comes
-(the action refused, say), they are replayed to the screen they were typed at.
+(the action refused, say), they are replayed to the screen they were typed at. A dialog screen
+names its own keys that open a further dialog in ``DIALOG_ACTIONS`` (the tiles list's ``a``
+opens the tile editor) and runs those flows as workers in the group "dialog" too.
+
+A key that moves the focus (``tab``, ``shift+tab``) is handled by the screen after it has gone
+through the focused input, so the keys after it are held until it is handled: otherwise they
+would be sent to the field the focus is leaving (``name<tab>url`` typed fast in a form would all
+land in the name).
 
 A question that records a decision (the poll's next role) raises a fence (``fence_keys``): keys
 typed before it was drawn are dropped, not replayed, and the screen says how many. Typed-ahead
@@ -28,6 +35,7 @@ from warroom.tui.keys import DIALOGS, action_name
 DIALOG_GROUP = "dialog"
 # From the one actions table, and the poll screen's answer keys (each opens the answer's dialogs).
 DIALOG_ACTIONS = DIALOGS | {"poll_answer", "cancel_poll"}
+FOCUS_ACTIONS = frozenset({"focus_next", "focus_previous"})
 _CHECK_EVERY = 0.01  # seconds between checks while keys are held
 _NO_DIALOG_AFTER = 0.3  # a dialog key that opened nothing by then opens nothing
 _HOLD_AT_MOST = 5.0  # never hold keys longer than this, whatever happens
@@ -51,6 +59,7 @@ class TypeAheadMixin:
         super().__init__(*args, **kwargs)
         self._dialog_workers: dict[Worker, int] = {}  # a flow's worker -> the screen depth it started at
         self._held_keys: list[events.Key] = []
+        self._focus_moving = False  # a focus-moving key was sent and may not be handled yet
         self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
         self._hold_timer: Timer | None = None
         self._held_since = 0.0
@@ -79,26 +88,46 @@ class TypeAheadMixin:
 
     async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
         result = await super().run_action(action, *args, **kwargs)  # type: ignore[misc]
+        self._sync_dialog_workers()
         if self._expecting is not None and not self._dialog_workers and len(self.screen_stack) <= self._expecting[1]:  # type: ignore[attr-defined]
             self._expecting = None  # the action ran and opened nothing (refused, say): stop waiting
         return result
 
     # -- deciding --------------------------------------------------------------------------
-    def _opens_dialog(self, key: str) -> bool:
+    def _action_of(self, key: str) -> tuple[str, Any]:
+        """The action a key would run on the current screen, and the node it is bound on."""
         try:
             active = self.screen.active_bindings  # type: ignore[attr-defined]
         except Exception:  # no screen yet
-            return False
+            return "", None
         binding = active.get(key)
         if binding is None:
-            return False
-        return action_name(binding.binding.action) in DIALOG_ACTIONS
+            return "", None
+        return action_name(binding.binding.action), binding.node
+
+    def _opens_dialog(self, key: str) -> bool:
+        name, node = self._action_of(key)
+        return bool(name) and (name in DIALOG_ACTIONS or name in getattr(node, "DIALOG_ACTIONS", ()))
+
+    def _sync_dialog_workers(self) -> None:
+        """The dialog flows running: the app's, and those a dialog screen runs (group "dialog",
+        at the depth of the screen that runs them)."""
+        live = (WorkerState.PENDING, WorkerState.RUNNING)
+        self._dialog_workers = {w: d for w, d in self._dialog_workers.items() if w.state in live}
+        stack = list(self.screen_stack)  # type: ignore[attr-defined]
+        for w in self.workers:  # type: ignore[attr-defined]
+            if w.group == DIALOG_GROUP and w.state in live and w not in self._dialog_workers and w.node in stack:
+                self._dialog_workers[w] = stack.index(w.node) + 1
 
     def _waiting_for_dialog(self) -> bool:
         """Keys typed now would land behind a dialog that is on its way."""
-        self._dialog_workers = {w: d for w, d in self._dialog_workers.items() if w.state in (WorkerState.PENDING, WorkerState.RUNNING)}
+        self._sync_dialog_workers()
         screen = self.screen  # type: ignore[attr-defined]
         depth = len(self.screen_stack)  # type: ignore[attr-defined]
+        if self._focus_moving:
+            if self._busy():
+                return True  # the focus is on its way to the next field
+            self._focus_moving = False
         if self._expecting is not None and depth > self._expecting[1]:
             self._expecting = None  # the dialog is up: wait only until it can take keys
             return screen.focused is None and bool(screen.focus_chain)
@@ -134,6 +163,8 @@ class TypeAheadMixin:
     async def _dispatch(self, key: events.Key) -> None:
         if self._opens_dialog(key.key):
             self._expecting = (monotonic(), len(self.screen_stack))  # type: ignore[attr-defined]
+        elif self._action_of(key.key)[0] in FOCUS_ACTIONS:
+            self._focus_moving = True
         await super().on_event(key)  # type: ignore[misc]
 
     def _hold(self, key: events.Key) -> None:
@@ -147,7 +178,7 @@ class TypeAheadMixin:
         replayed ``enter`` may be about to close the dialog: its ``Submitted`` message bubbles
         from the input through the containers to the screen, and the next key must wait to see."""
         screen = self.screen  # type: ignore[attr-defined]
-        for pump in screen.walk_children(with_self=True):
+        for pump in [self, *screen.walk_children(with_self=True)]:
             if pump.message_queue_size:
                 return True
             queue = getattr(pump, "_message_queue", None)

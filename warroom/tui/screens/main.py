@@ -168,11 +168,15 @@ class MainScreen(Screen):
         pane's poller stops as it unmounts); the active pane stays where it was if it still exists."""
         active = self.active
         container = self.query_one("#panes", Container)
-        for widget in [*self.query(WarHeader), *self.query("#switcher"), *self.query(KeyBar)]:
-            await widget.remove()
-        await container.remove_children()
-        self.pane_widgets, self.pane_titles, self.checklist_panes = [], [], []
-        await self.mount_panes(room, read_only, actions)
+        self._remounting = True  # the clock's tick skips the header while it goes and comes back
+        try:
+            for widget in [*self.query(WarHeader), *self.query("#switcher"), *self.query(KeyBar)]:
+                await widget.remove()
+            await container.remove_children()
+            self.pane_widgets, self.pane_titles, self.checklist_panes = [], [], []
+            await self.mount_panes(room, read_only, actions)
+        finally:
+            self._remounting = False
         index = min(active, max(0, len(self.pane_widgets) - 1))
         for i, w in enumerate(self.pane_widgets):
             w.set_class(i == index, "-active")
@@ -202,7 +206,7 @@ class MainScreen(Screen):
 
     def show_header(self, room: Room, now: datetime) -> None:
         header = self.header
-        if header is not None:
+        if header is not None and not getattr(self, "_remounting", False):
             header.show(room, now, self.narrow)
 
     # -- small and big screens -----------------------------------------------------------------

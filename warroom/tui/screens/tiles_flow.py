@@ -188,8 +188,12 @@ class TilesFlowScreen(DialogScreen[None]):
         Binding("e,enter", "edit", "Edit", id="tiles.edit"),
         Binding("space", "toggle", "Enable/disable", id="tiles.toggle"),
         Binding("b", "bind", "Bind", id="tiles.bind"),
+        Binding("v", "review", "Review the waiting layout", id="tiles.review"),
         Binding("escape,q", "close", "Close", id="tiles.close"),
     ]
+
+    # keys typed after these wait for the dialog they open (warroom.tui.typeahead)
+    DIALOG_ACTIONS = frozenset({"add", "edit", "toggle", "bind", "review"})
 
     def __init__(self, layout_path: Path, who: str, journal: Path | str | None) -> None:
         super().__init__(classes="dialog-screen")
@@ -197,6 +201,8 @@ class TilesFlowScreen(DialogScreen[None]):
         self.who = who
         self.journal = journal
         self.rows: list[dict[str, Any]] = []
+        self._waiting_said = False
+        self._stale = False  # the layout shown changed while a dialog was open
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog tiles-flow"):
@@ -209,11 +215,47 @@ class TilesFlowScreen(DialogScreen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def shown_layout_changed(self) -> None:
+        """The war room applied a layout, or one waits for this operator (called by the app)."""
+        if not self.is_attached:
+            return
+        if self.app.screen is not self:  # a dialog of the flow is open: the list follows when it closes
+            self._stale = True
+            return
+        if self._waiting_said:
+            self._say("")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.shown_layout_changed()
+
+    def _waiting(self) -> Any:
+        """The newer layout this screen has not accepted (None: the file is the layout shown)."""
+        return getattr(self.app, "layout_waiting", None)
+
+    def _refuse_while_waiting(self) -> bool:
+        waiting = self._waiting()
+        if waiting is None:
+            return False
+        self._say(f"{waiting.headline()}: not applied here, so nothing can be changed until you review it (v)", error=True)
+        return True
+
+    def action_review(self) -> None:
+        if not getattr(self.app, "review_waiting_layout", lambda: False)():
+            self._say("no layout change is waiting here")
+
     def _read(self) -> Any:
         from warroom.errors import ActionError, InputError
         from warroom.layout_edit import read_layout
 
         try:
+            if self._waiting() is not None:  # list the layout this screen shows, not the file's newer one
+                from warroom.layout_edit import shown_doc
+
+                text, digest = self.app.shown_layout()  # type: ignore[attr-defined]
+                return shown_doc(self.layout_path, text, digest)
             return read_layout(self.layout_path)
         except InputError as exc:
             self._say("\n".join(str(p) for p in exc.problems[:3]), error=True)
@@ -257,6 +299,11 @@ class TilesFlowScreen(DialogScreen[None]):
             ol.add_option(Option(Text("no tiles yet: press a to add one", style="dim"), id="-none-", disabled=True))
         ol.highlighted = min(highlighted, max(0, len(self.rows) - 1))
         ol.focus()
+        waiting = self._waiting()
+        self._waiting_said = waiting is not None
+        if waiting is not None:
+            self._say(f"the last layout accepted here is shown; a newer one is waiting ({waiting.headline()}): "
+                      "v reviews it", error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.query_one("#tiles-status", Static).update(Text(printable(text), style="bold magenta" if error else ""))
@@ -272,8 +319,10 @@ class TilesFlowScreen(DialogScreen[None]):
         event.stop()
         self.action_edit()
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_add(self) -> None:
+        if self._refuse_while_waiting():
+            return
         doc = self._read()
         if doc is None:
             return
@@ -282,8 +331,10 @@ class TilesFlowScreen(DialogScreen[None]):
             self._say(f"saved: added tile {name}")
         self.reload()
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_edit(self) -> None:
+        if self._refuse_while_waiting():
+            return
         tile = self._current()
         doc = self._read()
         if tile is None or doc is None:
@@ -293,11 +344,13 @@ class TilesFlowScreen(DialogScreen[None]):
             self._say(f"saved: edited tile {name}")
         self.reload()
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_toggle(self) -> None:
         from warroom.tile_form import set_enabled
         from warroom.tui.screens.dialogs import ConfirmScreen
 
+        if self._refuse_while_waiting():
+            return
         tile = self._current()
         doc = self._read()
         if tile is None or doc is None:
@@ -317,10 +370,12 @@ class TilesFlowScreen(DialogScreen[None]):
         else:
             self._say("")
 
-    @work(group="tiles-flow")
+    @work(group="dialog")
     async def action_bind(self) -> None:
         from warroom.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
 
+        if self._refuse_while_waiting():
+            return
         doc = self._read()
         if doc is None or not self.rows:
             self._say("no tiles to bind to: add one first (a)", error=True)
