@@ -43,7 +43,7 @@ def busy(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
         a.poll_start(state())
         a.poll_answer(state(), "go", "fine")
         a.note(state(), None, "launch note")
-        a.resume(state())
+        a.resume(state(), override="T-0 is past: going on anyway")  # every kind of event, the override too
         j.append("metric-state", "p95", {"state": "red", "value": 512.5, "from": "green"}, op="poller")
         j.append("mystery-kind", "x", {"odd": {"$dt": "not a date"}}, op="future")  # kept in ignored
         a.recycle(state(), "T-1h", "retry")

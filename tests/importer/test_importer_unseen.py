@@ -45,7 +45,7 @@ def _kept_code_blocks(name: str) -> int:
     r = imported(name)
     text = (UNSEEN / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     items = list(r.checklist.walk_items())
-    kept = "\n".join([r.checklist.description] + [s.description for s in r.checklist.walk_sections()]
+    kept = "\n".join([r.checklist.description] + [s.description + "\n" + s.after for s in r.checklist.walk_sections()]
                      + [n for i in items for n in i.notes] + [c.code for i in items for c in i.commands])
     norm = lambda t: "\n".join(l.strip() for l in t.split("\n") if l.strip())  # noqa: E731
     return sum(1 for f in _fences(parse_blocks(text)) if norm(f.text) in norm(kept))
@@ -204,7 +204,7 @@ def test_hand_written_box_variants_stay_items_with_their_status():
     r = import_text(md, "t.md")
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
         ("spaced", "done"), ("vee", "done"), ("not applicable", "skipped"), ("unsure", "todo"), ("tight", "done")]
-    assert "a link, not a box" in r.checklist.sections[0].description
+    assert "a link, not a box" in r.checklist.sections[0].description + r.checklist.sections[0].after  # prose after the list
 
 
 @pytest.mark.parametrize("heading, mark", [("Launch Day +1", "T+1d"), ("Release day −1", "T-1d"), ("Go-Live Day + 2", "T+2d"),
@@ -275,7 +275,7 @@ def test_rollback_sentences_in_other_words(line, want):
 
 def test_a_rollback_sentence_without_a_threshold_is_kept_not_invented():
     r = import_text("# R\n\n- [ ] a\n\nRoll back if any data loss is detected.\n", "t.md")
-    assert r.rollback == [] and "any data loss" in r.checklist.description + "".join(s.description for s in r.checklist.walk_sections())
+    assert r.rollback == [] and "any data loss" in r.checklist.description + "".join(s.description + s.after for s in r.checklist.walk_sections())
 
 
 @pytest.mark.parametrize("heading, mark", [("T-00:30 Final checks", timedelta(minutes=-30)), ("T-02:30", timedelta(hours=-2.5)),
@@ -298,7 +298,7 @@ def test_emoji_shortcodes_are_the_marks_github_shows_and_code_keeps_them():
     r = import_text(md, "t.md")
     assert [(i.text, i.status.value) for i in r.checklist.walk_items()] == [
         ("Flag created", "done"), ("Game day", "todo"), ("Run `echo :x:`", "todo"), ("Docs", "done")]
-    assert ":white_check_mark:" in r.checklist.sections[0].description  # the code block, as written
+    assert ":white_check_mark:" in r.checklist.sections[0].description + r.checklist.sections[0].after  # the code block, as written
 
 
 def test_a_legend_after_a_sentence_and_marks_that_mean_yes_and_no():
