@@ -108,6 +108,12 @@ class Section:
     sections: list["Section"] = field(default_factory=list)
     depth: int = 0
 
+    @property
+    def prose(self) -> str:
+        """Everything the source wrote under this heading that is not an item: the description
+        before its list and what came after it (what the section's details show)."""
+        return "\n\n".join(t for t in (self.description.strip(), self.after.strip()) if t)
+
     def walk_items(self) -> Iterator[Item]:
         for item in self.items:
             yield from item.walk()

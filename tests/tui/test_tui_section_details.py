@@ -83,3 +83,38 @@ async def test_section_details_show_the_description_and_copy_its_code(tmp_path) 
         await pilot.press("enter")
         assert await until(pilot, lambda: checks.is_expanded != expanded)
         assert app.screen.__class__.__name__ == "MainScreen"
+
+
+AFTER = """# Cutover
+
+## Verify
+
+- [ ] Smoke test
+
+Afterwards, compare the ledger totals:
+
+```sql
+SELECT sum(amount) FROM ledger;
+```
+"""
+
+
+async def test_prose_after_a_sections_list_is_shown_and_its_code_copied(tmp_path) -> None:
+    (tmp_path / "c.md").write_text(AFTER, encoding="utf-8")
+    assert main(["import", str(tmp_path / "c.md"), "--out-dir", str(tmp_path / "checklists"),
+                 "--layout", str(tmp_path / "layouts" / "c.yaml")]) == 0
+    app = make_app(tmp_path / "layouts" / "c.yaml", tmp_path / "layouts" / "c.journal.yaml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        section = next(s for s in app.room.ws.sections.values() if s.title == "Verify")
+        assert "compare the ledger totals" in section.after and not section.description  # kept after the list
+        tree = app.main_screen.checklist_panes[0].ctree
+        node = next(n for n in tree.root.children if n.data == f"s:{section.id}")
+        tree.move_cursor(node)
+        await pilot.pause()
+        await pilot.press("enter")
+        assert await until(pilot, lambda: app.screen.__class__.__name__ == "SectionDetailsScreen")
+        body = _text(app.screen.render_section())
+        assert "compare the ledger totals" in body and "SELECT sum(amount) FROM ledger;" in body
+        await pilot.press("c")
+        assert await until(pilot, lambda: app.clipboard == "SELECT sum(amount) FROM ledger;")

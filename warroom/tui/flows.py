@@ -110,7 +110,7 @@ class Flows:
         """A section's description in full; False (nothing shown) when it has none."""
         from warroom.tui.screens.details import SectionDetailsScreen
 
-        if self.room is None or not self.room.ws.sections[section_id].description.strip():
+        if self.room is None or not self.room.ws.sections[section_id].prose:
             return False
         self.push_screen(SectionDetailsScreen(self.room, section_id))
         return True

@@ -129,7 +129,7 @@ class DetailsScreen(DialogScreen[None]):
 
 def section_commands(section: Section) -> list[Command]:
     """The code blocks of a section's description, as commands to copy."""
-    return [Command(code=code, language=lang) for code, lang in code_blocks(section.description)] if section.description else []
+    return [Command(code=code, language=lang) for code, lang in code_blocks(section.prose)] if section.prose else []
 
 
 class SectionDetailsScreen(DetailsScreen):
@@ -161,9 +161,9 @@ class SectionDetailsScreen(DetailsScreen):
         if section.status_hint:
             head.append(f"source   marked {section.status_hint}\n")
         parts: list = [head]
-        if section.description.strip():
+        if section.prose:
             parts.append(Text("Description (from the source; c copies a code block, nothing runs from here)", style="bold underline"))
-            parts.append(Markdown(section.description, code_theme="ansi_dark", hyperlinks=False))
+            parts.append(Markdown(section.prose, code_theme="ansi_dark", hyperlinks=False))
         else:
             parts.append(Text("No description: everything under this heading is in its items.", style="dim"))
         return Group(*parts)
