@@ -10,15 +10,37 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from warroom import events as E
 from warroom.errors import ActionError, NoChange
-from warroom.events import Event
+from warroom.events import (
+    ASSESS,
+    HOLD,
+    METRIC_STATE,
+    NOTE,
+    POLL_ANSWER,
+    POLL_CANCEL,
+    POLL_START,
+    RECYCLE,
+    RESUME,
+    ROLLBACK,
+    SCRUB,
+    SET_STATUS,
+    SET_T0,
+    SIGN,
+    T0_REACHED,
+    Event,
+)
 from warroom.journal import Journal, JournalError, ReadOnlyJournal
 from warroom.model import Role, Status
-from warroom.who import acting_account, real_account
 from warroom.state import LaunchState
 from warroom.textsafe import neutralise, text_problem
-from warroom.tmarks import format_tmark, parse_duration, parse_time, parse_tmark, utc_iso
+from warroom.tmarks import (
+    format_tmark,
+    parse_duration,
+    parse_time,
+    parse_tmark,
+    utc_iso,
+)
+from warroom.who import acting_account, real_account
 
 # Payload fields an operator types that may hold several lines; every other text is one line.
 _MULTILINE = frozenset({"text", "comment"})
@@ -103,7 +125,7 @@ class Actions:
         payload: dict[str, Any] = {"status": st.value}
         if reason:
             payload["reason"] = reason
-        return self._append(E.SET_STATUS, item.id, payload)
+        return self._append(SET_STATUS, item.id, payload)
 
     def tick(self, state: LaunchState, item_ref: str, undo: bool = False) -> Event:
         return self.set_status(state, item_ref, Status.TODO if undo else Status.DONE)
@@ -117,7 +139,7 @@ class Actions:
         if not text:
             raise ActionError("a note needs some text")
         target = state.ws.resolve_item(item_ref).id if item_ref else ""
-        return self._append(E.NOTE, target, {"text": text})
+        return self._append(NOTE, target, {"text": text})
 
     # -- sign-off ----------------------------------------------------------------------------
     def sign(self, state: LaunchState, role: str, decision: str, comment: str = "") -> Event:
@@ -126,7 +148,7 @@ class Actions:
         d = _decision(decision)
         if d == "NO-GO" and not comment.strip():
             raise ActionError("a NO-GO needs a comment saying why (--comment)")
-        return self._append(E.SIGN, r.name, self._with_evidence(state, {"decision": d, "comment": comment.strip()}))
+        return self._append(SIGN, r.name, self._with_evidence(state, {"decision": d, "comment": comment.strip()}))
 
     def poll_start(self, state: LaunchState) -> Event:
         roles = [r.name for r in state.ws.layout.roles_in_poll_order()]
@@ -134,7 +156,7 @@ class Actions:
             raise ActionError("this layout has no sign-off roles to poll")
         if state.poll is not None:
             raise ActionError(f"a poll is already in progress (waiting on {state.poll.current_role})")
-        return self._append(E.POLL_START, "", {"roles": roles})
+        return self._append(POLL_START, "", {"roles": roles})
 
     def poll_answer(self, state: LaunchState, decision: str, comment: str = "", role: str | None = None) -> Event:
         if state.poll is None:
@@ -150,12 +172,12 @@ class Actions:
         signed = state.signoffs.get(name)
         if not comment.strip() and signed is not None and signed.decision == d and signed.comment:
             comment = signed.comment  # the poll confirms the role's answer: its signed comment stands
-        return self._append(E.POLL_ANSWER, name, self._with_evidence(state, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq}))
+        return self._append(POLL_ANSWER, name, self._with_evidence(state, {"decision": d, "comment": comment.strip(), "poll": state.poll.seq}))
 
     def poll_cancel(self, state: LaunchState, reason: str = "") -> Event:
         if state.poll is None:
             raise ActionError("no poll in progress")
-        return self._append(E.POLL_CANCEL, "", {"reason": reason.strip(), "poll": state.poll.seq})
+        return self._append(POLL_CANCEL, "", {"reason": reason.strip(), "poll": state.poll.seq})
 
     def assess(self, state: LaunchState, criterion: str, result: str, value: str = "", comment: str = "",
                override: str = "") -> Event:
@@ -183,7 +205,7 @@ class Actions:
             payload["override"] = override
         elif override:
             raise ActionError("an override is only for a PASS whose value contradicts the threshold")
-        return self._append(E.ASSESS, crit.id, self._with_evidence(state, payload))
+        return self._append(ASSESS, crit.id, self._with_evidence(state, payload))
 
     # -- the clock ---------------------------------------------------------------------------
     def hold(self, state: LaunchState, reason: str) -> Event:
@@ -196,7 +218,7 @@ class Actions:
             raise ActionError("there is no T-0 to hold; set one first")
         if cd.holding:
             raise ActionError(f"the count is already holding ({cd.hold_reason})")
-        return self._append(E.HOLD, "", self._with_evidence(state, {"reason": reason.strip()}))
+        return self._append(HOLD, "", self._with_evidence(state, {"reason": reason.strip()}))
 
     def resume(self, state: LaunchState, override: str = "", verdict: str | None = None) -> Event:
         """Resume the count. At or past T-0 it needs a GO (``verdict``, decided from the journal
@@ -220,7 +242,7 @@ class Actions:
                 payload["override"] = override
         elif override:
             raise ActionError("an override is only for resuming past T-0 without a GO; the count is before T-0")
-        return self._append(E.RESUME, "", payload)
+        return self._append(RESUME, "", payload)
 
     def settle_t0(self, state: LaunchState) -> Event | None:
         """Before a write from the command line: if the count has reached T-0 and no screen has
@@ -247,7 +269,7 @@ class Actions:
         payload: dict[str, Any] = {"t0": t0, "verdict": verdict}
         if reasons:
             payload["reasons"] = list(reasons)[:20]
-        return self._append_unless(E.T0_REACHED, "", payload, lambda last: last is not None and last.payload.get("t0") == t0)
+        return self._append_unless(T0_REACHED, "", payload, lambda last: last is not None and last.payload.get("t0") == t0)
 
     def recycle(self, state: LaunchState, to: str, reason: str = "") -> Event:
         cd = state.countdown
@@ -260,14 +282,14 @@ class Actions:
         t = cd.t(self.now())
         if t is not None and mark > t:
             raise ActionError(f"recycle goes back to an earlier mark; the clock is at {format_tmark(t)}")
-        return self._append(E.RECYCLE, "", {"to": format_tmark(mark), "reason": reason.strip()})
+        return self._append(RECYCLE, "", {"to": format_tmark(mark), "reason": reason.strip()})
 
     def scrub(self, state: LaunchState, reason: str) -> Event:
         if not reason.strip():
             raise ActionError("a scrub needs a reason")
         if state.countdown.scrubbed:
             raise ActionError("the launch is already scrubbed")
-        return self._append(E.SCRUB, "", {"reason": reason.strip()})
+        return self._append(SCRUB, "", {"reason": reason.strip()})
 
     def set_t0(self, state: LaunchState, when: str | datetime) -> Event:
         """T-0 at a time (ISO 8601 with a zone) or a delay from now (``30m``, ``1h30m``)."""
@@ -278,7 +300,7 @@ class Actions:
                 t0 = parse_time(when)  # type: ignore[arg-type]
             except ValueError as exc:
                 raise ActionError(f"{exc}, or a delay from now like 30m or 1h30m") from None
-        return self._append(E.SET_T0, "", {"t0": utc_iso(t0)})
+        return self._append(SET_T0, "", {"t0": utc_iso(t0)})
 
     # -- metric tiles (written by the tiles pane on a state transition, not per sample) ---------
     def metric_state(self, state: LaunchState, tile: str, from_state: str, to_state: str, value: Any = None,
@@ -292,7 +314,7 @@ class Actions:
         payload: dict[str, Any] = {"from": from_state, "state": to_state, "value": _served(value)}
         if reason:
             payload["reason"] = neutralise(reason)
-        return self._append_unless(E.METRIC_STATE, tile, payload,
+        return self._append_unless(METRIC_STATE, tile, payload,
                                    lambda last: last is not None and last.payload.get("state") == to_state)
 
     def rollback_trigger(self, state: LaunchState, criterion_id: str, fired: bool, value: Any = None,
@@ -311,7 +333,7 @@ class Actions:
             payload["reason"] = neutralise(text)
         if fired:
             self._with_evidence(state, payload)
-        return self._append_unless(E.ROLLBACK, criterion_id, payload, recorded)
+        return self._append_unless(ROLLBACK, criterion_id, payload, recorded)
 
 
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
-from warroom import events as E
 from warroom.as_of import AsOf
-from warroom.events import Event
+from warroom.events import HOLD, POLL_ANSWER, RECYCLE, SCRUB, SIGN, Event
 
-MARKS = frozenset({E.HOLD, E.RECYCLE, E.SCRUB, E.SIGN, E.POLL_ANSWER, "auto-hold"})  # ``}``: the next of these
+MARKS = frozenset({HOLD, RECYCLE, SCRUB, SIGN, POLL_ANSWER, "auto-hold"})  # ``}``: the next of these
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)
 MAX_GAP = 2.0  # wall seconds at most between two events while playing
 

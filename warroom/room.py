@@ -12,18 +12,36 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from warroom import events as E
 from warroom.countdown import item_due, past_due, phase_index
 from warroom.decision import ClockView, Decision, clock_view, decide
-from warroom.events import Event
+from warroom.events import (
+    ASSESS,
+    HOLD,
+    METRIC_STATE,
+    NOTE,
+    POLL_ANSWER,
+    POLL_CANCEL,
+    POLL_START,
+    RECYCLE,
+    RESUME,
+    ROLLBACK,
+    RUN_END,
+    RUN_RELEASE,
+    RUN_START,
+    SCRUB,
+    SET_STATUS,
+    SET_T0,
+    SIGN,
+    Event,
+)
 from warroom.model import Item, Status
 from warroom.state import LaunchState
 from warroom.tmarks import format_tmark
 from warroom.workspace import Workspace
 
-CLOCK_KINDS = {E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB, E.SET_T0}
-ITEM_KINDS = {E.SET_STATUS, E.NOTE, E.RUN_START, E.RUN_END, E.RUN_RELEASE}
-SIGN_KINDS = {E.SIGN, E.POLL_START, E.POLL_ANSWER, E.POLL_CANCEL, E.ASSESS}
+CLOCK_KINDS = {HOLD, RESUME, RECYCLE, SCRUB, SET_T0}
+ITEM_KINDS = {SET_STATUS, NOTE, RUN_START, RUN_END, RUN_RELEASE}
+SIGN_KINDS = {SIGN, POLL_START, POLL_ANSWER, POLL_CANCEL, ASSESS}
 
 
 @dataclass
@@ -124,7 +142,7 @@ class Room:
         for ev in events:
             changes.events.append(ev)
             was_closed = None
-            if ev.kind == E.SET_STATUS and ev.target in self.state.items:
+            if ev.kind == SET_STATUS and ev.target in self.state.items:
                 was_closed = self.state.items[ev.target].status.closed
             self.state.apply(ev)
             if was_closed is not None:
@@ -141,7 +159,7 @@ class Room:
                 changes.signoff = True
             if ev.kind in SIGN_KINDS:
                 changes.signoff = True
-            if ev.kind in (E.METRIC_STATE, E.ROLLBACK):
+            if ev.kind in (METRIC_STATE, ROLLBACK):
                 changes.metrics = True
         if reset:
             self._retally()

@@ -11,9 +11,32 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
-from warroom import events as E
 from warroom.countdown import Countdown, is_overdue
-from warroom.events import Event, format_account, payload_problem
+from warroom.events import (
+    ASSESS,
+    GENESIS,
+    HOLD,
+    LAYOUT_CHANGE,
+    METRIC_STATE,
+    NOTE,
+    POLL_ANSWER,
+    POLL_CANCEL,
+    POLL_START,
+    RECYCLE,
+    RESUME,
+    ROLLBACK,
+    RUN_END,
+    RUN_RELEASE,
+    RUN_START,
+    SCRUB,
+    SET_STATUS,
+    SET_T0,
+    SIGN,
+    T0_REACHED,
+    Event,
+    format_account,
+    payload_problem,
+)
 from warroom.model import Item, Status
 from warroom.runner.record import RunRecord, apply_run
 from warroom.tmarks import parse_time, parse_tmark
@@ -116,7 +139,7 @@ class LaunchState:
         self.skipped: list[tuple[int, str]] = []  # (journal line, why) of each event that did not apply
         self.unknown_kinds: dict[str, tuple[int, int]] = {}  # kind -> (first line, count): kept, reported once
         self.last_seq = 0
-        self.head_hash = E.GENESIS
+        self.head_hash = GENESIS
         self.event_count = 0
 
     @classmethod
@@ -149,13 +172,13 @@ class LaunchState:
     def _target_problem(self, ev: Event) -> str | None:
         """An event about something this war room does not have (edited, or from another layout)."""
         layout = self.ws.layout
-        if ev.kind in (E.SIGN, E.POLL_ANSWER) and ev.target not in {r.name for r in layout.roles}:
+        if ev.kind in (SIGN, POLL_ANSWER) and ev.target not in {r.name for r in layout.roles}:
             return f"unknown role '{ev.target}'"
-        if ev.kind == E.ASSESS and ev.target not in {c.id for c in layout.criteria}:
+        if ev.kind == ASSESS and ev.target not in {c.id for c in layout.criteria}:
             return f"unknown criterion '{ev.target}'"
-        if ev.kind == E.ROLLBACK and ev.target not in {c.id for c in layout.criteria}:
+        if ev.kind == ROLLBACK and ev.target not in {c.id for c in layout.criteria}:
             return f"unknown rollback trigger '{ev.target}'"
-        if ev.kind == E.METRIC_STATE and ev.target not in {getattr(t, "name", None) for t in layout.tiles}:
+        if ev.kind == METRIC_STATE and ev.target not in {getattr(t, "name", None) for t in layout.tiles}:
             return f"unknown tile '{ev.target}'"
         return None
 
@@ -201,8 +224,8 @@ class LaunchState:
         if decision not in ("GO", "NO-GO"):
             return f"unknown decision '{decision}'"
         self.signoffs[ev.target] = SignOff(ev.target, decision, ev.op, ev.ts, str(ev.payload.get("comment") or ""), ev.seq,
-                                           via_poll=ev.kind == E.POLL_ANSWER, account=format_account(ev.acct))
-        if ev.kind == E.POLL_ANSWER and self.poll is not None:
+                                           via_poll=ev.kind == POLL_ANSWER, account=format_account(ev.acct))
+        if ev.kind == POLL_ANSWER and self.poll is not None:
             self.poll.answers[ev.target] = self.signoffs[ev.target]
             if self.poll.current_role is None:
                 self.poll.open = False
@@ -211,19 +234,19 @@ class LaunchState:
 
     def _clock(self, ev: Event) -> str | None:
         cd, at, p = self.countdown, ev.at, ev.payload
-        if ev.kind == E.HOLD:
+        if ev.kind == HOLD:
             ok = cd.hold(at, str(p.get("reason") or ""), ev.op)
             if ok:
                 self.invalidations.append(Invalidation(ev.seq, ev.ts, "the count was held" + (f" ({p['reason']})" if p.get("reason") else "")))
-        elif ev.kind == E.RESUME:
+        elif ev.kind == RESUME:
             ok = cd.resume(at, str(p.get("override") or ""), ev.op)
-        elif ev.kind == E.T0_REACHED:
+        elif ev.kind == T0_REACHED:
             ok = cd.reach_t0(parse_time(p["t0"]), p.get("verdict") == "GO", ev.op)
-        elif ev.kind == E.RECYCLE:
+        elif ev.kind == RECYCLE:
             ok = cd.recycle(at, parse_tmark(p["to"]), str(p.get("reason") or ""), ev.op)
             if ok:
                 self.invalidations.append(Invalidation(ev.seq, ev.ts, f"the count was recycled to {p['to']}"))
-        elif ev.kind == E.SCRUB:
+        elif ev.kind == SCRUB:
             ok = cd.scrub(at, str(p.get("reason") or ""))
         else:
             cd.set_t0(parse_time(p["t0"]))
@@ -255,7 +278,7 @@ class LaunchState:
 
     def _metric(self, ev: Event) -> str | None:
         ms = MetricState(str(ev.payload.get("state")), ev.payload.get("value"), str(ev.payload.get("reason") or ""), ev.ts, ev.seq)
-        (self.metrics if ev.kind == E.METRIC_STATE else self.rollbacks)[ev.target] = ms
+        (self.metrics if ev.kind == METRIC_STATE else self.rollbacks)[ev.target] = ms
         return None
 
     def _run(self, ev: Event) -> str | None:
@@ -303,23 +326,23 @@ class LaunchState:
 
 
 _HANDLERS = {
-    E.SET_STATUS: LaunchState._set_status,
-    E.NOTE: LaunchState._note,
-    E.SIGN: LaunchState._sign,
-    E.POLL_ANSWER: LaunchState._sign,
-    E.HOLD: LaunchState._clock,
-    E.RESUME: LaunchState._clock,
-    E.RECYCLE: LaunchState._clock,
-    E.SCRUB: LaunchState._clock,
-    E.SET_T0: LaunchState._clock,
-    E.POLL_START: LaunchState._poll_start,
-    E.POLL_CANCEL: LaunchState._poll_cancel,
-    E.ASSESS: LaunchState._assess,
-    E.METRIC_STATE: LaunchState._metric,
-    E.ROLLBACK: LaunchState._metric,
-    E.RUN_START: LaunchState._run,
-    E.RUN_END: LaunchState._run,
-    E.RUN_RELEASE: LaunchState._run,
-    E.LAYOUT_CHANGE: LaunchState._layout_change,
-    E.T0_REACHED: LaunchState._clock,
+    SET_STATUS: LaunchState._set_status,
+    NOTE: LaunchState._note,
+    SIGN: LaunchState._sign,
+    POLL_ANSWER: LaunchState._sign,
+    HOLD: LaunchState._clock,
+    RESUME: LaunchState._clock,
+    RECYCLE: LaunchState._clock,
+    SCRUB: LaunchState._clock,
+    SET_T0: LaunchState._clock,
+    POLL_START: LaunchState._poll_start,
+    POLL_CANCEL: LaunchState._poll_cancel,
+    ASSESS: LaunchState._assess,
+    METRIC_STATE: LaunchState._metric,
+    ROLLBACK: LaunchState._metric,
+    RUN_START: LaunchState._run,
+    RUN_END: LaunchState._run,
+    RUN_RELEASE: LaunchState._run,
+    LAYOUT_CHANGE: LaunchState._layout_change,
+    T0_REACHED: LaunchState._clock,
 }

@@ -178,19 +178,19 @@ def test_many_records_round_trip_as_columns(busy: Workspace) -> None:
 def test_a_run_started_before_the_checkpoint_ends_after_it(busy: Workspace) -> None:
     """The item's latest run and the run history are one record: a run-end read after the
     checkpoint closes it in both, as a full replay does."""
-    from warroom import events as E
+    from warroom.events import RUN_END, RUN_START
 
     item = sorted(busy.items)[0]
     with Journal(busy.journal_path) as j:
         j.load()
-        j.append(E.RUN_START, item, {"run": "r1", "host": "bastion", "pid": 42, "command": "make deploy"}, op="ana")
+        j.append(RUN_START, item, {"run": "r1", "host": "bastion", "pid": 42, "command": "make deploy"}, op="ana")
     load_state(busy, Journal(busy.journal_path, read_only=True))  # the checkpoint holds the open run
     with Journal(busy.journal_path) as j:
         state, result = load_state(busy, j)
         assert result.events == [] and state.runs[item].open
-        j.append(E.RUN_END, item, {"run": "r1", "exit": 0}, op="ana")
+        j.append(RUN_END, item, {"run": "r1", "exit": 0}, op="ana")
     restored, result = load_state(busy, Journal(busy.journal_path, read_only=True))
-    assert [e.kind for e in result.events] == [E.RUN_END]
+    assert [e.kind for e in result.events] == [RUN_END]
     assert restored.runs[item] is restored.run_history[-1] and not restored.runs[item].open
     assert same(restored, full(busy))
 

@@ -6,13 +6,32 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from core_support import BASE, DEMO_LAYOUT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core_support import BASE, DEMO_LAYOUT
-from warroom import events as E
 from warroom.decision import decide
-from warroom.events import Event
+from warroom.events import (
+    ASSESS,
+    HOLD,
+    KINDS,
+    METRIC_STATE,
+    NOTE,
+    POLL_ANSWER,
+    POLL_CANCEL,
+    POLL_START,
+    RECYCLE,
+    RESUME,
+    ROLLBACK,
+    RUN_END,
+    RUN_RELEASE,
+    RUN_START,
+    SCRUB,
+    SET_STATUS,
+    SET_T0,
+    SIGN,
+    Event,
+)
 from warroom.journal import Follower, Journal
 from warroom.state import LaunchState
 from warroom.workspace import Workspace, load_workspace
@@ -29,24 +48,24 @@ TARGETS = st.one_of(st.sampled_from(ITEMS + ROLES + CRITERIA + [""]), st.text(ma
 
 def _payload(kind: str):
     good = {
-        E.SET_STATUS: st.fixed_dictionaries({"status": st.sampled_from(["todo", "in-progress", "done", "blocked", "skipped"])},
+        SET_STATUS: st.fixed_dictionaries({"status": st.sampled_from(["todo", "in-progress", "done", "blocked", "skipped"])},
                                             optional={"reason": st.text(max_size=5)}),
-        E.NOTE: st.fixed_dictionaries({"text": st.text(max_size=8)}),
-        E.SIGN: st.fixed_dictionaries({"decision": st.sampled_from(["GO", "NO-GO", "go", "maybe"]), "comment": st.text(max_size=4)}),
-        E.POLL_ANSWER: st.fixed_dictionaries({"decision": st.sampled_from(["GO", "NO-GO"]), "comment": st.just("")}),
-        E.HOLD: st.fixed_dictionaries({"reason": st.text(max_size=5)}),
-        E.RESUME: st.just({}),
-        E.RECYCLE: st.fixed_dictionaries({"to": st.sampled_from(["T-1h", "T-30m", "T-0", "T+10m", "soon"])}),
-        E.SCRUB: st.fixed_dictionaries({"reason": st.text(max_size=5)}),
-        E.SET_T0: st.fixed_dictionaries({"t0": st.sampled_from(["2026-11-23T13:00:00Z", "2026-11-23T12:30:00+01:00", "not a time"])}),
-        E.POLL_START: st.fixed_dictionaries({"roles": st.lists(st.sampled_from(ROLES), min_size=1, max_size=5, unique=True)}),
-        E.POLL_CANCEL: st.just({}),
-        E.ASSESS: st.fixed_dictionaries({"result": st.sampled_from(["pass", "fail", "meh"])}, optional={"value": st.text(max_size=3)}),
-        E.METRIC_STATE: st.fixed_dictionaries({"state": st.sampled_from(["ok", "breach", "stale"]), "value": JUNK}),
-        E.ROLLBACK: st.fixed_dictionaries({"state": st.sampled_from(["fired", "cleared"])}),
-        E.RUN_START: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "host": st.just("h"), "pid": st.integers(0, 2)}),
-        E.RUN_END: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "exit": st.integers(0, 2)}),
-        E.RUN_RELEASE: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "reason": st.text(max_size=3)}),
+        NOTE: st.fixed_dictionaries({"text": st.text(max_size=8)}),
+        SIGN: st.fixed_dictionaries({"decision": st.sampled_from(["GO", "NO-GO", "go", "maybe"]), "comment": st.text(max_size=4)}),
+        POLL_ANSWER: st.fixed_dictionaries({"decision": st.sampled_from(["GO", "NO-GO"]), "comment": st.just("")}),
+        HOLD: st.fixed_dictionaries({"reason": st.text(max_size=5)}),
+        RESUME: st.just({}),
+        RECYCLE: st.fixed_dictionaries({"to": st.sampled_from(["T-1h", "T-30m", "T-0", "T+10m", "soon"])}),
+        SCRUB: st.fixed_dictionaries({"reason": st.text(max_size=5)}),
+        SET_T0: st.fixed_dictionaries({"t0": st.sampled_from(["2026-11-23T13:00:00Z", "2026-11-23T12:30:00+01:00", "not a time"])}),
+        POLL_START: st.fixed_dictionaries({"roles": st.lists(st.sampled_from(ROLES), min_size=1, max_size=5, unique=True)}),
+        POLL_CANCEL: st.just({}),
+        ASSESS: st.fixed_dictionaries({"result": st.sampled_from(["pass", "fail", "meh"])}, optional={"value": st.text(max_size=3)}),
+        METRIC_STATE: st.fixed_dictionaries({"state": st.sampled_from(["ok", "breach", "stale"]), "value": JUNK}),
+        ROLLBACK: st.fixed_dictionaries({"state": st.sampled_from(["fired", "cleared"])}),
+        RUN_START: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "host": st.just("h"), "pid": st.integers(0, 2)}),
+        RUN_END: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "exit": st.integers(0, 2)}),
+        RUN_RELEASE: st.fixed_dictionaries({"run": st.sampled_from(["a", "b"]), "reason": st.text(max_size=3)}),
     }.get(kind, st.just({}))
     bad = st.dictionaries(st.sampled_from(["status", "text", "decision", "to", "t0", "roles", "result", "state", "run", "pid", "x"]), JUNK, max_size=3)
     return st.one_of(good, good, good, bad)
@@ -54,7 +73,7 @@ def _payload(kind: str):
 
 @st.composite
 def event_specs(draw):
-    kind = draw(st.one_of(st.sampled_from(E.KINDS), st.sampled_from(["launch-party", ""])))
+    kind = draw(st.one_of(st.sampled_from(KINDS), st.sampled_from(["launch-party", ""])))
     target = draw(TARGETS)
     payload = draw(_payload(kind))
     gap = draw(st.integers(0, 900))

@@ -5,14 +5,12 @@ the metric history chart, the export and the report are one key or palette entry
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from report_support import war_room
-from warroom import events as E
 from warroom.actions import Actions
 from warroom.as_of import AsOf
 from warroom.journal import Journal

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-
 from report_support import war_room
-from warroom import events as E
+
 from warroom.cli import main
+from warroom.events import HOLD, NOTE, POLL_ANSWER, ROLLBACK, SET_T0, SIGN
 from warroom.journal import Journal, verify
 from warroom.launch_report.text import write_report
 from warroom.metrics.history import history_path, read_history
@@ -76,7 +76,7 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
                              "blocked", "runs", "metrics", "integrity"]
 
     # summary: T-0 planned, the decision and who signed
-    t0 = next(e for e in events if e.kind == E.SET_T0).payload["t0"]
+    t0 = next(e for e in events if e.kind == SET_T0).payload["t0"]
     assert t0.replace("T", " ")[:19] in section["summary"]
     assert "NO-GO" in section["summary"]  # the rollback trigger fired: the latency criterion fails
     for role in ("Product Owner", "Tech Lead", "Security", "Operations"):
@@ -86,7 +86,7 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     seqs = [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', section["timeline"])]
     assert seqs == [e.seq for e in events]
     held_rows = re.findall(r'<tr class="held"><td class="num">(\d+)</td>', section["timeline"])
-    note = next(e for e in events if e.kind == E.NOTE)
+    note = next(e for e in events if e.kind == NOTE)
     assert str(note.seq) in held_rows  # written during the first hold
 
     # holds: each with its duration; the recycle holds too
@@ -103,14 +103,14 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     assert table.count("already past when T-0 was set") == 3  # T-24h, T-4h, T-1h: T-0 was set at T-30m
 
     # sign-offs: every one, the NO-GO before the GO, each with its evidence from the metric history
-    signs = [e for e in events if e.kind in (E.SIGN, E.POLL_ANSWER)]
+    signs = [e for e in events if e.kind in (SIGN, POLL_ANSWER)]
     assert len(signs) == 5
     for e in signs:
         assert f"#{e.seq} {e.target}: " in htmllib.unescape(re.sub(r"<[^>]+>", "", section["signoffs"]))
         ev = e.payload["evidence"]
         assert ev["from"] == "metric history" and ev["tiles"]["lat"] == [210.0, "OK"]
     no_go = next(e for e in signs if e.payload["decision"] == "NO-GO")
-    later_go = next(e for e in signs if e.kind == E.SIGN)
+    later_go = next(e for e in signs if e.kind == SIGN)
     assert no_go.seq < later_go.seq
     assert section["signoffs"].index(f"#{no_go.seq} ") < section["signoffs"].index(f"#{later_go.seq} ")
     assert "one high finding still open" in section["signoffs"] and "fixed and re-tested" in section["signoffs"]
@@ -122,13 +122,13 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     assert "fired" in rollback_row and "fired 1 time(s)" in rollback_row
 
     # the rollback trigger that fired, with the evidence of the poller
-    fired = [e for e in events if e.kind == E.ROLLBACK and e.payload["state"] == "fired"]
+    fired = [e for e in events if e.kind == ROLLBACK and e.payload["state"] == "fired"]
     assert len(fired) == 1
     assert f"#{fired[0].seq} rollback-latency" in section["rollbacks"]
     assert fired[0].payload["evidence"]["tiles"]["lat"] == [950.0, "CRIT"]
     assert "950" in section["rollbacks"]
     # the hold after the breach records what was shown (not observed beyond two intervals is not the case here)
-    last_hold = [e for e in events if e.kind == E.HOLD][-1]
+    last_hold = [e for e in events if e.kind == HOLD][-1]
     assert last_hold.payload["evidence"]["tiles"]["lat"] == [950.0, "CRIT"]
 
     # notes, blocked, runs
@@ -190,6 +190,7 @@ def test_the_decision_and_when_match_deciding_after_every_event(tmp_path: Path, 
     """The report asks ``decide`` only where the verdict can move: the same answer as asking after
     every event, on random launches."""
     from report_support import random_launch
+
     from warroom.decision import decide
     from warroom.launch_report.model import build_report
 

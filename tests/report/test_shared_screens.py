@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+from report_support import war_room
 from textual.app import App, ComposeResult
 
-from report_support import war_room
-from warroom import events as E
 from warroom.actions import Actions
+from warroom.events import METRIC_STATE
 from warroom.journal import Journal
 from warroom.metrics.history import history_path, lease_path, read_history
 from warroom.state import LaunchState
@@ -77,7 +77,7 @@ async def test_a_screen_follows_the_poller_and_takes_over_when_it_exits(tmp_path
                 break
             time.sleep(0.05)
         assert not lease_path(journal).exists()
-        events = [e for e in Journal(journal, read_only=True).load().events if e.kind == E.METRIC_STATE]
+        events = [e for e in Journal(journal, read_only=True).load().events if e.kind == METRIC_STATE]
         assert [(e.op, e.payload["state"]) for e in events] == [("poller", "OK"), ("poller", "CRIT"), ("screen", "OK")]
     finally:
         if watcher.poll() is None:

@@ -14,10 +14,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from runner_support import Room, base_env, journal_text, make_room
-from warroom import events as E
+
 from warroom.errors import ActionError
+from warroom.events import RUN_END, RUN_RELEASE, RUN_START
 from warroom.journal import Journal, verify
 from warroom.runner.execute import Run, follow_outcome, read_tail, release
 from warroom.runner.record import abandoned
@@ -43,7 +43,7 @@ def test_a_run_is_recorded_and_its_output_kept_beside_the_journal(room: Room) ->
     assert result.sha256 == hashlib.sha256(data).hexdigest() and result.bytes == len(data)
     assert result.output.parent == room.journal_path.parent and result.output.name.endswith(f".run-{result.sha256}.log")
     assert not run.partial.exists()
-    start, end = _events(room, E.RUN_START)[0], _events(room, E.RUN_END)[0]
+    start, end = _events(room, RUN_START)[0], _events(room, RUN_END)[0]
     assert start.op == "ana" and start.target == "room/go/hello"
     assert {"host", "pid", "cwd", "command_sha256", "command", "shell"} <= set(start.payload)
     assert start.payload["command_sha256"] == hashlib.sha256(b"echo hello; echo world").hexdigest()
@@ -68,7 +68,7 @@ def test_exit_codes_and_signals(room: Room) -> None:
     room.set_command("fail", "kill -9 $$")
     _, killed = room.run("fail")
     assert killed.exit == 128 + 9 and killed.signal == "SIGKILL"
-    assert [e.payload["exit"] for e in _events(room, E.RUN_END)] == [3, 137]
+    assert [e.payload["exit"] for e in _events(room, RUN_END)] == [3, 137]
 
 
 def test_output_streams_while_the_command_runs(room: Room) -> None:
@@ -87,7 +87,7 @@ def test_timeout_interrupts_the_command(room: Room) -> None:
     room.set_run(items={"go/sleepy": {"timeout": "0.5s"}})
     run, result = room.run("sleepy")
     assert result.timed_out and not result.ok and result.signal == "SIGINT"
-    end = _events(room, E.RUN_END)[-1]
+    end = _events(room, RUN_END)[-1]
     assert end.payload["timed_out"] is True
     follow_outcome(room.actions(), room.state(), run.plan, result)
     assert room.state().items["room/go/sleepy"].reason == "run timed out"
@@ -100,7 +100,7 @@ def test_stop_escalates_from_sigint_to_sigterm_to_sigkill(room: Room) -> None:
     run.stop("bo")
     result = run.wait(30)
     assert result is not None and result.stopped and result.signal == "SIGKILL"  # INT and TERM were ignored
-    end = _events(room, E.RUN_END)[-1]
+    end = _events(room, RUN_END)[-1]
     assert end.payload["stopped"] is True and end.payload["stopped_by"] == "bo"
     _wait_for(lambda: not _group_alive(run.proc.pid))  # nothing of the command's process group is left
 
@@ -228,27 +228,27 @@ def test_two_operators_racing_in_separate_processes_one_runs(room: Room) -> None
     procs = [subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "wait", "--yes", "--as", name],
                               cwd=room.dir, env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for name in ("ana", "bo")]
-    _wait_for(lambda: len(_events(room, E.RUN_START)) == 1 and any(p.poll() is not None for p in procs))
+    _wait_for(lambda: len(_events(room, RUN_START)) == 1 and any(p.poll() is not None for p in procs))
     (room.dir / "go").touch()
     outs = [p.communicate(timeout=60) for p in procs]
     codes = [p.returncode for p in procs]
     assert sorted(codes) == [0, 1], outs
-    winner = _events(room, E.RUN_START)[0].op
+    winner = _events(room, RUN_START)[0].op
     loser_err = outs[codes.index(1)][1]
     assert f"already being run by {winner} since" in loser_err
-    assert len(_events(room, E.RUN_START)) == 1 and len(_events(room, E.RUN_END)) == 1
+    assert len(_events(room, RUN_START)) == 1 and len(_events(room, RUN_END)) == 1
 
 
 def test_a_run_whose_process_died_is_abandoned_and_can_be_released_or_run_again(room: Room) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "wait", "--yes", "--as", "ana"],
                             cwd=room.dir, env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _wait_for(lambda: len(_events(room, E.RUN_START)) == 1)
+    _wait_for(lambda: len(_events(room, RUN_START)) == 1)
     proc.kill()  # the supervisor dies: no run-end is ever written
     proc.wait()
     rec = room.state().runs["room/go/wait"]
     assert rec.open and abandoned(rec, rec.host)
     ev = release(Journal(room.journal_path), "bo", rec, "supervisor killed during the test")
-    assert ev.kind == E.RUN_RELEASE and not room.state().runs["room/go/wait"].open
+    assert ev.kind == RUN_RELEASE and not room.state().runs["room/go/wait"].open
     with pytest.raises(ActionError, match="not open"):
         release(Journal(room.journal_path), "bo", room.state().runs["room/go/wait"], "again")
     (room.dir / "go").touch()
@@ -355,13 +355,13 @@ def test_a_secret_split_across_reads_while_the_command_waits_is_masked(room: Roo
 def test_the_cli_killed_by_a_signal_stops_the_command_and_records_its_end(room: Room, sig: int) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "sleepy", "--yes", "--as", "ana"],
                             cwd=room.dir, env=base_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _wait_for(lambda: bool(_events(room, E.RUN_START)))
-    partial = room.dir / _events(room, E.RUN_START)[0].payload["partial"]
+    _wait_for(lambda: bool(_events(room, RUN_START)))
+    partial = room.dir / _events(room, RUN_START)[0].payload["partial"]
     _wait_for(lambda: b"sleeping" in read_tail(partial)[0])
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1, err
-    end = _events(room, E.RUN_END)
+    end = _events(room, RUN_END)
     assert len(end) == 1 and end[0].payload["stopped"] is True and end[0].payload["stopped_by"] == "ana"
     assert end[0].payload["signal"] == "SIGINT"  # the command was stopped as Ctrl-C stops it
     assert not list(room.dir.glob("*.partial")) and (room.dir / end[0].payload["output_file"]).exists()

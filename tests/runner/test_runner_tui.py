@@ -4,10 +4,10 @@ pane, stop, the details tail for every operator, refusals on a read-only screen.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
-from runner_support import Room, base_env
-from warroom import events as E
+from runner_support import Room
+
+from warroom.events import RUN_END, RUN_RELEASE, RUN_START
 from warroom.journal import Journal
 from warroom.runner.execute import Run
 from warroom.tui.widgets.text import local_time, zone_of
@@ -69,11 +69,11 @@ async def test_a_critical_item_runs_only_after_its_short_id_is_typed(room: Room,
         assert app.screen.__class__.__name__ == "RunConfirmScreen" and _kinds(room) == []
         assert "not confirmed" in _screen_text(app)
         await pilot.press("c", "r", "i", "t", "enter")
-        assert await _until(pilot, lambda: E.RUN_END in _kinds(room))
+        assert await _until(pilot, lambda: RUN_END in _kinds(room))
         assert await _until(pilot, lambda: "critical done" in _screen_text(app))
         assert await _until(pilot, lambda: app.room.state.items["room/go/crit"].status.value == "done")  # tick_on_success
         start = Journal(room.journal_path, read_only=True).load().events[0]
-        assert start.kind == E.RUN_START and start.op == "alice"
+        assert start.kind == RUN_START and start.op == "alice"
 
 
 async def test_escape_cancels_and_nothing_runs(room: Room) -> None:
@@ -103,7 +103,7 @@ async def test_an_escape_sequence_in_the_output_never_reaches_the_screen(room: R
         assert "progress 100%" in text and "progress 9%" not in text and "\nred" in text.replace(" ", "")
         for bad in ("pwned", "\x1b", "\x07", "\u202e"):
             assert bad not in text
-        assert await _until(pilot, lambda: E.RUN_END in _kinds(room))
+        assert await _until(pilot, lambda: RUN_END in _kinds(room))
         assert await _until(pilot, lambda: app.screen.__class__.__name__ == "MainScreen")
         await pilot.press("enter")  # the details: the tail of the (raw) output file, through the emulator
         assert await _until(pilot, lambda: "Last run" in _screen_text(app) and "beforeafter" in _screen_text(app))
@@ -123,7 +123,7 @@ async def test_stop_from_the_run_pane(room: Room) -> None:
         await pilot.press("y", "enter")
         assert await _until(pilot, lambda: "sleeping" in _screen_text(app))
         await pilot.press("S")
-        assert await _until(pilot, lambda: E.RUN_END in _kinds(room))
+        assert await _until(pilot, lambda: RUN_END in _kinds(room))
         end = Journal(room.journal_path, read_only=True).load().events[1]
         assert end.payload["stopped"] is True and end.payload["stopped_by"] == "alice"
         # a failure asks before marking the item blocked; n keeps its status
@@ -171,7 +171,7 @@ async def test_a_read_only_screen_never_runs(room: Room) -> None:
 async def test_a_run_left_open_on_another_host_can_be_released_with_a_reason(room: Room) -> None:
     with Journal(room.journal_path) as journal:
         journal.load()
-        journal.append(E.RUN_START, "room/go/hello", {"run": "r1", "host": "bastion-2", "pid": 4242, "command": "echo hello"},
+        journal.append(RUN_START, "room/go/hello", {"run": "r1", "host": "bastion-2", "pid": 4242, "command": "echo hello"},
                        op="carol")
     app = _app(room)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -183,7 +183,7 @@ async def test_a_run_left_open_on_another_host_can_be_released_with_a_reason(roo
         await pilot.press("y")
         assert await _until(pilot, lambda: app.screen.__class__.__name__ == "PromptScreen")
         await pilot.press(*"bastion-2 rebooted", "enter")
-        assert await _until(pilot, lambda: E.RUN_RELEASE in _kinds(room))
+        assert await _until(pilot, lambda: RUN_RELEASE in _kinds(room))
     release = Journal(room.journal_path, read_only=True).load().events[-1]
     assert (release.op, release.payload["reason"], release.payload["run"]) == ("alice", "bastion-2 rebooted", "r1")
     assert not room.state().runs["room/go/hello"].open
@@ -209,11 +209,11 @@ async def test_at_80x24_the_run_pane_keeps_the_key_bar_and_the_checklist_usable(
         assert tree.cursor_line == before + 1  # j still moves the checklist
         await pilot.press("k", "escape")  # escape hides the pane; the run goes on
         assert await _until(pilot, lambda: "sleeping" not in _screen_text(app))
-        assert "Stop run" not in _screen_text(app).splitlines()[-1] and not any(e == E.RUN_END for e in _kinds(room))
+        assert "Stop run" not in _screen_text(app).splitlines()[-1] and not any(e == RUN_END for e in _kinds(room))
         await pilot.press("exclamation_mark")  # ! on its item shows it again
         assert await _until(pilot, lambda: "sleeping" in _screen_text(app))
         await pilot.press("S")
-        assert await _until(pilot, lambda: E.RUN_END in _kinds(room))
+        assert await _until(pilot, lambda: RUN_END in _kinds(room))
         assert await _until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
         await pilot.press("n")
         assert await _until(pilot, lambda: app.screen.__class__.__name__ == "MainScreen")

@@ -8,12 +8,10 @@ import sys
 import textwrap
 
 import yaml
-
 from rich.console import Console
-
 from tui_support import FROZEN, append, loaded, make_app, until
 
-from warroom import events as E
+from warroom.events import HOLD, POLL_ANSWER, RECYCLE, RESUME, SCRUB, SET_STATUS, SET_T0
 from warroom.journal import Journal
 from warroom.model import Status
 from warroom.state import LaunchState
@@ -38,7 +36,7 @@ async def test_tick_and_untick_go_through_the_journal(layout, journal_path) -> N
         await pilot.press("space")
         assert await until(pilot, lambda: app.room.state.items[LOAD_TEST].status is Status.DONE)
         last = journal_events(journal_path)[-1]
-        assert (last.kind, last.target, last.payload["status"], last.op) == (E.SET_STATUS, LOAD_TEST, "done", "alice")
+        assert (last.kind, last.target, last.payload["status"], last.op) == (SET_STATUS, LOAD_TEST, "done", "alice")
         assert "✓" in str(pane.nodes[LOAD_TEST].label)
         assert app.room.section_done["payments-v2/pre-launch"] == 2
         await pilot.press("x")
@@ -132,7 +130,7 @@ async def test_poll_walks_the_roles_in_order(layout, journal_path) -> None:
                 await pilot.press(key)
                 await pilot.pause()
         assert await until(pilot, lambda: app.room.state.poll is None)
-        answers = [e for e in journal_events(journal_path) if e.kind == E.POLL_ANSWER]
+        answers = [e for e in journal_events(journal_path) if e.kind == POLL_ANSWER]
         assert [e.target for e in answers] == ["Product Owner", "Tech Lead", "Security", "Operations", "Support"]
         assert app.room.decision().verdict == "NO-GO"
 
@@ -175,7 +173,7 @@ async def test_hold_resume_recycle_scrub(layout, journal_path) -> None:
         assert await until(pilot, lambda: cd().scrubbed)
         assert app.room.decision().verdict == "NO-GO"
         kinds = [e.kind for e in journal_events(journal_path)]
-        assert kinds[-4:] == [E.HOLD, E.RESUME, E.RECYCLE, E.SCRUB]
+        assert kinds[-4:] == [HOLD, RESUME, RECYCLE, SCRUB]
         await pilot.press("T")
         await pilot.pause()
         await pilot.press(*"45m", "enter")
@@ -192,7 +190,7 @@ async def test_an_action_error_is_shown_not_raised(layout, journal_path) -> None
         await pilot.press("r")  # not holding
         await pilot.pause()
         assert any("not holding" in n.message for n in app._notifications)
-        assert journal_events(journal_path)[-1].kind == E.SET_T0
+        assert journal_events(journal_path)[-1].kind == SET_T0
 
 
 async def test_filter_text_and_quick_filters(layout, journal_path) -> None:

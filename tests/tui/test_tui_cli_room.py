@@ -11,12 +11,12 @@ from datetime import datetime, timedelta, timezone
 
 from tui_support import FROZEN, frozen
 
-from warroom import events as E
+from warroom.cli import screen as tui_cli
+from warroom.events import SET_STATUS, SET_T0
 from warroom.journal import Journal
 from warroom.model import Status
-from warroom.state import LaunchState
-from warroom.cli import screen as tui_cli
 from warroom.room import Room
+from warroom.state import LaunchState
 from warroom.workspace import load_workspace
 
 
@@ -56,7 +56,7 @@ def test_demo_starts_a_fresh_journal_with_t0_ahead(tmp_path, monkeypatch, capsys
     before = datetime.now(timezone.utc)
     assert tui_cli.cmd_demo(argparse.Namespace(journal=str(journal), operator="kim", read_only=False)) == 0
     events = Journal(journal, read_only=True).load().events
-    assert [e.kind for e in events] == [E.SET_T0] and events[0].op == "kim"
+    assert [e.kind for e in events] == [SET_T0] and events[0].op == "kim"
     t0 = datetime.fromisoformat(events[0].payload["t0"].replace("Z", "+00:00"))
     assert timedelta(minutes=89) < t0 - before < timedelta(minutes=91)
     layout, path, operator, read_only, loading = opened[0]
@@ -80,7 +80,7 @@ def test_room_tallies_follow_every_event_like_a_fresh_count(layout, journal_path
             item = rng.choice(ids)
             status = rng.choice(list(Status))
             payload = {"status": status.value, **({"reason": "r"} if status.needs_reason else {})}
-            ev = journal.append(E.SET_STATUS, item, payload, op="x", now=FROZEN)
+            ev = journal.append(SET_STATUS, item, payload, op="x", now=FROZEN)
             changes = room.apply([ev])
             assert changes.items == {item}
     for sid, section in ws.sections.items():

@@ -13,8 +13,8 @@ from textual import events
 from textual.widgets import Input
 from tui_support import FROZEN, append, frozen, loaded, make_app, until
 
-from warroom import events as E
 from warroom.actions import Actions
+from warroom.events import POLL_ANSWER, T0_REACHED
 from warroom.journal import Journal
 from warroom.state import LaunchState
 from warroom.workspace import load_workspace
@@ -77,7 +77,7 @@ async def test_two_screens_past_t0_hold_the_count_and_journal_it_once(layout, pa
         for app in (first, second):
             app.tick_clock()
         await p1.pause(0.2)
-        reached = [e for e in journal_events(past_t0) if e.kind == E.T0_REACHED]
+        reached = [e for e in journal_events(past_t0) if e.kind == T0_REACHED]
         assert len(reached) == 1 and reached[0].payload["verdict"] == "PENDING"
         for app in (first, second):
             header = str(app.main_screen.query_one("#hdr-left").render())
@@ -133,7 +133,7 @@ async def test_poll_answers_typed_ahead_answer_one_role_never_the_next(layout, j
         _type(app, "1\ry1\ry1\ry")  # three answers' keys in one burst
         assert await until(pilot, lambda: len(app.room.state.poll.answers) >= 1 if app.room.state.poll else True, timeout=10)
         await pilot.pause(0.5)
-        answers = [e for e in journal_events(journal_path) if e.kind == E.POLL_ANSWER]
+        answers = [e for e in journal_events(journal_path) if e.kind == POLL_ANSWER]
         assert [e.target for e in answers] == ["Product Owner"]
         assert app.room.state.signoffs["Product Owner"].comment == "product ready, comms drafted"  # kept
         assert app.room.state.poll.current_role == "Tech Lead"
@@ -156,7 +156,7 @@ async def test_a_finished_poll_says_so_and_offers_no_answer(layout, journal_path
         assert not app.screen.query_one("#poll-answer").display
         await pilot.press("1")
         await pilot.pause()
-        assert len([e for e in journal_events(journal_path) if e.kind == E.POLL_ANSWER]) == 5
+        assert len([e for e in journal_events(journal_path) if e.kind == POLL_ANSWER]) == 5
 
 
 # -- the hold warning, the contradicting PASS --------------------------------------------------------
@@ -350,9 +350,10 @@ async def test_decisions_keep_their_colours_in_16_colours(layout, journal_path, 
         assert colours and all(bg in (1, 9) and fg != bg for fg, bg in colours)
         assert invisible_glyphs(app) == []
         app.room.set_tiles({})
+        from rich.style import Style
+
         from warroom.decision import GO
         from warroom.tui.widgets.text import DECISION_STYLE
-        from rich.style import Style
 
         go = Style.parse(DECISION_STYLE[GO])
         theme = app.ansi_theme

@@ -9,10 +9,26 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from warroom import events as E
 from warroom.countdown import item_due
 from warroom.decision import decide
-from warroom.events import Event
+from warroom.events import (
+    ASSESS,
+    HOLD,
+    NOTE,
+    POLL_ANSWER,
+    POLL_START,
+    RECYCLE,
+    RESUME,
+    ROLLBACK,
+    RUN_END,
+    RUN_RELEASE,
+    RUN_START,
+    SCRUB,
+    SET_STATUS,
+    SET_T0,
+    SIGN,
+    Event,
+)
 from warroom.evidence import ObservedTile
 from warroom.journal import VerifyReport
 from warroom.metrics.history import HistSample
@@ -23,9 +39,9 @@ from warroom.tmarks import format_clock, format_tmark, parse_time
 from warroom.workspace import Workspace
 
 # Kinds another change adds (command runs): rendered by name when present.
-RUN_KINDS = ("run-command", E.RUN_START, E.RUN_END, E.RUN_RELEASE)
+RUN_KINDS = ("run-command", RUN_START, RUN_END, RUN_RELEASE)
 # Kinds after which the decision may have changed (recomputed only there, not per event).
-_DECISIVE = {E.SIGN, E.POLL_ANSWER, E.ASSESS, E.HOLD, E.RECYCLE, E.SCRUB, E.SET_T0}
+_DECISIVE = {SIGN, POLL_ANSWER, ASSESS, HOLD, RECYCLE, SCRUB, SET_T0}
 
 
 def _at(ev: Event, fallback: datetime) -> datetime:
@@ -51,10 +67,10 @@ def _category(status: Status) -> int:
 def _same_for_decide(state: LaunchState, ev: Event) -> Any:
     """What ``decide`` reads of the thing ``ev`` changes, before it applies; compared after, an
     equal value means the verdict cannot have moved (so ``decide`` is not asked again)."""
-    if ev.kind in (E.SIGN, E.POLL_ANSWER):
+    if ev.kind in (SIGN, POLL_ANSWER):
         sign = state.signoffs.get(ev.target)
         return None if sign is None else (sign.decision, state.stale_reason(sign) is None)
-    if ev.kind == E.SET_STATUS:
+    if ev.kind == SET_STATUS:
         st = state.items.get(ev.target)
         return None if st is None else _category(st.status)
     return ...  # always ask
@@ -243,17 +259,17 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         at = _at(ev, prev_at or now)
         reach(at)
         t_before = cd.t(at)
-        decisive = kind_decisive = ev.kind in _DECISIVE or (ev.kind == E.SET_STATUS and ev.target in ws.items
+        decisive = kind_decisive = ev.kind in _DECISIVE or (ev.kind == SET_STATUS and ev.target in ws.items
                                                             and ws.items[ev.target].critical)
         before = _same_for_decide(state, ev) if kind_decisive else ...
-        if ev.kind == E.SET_T0 and planned is None:
+        if ev.kind == SET_T0 and planned is None:
             try:
                 planned = parse_time(str(ev.payload.get("t0")))
             except ValueError:
                 pass
         state.apply(ev)
         prev_at = at
-        if ev.kind in (E.RECYCLE, E.SET_T0):  # marks ahead of the clock are reached again
+        if ev.kind in (RECYCLE, SET_T0):  # marks ahead of the clock are reached again
             t_now = cd.t(at)
             for m in marks:
                 if t_now is None or m > t_now:
@@ -262,7 +278,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 elif marks[m] is None:
                     early.add(m)  # already past when the count was set here: no time of its own
         t = cd.t(at)
-        held = cd.holding or cd.scrubbed or ev.kind == E.RESUME
+        held = cd.holding or cd.scrubbed or ev.kind == RESUME
         ts = ev.ts
         stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) >= 20 and ts[10] == "T" and ts[-1] == "Z" else \
             at.astimezone(timezone.utc).isoformat(" ")[:19]
@@ -270,22 +286,22 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         rows.append(row)
         p = ev.payload
         kind = ev.kind
-        if kind in (E.SIGN, E.POLL_ANSWER):
+        if kind in (SIGN, POLL_ANSWER):
             sign = state.signoffs.get(ev.target)
             if sign is not None and sign.seq == ev.seq:
                 ev_data = p.get("evidence")
-                signs.append(SignRow(ev.seq, at, ev.target, sign.decision, ev.op, sign.comment, kind == E.POLL_ANSWER,
+                signs.append(SignRow(ev.seq, at, ev.target, sign.decision, ev.op, sign.comment, kind == POLL_ANSWER,
                                      ev_data if isinstance(ev_data, dict) else None, False))
-        elif kind == E.POLL_START:
+        elif kind == POLL_START:
             polls.append((ev.seq, at, ev.op, [str(r) for r in p.get("roles", [])] if isinstance(p.get("roles"), list) else []))
-        elif kind == E.ASSESS:
+        elif kind == ASSESS:
             crit_history.setdefault(ev.target, []).append((ev.seq, at, ev.op, str(p.get("result", "")), str(p.get("value") or "")))
-        elif kind == E.ROLLBACK:
+        elif kind == ROLLBACK:
             if p.get("state") == "fired":
                 rollbacks.append(row)
-        elif kind == E.NOTE:
+        elif kind == NOTE:
             notes.append((ev.seq, at, ev.op, ev.target, str(p.get("text", ""))))
-        elif kind == E.SET_STATUS:
+        elif kind == SET_STATUS:
             status = str(p.get("status", ""))
             if status in (Status.BLOCKED.value, Status.SKIPPED.value) and ev.target in ws.items:
                 statuses.append(StatusRow(ev.seq, at, ev.target, ws.items[ev.target].text, status,
@@ -294,7 +310,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 done_t[ev.target] = t_before
         elif kind in RUN_KINDS:
             runs.append(Row(ev.seq, at, ev.op, kind, ev.target, _run_text(kind, p, row.text), row.t, held))
-        if kind in (E.HOLD, E.ROLLBACK) and isinstance(p.get("evidence"), dict):
+        if kind in (HOLD, ROLLBACK) and isinstance(p.get("evidence"), dict):
             evidence_rows[ev.seq] = p["evidence"]
         if decisive and (before is ... or before != _same_for_decide(state, ev)):
             v = decide(state).verdict

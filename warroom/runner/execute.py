@@ -30,9 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from warroom import events as E
 from warroom.errors import ActionError, NoChange
-from warroom.events import Event
+from warroom.events import RUN_END, RUN_RELEASE, RUN_START, Event
 from warroom.journal import Journal, ReadOnlyJournal
 from warroom.runner.plan import Plan, still_as_reviewed
 from warroom.runner.record import RunRecord, abandoned, apply_run, process_start
@@ -176,7 +175,7 @@ class Run:
         busy: list[Event] = []
 
         def taken(last: Event | None) -> bool:
-            if last is None or last.kind != E.RUN_START:
+            if last is None or last.kind != RUN_START:
                 return False
             runs: dict[str, RunRecord] = {}
             if apply_run(runs, [], last) is None and abandoned(runs[last.target], plan.host):
@@ -190,7 +189,7 @@ class Run:
                    "command": plan.command, "command_sha256": plan.choice.sha256, "fingerprint": plan.fingerprint,
                    "variables": list(plan.passed), "timeout": plan.timeout.total_seconds(), "partial": self.partial.name}
         try:
-            event = self.journal.append(E.RUN_START, plan.target.id, payload, op=self.operator, now=self.now(), unless=taken)
+            event = self.journal.append(RUN_START, plan.target.id, payload, op=self.operator, now=self.now(), unless=taken)
         except ReadOnlyJournal:
             raise ActionError("this war room is open read-only: nothing can be run here") from None
         except OSError as exc:
@@ -314,7 +313,7 @@ class Run:
 
     def _record_end(self, result: RunResult, payload: dict[str, object]) -> None:
         try:
-            result.event = self.journal.append(E.RUN_END, self.plan.target.id, payload, op=self.operator, now=self.now())
+            result.event = self.journal.append(RUN_END, self.plan.target.id, payload, op=self.operator, now=self.now())
         except (OSError, ReadOnlyJournal) as exc:
             result.error = result.error or f"run-end not recorded: {exc}"
         self.result = result
@@ -363,9 +362,9 @@ def release(journal: Journal, operator: str, rec: RunRecord, reason: str, now: C
         raise ActionError(f"the run of {rec.target} is still running here (pid {rec.pid}); stop it instead")
 
     def moved_on(last: Event | None) -> bool:
-        return last is None or last.kind != E.RUN_START or str(last.payload.get("run")) != rec.run_id
+        return last is None or last.kind != RUN_START or str(last.payload.get("run")) != rec.run_id
 
-    event = journal.append(E.RUN_RELEASE, rec.target, {"run": rec.run_id, "reason": reason.strip()}, op=operator, now=now(),
+    event = journal.append(RUN_RELEASE, rec.target, {"run": rec.run_id, "reason": reason.strip()}, op=operator, now=now(),
                            unless=moved_on)
     if event is None:
         raise ActionError(f"the run of {rec.target} has ended or been released meanwhile")

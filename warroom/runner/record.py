@@ -10,8 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from warroom import events as E
-from warroom.events import Event
+from warroom.events import RUN_END, RUN_START, Event
 
 
 @dataclass
@@ -64,7 +63,7 @@ class RunRecord:
 def apply_run(runs: dict[str, RunRecord], history: list[RunRecord], ev: Event) -> str | None:
     """Apply one run event; returns why it does not fit (None: applied)."""
     p = ev.payload
-    if ev.kind == E.RUN_START:
+    if ev.kind == RUN_START:
         rec = RunRecord(str(p["run"]), ev.target, ev.op, ev.ts, ev.seq, host=str(p.get("host") or ""),
                         pid=int(p.get("pid") or 0), pid_start=str(p.get("pid_start") or ""), cwd=str(p.get("cwd") or ""),
                         shell=str(p.get("shell") or ""), label=str(p.get("label") or ""), command=str(p.get("command") or ""),
@@ -77,7 +76,7 @@ def apply_run(runs: dict[str, RunRecord], history: list[RunRecord], ev: Event) -
         return f"{ev.kind} of a run that did not start here ({p.get('run')!r})"
     if not rec.open:
         return f"{ev.kind} of a run already {'ended' if rec.end is not None else 'released'}"
-    if ev.kind == E.RUN_END:
+    if ev.kind == RUN_END:
         end = dict(p)
         end["output_file"] = _name(p.get("output_file"))
         rec.end, rec.ended_at = end, ev.ts
