@@ -22,7 +22,7 @@ import re
 from typing import Iterable, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from warroom.metrics.spec import ENV_REF, EnvError, redact_url
+from warroom.metrics.spec import ENV_REF, EnvError, env_refs, redact_url
 
 __all__ = ["SecretError", "check_headers", "redact_url", "resolve_url", "scrub", "secret_values"]
 
@@ -122,7 +122,7 @@ def check_headers(headers: Mapping[str, str], written: Mapping[str, str]) -> Non
     it came from, never the value."""
     for key, value in headers.items():
         if _HEADER_BAD.search(value):
-            names = [m[1].partition(":-")[0] for m in ENV_REF.finditer(written.get(key, ""))]
+            names = env_refs(written.get(key, ""))
             source = f" (from ${{{names[0]}}})" if names else ""
             raise SecretError(f"header {key}: its value{source} holds a line break or control character; not sent")
 
@@ -132,8 +132,7 @@ def secret_values(texts: Iterable[str], env: Mapping[str, str]) -> list[str]:
     three-character password is still a password), longest first."""
     out: set[str] = set()
     for text in texts:
-        for m in ENV_REF.finditer(text or ""):
-            name = m[1].partition(":-")[0]
+        for name in env_refs(text or ""):
             value = env.get(name)
             if value and len(value) >= 3:  # shorter ones would blank every such letter in a message
                 out.add(value)
