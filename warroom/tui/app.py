@@ -131,6 +131,14 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
                 return screen
         raise LookupError("the war-room screen is not on the stack")
 
+    def _main_screen_or_none(self) -> MainScreen | None:
+        """The war-room screen, or None once the app has begun to shut down (messages and timers
+        already queued still arrive then)."""
+        try:
+            return self.main_screen
+        except LookupError:
+            return None
+
     # -- start-up -----------------------------------------------------------------------------
     async def run_async(self, **kwargs: Any) -> Any:
         self._pause_gc()
@@ -285,15 +293,14 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
     def on_journal_events_arrived(self, message: JournalEvents) -> None:
         from warroom.tui.screens.base import LiveDialog
 
-        room = self.room
-        if room is None:
+        room, screen = self.room, self._main_screen_or_none()
+        if room is None or screen is None:  # loading, or shutting down (the screens are gone)
             return
         for issue in message.issues:
             self.notify(f"journal: {issue}", severity="warning", timeout=10)
         changes = room.apply(message.events, reset=message.reset)
         t = room.t()
         passed = room.due_passed(t)
-        screen = self.main_screen
         with self.batch_update():
             if changes.reset or passed != self._passed:
                 self._passed = passed
@@ -322,21 +329,17 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
         self.refresh_panels()
 
     def refresh_panels(self, timeline: bool = True, signoff: bool = True) -> None:
-        if self.room is None:
-            return
-        try:
-            screen = self.main_screen
-        except LookupError:  # shutting down: a tiles pane's last verdicts can arrive after the screen went
+        screen = self._main_screen_or_none()  # none while shutting down: a tiles pane's last verdicts may come
+        if self.room is None or screen is None:
             return
         now = self.now()
         screen.refresh_panels(self.room, now, timeline=timeline, signoff=signoff)
         self._show_wall(self.room, now)
 
     def tick_clock(self) -> None:
-        room = self.room
-        if room is None:
+        room, screen = self.room, self._main_screen_or_none()
+        if room is None or screen is None:
             return
-        screen = self.main_screen
         passed = room.due_passed(room.t())
         if passed != self._passed:
             self._passed = passed
