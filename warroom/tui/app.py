@@ -259,10 +259,12 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
                 self.show_replay()
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
-        self.start_layout_watch()  # issue 17: a changed layout is reloaded live (tui/layout_reload.py)
         self.ready.set()
         if self.exit_when_ready:
             self.call_after_refresh(self.exit)
+        # issue 17: a changed layout is reloaded live (tui/layout_reload.py); reading and hashing
+        # the files it watches waits for the first full frame
+        self.call_after_refresh(self.start_layout_watch)
         self.call_after_refresh(self._gc.resume)
 
     # -- the one path by which state changes ------------------------------------------------

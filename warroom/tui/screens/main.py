@@ -55,6 +55,7 @@ class MainScreen(Screen):
         self.pane_widgets: list[Widget] = []
         self.pane_titles: list[str] = []
         self.checklist_panes: list[ChecklistPane] = []
+        self._journal_pane: JournalPane | None = None
 
     def compose(self) -> ComposeResult:
         """The first frame says what is loading, and nothing more: the header, the panes and the
@@ -80,9 +81,9 @@ class MainScreen(Screen):
 
     @property
     def journal_pane(self) -> JournalPane | None:
-        from warroom.tui.widgets.journal_log import JournalPane
-
-        return next((w for w in self.pane_widgets if isinstance(w, JournalPane)), None)
+        """The journal pane, when the layout has one (kept when mounted: a layout without one
+        never imports its module)."""
+        return self._journal_pane
 
     @property
     def active_checklist(self) -> ChecklistPane | None:
@@ -123,7 +124,7 @@ class MainScreen(Screen):
             elif pane.kind == "journal":
                 from warroom.tui.widgets.journal_log import JournalPane
 
-                widget = JournalPane(pane.title)
+                widget = self._journal_pane = JournalPane(pane.title)
             elif pane.kind == "tiles":
                 if layout.tiles:
                     from warroom.tui.widgets.tiles import TilesPane  # the poller starts behind it, after the first frame
@@ -173,7 +174,7 @@ class MainScreen(Screen):
             for widget in [*self.query(WarHeader), *self.query("#switcher"), *self.query(KeyBar)]:
                 await widget.remove()
             await container.remove_children()
-            self.pane_widgets, self.pane_titles, self.checklist_panes = [], [], []
+            self.pane_widgets, self.pane_titles, self.checklist_panes, self._journal_pane = [], [], [], None
             await self.mount_panes(room, read_only, actions)
         finally:
             self._remounting = False
