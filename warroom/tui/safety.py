@@ -34,19 +34,17 @@ class ControlCharacterFilter(LineFilter):
     characters took no cells, the glyphs take one each: the line is cut back to its width)."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        # one pass: nearly every line has neither an unsafe character nor a link
-        unsafe = link = False
-        for seg in segments:
-            if seg.control is None and not unsafe and UNSAFE.search(seg.text):
-                unsafe = True
-            if not link and seg.style is not None and seg.style.link:
-                link = True
-        if link and any(_bad_link(seg.style) for seg in segments):
+        # nearly every line has neither an unsafe character nor a link: one regex over the line's
+        # text (control segments' codes included: a false alarm only costs the slow path) and one
+        # look at the styles
+        unsafe = UNSAFE.search("".join([seg.text for seg in segments])) is not None
+        if any([seg.style is not None and seg.style._link is not None for seg in segments]) and \
+                any(_bad_link(seg.style) for seg in segments):
             # a hyperlink is sent as OSC 8 with its address raw: one carrying a control character
             # (ESC ] 0 ... ESC \\ renames the window) is drawn as plain text, without the link
             segments = [Segment(seg.text, seg.style.update_link(None), seg.control) if _bad_link(seg.style) else seg
                         for seg in segments]
-        if not unsafe:
+        if not unsafe or not any(seg.control is None and UNSAFE.search(seg.text) for seg in segments):
             return segments
         width = Segment.get_line_length(segments)
         out = [Segment(UNSAFE.sub(lambda m: glyph(m.group()), seg.text), seg.style, seg.control)
