@@ -53,6 +53,9 @@ class GcPause:
 def import_for_the_full_screen() -> None:
     """The journal, state, actions and the panes: imported by the load worker, off the main thread."""
     import warroom.actions  # noqa: F401
+    import warroom.evidence  # noqa: F401
+    import warroom.journals  # noqa: F401
+    import warroom.tui.run_flow  # noqa: F401
     import warroom.journal  # noqa: F401
     import warroom.room  # noqa: F401
     import warroom.state  # noqa: F401
