@@ -14,7 +14,7 @@ import pytest
 from web_support import REPO, start_server, stop_server
 
 from programs import missing_program
-from warroom.web.server import WarRoomServer, clean_name
+from warroom.tui.serve import WarRoomServer, clean_name
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

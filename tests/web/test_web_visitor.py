@@ -19,7 +19,7 @@ from tui_support import loaded, make_app, until  # noqa: E402
 
 from warroom.cli import build_parser  # noqa: E402
 from warroom.journal import Journal  # noqa: E402
-from warroom.web.server import WarRoomServer  # noqa: E402
+from warroom.tui.serve import WarRoomServer  # noqa: E402
 
 
 

@@ -26,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from warroom.web.server import WarRoomServer
+    from warroom.tui.serve import WarRoomServer
 
     layout = Path(args.layout)
     if not layout.is_file():
