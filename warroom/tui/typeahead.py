@@ -27,6 +27,7 @@ from time import monotonic
 from typing import Any
 
 from textual import _time, events
+from textual.app import ScreenStackError
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -145,7 +146,7 @@ class TypeAheadMixin:
     # -- routing ---------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
-            await super().on_event(event)  # type: ignore[misc]
+            await self._deliver(event)
             return
         if event.time < self._fence:
             self._tell_dropped()
@@ -165,7 +166,16 @@ class TypeAheadMixin:
             self._expecting = (monotonic(), len(self.screen_stack))  # type: ignore[attr-defined]
         elif self._action_of(key.key)[0] in FOCUS_ACTIONS:
             self._focus_moving = True
-        await super().on_event(key)  # type: ignore[misc]
+        await self._deliver(key)
+
+    async def _deliver(self, event: events.Event) -> None:
+        """Hand an event on to Textual; one still queued when the last screen has gone (the key
+        after a quit, split from Escape + q) has nowhere to go and is dropped."""
+        try:
+            await super().on_event(event)  # type: ignore[misc]
+        except ScreenStackError:
+            if self.screen_stack:  # type: ignore[attr-defined]
+                raise
 
     def _hold(self, key: events.Key) -> None:
         self._held_keys.append(key)
