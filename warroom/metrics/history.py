@@ -46,6 +46,18 @@ class HistSample:
     reason: str = ""  # why there is no value (an error, no data), as the poll said
 
 
+@contextmanager
+def _flocked(lock_path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``lock_path`` (made, with its folder, when missing) for the block."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def history_path(journal_path: Path | str) -> Path:
     p = Path(journal_path)
     return p.with_name(p.name + ".metrics")
@@ -99,15 +111,8 @@ class MetricHistory:
     def for_journal(cls, journal_path: Path | str, limit: int = DEFAULT_LIMIT) -> "MetricHistory":
         return cls(history_path(journal_path), limit)
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
+    def _locked(self) -> Any:
+        return _flocked(self.lock_path)
 
     # -- writing -------------------------------------------------------------------------------
     def append(self, samples: Iterable[HistSample]) -> None:
@@ -252,15 +257,8 @@ class Lease:
         self.stall = stall
         self.held = False
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def _locked(self) -> Any:
+        return _flocked(self.lock_path)
 
     def _read(self) -> dict[str, Any]:
         try:

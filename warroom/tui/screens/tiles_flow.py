@@ -321,27 +321,22 @@ class TilesFlowScreen(DialogScreen[None]):
 
     @work(group="dialog")
     async def action_add(self) -> None:
-        if self._refuse_while_waiting():
-            return
-        doc = self._read()
-        if doc is None:
-            return
-        name = await self.app.push_screen_wait(TileEditorScreen(doc, None, self.who, self.journal))
-        if name:
-            self._say(f"saved: added tile {name}")
-        self.reload()
+        if not self._refuse_while_waiting():
+            await self._edit(None)
 
     @work(group="dialog")
     async def action_edit(self) -> None:
-        if self._refuse_while_waiting():
-            return
-        tile = self._current()
+        if not self._refuse_while_waiting() and (tile := self._current()) is not None:
+            await self._edit(tile)
+
+    async def _edit(self, tile: str | None) -> None:
+        """The editor on a new tile (None) or on ``tile``; the list is read again afterwards."""
         doc = self._read()
-        if tile is None or doc is None:
+        if doc is None:
             return
         name = await self.app.push_screen_wait(TileEditorScreen(doc, tile, self.who, self.journal))
         if name:
-            self._say(f"saved: edited tile {name}")
+            self._say(f"saved: {'edited' if tile else 'added'} tile {name}")
         self.reload()
 
     @work(group="dialog")
