@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import ModalScreen, ScreenResultType
 
 
@@ -18,3 +20,25 @@ class LiveDialog(DialogScreen[None]):
 
     def refresh_from_state(self) -> None:
         """Redraw from the app's room (each subclass draws its own content)."""
+
+
+class ScrollingBox:
+    """Mixed into a dialog whose body scrolls in one box (``SCROLL_BOX``, a selector): the scroll
+    actions its j/k, g/G bindings name."""
+
+    SCROLL_BOX = ""
+
+    def _box(self) -> Any:
+        return self.query_one(self.SCROLL_BOX)  # type: ignore[attr-defined]
+
+    def action_scroll_down(self) -> None:
+        self._box().scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self._box().scroll_up()
+
+    def action_scroll_home(self) -> None:
+        self._box().scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self._box().scroll_end(animate=False)

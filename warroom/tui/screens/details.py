@@ -14,11 +14,13 @@ from textual.widgets import Label, Static
 
 from warroom.importer.parse import code_blocks
 from warroom.model import Command, Section
-from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.base import DialogScreen, ScrollingBox
 from warroom.tui.widgets.text import STATUS_STYLE, inline_markdown, local_time, zone_of
 
 
-class DetailsScreen(DialogScreen[None]):
+class DetailsScreen(ScrollingBox, DialogScreen[None]):
+    SCROLL_BOX = "#details-box"
+
     BINDINGS = [
         Binding("escape,enter,q", "close", "Close", id="details.close"),
         Binding("c", "copy", "Copy command", id="details.copy"),
@@ -32,9 +34,6 @@ class DetailsScreen(DialogScreen[None]):
         super().__init__()
         self.room = room
         self.item_id = item_id
-
-    def on_mount(self) -> None:
-        self.app.clear_notifications()  # a toast from before would sit over the item's text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="details-box"):
@@ -99,6 +98,7 @@ class DetailsScreen(DialogScreen[None]):
         return Group(*parts)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast from before would sit over the item's text
         self.set_interval(0.5, self._follow_run, name="run-tail")
 
     def _follow_run(self) -> None:
@@ -113,18 +113,6 @@ class DetailsScreen(DialogScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_command(self.item_id)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#details-box").scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#details-box").scroll_up()
-
-    def action_scroll_home(self) -> None:
-        self.query_one("#details-box").scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self.query_one("#details-box").scroll_end(animate=False)
 
 
 def section_commands(section: Section) -> list[Command]:

@@ -9,11 +9,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.base import DialogScreen, ScrollingBox
 from warroom.tui.keys import HELP
 
 
-class HelpScreen(DialogScreen[None]):
+class HelpScreen(ScrollingBox, DialogScreen[None]):
+    SCROLL_BOX = "#help-box"
+
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
         Binding("j,down", "scroll_down", "Down", id="help.down", show=False),
@@ -40,18 +42,6 @@ class HelpScreen(DialogScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#help-box").scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#help-box").scroll_up()
-
-    def action_scroll_home(self) -> None:
-        self.query_one("#help-box").scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self.query_one("#help-box").scroll_end(animate=False)
 
 
 GLYPHS = [

@@ -13,12 +13,14 @@ from textual.widgets import Label, Static
 
 from warroom.metrics.chart import text_chart
 from warroom.metrics.history import HistSample
-from warroom.tui.screens.base import DialogScreen
+from warroom.tui.screens.base import DialogScreen, ScrollingBox
 
 CHART_HEIGHT = 6
 
 
-class TileHistoryScreen(DialogScreen[None]):
+class TileHistoryScreen(ScrollingBox, DialogScreen[None]):
+    SCROLL_BOX = "#why-box"
+
     BINDINGS = [
         Binding("escape,q,H", "close", "Close", id="history.close"),
         Binding("j,down", "scroll_down", "Down", id="history.down", show=False),
@@ -69,9 +71,3 @@ class TileHistoryScreen(DialogScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#why-box").scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#why-box").scroll_up()

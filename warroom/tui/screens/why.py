@@ -8,11 +8,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from warroom.tui.screens.base import LiveDialog
+from warroom.tui.screens.base import LiveDialog, ScrollingBox
 from warroom.tui.widgets.text import inline_markdown
 
 
-class WhyScreen(LiveDialog):
+class WhyScreen(ScrollingBox, LiveDialog):
+    SCROLL_BOX = "#why-box"
+
     BINDINGS = [
         Binding("escape,q,w", "close", "Close", id="why.close"),
         Binding("j,down", "scroll_down", "Down", id="why.down", show=False),
@@ -50,15 +52,3 @@ class WhyScreen(LiveDialog):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#why-box").scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#why-box").scroll_up()
-
-    def action_scroll_home(self) -> None:
-        self.query_one("#why-box").scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self.query_one("#why-box").scroll_end(animate=False)
