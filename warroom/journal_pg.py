@@ -30,7 +30,7 @@ import hashlib
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit

@@ -42,7 +42,7 @@ from warroom.metrics.threshold import Condition, convert, parse_condition, unit_
 from warroom.tmarks import parse_duration
 
 if TYPE_CHECKING:  # the YAML readers load with the files; the screen imports this module without them
-    from warroom.yamlio import YList, YMap
+    from warroom.yamlio import YMap
 
 SOURCES = ["json", "prometheus", "promql", "http"]
 HTTP_CHECKS = ["status", "response_time", "contains", "matches", "cert_days"]

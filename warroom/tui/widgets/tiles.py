@@ -12,7 +12,6 @@ and fired triggers as messages.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from dataclasses import dataclass
