@@ -58,10 +58,10 @@ def test_markup_in_every_name_and_title_neither_crashes_nor_acts_on_the_screen(t
         app = WarRoomApp(room.layout, journal_path=room.journal, operator="ana", poll_interval=0.05)
         async with app.run_test(size=size) as pilot:
             await asyncio.wait_for(app.ready.wait(), 20)
-            app.notify(f"run by {MARKUP}")  # what a flow says with a journal's operator name in it
-            for key in ("enter", "escape", "w", "escape"):
+            for key in ("enter", "escape", "w", "escape"):  # (the details screen clears toasts as it opens)
                 await pilot.press(key)
                 await pilot.pause(0.1)
+            app.notify(f"run by {MARKUP}")  # what a flow says with a journal's operator name in it
             await pilot.pause(0.2)
             return app.is_running, [(n.message, n.markup) for n in app._notifications]
 
