@@ -225,6 +225,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             as_of, _ = self.replay_from
             self.cursor = ReplayCursor.as_of(result.events, as_of) if as_of is not None else ReplayCursor(result.events, 0)
             shown = result.events[:self.cursor.pos]
+            ws = self.replay_layout(ws, result.events)  # the layout as it was then (review.py)
             state = LaunchState.replay(ws, shown)
         self.room = Room(ws, state, self.operator, self.now)
         # a sign-off, poll answer, assessment or hold records what this screen shows then
@@ -257,6 +258,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             if self.cursor is not None:
                 self.replay_tiles(reset=True)
                 self.show_replay()
+                self.say_layout_then(self.layout_then, switched=False)
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
         self.ready.set()
@@ -264,7 +266,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             self.call_after_refresh(self.exit)
         # issue 17: a changed layout is reloaded live (tui/layout_reload.py); reading and hashing
         # the files it watches waits for the first full frame
-        self.call_after_refresh(self.start_layout_watch)
+        if self.cursor is None:  # a replay shows the layouts of then, never the file's changes
+            self.call_after_refresh(self.start_layout_watch)
         self.call_after_refresh(self._gc.resume)
 
     # -- the one path by which state changes ------------------------------------------------
