@@ -442,6 +442,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             hint = f"{action.shown}: {action.help}"
             if action.scope == keys.CHECKLIST_SCOPE:
                 out.append((action.title, hint, lambda name=action.name: self._on_checklist(name)))
+            elif action.scope == keys.TILES_SCOPE:  # on the metrics pane's highlighted tile
+                out.append((action.title, hint, lambda name=action.name: self._on_tiles(name)))
             else:
                 target = screen if hasattr(screen, f"action_{action.name}") else self
                 out.append((action.title, hint, getattr(target, f"action_{action.name}")))
@@ -456,6 +458,16 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             self.notify("this layout has no checklist", severity="warning")
             return
         getattr(pane.ctree, f"action_{name}")()
+
+    def _on_tiles(self, name: str) -> None:
+        """Run a tiles action from the palette, on the metrics pane's highlighted tile."""
+        from warroom.tui.widgets.tiles import TilesPane
+
+        panes = list(self.main_screen.query(TilesPane))
+        if not panes:
+            self.notify("this screen shows no metric tiles", severity="warning")
+            return
+        getattr(panes[0], f"action_{name}")()
 
     def on_unmount(self) -> None:
         self._gc.resume()

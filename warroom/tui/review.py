@@ -171,6 +171,19 @@ class ReviewMixin:
         until = self.replay_now().timestamp() if self.cursor is not None else None
         self.push_screen(TileHistoryScreen(room.ws, history, until))  # type: ignore[attr-defined]
 
+    def on_tiles_pane_details_requested(self, message: Any) -> None:
+        """Enter on a tile: its details, with its history (up to the moment, replaying)."""
+        from warroom.tui.screens.tile_details import TileDetailsScreen
+
+        pane, name = message.pane, message.name
+        spec = next((s for s in pane.specs if s.name == name), None)
+        if spec is None:
+            return
+        kwargs: dict[str, Any] = {"journal_path": self.journal_path}  # type: ignore[attr-defined]
+        if self.cursor is not None:
+            kwargs = {"history": self.metric_history().get(name, []), "until": self.replay_now().timestamp()}
+        self.push_screen(TileDetailsScreen(pane.ws, spec, lambda: pane.results.get(name), **kwargs))  # type: ignore[attr-defined]
+
     def _beside_journal(self, suffix: str) -> Path:
         journal: Path = self.journal_path  # type: ignore[attr-defined]
         stem = journal.name.removesuffix(".journal.yaml").removesuffix(".yaml")
