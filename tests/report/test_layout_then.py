@@ -96,6 +96,17 @@ async def test_a_replay_shows_a_tile_added_by_a_layout_change_from_that_step_on(
         assert pane.results["errors"].value == 0.5 and pane.shared is None and pane.poller is None
         assert app.room.state.snapshot() == LaunchState.replay(app.room.ws, events[:4]).snapshot()
         assert app.room.state.countdown.holding  # the state came along: the hold of event 3
+        # the new tile's details: its history up to the moment replayed (samples at 10 s, 40 s … 100 s)
+        from warroom.tui.screens.tile_details import TileDetailsScreen
+
+        app.main_screen.show_pane(app.main_screen.pane_widgets.index(pane))
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TileDetailsScreen) and app.screen.spec.name == "errors"
+        assert [s.t for s in app.screen.samples] == [(START + timedelta(seconds=10 + 30 * i)).timestamp() for i in range(4)]
+        assert "4 samples — up to the moment replayed" in str(app.screen.query_one("#tile-body").render())
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
         assert app.cursor.pos == 6 and tiles_shown(app) == ["lat", "errors"]

@@ -96,14 +96,15 @@ class TileDetailsScreen(ScrollingBox, DialogScreen[None]):
                 self.samples += [s for s in self._follow.poll() if s.tile == self.spec.name]
             except OSError:
                 pass
-        if self.is_attached:
-            self.query_one("#tile-body", Static).update(self.render_tile())
+        for body in self.query("#tile-body").results(Static):
+            body.update(self.render_tile())
 
     # -- drawing ---------------------------------------------------------------------------------
     def _chart_width(self) -> int:
         """The box's width inside its border, padding and scroll bar, less the value labels."""
-        inside = self.query_one("#details-box").scrollable_content_region.width if self.is_attached else 0
-        if not inside:  # not laid out yet
+        boxes = self.query("#details-box")
+        inside = boxes.first().scrollable_content_region.width if boxes else 0
+        if not inside:  # not composed or laid out yet
             inside = min(140, self.app.size.width * 98 // 100) - 2 - 4 - 1
         return max(10, inside - 10)
 
