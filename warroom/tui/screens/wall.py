@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -99,9 +100,13 @@ class WallScreen(Screen):
         """Redraw everything from the room (cheap: a handful of widgets)."""
         if not self.built:
             return
-        self.query_one(DecisionBanner).show(room)
-        self.query_one(BigClock).show(room, now)
-        self.query_one(DueBoard).show(room)
+        try:
+            banner, clock, due = self.query_one(DecisionBanner), self.query_one(BigClock), self.query_one(DueBoard)
+        except NoMatches:  # the app is shutting down: its screens' parts are going (a clock tick may still come)
+            return
+        banner.show(room)
+        clock.show(room, now)
+        due.show(room)
         results = verdicts if verdicts is not None else room.tiles
         for name, tile in self.tiles.items():
             tile.show(results.get(name) if results else None)
