@@ -362,7 +362,9 @@ class TilesPane(VerticalScroll, can_focus=True):
             with self._poller_lock:
                 if self._poller_closed:
                     return
-                self.shared = SharedPoller(self.ws, self.journal_path, env=self.env, on_sample=self._from_poller)
+                # a read-only screen (the wall) polls when alone, and hands the lease to one that journals
+                self.shared = SharedPoller(self.ws, self.journal_path, env=self.env, on_sample=self._from_poller,
+                                           journals=self.actions is not None)
             asyncio.run(self.shared.run(beat=0.5))
             return
         with self._poller_lock:
