@@ -471,10 +471,11 @@ def load_state(ws: Workspace, journal: Any, use_checkpoint: bool = True) -> tupl
             gc.enable()
     if cp is not None and state is not None:
         head = (int(cp["head"][0]), str(cp["head"][1]))
+        head_ts = str(cp.get("head_ts") or "")
         if isinstance(journal, Journal):
-            result = journal.load(since=Resume(int(cp["offset"]), int(cp["lines"]), head, latest))
+            result = journal.load(since=Resume(int(cp["offset"]), int(cp["lines"]), head, latest, head_ts))
         else:
-            result = journal.load(since=head, latest=latest)
+            result = journal.load(since=head, latest=latest, head_ts=head_ts)
         for ev in result.events:
             state.apply(ev)
         result.issues[:0] = prefix_issues
@@ -518,6 +519,7 @@ def save(ws: Workspace, journal: Any, state: LaunchState, result: LoadResult, be
             "version": code_version(),
             "content": content_hash(ws),
             "head": [result.head[0], result.head[1]],
+            "head_ts": result.events[-1].ts if result.events else "",
             "offset": result.offset,
             "lines": result.lines,
             # broken links stay reported; a torn tail was dealt with (or is past the checkpoint)

@@ -244,8 +244,9 @@ class PgJournal:
         return conn.execute("SELECT seq, line FROM warroom_events WHERE launch = %s AND seq > %s ORDER BY seq",
                             (self.target.launch, seq)).fetchall()
 
-    def load(self, since: tuple[int, str] | None = None, latest: Iterable[Event] = ()) -> LoadResult:
-        """Every event of the launch (only those after ``since`` = (seq, hash), when given)."""
+    def load(self, since: tuple[int, str] | None = None, latest: Iterable[Event] = (), head_ts: str = "") -> LoadResult:
+        """Every event of the launch (only those after ``since`` = (seq, hash), when given;
+        ``head_ts`` is the time of that event)."""
         psycopg = _psycopg()
         head = since or (0, GENESIS)
         try:
@@ -257,6 +258,7 @@ class PgJournal:
         self._head_seq, self._head_hash = result.head
         self._latest.clear()
         self._note_latest(latest)
+        self._head_ts = head_ts or self._head_ts
         self._note_latest(result.events)
         return result
 
