@@ -18,6 +18,12 @@ For a file journal the checkpoint is ``<journal>.checkpoint.json`` (written to a
 and renamed); for a database it is the launch's row in ``warroom_checkpoints``. It is written
 when a load has read at least ``EVERY`` events past the last one; failing to write it (a
 read-only directory, say) is not an error.
+
+It is JSON lines: the first is the main document; each long list of notes or invalidations
+(``LAZY_MIN`` or more) is a line after it, which the main document finds by offset and checks by
+length, SHA-256 and count. A load reads the first line only; a list is a ``LazyList`` that reads
+its line when first used (its length and last element are in the main document). A line that does
+not check out is not used: the list comes from a replay of the journal up to the head.
 """
 
 from __future__ import annotations
