@@ -10,6 +10,7 @@ that open dialogs run as workers in the group "dialog", so keys typed ahead wait
 from __future__ import annotations
 
 import asyncio
+import threading
 from time import monotonic
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
@@ -33,6 +34,30 @@ def _dialogs() -> ModuleType:
     from warroom.tui.screens import dialogs
 
     return dialogs
+
+
+def _in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> "asyncio.Future[Any]":
+    """``fn`` run in a daemon thread: quitting never waits for a database that stopped answering
+    (a write cut off by the exit was never acknowledged, and is either committed or not at all)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if not future.done():
+            (future.set_result if ok else future.set_exception)(value)
+
+    def run() -> None:
+        try:
+            outcome = (True, fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting flow as it is
+            outcome = (False, exc)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the app has gone meanwhile
+            pass
+
+    threading.Thread(target=run, name="warroom-write", daemon=True).start()
+    return future
 
 
 DECISIONS = [("", "GO", "GO"), ("", "NO-GO (asks why)", "NO-GO")]  # 1 GO, 2 NO-GO: never n, which is "no"
@@ -89,7 +114,7 @@ class Flows:
         assert self.room is not None
         self._writing = True
         try:
-            task = asyncio.ensure_future(asyncio.to_thread(fn, self.room.state, *args, **kwargs))
+            task = asyncio.ensure_future(_in_thread(fn, self.room.state, *args, **kwargs))
             done, _ = await asyncio.wait({task}, timeout=0.3)
             if not done:
                 self.notify("writing to the journal database…", timeout=3)
