@@ -56,3 +56,23 @@ async def test_keys_after_a_refused_dialog_key_still_reach_the_screen(layout, jo
         _type(app, "njj")  # n is refused (read-only): the j's still move the cursor
         assert await until(pilot, lambda: tree.cursor_line == start + 2, timeout=15)
         assert all(s.status is not Status.BLOCKED for s in app.room.state.items.values())
+
+
+async def test_keys_typed_right_after_enter_in_a_shown_prompt_go_to_the_next_dialog(layout, journal_path) -> None:
+    """QA: the comment prompt is on screen with the signed comment kept; ``enter y`` typed fast
+    (accept it, confirm) must keep the comment and confirm, never type ``y`` into the comment:
+    the ``y`` reached the input before its enter had bubbled up to run the submit binding."""
+    from tui_support import append
+
+    append(layout, journal_path, "sign", "Product Owner", "GO", "product ready, comms drafted", op="priya")
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("p", "y")
+        assert await until(pilot, lambda: type(app.screen).__name__ == "PollScreen" and app.room.state.poll is not None)
+        await pilot.press("1")
+        assert await until(pilot, lambda: bool(app.screen.query(Input)))
+        await pilot.pause(0.2)  # the prompt is drawn and ready: the user has read it
+        _type(app, "\ry")
+        assert await until(pilot, lambda: "poll_answer" in [k.replace("-", "_") for k in journal_kinds(journal_path)], timeout=10)
+        assert app.room.state.signoffs["Product Owner"].comment == "product ready, comms drafted"

@@ -16,6 +16,12 @@ through the focused input, so the keys after it are held until it is handled: ot
 would be sent to the field the focus is leaving (``name<tab>url`` typed fast in a form would all
 land in the name).
 
+An ``enter`` is held the same way: it submits a field through a binding that runs only once the
+key has bubbled from the field up to the app, so a key typed right after it would reach the field
+first (``enter y`` in a prompt showing a kept comment typed the ``y`` into the comment). The keys
+after it wait until every widget has handled it; the dialog it closes is gone, and the next one
+takes them.
+
 A question that records a decision (the poll's next role) raises a fence (``fence_keys``): keys
 typed before it was drawn are dropped, not replayed, and the screen says how many. Typed-ahead
 keys may fill in a dialog; they may never answer a question nobody has seen.
@@ -61,6 +67,7 @@ class TypeAheadMixin:
         self._dialog_workers: dict[Worker, int] = {}  # a flow's worker -> the screen depth it started at
         self._held_keys: list[events.Key] = []
         self._focus_moving = False  # a focus-moving key was sent and may not be handled yet
+        self._submitting = False  # an enter was sent and may not be handled yet
         self._expecting: tuple[float, int] | None = None  # (when, screen stack depth) of a dialog key
         self._hold_timer: Timer | None = None
         self._held_since = 0.0
@@ -129,6 +136,10 @@ class TypeAheadMixin:
             if self._busy():
                 return True  # the focus is on its way to the next field
             self._focus_moving = False
+        if self._submitting:
+            if self._busy():
+                return True  # the enter is on its way up to the binding that submits the field
+            self._submitting = False
         if self._expecting is not None and depth > self._expecting[1]:
             self._expecting = None  # the dialog is up: wait only until it can take keys
             return screen.focused is None and bool(screen.focus_chain)
@@ -166,6 +177,8 @@ class TypeAheadMixin:
             self._expecting = (monotonic(), len(self.screen_stack))  # type: ignore[attr-defined]
         elif self._action_of(key.key)[0] in FOCUS_ACTIONS:
             self._focus_moving = True
+        elif key.key == "enter":
+            self._submitting = True
         await self._deliver(key)
 
     async def _deliver(self, event: events.Event) -> None:
