@@ -208,16 +208,25 @@ class Actions:
         return self._append(ASSESS, crit.id, self._with_evidence(state, payload))
 
     # -- the clock ---------------------------------------------------------------------------
-    def hold(self, state: LaunchState, reason: str) -> Event:
+    @staticmethod
+    def hold_refusal(state: LaunchState) -> str:
+        """Why the count cannot be held now ("" when it can): a screen says so before it asks
+        for a reason."""
         cd = state.countdown
+        if cd.scrubbed:
+            return "the launch is scrubbed; set a new T-0 first"
+        if not cd.has_t0:
+            return "there is no T-0 to hold; set one first"
+        if cd.holding:
+            return f"the count is already holding ({cd.hold_reason})"
+        return ""
+
+    def hold(self, state: LaunchState, reason: str) -> Event:
         if not reason.strip():
             raise ActionError("a hold needs a reason")
-        if cd.scrubbed:
-            raise ActionError("the launch is scrubbed; set a new T-0 first")
-        if not cd.has_t0:
-            raise ActionError("there is no T-0 to hold; set one first")
-        if cd.holding:
-            raise ActionError(f"the count is already holding ({cd.hold_reason})")
+        refusal = self.hold_refusal(state)
+        if refusal:
+            raise ActionError(refusal)
         return self._append(HOLD, "", self._with_evidence(state, {"reason": reason.strip()}))
 
     def resume(self, state: LaunchState, override: str = "", verdict: str | None = None) -> Event:

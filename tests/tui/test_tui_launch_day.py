@@ -196,6 +196,40 @@ async def test_a_contradicting_pass_is_refused_on_screen_until_an_override(laten
         assert "latency" not in app.room.state.assessments
 
 
+async def test_the_override_confirmation_shows_the_value_and_the_reason_on_two_lines(latency_layout, journal_path) -> None:
+    """QA: the confirmation read ``900ms\\x0aoverride: …``: its line break was escaped as hostile text."""
+    app = make_app(latency_layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        labels = [str(o.prompt) for o in app.screen.query_one("#choice-list").options]
+        await pilot.press(str(next(i for i, text in enumerate(labels) if "API Latency" in text) + 1), "1")
+        await pilot.pause()
+        await pilot.press(*"900ms", "enter")
+        await pilot.pause()
+        await pilot.press(*"warm-up", "enter")
+        await pilot.pause()
+        detail = str(app.screen.query_one(".dialog-detail").render())
+        assert "x0a" not in detail
+        assert detail.splitlines()[:2] == ["900ms", "override: warm-up"]
+        await pilot.press("y")
+        assert await until(pilot, lambda: "latency" in app.room.state.assessments)
+
+
+async def test_hold_while_the_count_holds_says_so_before_asking_a_reason(layout, journal_path) -> None:
+    """QA: H during a hold asked the reason, warned that GOs go stale, took y, then refused
+    ("already holding"): a refusal must come before the questions."""
+    append(layout, journal_path, "hold", "dns")
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("H")
+        await pilot.pause(0.3)
+        assert app.screen is app.main_screen  # no dialog: nothing to answer
+        assert any("already holding (dns)" in n.message for n in app._notifications)
+
+
 # -- the key scheme in every picker and dialog --------------------------------------------------------
 async def test_pickers_move_with_j_and_k_pick_with_enter_or_a_number(layout, journal_path) -> None:
     app = make_app(layout, journal_path)

@@ -227,6 +227,10 @@ class Flows:
     async def action_hold(self) -> None:
         if not self._can_write():
             return
+        refusal = self.actions.hold_refusal(self.room.state)
+        if refusal:
+            self.notify(refusal, severity="error", timeout=6)  # as the refused action says it
+            return
         reason = await self.push_screen_wait(_dialogs().PromptScreen("Hold the count: why?", "the reason, for everyone"))
         if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(
                 f"HOLD the count at {self._clock_text()}?", Text.assemble(reason, "\n", self._stale_warning()))):

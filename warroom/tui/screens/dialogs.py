@@ -30,7 +30,9 @@ def _title(text: Title) -> Text:
         return text
     from warroom.tui.widgets.text import inline_markdown
 
-    return inline_markdown(text)
+    # A detail the app puts on two lines (a value, then its override) keeps its line break; each
+    # line is rendered (and neutralised) on its own, so the break never shows as ``\x0a``.
+    return Text("\n").join(inline_markdown(line) for line in text.split("\n"))
 
 
 class PickerList(OptionList):
