@@ -367,13 +367,19 @@ def threshold_contradiction(threshold: str, value: str, result: str) -> str:
     if quantity is None:
         return ""
     number, unit = quantity
+    read_as = ""
+    if not unit:  # a bare number is read in the threshold's unit: 99.7 against '>= 99.8%' is 99.7 %
+        own = parse_quantity(threshold.strip().lstrip("<>=!").strip())
+        if own is not None and own[1]:
+            unit = own[1]
+            read_as = f" (read as {value.strip()}{unit})"
     try:
         cond = parse_condition(threshold, unit)
     except ValueError:
         return ""
     if isinstance(cond.target, str) or cond.holds(number):
         return ""
-    return f"the value {value} does not meet the threshold '{threshold}'"
+    return f"the value {value}{read_as} does not meet the threshold '{threshold}'"
 
 
 def _decision(value: str) -> str:

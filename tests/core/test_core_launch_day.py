@@ -217,6 +217,16 @@ def test_a_pass_whose_value_meets_its_threshold_in_any_unit_is_recorded(day, val
     assert view.state == "pass" and "unverified" not in view.detail
 
 
+def test_a_bare_number_is_read_in_the_thresholds_unit(day) -> None:
+    """QA: ``assess cfur pass --value 99.7`` against '>= 99.8%' was recorded: a value without a
+    unit skipped the check (no unit cannot be converted to %). It is read in the threshold's unit."""
+    with pytest.raises(ActionError, match=r"the value 900 \(read as 900ms\) does not meet the threshold '< 500ms'"):
+        day.do("assess", "latency", "pass", "900")
+    assert "latency" not in day.state.assessments
+    day.do("assess", "latency", "pass", "320")
+    assert day.state.assessments["latency"].result == "pass"
+
+
 def test_an_override_records_a_contradicting_pass_and_the_record_shows_why(day) -> None:
     event = day.do("assess", "latency", "pass", "900ms", override="one slow region, accepted by Ops")
     assert event.payload["override"] == "one slow region, accepted by Ops"
