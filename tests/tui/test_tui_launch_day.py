@@ -99,6 +99,22 @@ async def test_a_read_only_screen_shows_the_hold_at_t0_and_writes_nothing(layout
     assert past_t0.read_bytes() == before
 
 
+async def test_a_replay_shows_the_hold_at_t0_without_a_bell_or_a_toast(layout, past_t0) -> None:
+    """QA: stepping a replay onto the auto-hold rang the bell and put up a 15 s toast saying
+    'r resumes…', a key a replay does not have, lingering over the steps after it."""
+    from warroom.as_of import AsOf
+
+    append(layout, past_t0, "t0_reached", "PENDING", ["nobody signed"])
+    app = make_app(layout, past_t0, as_of=AsOf.parse("2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.tick_clock()
+        await pilot.pause()
+        assert app.room.state.countdown.auto_held
+        assert "HOLD" in str(app.main_screen.query_one("#hdr-left").render())
+        assert not any("reached T-0 without a GO" in n.message for n in app._notifications)
+
+
 async def test_resume_past_t0_without_a_go_asks_an_override_reason_and_y(layout, past_t0) -> None:
     app = make_app(layout, past_t0)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -363,7 +363,9 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
         read-only ones too), and the first writable screen journals it once (with a GO, that
         the count went on). Other screens' appends of the same are refused under the lock."""
         view = room.clock(now)
-        if view.auto and not self._auto_hold_seen:
+        # A replay shows the hold in its header; a bell and a toast telling to press r (which a
+        # replay does not have) would ring at each step onto it and linger over the steps after.
+        if view.auto and not self._auto_hold_seen and self.replay_from is None:
             self.bell()
             self.notify("HOLD: the count reached T-0 without a GO. r resumes with a GO, or an override with its reason.",
                         severity="error", timeout=15)
