@@ -499,3 +499,17 @@ async def test_the_wall_shows_the_hold_at_t0_like_every_view(layout, past_t0) ->
         text = screen_text(app)
         assert "HOLD" in text and "no GO at T-0" in text, text
     assert past_t0.read_bytes() == before
+
+
+async def test_a_replay_key_bar_leads_with_the_replay_keys(layout, past_t0) -> None:
+    """QA: a replay's key bar showed Details, Copy, Filter, Help, Quit: no key to step or play."""
+    from warroom.tui.widgets.keybar import KeyBar
+
+    app = make_app(layout, past_t0, replay=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        bar = str(app.main_screen.query_one(KeyBar).render())
+        assert bar.lstrip().startswith("] / [ Step")
+        assert "} / { Jump" in bar and "F5 Play" in bar and "+ / - Speed" in bar and "q Quit" in bar

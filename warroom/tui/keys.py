@@ -203,5 +203,9 @@ TILES = bindings(TILES_SCOPE)
 HELP = help_rows()
 # Actions that write to the journal: a read-only screen leaves them off its key bar.
 WRITES = frozenset(a.name for a in ACTIONS if a.writes)
+# A replay's key bar leads with these (kept off every other bar): step, jump, play, speed.
+# Each as the table writes its keys ("] / ["), with one word for the pair.
+REPLAY_BAR = ("replay_next", "replay_next_mark", "replay_play", "replay_faster")
+REPLAY_WORDS = {"replay_next": "Step", "replay_next_mark": "Jump", "replay_play": "Play", "replay_faster": "Speed"}
 # Actions whose key opens a dialog or another screen.
 DIALOGS = frozenset(a.name for a in ACTIONS if a.dialog)

@@ -82,8 +82,21 @@ class ReviewMixin:
         if header is not None and self.cursor is not None:
             refused = self.layout_then is not None and self.layout_then.problem
             header.mode = f"REPLAY {self.cursor.pos}/{len(self.cursor.events)}" + (" · LAYOUT OF NOW" if refused else "")
+            self._lead_key_bar()
         self.sub_title = self.cursor.describe() if self.cursor is not None else ""  # type: ignore[attr-defined]
         self.tick_clock()  # type: ignore[attr-defined]
+
+    def _lead_key_bar(self) -> None:
+        """A replay's key bar leads with its own keys (step, jump, play, speed), which no other
+        bar shows: without them a replay listed only Details, Copy, Filter, Help and Quit."""
+        from warroom.tui.keys import REPLAY_BAR
+        from warroom.tui.widgets.keybar import KeyBar
+
+        for bar in self.main_screen.query(KeyBar):  # type: ignore[attr-defined]
+            if bar.lead != REPLAY_BAR:
+                bar.lead = REPLAY_BAR
+                bar._keys = None
+                bar.refresh()
 
     def replay_tiles(self, reset: bool) -> None:
         """The tiles as the metric history had them at the replay's moment."""

@@ -14,12 +14,14 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from warroom.tui.keys import ACTIONS, action_name
+from warroom.tui.keys import ACTIONS, REPLAY_WORDS, action_name
 
 KEEP = frozenset({"help", "quit", "stop_run", "hide_run"})  # never dropped to fit (the run keys show only with the run pane)
 # A focused pane's own keys come first on the bar, also those kept off it elsewhere (a, w).
 PANE_GROUPS = {"SignoffPane": "Sign-off", "TimelinePane": "Clock"}
 _GROUP_OF = {a.name: a.group for a in ACTIONS}
+_SHOWN = {a.name: a.shown for a in ACTIONS if a.shown}  # a leading action's keys as help writes them
+LEAD_WORDS = REPLAY_WORDS
 
 
 class KeyBar(Widget):
@@ -34,9 +36,12 @@ class KeyBar(Widget):
     }
     """
 
-    def __init__(self, hide: frozenset[str] = frozenset(), **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, hide: frozenset[str] = frozenset(), lead: tuple[str, ...] = (), **kwargs) -> None:  # noqa: ANN003
+        """``hide``: actions left off; ``lead``: actions shown first even when the table keeps
+        them off the bar (a replay's step, jump, play and speed keys)."""
         super().__init__(**kwargs)
         self.hide = hide
+        self.lead = lead
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each key drawn, for clicks
         self._keys: list[tuple[str, str, str, str]] | None = None  # until the bindings change
 
@@ -52,16 +57,20 @@ class KeyBar(Widget):
         order; an action bound to several keys shows its first."""
         seen: set[str] = set()
         out, first = [], []
+        lead: dict[str, tuple[str, str, str, str]] = {}
         group = self._pane_group()
         for active in self.screen.active_bindings.values():
             binding = active.binding
             name = action_name(binding.action)
             ours = group is not None and _GROUP_OF.get(name) == group
+            if name in self.lead and active.enabled and name not in lead:
+                lead[name] = (binding.key, _SHOWN.get(name) or self.app.get_key_display(binding), LEAD_WORDS.get(name, binding.description), name)
+                continue
             if not (binding.show or ours) or not active.enabled or name in self.hide or binding.action in seen:
                 continue
             seen.add(binding.action)
             (first if ours else out).append((binding.key, self.app.get_key_display(binding), binding.description, name))
-        return first + out
+        return [lead[n] for n in self.lead if n in lead] + first + out
 
     def _pane_group(self) -> str | None:
         node = self.screen.focused
