@@ -14,9 +14,11 @@ from datetime import datetime
 from typing import Sequence
 
 from warroom.as_of import AsOf
-from warroom.events import HOLD, POLL_ANSWER, RECYCLE, SCRUB, SIGN, Event
+from warroom.events import HOLD, POLL_ANSWER, RECYCLE, SCRUB, SIGN, T0_REACHED, Event
 
-MARKS = frozenset({HOLD, RECYCLE, SCRUB, SIGN, POLL_ANSWER, "auto-hold"})  # ``}``: the next of these
+# ``}``: the next of these. The count reaching T-0 (the auto-hold without a GO) is a hold too:
+# its event kind is ``t0-reached`` (there is no ``auto-hold`` kind).
+MARKS = frozenset({HOLD, RECYCLE, SCRUB, SIGN, POLL_ANSWER, T0_REACHED})
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)
 MAX_GAP = 2.0  # wall seconds at most between two events while playing
 
