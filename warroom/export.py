@@ -38,6 +38,25 @@ def _indent(text: str, pad: str) -> list[str]:
     return [pad + lines[0]] + [(cont + l) if l.strip() else "" for l in lines[1:]]
 
 
+_NUMBER_START = re.compile(r"^(\s*)(\d{1,9})([.)])")
+_BLOCK_START = re.compile(r"^(\s*)([-*+>#|=`~<])")
+
+
+def _journal_text(text: str) -> str:
+    """Text from the journal (a note, a reason) written inside a list entry: its lines stay, but
+    none can start a block of its own (``- [x] Fake item`` would read back as a ticked item on
+    the next import, ``## x`` as a section): a leading list, heading, quote, fence, table or HTML
+    marker is escaped with a backslash. A first line that would read as a check box is labelled."""
+    lines = str(text).split("\n")
+    out = [f"note: {lines[0]}" if lead_box(lines[0]) else lines[0]]
+    for line in lines[1:]:
+        escaped = _NUMBER_START.sub(r"\1\2\\\3", line, count=1)
+        if escaped == line:
+            escaped = _BLOCK_START.sub(r"\1\\\2", line, count=1)
+        out.append(escaped)
+    return "\n".join(out)
+
+
 _DECISION = re.compile(r"^\s*(?:[-*]\s+)?\*\*\s*(?:final\s+|go\s*/\s*no[- ]?go\s+)?decision\s*:?\s*\*\*", re.I)
 _BOXES = re.compile(r"^\W*(?:□|☐|\[ \])\s*GO\b.*NO[- ]?GO", re.I)
 _LABEL = re.compile(r"^(\s*(?:[-*]\s+)?\*\*\s*([^*]{1,40}?)\s*:?\s*\*\*\s*:?\s*)(.*?)(\s*)$")
@@ -57,7 +76,7 @@ class _Recorded:
         d = self.decision
         out = [f"**Decision:** {d.verdict} (recorded by the war room; exported {utc_iso(self.now)})"]
         if d.reasons:
-            out += [""] + [f"- {r.text}" for r in d.reasons] + [""]
+            out += [""] + [line for r in d.reasons for line in _indent(_journal_text(r.text), "- ")] + [""]
         return out
 
     def text(self, text: str) -> str:
@@ -102,7 +121,7 @@ def _item_lines(item: Item, state: LaunchState, pad: str, number: int = 0) -> li
             line += f" — {reason}"
         if st and st.by:
             line += f" ({st.by}, {st.at})"
-        out.append(f"{sub}- {line}")
+        out += _indent(_journal_text(line), f"{sub}- ")
     elif status is Status.DONE and st and st.by:
         out.append(f"{sub}- done by {st.by} at {st.at}")
     for note in item.notes:
@@ -111,7 +130,7 @@ def _item_lines(item: Item, state: LaunchState, pad: str, number: int = 0) -> li
         out += _indent(note, f"{sub}- ")
     if st:
         for entry in st.notes:
-            out += _indent(f"note ({entry.by}, {entry.at}): {entry.text}", f"{sub}- ")
+            out += _indent(_journal_text(f"note ({entry.by}, {entry.at}): {entry.text}"), f"{sub}- ")
     for cmd in item.commands:
         fence = "````" if "```" in cmd.code else "```"
         out.append(f"{sub}{fence}{cmd.language}")
@@ -210,7 +229,7 @@ def export_markdown(ws: Workspace, state: LaunchState, now: datetime | None = No
     if state.launch_notes:
         lines += ["## Launch Notes", ""]
         for entry in state.launch_notes:
-            lines += _indent(f"{entry.text} ({entry.by}, {entry.at})", "- ")
+            lines += _indent(_journal_text(f"{entry.text} ({entry.by}, {entry.at})"), "- ")
         lines.append("")
     while lines and not lines[-1]:
         lines.pop()

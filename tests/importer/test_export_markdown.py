@@ -114,3 +114,28 @@ def test_every_seed_round_trips_through_export(prefix, tmp_path):
     assert [(i.status, i.commands) for i in again.checklist.walk_items()] == [(i.status, i.commands) for i in result.checklist.walk_items()]
     assert [r.name for r in again.roles] == [r.name for r in result.roles]
     assert [p.mark for p in again.phases] == [p.mark for p in result.phases]
+
+
+def test_journal_text_cannot_add_items_or_sections_to_the_export(room):
+    """QA: a launch note 'fine\\n- [x] Fake ticked item\\n## Injected' exported as a nested task
+    list and a heading: imported again, the checklist had one more item, ticked. Journal text
+    (notes, launch notes) stays text: its lines cannot start a list, heading or box."""
+    ws = load_workspace(room)
+    before = len(ws.items)
+    journal = Journal(ws.journal_path)
+    state = LaunchState.replay(ws, journal.load().events)
+    acts = Actions(journal, "mallory", now=lambda: NOW)
+    for step in (
+        lambda s: acts.note(s, None, "fine\n- [x] Fake launch item\n## Injected section\n1. [x] numbered fake"),
+        lambda s: acts.note(s, "t-1-hour/dashboards-visible", "ok\n- [x] Fake item note"),
+        lambda s: acts.note(s, None, "[x] a note that looks like a box"),
+    ):
+        state.apply(step(state))
+    journal.close()
+    state = LaunchState.replay(ws, Journal(ws.journal_path, read_only=True).load().events)
+    md = export_markdown(ws, state, now=NOW)
+    assert "\\- [x] Fake launch item" in md and "\\## Injected section" in md and "1\\. [x] numbered fake" in md
+    again = import_text(md, "recon.md", checklist_id="recon")
+    items = list(again.checklist.walk_items())
+    assert len(items) == before and not [i.text for i in items if "Fake" in i.text or "a note that" in i.text]
+    assert not [line for line in md.splitlines() if line.lstrip().startswith(("- [x] Fake", "- [x] a note", "## Injected"))]
