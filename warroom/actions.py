@@ -199,12 +199,15 @@ class Actions:
         payload: dict[str, Any] = {"result": r, "value": value, "comment": comment.strip()}
         contradiction = threshold_contradiction(crit.threshold, value, r)
         if contradiction and not override:
+            if r == "not-fired":
+                raise ActionError(f"{contradiction}: NOT FIRED needs a value that does not meet the trigger, "
+                                  "or an override with the reason it has not fired anyway (--override REASON)")
             raise ActionError(f"{contradiction}: a PASS needs a value that meets the threshold, "
                               "or an override with the reason it passes anyway (--override REASON)")
         if contradiction:
             payload["override"] = override
         elif override:
-            raise ActionError("an override is only for a PASS whose value contradicts the threshold")
+            raise ActionError("an override is only for a PASS whose value contradicts the threshold (or a NOT FIRED whose value meets the trigger)")
         return self._append(ASSESS, crit.id, self._with_evidence(state, payload))
 
     # -- the clock ---------------------------------------------------------------------------
@@ -358,8 +361,10 @@ def _served(value: Any) -> Any:
 
 def threshold_contradiction(threshold: str, value: str, result: str) -> str:
     """Why a PASS with ``value`` contradicts a numeric ``threshold`` ("" when it does not, or
-    cannot be told: no value, a threshold that is not a number, units of different kinds)."""
-    if result != "pass" or not value or not threshold:
+    cannot be told: no value, a threshold that is not a number, units of different kinds). For a
+    rollback trigger the threshold is its firing condition: a NOT FIRED whose value meets it
+    contradicts it (a FIRED by judgement, whatever the value, is the safe side and stands)."""
+    if result not in ("pass", "not-fired") or not value or not threshold:
         return ""
     from warroom.metrics.threshold import parse_condition, parse_quantity
 
@@ -377,7 +382,11 @@ def threshold_contradiction(threshold: str, value: str, result: str) -> str:
         cond = parse_condition(threshold, unit)
     except ValueError:
         return ""
-    if isinstance(cond.target, str) or cond.holds(number):
+    if isinstance(cond.target, str):
+        return ""
+    if result == "not-fired":
+        return f"the value {value}{read_as} meets the rollback trigger '{threshold}'" if cond.holds(number) else ""
+    if cond.holds(number):
         return ""
     return f"the value {value}{read_as} does not meet the threshold '{threshold}'"
 

@@ -259,6 +259,18 @@ def test_a_rollback_trigger_is_assessed_fired_or_not_fired_never_pass(day) -> No
     assert view.state == "pass" and view.detail.startswith("not fired by")
 
 
+def test_not_fired_with_a_value_that_meets_the_trigger_is_refused_unless_overridden(day) -> None:
+    """QA: 'assess rollback-error-rate not-fired --value 2.5%' against '> 1%' was recorded and
+    shown as ✓ not fired: the dangerous contradiction (a rollback missed) went unchecked."""
+    with pytest.raises(ActionError, match=r"the value 2.5% meets the rollback trigger '> 1%': NOT FIRED needs"):
+        day.do("assess", "errors-up", "not-fired", "2.5%")
+    assert "errors-up" not in day.state.assessments
+    day.do("assess", "errors-up", "not-fired", "0.4%")  # under the trigger: all clear
+    day.do("assess", "errors-up", "fired", "0.8%")  # fired by judgement: the safe side stands
+    event = day.do("assess", "errors-up", "not-fired", "2.5%", override="a known batch job, not users")
+    assert event.payload["override"] == "a known batch job, not users"
+
+
 # -- the poll keeps a role's comment -------------------------------------------------------------
 def test_a_poll_answer_keeps_the_comment_the_role_signed_with(day) -> None:
     day.do("sign", "Product Owner", "go", "product ready, comms drafted")

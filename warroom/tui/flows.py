@@ -374,14 +374,15 @@ class Flows:
         from warroom.actions import threshold_contradiction
 
         override = ""
+        words = {"not-fired": "NOT FIRED"}.get(result, result.upper())
         contradiction = threshold_contradiction(crit.threshold, value, result)
         if contradiction:
             override = await self.push_screen_wait(_dialogs().PromptScreen(
-                f"Refused: {contradiction}. Record the PASS anyway? Why?", "the reason it passes anyway (recorded)",
+                f"Refused: {contradiction}. Record {words} anyway? Why?",
+                "the reason it passes anyway (recorded)" if result == "pass" else "the reason it has not fired anyway (recorded)",
                 hint="an override: its reason is journaled and shown · escape cancels, nothing recorded"))
             if not override:
                 return
-        words = {"not-fired": "NOT FIRED"}.get(result, result.upper())
         detail = (value or "no value: unverified" if result == "pass" else value) + (f"\noverride: {override}" if override else "")
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {words}?", detail)):
             self.write_soon(self.actions.assess, cid, result, value, "", override)
