@@ -22,7 +22,6 @@ RENDER_BYTES = 12 * 1024  # the output's tail drawn through the emulator (pyte r
 DETAILS_BYTES = 6 * 1024
 
 
-NO_RUNS_ON_A_DATABASE = "running commands needs a journal file (their output is kept beside it); this launch's journal is in PostgreSQL"
 
 
 def _mode(app: Any) -> str:
@@ -118,7 +117,7 @@ class RunPane(Vertical, can_focus=True):
         if result is None:
             return f"S stop · esc hide │ ▶ {what} running (by {run.operator})"
         how = "timed out" if result.timed_out else "stopped" if result.stopped else f"exit {result.exit}"
-        return f"esc hide │ ■ {what} {how} after {result.duration:g}s · {result.output.name}"
+        return f"esc hide │ ■ {what} {how} after {result.duration:g}s · {result.output.name if result.output is not None else 'kept in the journal database'}"
 
     def refresh_output(self) -> None:
         run = self.run
@@ -200,16 +199,13 @@ def _runs(app: Any) -> dict[str, Any]:
 
 def run_command(app: Any, target_id: str) -> None:
     """The `!` key on a checklist line."""
-    if app.journal_path is None:  # a journal in PostgreSQL: the output files have nowhere to live yet
-        app.notify(NO_RUNS_ON_A_DATABASE, severity="error", timeout=6)
-        return
     app.run_worker(_flow(app, target_id), group="dialog", exclusive=False)
 
 
 async def _flow(app: Any, target_id: str) -> None:
     from warroom.runner.plan import prepare
-    from warroom.runner.record import abandoned
     from warroom.runner.resolve import choices, resolve_target
+    from warroom.runner.store import outputs_of
     from warroom.tui.screens.dialogs import ChoiceScreen
 
     room = app.room
@@ -247,8 +243,9 @@ async def _flow(app: Any, target_id: str) -> None:
         app.notify(str(exc), severity="error", timeout=8)
         return
     rec = room.state.runs.get(target.id)
-    if rec is not None and rec.open and not abandoned(rec, plan.host):
-        if rec.host == plan.host:
+    outputs = outputs_of(app.journal)
+    if rec is not None and rec.open and not outputs.abandoned(rec, plan.host):
+        if rec.host == plan.host or outputs.heartbeats:  # a database's heartbeat says it still runs over there
             app.notify(f"{target.id} is being run by {rec.by} since {_local(room, rec.at)} (on {rec.host})", severity="warning",
                        timeout=6)
         else:  # nobody here can tell whether it still runs over there: an operator may say it is over
@@ -352,28 +349,28 @@ async def _follow(app: Any, run: Any) -> None:
         app.poll_journal()
 
 
-def run_block(room: Any, item_id: str, journal_path: Any) -> Group | None:
-    """The item's last run and the tail of its output, for the details screen (every operator)."""
+def run_block(room: Any, item_id: str, journal: Any) -> Group | None:
+    """The item's last run and the tail of its output, for the details screen (every operator).
+    ``journal``: the screen's journal (a file's or a database's), or a journal file's path."""
     import socket
 
-    from warroom.runner.execute import read_tail
-    from warroom.runner.record import abandoned
+    from warroom.runner.store import FileOutputs, outputs_of
     from warroom.runner.terminal import render, safe_char
 
     rec = room.state.runs.get(item_id)
-    if rec is None or journal_path is None:
+    if rec is None or journal is None:
         return None
+    outputs = FileOutputs(journal) if isinstance(journal, Path) else outputs_of(journal)
     head = Text("Last run\n", style="bold underline")
     head.append(f"{safe_char(rec.summary(_local(room, rec.at)))}\n")
-    if abandoned(rec, socket.gethostname()):
+    if outputs.abandoned(rec, socket.gethostname()):
         head.append("abandoned: its warroom process is gone (`warroom run … --release REASON`)\n", style="bold red")
     elif rec.open and rec.host != socket.gethostname():
         head.append(f"on {rec.host}: if its process is gone, release it with a reason\n", style="yellow")
     head.append(f"{safe_char(rec.label)}\n", style="dim")
     parts: list[Any] = [head]
-    name = rec.output_file
-    if name:
-        data, whole = read_tail(journal_path.with_name(name), DETAILS_BYTES)
+    if rec.output_file or rec.run_id:
+        data, whole = outputs.tail(rec, DETAILS_BYTES)
         lines = render(data, columns=100, lines=20, whole=whole, keep=200)[-15:]
         if lines:
             parts.append(Text("\n").join(lines))
