@@ -257,7 +257,6 @@ async def _flow(app: Any, target_id: str) -> None:
 
 
 async def _release(app: Any, rec: Any) -> None:
-    from warroom.journal import Journal
     from warroom.runner.execute import release
     from warroom.tui.screens.dialogs import ConfirmScreen, PromptScreen
 
@@ -268,7 +267,7 @@ async def _release(app: Any, rec: Any) -> None:
     reason = await app.push_screen_wait(PromptScreen("Why is that run over?", "e.g. the bastion rebooted mid-run"))
     if not reason:
         return
-    with Journal(app.journal_path) as journal:
+    with _own_journal(app) as journal:
         try:
             release(journal, app.operator, rec, reason)
         except ActionError as exc:
@@ -278,13 +277,19 @@ async def _release(app: Any, rec: Any) -> None:
     app.notify(f"released the run of {rec.target}; ! runs it again", timeout=4)
 
 
+def _own_journal(app: Any) -> Any:
+    """The screen's journal opened again: a file's path, or a database launch's own connection."""
+    from warroom.journals import open_journal
+
+    return open_journal(app.journal_path if app.journal_path is not None else app.journal_where, app.layout_path)
+
+
 async def _start(app: Any, plan: Any) -> None:
-    from warroom.journal import Journal
     from warroom.runner.execute import Run
 
     pane = await _pane(app)
     columns = max(40, (app.size.width or 120) - 2)
-    journal = Journal(app.journal_path)  # its own file description: the reader thread writes run-end with it
+    journal = _own_journal(app)  # its own file description (or connection): the reader thread writes run-end with it
     run = Run(plan, journal, app.operator, size=(columns, 40), on_end=lambda r: _from_thread(app, r))
     try:
         run.start()
