@@ -156,7 +156,11 @@ class FileOutputs:
         path = self._path(rec)
         if path is None:
             return
-        with open(path, "rb") as f:
+        # a name from the journal (hostile text): never through a symlink, never a FIFO
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(f"{path.name} is not a regular file")
             yield from iter(lambda: f.read(block), b"")
 
     def abandoned(self, rec: RunRecord, host: str) -> bool:

@@ -131,7 +131,8 @@ class ReviewMixin:
         self.push_screen(TileHistoryScreen(room.ws, history, until))  # type: ignore[attr-defined]
 
     def _beside_journal(self, suffix: str) -> Path:
-        journal: Path = self.journal_path  # type: ignore[attr-defined]
+        """Beside the journal file (a journal in a database: beside the layout)."""
+        journal: Path = self.journal_path or Path(self.layout_path)  # type: ignore[attr-defined]
         stem = journal.name.removesuffix(".journal.yaml").removesuffix(".yaml")
         return journal.with_name(f"{stem}{suffix}")
 
@@ -146,7 +147,7 @@ class ReviewMixin:
 
         out = self._beside_journal(".report.html")
         try:
-            text = write_report(self.layout_path, self.journal_path, "html")  # type: ignore[attr-defined]
+            text = write_report(self.layout_path, self.journal_path or self.journal_where, "html")  # type: ignore[attr-defined]
             tmp = out.with_name(f".{out.name}.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(out)  # whole or not at all
