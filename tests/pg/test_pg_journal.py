@@ -317,9 +317,3 @@ def test_a_layout_edit_is_journaled_in_the_layouts_database(pg_url: str, demo: P
     events = PgJournal(parse_target(pg_url, "demo"), read_only=True).load().events
     assert saved.event is not None and [(e.kind, e.seq) for e in events] == [("layout-change", saved.event.seq)]
     assert not demo.with_name("demo.journal.yaml").exists()
-
-
-def test_running_commands_on_a_database_journal_is_refused_with_a_reason(pg_url: str, demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["run", str(demo), "load-test", "--dry-run"], ["run", str(demo), "load-test", "--output"]):
-        assert main([*argv, "--journal", pg_url]) == 1
-        assert "running commands needs a journal file" in capsys.readouterr().err
