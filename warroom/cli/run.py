@@ -163,11 +163,15 @@ def _show_output(s: Any, ref: str) -> int:
     printer = _Printer(console, False, cols)
     feed = LineFeed(printer.line, columns=cols, lines=40)
     _say(f"{rec.summary()}; {outputs.describe(rec)}" + ("" if rec.end is not None else " (still being written)"), printer)
-    for block in outputs.chunks(rec):
-        feed.add(block)
-        feed.pump(len(block))
+    try:
+        for block in outputs.chunks(rec):
+            feed.add(block)
+            feed.pump(len(block))
+    except OSError as exc:
+        raise ActionError(f"cannot read the output of {target.id} ({outputs.describe(rec)}): {exc.strerror or exc}") from None
+    finally:
+        outputs.close()
     feed.finish()
-    outputs.close()
     return EXIT_OK
 
 
