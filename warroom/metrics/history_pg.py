@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections import deque
 from typing import Any, Iterable
 
@@ -32,6 +33,7 @@ from warroom.pg_side import HISTORY_LOCK, LEASE_LOCK, SideConnection, side_conne
 DEFAULT_ROWS = 150_000  # rows per launch before the older half is downsampled (~8 MB, as the file)
 CHECK_EVERY = 200  # appended rows between two counts of the launch's rows
 PENDING_MAX = 20_000  # samples kept in memory while the database is unreachable
+RETRY_AFTER = 5.0  # seconds before an unreachable database is tried again (a split must not stall polling)
 
 
 def _errors() -> tuple[type[BaseException], ...]:
@@ -49,6 +51,15 @@ class PgMetricHistory:
         self._pending: deque[HistSample] = deque(maxlen=PENDING_MAX)
         self._since_count = CHECK_EVERY  # count at the first append
         self.problem: str | None = None
+        self._retry_at = 0.0
+
+    def _failed(self, exc: BaseException) -> None:
+        self._db.drop()
+        self.problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self._retry_at = time.monotonic() + RETRY_AFTER
+
+    def _waiting(self) -> bool:
+        return time.monotonic() < self._retry_at
 
     @property
     def location(self) -> str:
@@ -59,7 +70,7 @@ class PgMetricHistory:
         """Store the samples (and any kept while the database was unreachable); never raises:
         while it cannot be reached they wait in memory, the oldest dropped past PENDING_MAX."""
         self._pending.extend(samples)
-        if not self._pending:
+        if not self._pending or self._waiting():
             return
         rows = [(self.target.launch, s.tile, round(s.t, 3), encode(s).rstrip("\n")) for s in self._pending]
         try:
@@ -75,8 +86,7 @@ class PgMetricHistory:
                 self._since_count = 0
                 self._bound(conn)
         except _errors() as exc:
-            self._db.drop()
-            self.problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self._failed(exc)
 
     def _bound(self, conn: Any) -> None:
         """Past ``limit`` rows, downsample (again, until it is under: never more than ``limit`` +
@@ -114,13 +124,14 @@ class PgMetricHistory:
 
     def poll(self) -> list[HistSample]:
         """Samples stored since the last look ([] while the database cannot be reached)."""
+        if self._waiting():
+            return []
         try:
             conn = self._db.get()
             rows = conn.execute("SELECT id, sample FROM warroom_metric_samples WHERE launch = %s AND id > %s ORDER BY id",
                                 (self.target.launch, self._last_id)).fetchall()
         except _errors() as exc:
-            self._db.drop()
-            self.problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self._failed(exc)
             return []
         if rows:
             self._last_id = rows[-1][0]
@@ -159,6 +170,7 @@ class PgLease:
         self.alone = False  # the database cannot say who polls: poll alone meanwhile
         self.problem: str | None = None
         self._conn: Any = None
+        self._retry_at = 0.0
 
     def _key(self) -> tuple[int, str]:
         return LEASE_LOCK, self.target.launch
@@ -174,6 +186,8 @@ class PgLease:
 
     def acquire(self, now: float | None = None) -> bool:
         """Take the lease when it is free (or check we still hold it). True: poll."""
+        if self.alone and time.monotonic() < self._retry_at:
+            return True  # still alone: the database is not tried again yet
         try:
             if self._conn is None or self._conn.closed:
                 self.held = False
@@ -188,6 +202,7 @@ class PgLease:
         except _errors() as exc:
             self._drop()
             self.alone = True
+            self._retry_at = time.monotonic() + RETRY_AFTER
             self.problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return True
 

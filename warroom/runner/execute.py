@@ -308,6 +308,7 @@ class Run:
         except (OSError, ReadOnlyJournal, JournalError) as exc:
             result.error = result.error or f"run-end not recorded: {exc}"
         self.result = result
+        self.outputs.close()
         self._done.set()
         if self.on_end is not None:
             self.on_end(self)

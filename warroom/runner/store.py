@@ -35,6 +35,7 @@ CHUNK_BYTES = 256 * 1024  # the largest chunk stored in one row
 FLUSH_EVERY = 0.25  # seconds: the live tail lags the command by at most this
 BEAT = 2.0  # seconds between a running command's heartbeats
 STALE = 20.0  # seconds without a heartbeat before a run elsewhere is abandoned
+RETRY_AFTER = 2.0  # seconds between two attempts to reach an unreachable database
 MAX_PENDING = 8 * 1024 * 1024  # bytes held while the database is unreachable, before giving up keeping output
 
 
@@ -189,6 +190,8 @@ class PgOutput:
         self._flushed_at = time.monotonic()
         self._beat_at = time.monotonic()
         self._error = ""
+        self._host, self._pid = "", 0
+        self._retry_at = 0.0
 
     def open(self) -> None:
         """Reach the database before the run is claimed (a run whose output has nowhere to go
@@ -204,15 +207,26 @@ class PgOutput:
 
     def started(self, host: str, pid: int) -> None:
         """The run's row, once its run-start is in the journal (the heartbeat starts)."""
-        self._sql("INSERT INTO warroom_runs (launch, run, host, pid) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                  (self.target.launch, self.run_id, host, pid))
+        self._host, self._pid = host, pid
+        self._beat()
+
+    _UPSERT = ("INSERT INTO warroom_runs (launch, run, host, pid, bytes, chunks) VALUES (%s, %s, %s, %s, %s, %s)"
+               " ON CONFLICT (launch, run) DO UPDATE SET bytes = EXCLUDED.bytes, chunks = EXCLUDED.chunks, beat_at = now()")
+
+    def _beat(self) -> bool:
+        """Renew the heartbeat (the row made again if a lost connection lost it)."""
         self._beat_at = time.monotonic()
+        return self._sql(self._UPSERT, (self.target.launch, self.run_id, self._host, self._pid, self._stored, self._chunk))
 
     def _sql(self, query: str, params: tuple[Any, ...]) -> bool:
-        from warroom.journal_pg import _first_line, _psycopg
+        """Run one statement; False when the database cannot be reached (then nothing is tried for
+        ``RETRY_AFTER`` seconds: the reader of the command's output never waits on a split)."""
+        from warroom.journal_pg import JournalError, _first_line, _psycopg
 
         psycopg = _psycopg()
-        for attempt in (1, 2):  # once more on a fresh connection: a dropped one is not an outage
+        if time.monotonic() < self._retry_at:
+            return False
+        for _ in (1, 2):  # once more on a fresh connection: a dropped one is not an outage
             try:
                 conn = self._db.get()
                 conn.execute(query, params)
@@ -221,9 +235,11 @@ class PgOutput:
             except (psycopg.Error, OSError) as exc:
                 self._db.drop()
                 self._error = _first_line(exc)
-            except Exception as exc:  # noqa: BLE001 - JournalUnavailable from reconnecting
+            except JournalError as exc:  # cannot reconnect
                 self._db.drop()
                 self._error = str(exc).rpartition(": ")[2]
+                break
+        self._retry_at = time.monotonic() + RETRY_AFTER
         return False
 
     def write(self, data: bytes) -> int:
@@ -243,10 +259,9 @@ class PgOutput:
         while self._pending:
             block = bytes(self._pending[:CHUNK_BYTES])
             ok = self._sql("WITH c AS (INSERT INTO warroom_run_output (launch, run, chunk, data) VALUES (%s, %s, %s, %s)"
-                           " ON CONFLICT DO NOTHING RETURNING 1)"
-                           " UPDATE warroom_runs SET bytes = %s, chunks = %s, beat_at = now() WHERE launch = %s AND run = %s",
-                           (self.target.launch, self.run_id, self._chunk, block, self._stored + len(block), self._chunk + 1,
-                            self.target.launch, self.run_id))
+                           " ON CONFLICT DO NOTHING RETURNING 1) " + self._UPSERT,
+                           (self.target.launch, self.run_id, self._chunk, block, self.target.launch, self.run_id,
+                            self._host, self._pid, self._stored + len(block), self._chunk + 1))
             if not ok:
                 return False
             del self._pending[: len(block)]
@@ -261,8 +276,7 @@ class PgOutput:
         if self._pending and now - self._flushed_at >= FLUSH_EVERY:
             self._flush()
         if now - self._beat_at >= BEAT:
-            self._beat_at = now
-            self._sql("UPDATE warroom_runs SET beat_at = now() WHERE launch = %s AND run = %s", (self.target.launch, self.run_id))
+            self._beat()
 
     def discard(self) -> None:
         self._sql("DELETE FROM warroom_runs WHERE launch = %s AND run = %s", (self.target.launch, self.run_id))
@@ -353,8 +367,8 @@ class PgOutputs:
     def abandoned(self, rec: RunRecord, host: str) -> bool:
         if not rec.open:
             return False
-        if pid_gone(rec, host):
-            return True
+        if rec.host == host:  # here the process itself says (a hung one with a stale heartbeat still runs)
+            return pid_gone(rec, host)
         row = self.stored(rec)
         return bool(row) and not row["ended"] and row["beat_age"] > STALE
 
