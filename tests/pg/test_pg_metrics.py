@@ -154,3 +154,64 @@ def test_while_the_database_is_unreachable_a_screen_polls_alone_and_keeps_its_sa
     history = PgMetricHistory(gone)
     history.append([HistSample(1.0, "lat", 1.0, "OK", True)])  # kept in memory, no exception
     assert history.problem and history.poll() == []
+
+
+async def test_a_screen_on_the_database_follows_the_watcher_and_takes_over_when_it_exits(tmp_path: Path, pg_url: str,
+                                                                                         value_server: ValueServer) -> None:
+    from textual.app import App, ComposeResult
+
+    from warroom.actions import Actions
+    from warroom.metrics.side import where_of
+    from warroom.state import LaunchState
+    from warroom.tui.widgets.tiles import TilesPane
+    from warroom.workspace import load_workspace
+
+    layout = pg_war_room(tmp_path, pg_url, value_server.url)
+    target = parse_target(launch_url(pg_url), None)
+
+    class PaneApp(App):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ws = load_workspace(layout)
+            self.journal = PgJournal(target)
+            self.actions = Actions(self.journal, "screen")
+
+        def state(self) -> LaunchState:
+            with PgJournal(target, read_only=True) as j:
+                return LaunchState.replay(self.ws, j.load().events)
+
+        def compose(self) -> ComposeResult:
+            yield TilesPane(self.ws, self.actions, self.state, id="tiles", journal_path=where_of(self.journal))
+
+    async def until(pilot, predicate, seconds: float = 30.0) -> None:  # noqa: ANN001
+        for _ in range(int(seconds / 0.05)):
+            if predicate():
+                return
+            await pilot.pause(0.05)
+        raise AssertionError("condition not reached in time")
+
+    watcher = watch(layout, "poller")
+    try:
+        wait_for(lambda: f":{watcher.pid}:" in PgLease(target).current().get("holder", ""), "the watcher holding the lease")
+        app = PaneApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            pane = app.query_one(TilesPane)
+            value_server.value = 650.0
+            await until(pilot, lambda: "lat" in pane.results and pane.results["lat"].state == "CRIT")
+            assert pane.shared is not None and not pane.shared.leading and pane.shared.polled == 0
+            n = len(samples(pg_url))
+            assert value_server.hits in (n, n + 1)  # only the watcher polled
+            watcher.send_signal(signal.SIGTERM)
+            watcher.communicate(timeout=30)
+            await until(pilot, lambda: pane.shared.leading)  # the lease passed on when it exited
+            value_server.value = 120.0
+            await until(pilot, lambda: pane.results["lat"].state == "OK")
+        app.journal.close()
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.communicate()
+    wait_for(lambda: PgLease(target).current() == {}, "the screen letting go of the lease")
+    with PgJournal(target, read_only=True) as j:
+        events = [e for e in j.load().events if e.kind == METRIC_STATE]
+    assert [(e.op, e.payload["state"]) for e in events][-2:] == [("poller", "CRIT"), ("screen", "OK")]
