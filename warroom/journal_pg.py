@@ -36,11 +36,12 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from warroom.events import GENESIS, Event
+from warroom.locations import DATABASE_SCHEMES, is_database_url
 from warroom.journal import (STATE_KINDS, JournalError, JournalIssue, LoadResult, ReadOnlyJournal, VerifyReport,
                              _parse_chunk, _slot, decode_line, encode_event, line_hash)
 from warroom.tmarks import utc_iso
 
-SCHEMES = ("postgresql://", "postgres://")
+SCHEMES = DATABASE_SCHEMES
 CHANNEL = "warroom_journal"
 SCHEMA_VERSION = 1
 # The whole schema; `docs/postgresql.md` shows it. Created on first write, under an advisory lock.
@@ -83,8 +84,7 @@ class JournalUnavailable(JournalError):
     """The database cannot be reached: nothing was acknowledged."""
 
 
-def is_url(spec: object) -> bool:
-    return isinstance(spec, str) and spec.startswith(SCHEMES)
+is_url = is_database_url
 
 
 def redact(url: str) -> str:
