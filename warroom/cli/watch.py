@@ -25,7 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     p.add_argument("layout", metavar="LAYOUT", help="the layout YAML file")
     p.add_argument("--for", dest="duration", type=float, metavar="SECONDS", help="stop after this long (default: until interrupted)")
     p.add_argument("--stall", type=float, default=15.0, metavar="SECONDS",
-                   help="take the lease over when its holder has not renewed it for this long (default 15)")
+                   help="take the lease over when its holder has not renewed it for this long (default 15; a journal "
+                        "file's lease: on PostgreSQL the lease goes when its holder's connection does)")
     p.set_defaults(func=cmd_watch)
 
 
