@@ -137,6 +137,7 @@ class Run:
             self.started = self._claim()
         except BaseException:
             self.output.discard()
+            self.outputs.close()
             raise
         self.output.started(plan.host, os.getpid())
         self._t0 = time.monotonic()
