@@ -184,3 +184,25 @@ def test_a_run_whose_supervisor_is_killed_is_abandoned_from_any_machine_by_its_h
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+def test_two_processes_racing_for_one_item_on_the_database_one_runs(pg_room) -> None:  # noqa: ANN001
+    room, url = pg_room
+    procs = [subprocess.Popen([sys.executable, "-m", "warroom", "run", str(room.layout), "wait", "--yes", "--as", who],
+                              cwd=room.dir, env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              stdin=subprocess.DEVNULL) for who in ("ana", "bo")]
+    try:
+        wait_for(lambda: any(p.poll() is not None for p in procs), "one of the two refused")
+        (room.dir / "go").touch()
+        outs = [p.communicate(timeout=60) for p in procs]
+    finally:
+        (room.dir / "go").touch()
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    codes = sorted(p.returncode for p in procs)
+    assert codes == [0, 1], outs
+    refused = next(err for (_, err), p in zip(outs, procs) if p.returncode == 1)
+    assert "already being run by" in refused
+    assert len(_events(url, RUN_START)) == 1 and len(_events(url, RUN_END)) == 1
