@@ -368,6 +368,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
         if self.read_only or self.actions is None or not room.state.countdown.t0_due(now):
             return
         decision = room.decision()
+        if self._on_database():  # never on the clock's beat: a database that has just gone may take seconds to refuse
+            if not self._writing:
+                self.write_soon(self.actions.t0_reached, decision.verdict, [r.text for r in decision.reasons])
+            return
         try:
             if self.actions.t0_reached(room.state, decision.verdict, [r.text for r in decision.reasons]) is not None:
                 self.poll_journal()
