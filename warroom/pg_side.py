@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warroom.journal_pg import _SCHEMA_LOCK, KEEPALIVE, JournalUnavailable, Target, _first_line, _psycopg
+from warroom.journal_pg import _SCHEMA_LOCK, CONNECT_TIMEOUT, KEEPALIVE, JournalUnavailable, Target, _first_line, _psycopg
 
 SIDE_SCHEMA_VERSION = 1
 SIDE_TABLES = ("warroom_runs", "warroom_run_output", "warroom_metric_samples")
@@ -81,7 +81,7 @@ def has_side_schema(conn: Any) -> bool:
     return bool(row and row[0])
 
 
-def side_connect(target: Target, name: str, timeout: float = 5.0, server_keepalive: bool = False) -> Any:
+def side_connect(target: Target, name: str, timeout: float = CONNECT_TIMEOUT, server_keepalive: bool = False) -> Any:
     """An autocommit connection of its own. ``server_keepalive``: the server, too, notices within
     seconds that this client is gone (a session lock then goes with it)."""
     psycopg = _psycopg()
@@ -90,7 +90,7 @@ def side_connect(target: Target, name: str, timeout: float = 5.0, server_keepali
         params["options"] = ("-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=2"
                              " -c tcp_user_timeout=8000")
     try:
-        return psycopg.connect(target.conninfo, autocommit=True, connect_timeout=max(1, int(timeout)),
+        return psycopg.connect(target.conninfo, autocommit=True, connect_timeout=max(2, int(timeout)),
                                application_name=name[:63], **params)
     except psycopg.Error as exc:
         raise JournalUnavailable(f"cannot reach the journal database {target.display}: {_first_line(exc)}") from None

@@ -27,7 +27,7 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from warroom.runner.record import RunRecord, abandoned as pid_gone
 
@@ -36,6 +36,7 @@ FLUSH_EVERY = 0.25  # seconds: the live tail lags the command by at most this
 BEAT = 2.0  # seconds between a running command's heartbeats
 STALE = 20.0  # seconds without a heartbeat before a run elsewhere is abandoned
 RETRY_AFTER = 2.0  # seconds between two attempts to reach an unreachable database
+RETRY_READ_AFTER = 10.0  # seconds a reader (a screen's details) leaves an unreachable database alone
 MAX_PENDING = 8 * 1024 * 1024  # bytes held while the database is unreachable, before giving up keeping output
 
 
@@ -43,7 +44,8 @@ def outputs_for(journal: Any) -> "FileOutputs | PgOutputs":
     path = getattr(journal, "path", None)
     if path is not None:
         return FileOutputs(Path(path))
-    return PgOutputs(journal.target)
+    # a screen's journal knows at once when its follower lost the database: then nothing waits on it
+    return PgOutputs(journal.target, offline=lambda: journal.offline() if getattr(journal, "offline", None) else None)
 
 
 def outputs_of(journal: Any) -> "FileOutputs | PgOutputs":
@@ -302,11 +304,13 @@ class PgOutput:
 class PgOutputs:
     heartbeats = True  # every run's supervisor renews its heartbeat: any machine can tell
 
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Any, offline: Callable[[], str | None] | None = None) -> None:
         from warroom.pg_side import SideConnection
 
         self.target = target
+        self.offline = offline
         self._db = SideConnection(target, "warroom-runs", create=False)
+        self._retry_at = 0.0  # after a failure the database is left alone a moment: a screen asks often
 
     def new(self, run_id: str) -> PgOutput:
         return PgOutput(self.target, run_id)
@@ -318,11 +322,14 @@ class PgOutputs:
         from warroom.journal_pg import JournalUnavailable, _psycopg
 
         psycopg = _psycopg()
+        if time.monotonic() < self._retry_at or (self.offline is not None and self.offline()):
+            return []
         try:
             conn = self._db.get()
             return [] if conn is None else conn.execute(query, params).fetchall()
         except (psycopg.Error, JournalUnavailable):
             self._db.drop()
+            self._retry_at = time.monotonic() + RETRY_READ_AFTER
             return []
 
     def has_output(self, rec: RunRecord) -> bool:

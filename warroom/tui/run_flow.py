@@ -292,7 +292,12 @@ async def _start(app: Any, plan: Any) -> None:
     journal = _own_journal(app)  # its own file description (or connection): the reader thread writes run-end with it
     run = Run(plan, journal, app.operator, size=(columns, 40), on_end=lambda r: _from_thread(app, r))
     try:
-        run.start()
+        if journal.path is None:  # a database: reaching it and claiming the item never hold the screen
+            import asyncio
+
+            await asyncio.to_thread(run.start)
+        else:
+            run.start()
     except ActionError as exc:
         journal.close()
         app.notify(str(exc), severity="error", timeout=8)
