@@ -62,6 +62,7 @@ COMMENT ON TABLE warroom_metric_samples IS 'warroom metric history, side schema 
 _EXISTS = " AND ".join(f"to_regclass('{t}') IS NOT NULL" for t in SIDE_TABLES)
 HISTORY_LOCK = 0x77617274  # with hashtext(launch): one appender of a launch's metric history at a time
 LEASE_LOCK = 0x77617275  # with hashtext(launch): the metric poller's lease (a session lock)
+LEASE_WANTED = 0x77617276  # with hashtext(launch): held by a screen that journals while it waits for the lease
 
 
 def ensure_side_schema(conn: Any) -> None:

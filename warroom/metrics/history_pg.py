@@ -16,7 +16,10 @@ picks one or the other):
   holder lets go, exits, dies, or loses its connection (the server is told to notice a
   vanished client in about ten seconds: TCP keepalives); then the next screen to ask takes it.
   While the database cannot be reached, each screen polls alone (its tiles stay live) and keeps
-  its samples in memory (bounded) until they can be stored.
+  its samples in memory (bounded) until they can be stored. A holder that cannot journal (a
+  wall, a read-only screen) hands the lease to a screen that can: such a screen, while it waits,
+  holds a second session lock (``LEASE_WANTED``); a holder that cannot journal lets go at its
+  next beat when it sees that lock held, and does not take the lease while it is.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections import deque
 from typing import Any, Iterable
 
 from warroom.metrics.history import HistSample, decode, downsample, encode
-from warroom.pg_side import HISTORY_LOCK, LEASE_LOCK, SideConnection, side_connect
+from warroom.pg_side import HISTORY_LOCK, LEASE_LOCK, LEASE_WANTED, SideConnection, side_connect
 
 DEFAULT_ROWS = 150_000  # rows per launch before the older half is downsampled (~8 MB, as the file)
 CHECK_EVERY = 200  # appended rows between two counts of the launch's rows
@@ -160,8 +163,10 @@ class PgMetricHistory:
 class PgLease:
     """Who polls for a war room, database-wide: a session advisory lock on a connection of its own."""
 
-    def __init__(self, target: Any, holder: str | None = None, stall: float = 15.0) -> None:
+    def __init__(self, target: Any, holder: str | None = None, stall: float = 15.0, journals: bool = True) -> None:
         self.target = target
+        self.journals = journals  # a holder that cannot journal (a wall, a read-only screen) yields to one that can
+        self._wanting = False  # this (journaling) contender holds LEASE_WANTED
         self.host = socket.gethostname()
         self.pid = os.getpid()
         self.holder = holder or f"{self.host}:{self.pid}:{id(self):x}"
@@ -183,6 +188,14 @@ class PgLease:
                 pass
             self._conn = None
         self.held = False
+        self._wanting = False
+
+    def _wanted(self) -> bool:
+        """Does a screen that journals wait for the lease? (Asked by one that does not.)"""
+        (free,) = self._conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LEASE_WANTED, self.target.launch)).fetchone()
+        if free:
+            self._conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (LEASE_WANTED, self.target.launch))
+        return not free
 
     def acquire(self, now: float | None = None) -> bool:
         """Take the lease when it is free (or check we still hold it). True: poll."""
@@ -192,11 +205,22 @@ class PgLease:
             if self._conn is None or self._conn.closed:
                 self.held = False
                 self._conn = side_connect(self.target, f"warroom-lease {self.holder}", server_keepalive=True)
-            if self.held:
+            if not self.journals and self._wanted():
+                if self.held:  # a screen that journals waits: it takes over, this one follows
+                    self._conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", self._key())
+                    self.held = False
+            elif self.held:
                 self._conn.execute("SELECT 1")  # still connected: still ours
             else:
                 (got,) = self._conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", self._key()).fetchone()
                 self.held = bool(got)
+                want = (LEASE_WANTED, self.target.launch)
+                if self.journals and self.held and self._wanting:  # holding: no longer waiting
+                    self._conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", want)
+                    self._wanting = False
+                elif self.journals and not self.held and not self._wanting:  # waiting: say so (a wall lets go)
+                    (got,) = self._conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", want).fetchone()
+                    self._wanting = bool(got)
             self.alone, self.problem = False, None
             return self.held
         except _errors() as exc:

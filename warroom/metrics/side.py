@@ -35,12 +35,14 @@ def history_for(where: Any, limit: int | None = None) -> Any:
     return MetricHistory.for_journal(where) if limit is None else MetricHistory.for_journal(where, limit)
 
 
-def lease_for(where: Any, stall: float = 15.0) -> Any:
+def lease_for(where: Any, stall: float = 15.0, journals: bool = True) -> Any:
+    """``journals``: its holder records the tiles' transitions (a wall, a read-only screen does
+    not, and hands the lease to the first screen that does)."""
     if _in_database(where):
         from warroom.metrics.history_pg import PgLease
 
-        return PgLease(where, stall=stall)
-    return Lease(lease_path(where), stall=stall)
+        return PgLease(where, stall=stall, journals=journals)
+    return Lease(lease_path(where), stall=stall, journals=journals)
 
 
 def read_samples(where: Any) -> dict[str, list[HistSample]]:
