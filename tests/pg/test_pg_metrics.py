@@ -215,3 +215,22 @@ async def test_a_screen_on_the_database_follows_the_watcher_and_takes_over_when_
     with PgJournal(target, read_only=True) as j:
         events = [e for e in j.load().events if e.kind == METRIC_STATE]
     assert [(e.op, e.payload["state"]) for e in events][-2:] == [("poller", "CRIT"), ("screen", "OK")]
+
+
+def test_a_lease_holder_that_cannot_journal_hands_the_database_lease_to_one_that_can(pg_url: str) -> None:
+    target = parse_target(launch_url(pg_url), None)
+    wall, screen, other_wall = PgLease(target, journals=False), PgLease(target), PgLease(target, journals=False)
+    try:
+        assert wall.acquire() and wall.held  # alone, the wall polls (a wall on a TV shows live values)
+        assert not screen.acquire()  # a screen that journals waits, and says so
+        assert not wall.acquire() and not wall.held  # the wall sees it and lets go at its next beat
+        assert not other_wall.acquire()  # nor does another wall take it meanwhile
+        assert screen.acquire() and screen.held  # the screen takes over
+        assert f":{screen.pid}:" in PgLease(target).current()["holder"]
+        assert not wall.acquire() and not other_wall.acquire()  # the walls follow
+        assert screen.acquire()  # and it keeps it
+        screen.release()
+        assert wall.acquire()  # gone: a wall takes it again
+    finally:
+        for lease in (wall, screen, other_wall):
+            lease.release()
