@@ -199,3 +199,19 @@ async def test_the_wall_in_16_colours(wall_room, state: str, invisible_glyphs) -
     async with app.run_test(size=WALL) as pilot:
         await stop_tiles_and_feed(pilot, state)
         assert invisible_glyphs(app) == []
+
+
+async def test_the_ticker_names_items_by_their_text_not_their_id(wall_room) -> None:  # noqa: ANN001
+    """QA: on seed 002 the wall's ticker read 'final-launch-378-reconciliation-platform/critical-
+    pre-launch-tasks/performance-must-complete/apply-database-indexes → done' over four lines."""
+    from warroom.tui.widgets.wall import Ticker
+
+    layout, journal_path = wall_room
+    app = make_app(layout, journal_path, wall=True)
+    async with app.run_test(size=WALL) as pilot:
+        await loaded(pilot)
+        append(layout, journal_path, "tick", "shop/pre/backup", op="sam")
+        assert await until(pilot, lambda: "→ done" in app.screen.query_one(Ticker).plain)
+        text = app.screen.query_one(Ticker).plain
+        assert "shop/pre/backup" not in text
+        assert f"{app.room.ws.items['shop/pre/backup'].text} → done" in text

@@ -59,7 +59,9 @@ class WallScreen(Screen):
         self.tiles = {s.name: BigTile(s.name, s.label) for s in specs}
         top = Horizontal(DecisionBanner(id="wall-decision"), BigClock(id="wall-clock"), id="wall-top")
         grid = Grid(*self.tiles.values(), id="wall-tiles")
-        bottom = Horizontal(DueBoard(id="wall-due"), Ticker(id="wall-ticker"), id="wall-bottom")
+        ticker = Ticker(id="wall-ticker")
+        ticker.names = {item_id: item.text for item_id, item in room.ws.items.items()}
+        bottom = Horizontal(DueBoard(id="wall-due"), ticker, id="wall-bottom")
         parts = [top, grid] if specs else [top, Static("This layout declares no metric tiles.", classes="wall-empty")]
         await self.mount_all([*parts, bottom])
         if specs and self._feeds_itself(room):

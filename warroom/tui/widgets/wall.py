@@ -20,7 +20,7 @@ from warroom.countdown import phase_index
 from warroom.metrics.evaluate import CRIT, ERROR, GLYPHS, NO_DATA, OK, PENDING, STALE, WARN, format_age
 from warroom.tmarks import format_tmark
 from warroom.tui.widgets.bigtext import ROWS, big_lines, fit_scale
-from warroom.tui.widgets.text import DECISION_STYLE, big_clock, local_time, zone_of
+from warroom.tui.widgets.text import DECISION_STYLE, big_clock, inline_markdown, local_time, zone_of
 
 TILE_STYLE = {OK: "bold green", WARN: "bold yellow", CRIT: "bold white on red", PENDING: "bold yellow",
               STALE: "dim", ERROR: "bold magenta", NO_DATA: "dim"}
@@ -231,6 +231,8 @@ class Ticker(WallPart):
         super().__init__(**kwargs)
         self.events: deque = deque(maxlen=64)
         self.timezone = "UTC"
+        # item id -> its text: a tick reads 'Load Test → done' on the wall, not the item's long id
+        self.names: dict[str, str] = {}
 
     def add_events(self, events: Iterable[Any], timezone_name: str) -> None:
         self.timezone = timezone_name
@@ -252,5 +254,9 @@ class Ticker(WallPart):
             out.append("\n")
             out.append(f"{local_time(ev.ts, zone, seconds=True)} ", style="dim")
             out.append(f"{ev.op.split(' (ssh', 1)[0]}: ", style="cyan")
-            out.append(ev.describe().replace("\n", " "))
+            line = ev.describe().replace("\n", " ")
+            name = self.names.get(ev.target)
+            if name and ev.target in line:
+                line = line.replace(ev.target, inline_markdown(name.splitlines()[0] if name else "").plain, 1)
+            out.append(line)
         self.draw(out)
