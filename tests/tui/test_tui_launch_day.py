@@ -513,3 +513,19 @@ async def test_a_replay_key_bar_leads_with_the_replay_keys(layout, past_t0) -> N
         bar = str(app.main_screen.query_one(KeyBar).render())
         assert bar.lstrip().startswith("] / [ Step")
         assert "} / { Jump" in bar and "F5 Play" in bar and "+ / - Speed" in bar and "q Quit" in bar
+
+
+async def test_a_replay_says_in_its_header_that_it_plays_and_at_what_speed(layout, past_t0) -> None:
+    """QA: F5 and + / - on a replay gave no sign: the play state went to the app's sub_title,
+    which no widget shows."""
+    app = make_app(layout, past_t0, replay=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        header = app.main_screen.header
+        assert header.mode == "REPLAY 0/1"
+        await pilot.press("plus")
+        await pilot.pause()
+        assert header.mode == f"REPLAY 0/1 ⏸ ×{app.cursor.speed:g}"
+        app.cursor.playing = True  # as F5 sets it (a one-event replay would end at once)
+        app.show_replay()
+        assert header.mode == f"REPLAY 0/1 ▶ ×{app.cursor.speed:g}"

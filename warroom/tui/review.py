@@ -81,10 +81,23 @@ class ReviewMixin:
         header = self.main_screen.header  # type: ignore[attr-defined]
         if header is not None and self.cursor is not None:
             refused = self.layout_then is not None and self.layout_then.problem
-            header.mode = f"REPLAY {self.cursor.pos}/{len(self.cursor.events)}" + (" · LAYOUT OF NOW" if refused else "")
+            header.mode = (f"REPLAY {self.cursor.pos}/{len(self.cursor.events)}" + self._play_state()
+                           + (" · LAYOUT OF NOW" if refused else ""))
             self._lead_key_bar()
         self.sub_title = self.cursor.describe() if self.cursor is not None else ""  # type: ignore[attr-defined]
         self.tick_clock()  # type: ignore[attr-defined]
+
+    def _play_state(self) -> str:
+        """Playing and at what speed, in the header (the only place a replay can say so: F5 and
+        + / - gave no sign at all). Nothing while paused at the starting speed."""
+        from warroom.replay import ReplayCursor
+
+        cursor = self.cursor
+        if cursor is None:
+            return ""
+        if cursor.playing:
+            return f" ▶ ×{cursor.speed:g}"
+        return "" if cursor.speed_index == ReplayCursor([]).speed_index else f" ⏸ ×{cursor.speed:g}"
 
     def _lead_key_bar(self) -> None:
         """A replay's key bar leads with its own keys (step, jump, play, speed), which no other
