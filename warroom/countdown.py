@@ -182,14 +182,16 @@ class Countdown:
         self.scrubbed, self.scrub_reason = True, reason
         return True
 
-    def set_t0(self, t0: datetime) -> None:
+    def set_t0(self, t0: datetime, at: datetime | None = None) -> None:
+        """A new T-0, set at ``at``: a hold under way ends then (not at the new T-0, which may be
+        hours ahead: the report showed a 10-minute hold lasting until the new T-0)."""
         if self.scrubbed:
             self.attempt += 1
         self.anchor, self.held_at, self.hold_reason = t0, None, ""
         self.scrubbed, self.scrub_reason, self.scrubbed_at = False, "", None
         self.t0_passed, self.auto_held, self.override, self.override_by = False, False, "", ""
         if self.holds and self.holds[-1].end is None:
-            self.holds[-1].end = t0
+            self.holds[-1].end = at if at is not None else t0
 
 
 def phase_index(phases: list[Phase], t: timedelta | None) -> int:

@@ -317,7 +317,7 @@ class LaunchState:
         elif ev.kind == SCRUB:
             ok = cd.scrub(at, str(p.get("reason") or ""))
         else:
-            cd.set_t0(parse_time(p["t0"]))
+            cd.set_t0(parse_time(p["t0"]), at)
             ok = True
         return None if ok else f"{ev.kind} does not apply in clock state {cd.state}"
 

@@ -247,6 +247,18 @@ def test_a_pass_without_a_value_stands_unverified_and_a_fail_or_a_word_threshold
     day.do("assess", "latency", "pass", "12 widgets")  # units of another kind: cannot be told
 
 
+def test_a_new_t0_ends_the_hold_under_way_when_it_is_set_not_at_the_new_t0(day, clock) -> None:
+    """QA: a hold ended by setting a new T-0 30 minutes ahead showed in the report as lasting
+    until that new T-0 (43m13s for a hold of 13 minutes)."""
+    clock.now = T0 - 20 * M
+    day.do("hold", "security check")
+    clock.advance(minutes=5)
+    set_at = clock.now
+    day.do("set_t0", set_at + 30 * M)
+    hold = day.state.countdown.holds[-1]
+    assert (hold.reason, hold.start, hold.end) == ("security check", T0 - 20 * M, set_at)
+
+
 # -- rollback triggers by hand -----------------------------------------------------------------
 def test_a_rollback_trigger_is_assessed_fired_or_not_fired_never_pass(day) -> None:
     with pytest.raises(ActionError, match="rollback trigger: it is assessed 'fired' or 'not-fired', not 'pass'"):
