@@ -215,3 +215,13 @@ async def test_the_ticker_names_items_by_their_text_not_their_id(wall_room) -> N
         text = app.screen.query_one(Ticker).plain
         assert "shop/pre/backup" not in text
         assert f"{app.room.ws.items['shop/pre/backup'].text} → done" in text
+
+
+def test_a_tile_without_a_value_shows_a_dash_not_a_box_that_reads_as_zero() -> None:
+    """QA: at 80x24 an ERROR tile (no value now) showed '—' drawn as the hollow box of a missing
+    glyph: from across the room, a big 0."""
+    from warroom.tui.widgets.bigtext import big_lines
+
+    dash = big_lines("—")
+    assert [row.strip() for row in dash] == ["", "", "█████", "", ""]
+    assert big_lines("–") == big_lines("-")

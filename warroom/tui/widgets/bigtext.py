@@ -1,6 +1,6 @@
 """Large block letters for the wall: text readable from five metres, in any terminal font.
 
-A 5-row font of full blocks (``█``) for A–Z, 0–9 and ``+ - : . % / ! ?``; lower case reads as
+A 5-row font of full blocks (``█``) for A–Z, 0–9 and ``+ - — – : . % / ! ?``; lower case reads as
 upper case, and a glyph it lacks draws as a hollow box, never as nothing. ``scale=2`` doubles
 every cell across and down (10 rows).
 """
@@ -46,6 +46,10 @@ _FONT_SRC = {
     "9": [" ### ", "#   #", " ####", "    #", " ### "],
     "+": ["     ", "  #  ", "#####", "  #  ", "     "],
     "-": ["     ", "     ", "#####", "     ", "     "],
+    # the dash a tile shows when it has no value: without a glyph it drew as the hollow box,
+    # which reads as a big 0 on a wall (an ERROR tile looked like it measured zero)
+    "—": ["     ", "     ", "#####", "     ", "     "],
+    "–": ["     ", "     ", "#####", "     ", "     "],
     ":": [" ", "#", " ", "#", " "],
     ".": [" ", " ", " ", " ", "#"],
     "%": ["#   #", "   # ", "  #  ", " #   ", "#   #"],
