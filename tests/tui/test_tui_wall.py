@@ -225,3 +225,21 @@ def test_a_tile_without_a_value_shows_a_dash_not_a_box_that_reads_as_zero() -> N
     dash = big_lines("—")
     assert [row.strip() for row in dash] == ["", "", "█████", "", ""]
     assert big_lines("–") == big_lines("-")
+
+
+async def test_the_wall_renders_a_reasons_markdown_never_shows_it_raw(wall_room) -> None:  # noqa: ANN001
+    """QA: on seed 002 the wall read 'critical item todo: **Secrets Migration…'."""
+    from warroom.tui.widgets.wall import DecisionBanner
+
+    layout, journal_path = wall_room
+    checklist = layout.parent.parent / "checklists" / "shop.yaml"
+    checklist.write_text(checklist.read_text(encoding="utf-8").replace(
+        "text: Database backup verified", "text: '**Database backup** verified'"), encoding="utf-8")
+    append(layout, journal_path, "sign", "Tech Lead", "GO", op="ada")
+    append(layout, journal_path, "sign", "Operations", "GO", op="sam")
+    app = make_app(layout, journal_path, wall=True)
+    async with app.run_test(size=WALL) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        text = app.screen.query_one(DecisionBanner).plain
+        assert "Database backup verified" in text and "**" not in text
