@@ -378,7 +378,7 @@ class Flows:
         contradiction = threshold_contradiction(crit.threshold, value, result)
         if contradiction:
             override = await self.push_screen_wait(_dialogs().PromptScreen(
-                f"Refused: {contradiction}. Record {words} anyway? Why?",
+                f"Refused: {contradiction}. Record {'the PASS' if result == 'pass' else words} anyway? Why?",
                 "the reason it passes anyway (recorded)" if result == "pass" else "the reason it has not fired anyway (recorded)",
                 hint="an override: its reason is journaled and shown · escape cancels, nothing recorded"))
             if not override:
