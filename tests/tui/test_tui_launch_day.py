@@ -529,3 +529,19 @@ async def test_a_replay_says_in_its_header_that_it_plays_and_at_what_speed(layou
         app.cursor.playing = True  # as F5 sets it (a one-event replay would end at once)
         app.show_replay()
         assert header.mode == f"REPLAY 0/1 ▶ ×{app.cursor.speed:g}"
+
+
+async def test_journal_events_arriving_before_the_poll_dialog_is_drawn_do_not_crash(layout, journal_path) -> None:
+    """QA (a full run on a loaded machine): the poll-start event reached the app while the poll
+    dialog was pushed but not yet composed; redrawing it raised NoMatches and the app died."""
+    from warroom.tui.messages import JournalEvents
+    from warroom.tui.screens.poll import PollScreen
+
+    app = make_app(layout, journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        dialog = PollScreen(app.room)
+        app.push_screen(dialog)  # on the stack, not composed yet
+        app.on_journal_events_arrived(JournalEvents([], False, []))
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#poll-body") is not None

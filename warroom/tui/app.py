@@ -328,7 +328,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             if wall is not None:
                 wall.add_events(message.events, room.ws.layout.timezone, reset=changes.reset)
             for dialog in self.screen_stack:
-                if isinstance(dialog, LiveDialog):
+                # one pushed but not mounted yet draws the state itself when it mounts
+                if isinstance(dialog, LiveDialog) and dialog.is_mounted:
                     dialog.refresh_from_state()
 
     def refresh_all(self) -> None:
