@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from warroom.launch_report.model import Report
+from warroom.launch_report.model import Group, Report, group_text, summarise
 from warroom.launch_report.svg import chart_svg
 
 CSS = """
@@ -21,7 +21,8 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;border-bottom:2px solid #333;
 h3{font-size:15px;margin:14px 0 4px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.held td{background:#e0e0e0}tr.held td:first-child{border-left:4px solid #616161}
+tr.held td{background:#e0e0e0}tr.group td{background:#f3f6fb}tr.group.held td{background:#dde3ea}td.span{white-space:nowrap;font-size:12px}
+details{margin:8px 0}summary{cursor:pointer;font-weight:bold}tr.held td:first-child{border-left:4px solid #616161}
 .verdict{font-weight:bold;padding:1px 6px;border:1px solid #333}.GO{background:#c8e6c9}.NO-GO{background:#ffcdd2}.PENDING{background:#fff9c4}
 .ok{color:#1b5e20}.bad{color:#b71c1c;font-weight:bold}.muted{color:#555}
 .evidence{margin:2px 0 6px 0;font-size:12px}.evidence td,.evidence th{padding:1px 4px}
@@ -32,6 +33,9 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid;page-break-after:avoid}
 tr,figure,.evidence{break-inside:avoid;page-break-inside:avoid}tr.held td{background:#ddd!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
+
+
+HELD = ' class="held"'
 
 
 def _csp() -> str:
@@ -120,11 +124,17 @@ def render_html(r: Report) -> str:
         add("<p>Why not GO:</p><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>")
     add("</section>")
 
-    # -- timeline
-    add(f'<section id="timeline"><h2>Timeline</h2><p class="muted">{len(r.rows)} events; rows while the count was '
-        'holding are shaded.</p>')
-    body = ['<table class="timeline"><thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th>'
-            '<th>what</th></tr></thead><tbody>']
+    # -- timeline: the story one by one, the repetitive counted (each group's events in it, folded)
+    entries = summarise(r.rows, 2)
+    groups = [g for g in entries if isinstance(g, Group)]
+    grouped = sum(g.count for g in groups)
+    add(f'<section id="timeline"><h2>Timeline</h2><p class="muted">{len(r.rows)} events. '
+        f"{len(r.rows) - grouped} are shown one by one: the clock (T-0, holds, recycles, the scrub), polls and "
+        "sign-offs, assessments, rollback triggers, notes, blocked and skipped items, command runs, and every event "
+        f"at which the decision moved. The other {grouped} (items ticked or set in progress during one phase, a "
+        f"tile's metric changes) are counted in {len(groups)} groups, each where its first event was, with the span "
+        "it covers; unfold a group to see its events, so every event of the journal is here once. Rows while the "
+        "count was holding are shaded.</p>")
     seen: dict[str, str] = {}  # operators, kinds and T values repeat: each escaped once
 
     def once(text: str) -> str:
@@ -133,10 +143,27 @@ def render_html(r: Report) -> str:
             out = seen[text] = escape(text, quote=True)
         return out
 
-    for row in r.rows:
-        cls = ' class="held"' if row.held else ""
-        body.append(f'<tr{cls}><td class="num">{row.seq}</td><td>{escape(row.stamp)} UTC</td><td>{once(row.t)}</td>'
-                    f"<td>{once(row.op)}</td><td>{once(row.kind)}</td><td>{escape(row.text, quote=True)}</td></tr>")
+    def row_html(row: Any) -> str:
+        return (f'<tr{HELD if row.held else ""}><td class="num">{row.seq}</td><td>{escape(row.stamp)} UTC</td>'
+                f"<td>{once(row.t)}</td><td>{once(row.op)}</td><td>{once(row.kind)}</td><td>{escape(row.text, quote=True)}")
+
+    moved = {seq: v for seq, _, v in r.decision_changes}
+    head = '<thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th><th>what</th></tr></thead><tbody>'
+    body = ['<table class="timeline">', head]
+    for e in entries:
+        if isinstance(e, Group):
+            what, who = group_text(e)
+            f, la = e.first, e.last
+            cls = ' class="group held"' if e.held == e.count else ' class="group"'
+            inner = "</td></tr>".join(row_html(x) for x in e.rows)
+            body.append(f'<tr{cls}><td class="span">#{f.seq}–#{la.seq}</td><td>{escape(f.stamp)} –<br>{escape(la.stamp)} UTC</td>'
+                        f"<td>{once(f.t)}{' – ' + once(la.t) if la.t != f.t else ''}</td><td>{escape(who)}</td>"
+                        f"<td>{once(f.kind)}</td><td><details><summary><strong>{escape(what)}</strong></summary>"
+                        f'<table class="events">{inner}</td></tr></table></details></td></tr>')
+        else:
+            row = r.rows[e]
+            v = moved.get(row.seq)
+            body.append(row_html(row) + (f" → decision {_verdict(v)}</td></tr>" if v else "</td></tr>"))
     body.append("</tbody></table>")
     add("".join(body))
     add("</section>")
@@ -149,10 +176,8 @@ def render_html(r: Report) -> str:
                      _e(h.by), _e(h.reason)] for h in r.holds], "holds"))
     else:
         add("<p>No holds.</p>")
-    for seq, ev in r.evidence_rows.items():
-        row = next((x for x in r.rows if x.seq == seq), None)
-        if row is not None and row.kind == "hold":
-            add(f"<h3>Hold #{seq} — {_e(row.text)}</h3>" + evidence_html(ev))
+    for row in r.hold_rows:
+        add(f"<h3>Hold #{row.seq} — {_e(row.text)}</h3>" + evidence_html(r.evidence_rows.get(row.seq)))
     add("</section>")
 
     # -- phases
