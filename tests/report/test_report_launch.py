@@ -16,7 +16,7 @@ from report_support import war_room
 from warroom.cli import main
 from warroom.events import HOLD, METRIC_STATE, NOTE, POLL_ANSWER, ROLLBACK, SET_STATUS, SET_T0, SIGN
 from warroom.journal import Journal, verify
-from warroom.launch_report.model import Group, build_report, group_text, summarise
+from warroom.launch_report.model import Group, build_report, group_text
 from warroom.launch_report.text import write_report
 from warroom.metrics.history import history_path, read_history
 from warroom.state import LaunchState
@@ -83,15 +83,13 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     for role in ("Product Owner", "Tech Lead", "Security", "Operations"):
         assert f"{role}: GO" in section["summary"]
 
-    # timeline: the story one by one, the repetitive counted in groups that unfold to their events
+    # timeline: the story one by one, the repetitive counted in groups with their span
     timeline = section["timeline"]
-    seqs = [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', timeline)]
-    assert sorted(seqs) == [e.seq for e in events]  # every event once
+    shown = [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', timeline)]
+    assert shown == sorted(shown)
     held_rows = re.findall(r'<tr class="held"><td class="num">(\d+)</td>', timeline)
     note = next(e for e in events if e.kind == NOTE)
     assert str(note.seq) in held_rows  # written during the first hold
-    shown = [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', re.sub(r"<details>.*?</details>", "", timeline))]
-    assert shown == sorted(shown)
     repetitive = {e.seq for e in events if e.kind == METRIC_STATE or
                   (e.kind == SET_STATUS and e.payload["status"] in ("done", "in-progress", "todo"))}
     report = build_report(ws, events, verify(journal), journal, read_history(history_path(journal)))
@@ -100,16 +98,18 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     for seq, _, v in report.decision_changes:
         row = re.search(rf'<td class="num">{seq}</td>.*?</tr>', timeline)[0]
         assert f"→ decision <span class=\"verdict {v}\">{v}</span>" in row
-    groups = [g for g in summarise(report.rows, 2) if isinstance(g, Group)]
-    assert groups and all(g.count >= 2 for g in groups)  # this launch has some: the test says something
+    groups = [g for g in report.timeline if isinstance(g, Group)]
+    assert groups and all(g.count == len(g.seqs) >= 2 for g in groups)  # this launch has some: the test says something
     counted = [seq for g in groups for seq in g.seqs]
     assert sorted(counted + shown) == [e.seq for e in events]  # each event once, shown or counted
+    assert [x.seq for x in report.timeline if not isinstance(x, Group)] == shown
     for g in groups:
-        assert set(g.seqs) <= repetitive - moved
-        assert not [s for s in shown if g.first.seq < s < g.last.seq]  # no story event inside a group's span
-        row = re.search(rf'<td class="span">#{g.first.seq}–#{g.last.seq}</td>.*?</details>', timeline)[0]
-        assert f"<summary><strong>{htmllib.escape(group_text(g)[0], quote=True)}</strong></summary>" in row
-        assert [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', row)] == g.seqs
+        assert set(g.seqs) <= repetitive - moved and (g.first.seq, g.last_seq) == (g.seqs[0], g.seqs[-1])
+        assert not [s for s in shown if g.first.seq < s < g.last_seq]  # no story event inside a group's span
+        row = re.search(rf'<td class="span">#{g.first.seq}–#{g.last_seq}</td>.*?</tr>', timeline)[0]
+        assert f"<strong>{htmllib.escape(group_text(g)[0], quote=True)}</strong>" in row
+        assert f"{len(g.seqs)} × " in row
+    assert "warroom log" in timeline
 
     # holds: each with its duration; the recycle holds too
     holds = state.countdown.holds
@@ -182,7 +182,7 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     for seq in shown:
         assert f"\n| {seq} |" in md_timeline or f"\n| ⏸ {seq} |" in md_timeline
     for g in groups:
-        assert f"\\#{g.first.seq}–\\#{g.last.seq}" in md_timeline
+        assert f"\\#{g.first.seq}–\\#{g.last_seq}" in md_timeline
     assert f"{len(events)} events" in md_timeline and "warroom log" in md_timeline
     assert f"head <code>{v.head_hash}</code>" in rendered
 

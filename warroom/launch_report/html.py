@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from warroom.launch_report.model import Group, Report, group_text, summarise
+from warroom.launch_report.model import Group, Report, group_text
 from warroom.launch_report.svg import chart_svg
 
 CSS = """
@@ -36,11 +36,29 @@ tr,figure,.evidence{break-inside:avoid;page-break-inside:avoid}tr.held td{backgr
 
 
 HELD = ' class="held"'
+# A section lists at most this many entries (the latest; sign-offs that stand always): the timeline
+# shows every one of them whole, and says so.
+MAX_SECTION = 1000
+
+
+def _left_out(n: int, what: str) -> str:
+    return "" if n <= 0 else (f'<p class="muted">{n} earlier {what} are not repeated here: the timeline above shows '
+                              "every one, one by one.</p>")
 
 
 def _csp() -> str:
     digest = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
     return f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+
+
+def escape_many(texts: list[str]) -> list[str]:
+    """``html.escape`` of each text, in one pass over all of them (a report escapes a few hundred
+    thousand short texts: one call each was a third of its rendering). NUL separates them; a text
+    holding a NUL itself (the split would not give them back one for one) is escaped on its own."""
+    if not texts:
+        return []
+    out = escape("\x00".join(texts), quote=True).split("\x00")
+    return out if len(out) == len(texts) else [escape(t, quote=True) for t in texts]
 
 
 def _e(value: Any) -> str:
@@ -124,18 +142,18 @@ def render_html(r: Report) -> str:
         add("<p>Why not GO:</p><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>")
     add("</section>")
 
-    # -- timeline: the story one by one, the repetitive counted (each group's events in it, folded)
-    entries = summarise(r.rows, 2)
+    # -- timeline: the story one by one, the repetitive counted
+    entries = r.timeline
     groups = [g for g in entries if isinstance(g, Group)]
     grouped = sum(g.count for g in groups)
-    add(f'<section id="timeline"><h2>Timeline</h2><p class="muted">{len(r.rows)} events. '
-        f"{len(r.rows) - grouped} are shown one by one: the clock (T-0, holds, recycles, the scrub), polls and "
+    add(f'<section id="timeline"><h2>Timeline</h2><p class="muted">{r.events} events. '
+        f"{r.events - grouped} are shown one by one: the clock (T-0, holds, recycles, the scrub), polls and "
         "sign-offs, assessments, rollback triggers, notes, blocked and skipped items, command runs, and every event "
         f"at which the decision moved. The other {grouped} (items ticked or set in progress during one phase, a "
         f"tile's metric changes) are counted in {len(groups)} groups, each where its first event was, with the span "
-        "it covers; unfold a group to see its events, so every event of the journal is here once. Rows while the "
-        "count was holding are shaded.</p>")
-    seen: dict[str, str] = {}  # operators, kinds and T values repeat: each escaped once
+        "it covers. Rows while the count was holding are shaded. Every event, one a line: "
+        f"<code>warroom log {_e(r.layout)}</code> (<code>--json</code> for all their fields).</p>")
+    seen: dict[str, str] = {}  # operators, kinds, T values, items repeat: each escaped once
 
     def once(text: str) -> str:
         out = seen.get(text)
@@ -143,27 +161,27 @@ def render_html(r: Report) -> str:
             out = seen[text] = escape(text, quote=True)
         return out
 
-    def row_html(row: Any) -> str:
-        return (f'<tr{HELD if row.held else ""}><td class="num">{row.seq}</td><td>{escape(row.stamp)} UTC</td>'
-                f"<td>{once(row.t)}</td><td>{once(row.op)}</td><td>{once(row.kind)}</td><td>{escape(row.text, quote=True)}")
-
+    whole = [e for e in entries if not isinstance(e, Group)]
+    texts, stamps = escape_many([x.text for x in whole]), escape_many([x.stamp for x in whole])
     moved = {seq: v for seq, _, v in r.decision_changes}
-    head = '<thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th><th>what</th></tr></thead><tbody>'
-    body = ['<table class="timeline">', head]
+    body = ['<table class="timeline"><thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th><th>what</th>'
+            "</tr></thead><tbody>"]
+    add_row = body.append
+    i = 0
     for e in entries:
         if isinstance(e, Group):
             what, who = group_text(e)
-            f, la = e.first, e.last
-            cls = ' class="group held"' if e.held == e.count else ' class="group"'
-            inner = "</td></tr>".join(row_html(x) for x in e.rows)
-            body.append(f'<tr{cls}><td class="span">#{f.seq}–#{la.seq}</td><td>{escape(f.stamp)} –<br>{escape(la.stamp)} UTC</td>'
-                        f"<td>{once(f.t)}{' – ' + once(la.t) if la.t != f.t else ''}</td><td>{escape(who)}</td>"
-                        f"<td>{once(f.kind)}</td><td><details><summary><strong>{escape(what)}</strong></summary>"
-                        f'<table class="events">{inner}</td></tr></table></details></td></tr>')
-        else:
-            row = r.rows[e]
-            v = moved.get(row.seq)
-            body.append(row_html(row) + (f" → decision {_verdict(v)}</td></tr>" if v else "</td></tr>"))
+            f = e.first
+            add_row(f'<tr class="group{" held" if e.held == e.count else ""}"><td class="span">#{f.seq}–#{e.last_seq}</td>'
+                    f"<td>{once(f.stamp)} –<br>{once(e.last_stamp)} UTC</td><td>{once(f.t)}"
+                    f"{' – ' + once(e.last_t) if e.last_t != f.t else ''}</td><td>{escape(who)}</td><td>{once(f.kind)}</td>"
+                    f"<td><strong>{escape(what)}</strong></td></tr>")
+            continue
+        v = moved.get(e.seq)
+        add_row(f'<tr{HELD if e.held else ""}><td class="num">{e.seq}</td><td>{stamps[i]} UTC</td><td>{once(e.t)}</td>'
+                f"<td>{once(e.op)}</td><td>{once(e.kind)}</td><td>{texts[i]}"
+                + (f" → decision {_verdict(v)}</td></tr>" if v else "</td></tr>"))
+        i += 1
     body.append("</tbody></table>")
     add("".join(body))
     add("</section>")
@@ -203,10 +221,13 @@ def render_html(r: Report) -> str:
         add("<p>" + "; ".join(f"poll #{seq} started {_e(_time(at))} by {_e(op)} ({_e(', '.join(roles))})"
                               for seq, at, op, roles in r.polls) + "</p>")
     if r.signoffs:
-        for s in r.signoffs:
+        verdicts = {d: _verdict(d) for d in {s.decision for s in r.signoffs}}
+        shown = [s for i, s in enumerate(r.signoffs) if s.stands or i >= len(r.signoffs) - MAX_SECTION]
+        add(_left_out(len(r.signoffs) - len(shown), "sign-offs (with their evidence)"))
+        for s in shown:
             standing = "" if s.stands else ' <span class="muted">(superseded or made stale later)</span>'
-            add(f"<h3>#{s.seq} {_e(s.role)}: {_verdict(s.decision)}{' via the poll' if s.via_poll else ''} — "
-                f"{_e(s.by)}, {_e(_time(s.at))}{standing}</h3>")
+            add(f"<h3>#{s.seq} {once(s.role)}: {verdicts[s.decision]}{' via the poll' if s.via_poll else ''} — "
+                f"{once(s.by)}, {once(s.stamp)} UTC{standing}</h3>")
             if s.comment:
                 add(f"<p>“{_e(s.comment)}”</p>")
             add(evidence_html(s.evidence))
@@ -241,8 +262,12 @@ def render_html(r: Report) -> str:
     # -- notes
     add('<section id="notes"><h2>Notes</h2>')
     if r.notes:
+        add(_left_out(len(r.notes) - MAX_SECTION, "notes"))
+        notes = r.notes[-MAX_SECTION:]
+        note_texts = escape_many([n[4] for n in notes])
         add(_table(["#", "time", "by", "on", "note"],
-                   [[str(seq), _e(_time(at)), _e(by), _e(target or "the launch"), _e(text)] for seq, at, by, target, text in r.notes]))
+                   [[str(seq), f"{once(stamp)} UTC", once(by), once(target or "the launch"), note_texts[i]]
+                    for i, (seq, stamp, by, target, _) in enumerate(notes)]))
     else:
         add("<p>No notes.</p>")
     add("</section>")
@@ -250,9 +275,10 @@ def render_html(r: Report) -> str:
     # -- blocked / skipped
     add('<section id="blocked"><h2>Blocked and skipped</h2>')
     if r.statuses:
+        add(_left_out(len(r.statuses) - MAX_SECTION, "items blocked or skipped"))
         add(_table(["#", "time", "item", "status", "reason", "by", "status at the end"],
-                   [[str(s.seq), _e(_time(s.at)), _e(s.item) + "<br>" + _e(s.text), _e(s.status), _e(s.reason), _e(s.by), _e(s.current)]
-                    for s in r.statuses]))
+                   [[str(s.seq), f"{once(s.stamp)} UTC", once(s.item) + "<br>" + once(s.text), once(s.status), once(s.reason),
+                     once(s.by), once(s.current)] for s in r.statuses[-MAX_SECTION:]]))
     else:
         add("<p>Nothing was blocked or skipped.</p>")
     add("</section>")
@@ -260,8 +286,9 @@ def render_html(r: Report) -> str:
     # -- command runs
     add('<section id="runs"><h2>Command runs</h2>')
     if r.runs:
+        add(_left_out(len(r.runs) - MAX_SECTION, "run events"))
         add(_table(["#", "time", "by", "kind", "item", "what"],
-                   [[str(x.seq), _e(_time(x.at)), _e(x.op), _e(x.kind), _e(x.target), _e(x.text)] for x in r.runs]))
+                   [[str(x.seq), _e(_time(x.at)), _e(x.op), _e(x.kind), _e(x.target), _e(x.text)] for x in r.runs[-MAX_SECTION:]]))
     else:
         add("<p>No commands were run from the war room.</p>")
     add("</section>")

@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from warroom.launch_report.model import Group, Report, group_text, summarise
+from warroom.launch_report.model import Group, Report, group_text, milestones
 from warroom.metrics.threshold import format_value
 
 # Inline syntax gets a backslash; HTML's three characters become entities.
@@ -111,31 +111,31 @@ def render_markdown(r: Report) -> str:
         o += ["Why not GO:", ""] + [f"- {md(x)}" for x in r.reasons] + [""]
 
     o += ["## Timeline", ""]
-    entries, whole = summarise(r.rows, 2), "sign-offs, notes, blocked and skipped items and command runs are shown one by one"
-    if len(entries) > MAX_TIMELINE:  # a long launch: only the milestones one by one, the rest counted
-        entries, whole = summarise(r.rows, 1), "sign-offs, notes, blocked and skipped items and command runs are counted in groups too (their sections below list them)"
+    entries, whole = r.timeline, "sign-offs, notes, blocked and skipped items and command runs are shown one by one"
+    if len(entries) > MAX_TIMELINE:  # a long launch: only the milestones one by one, what came between counted
+        entries, whole = milestones(entries), ("what came between two of these is counted by kind (sign-offs, notes, blocked "
+                                               "and skipped items and command runs are listed in their sections below)")
     groups = [g for g in entries if isinstance(g, Group)]
     grouped = sum(g.count for g in groups)
-    o += [f"{len(r.rows)} events: the clock (T-0, holds, recycles, the scrub), polls, assessments, rollback triggers and "
+    o += [f"{r.events} events: the clock (T-0, holds, recycles, the scrub), polls, assessments, rollback triggers and "
           f"every event at which the decision moved are shown one by one; {whole}; the other {grouped} are counted in "
           f"{len(groups)} groups (×), each where its first event was. ⏸ marks events while the count was holding. "
-          f"Every event: the HTML report's complete list, or `warroom log {_code(r.layout)}`.", ""]
+          f"Every event, one a line: `warroom log {_code(r.layout)}`.", ""]
     moved = {seq: v for seq, _, v in r.decision_changes}
     rows = []
     for e in entries[:MAX_TIMELINE]:
         if isinstance(e, Group):
             what, who = group_text(e)
-            f, la = e.first, e.last
-            rows.append([f"{'⏸ ' if e.held == e.count else ''}\\#{f.seq}–\\#{la.seq}", cell(f"{f.stamp} – {la.stamp} UTC"),
-                         cell(f.t + (f" – {la.t}" if la.t != f.t else "")), cell(who), cell(f.kind), f"**{md(what)}**"])
+            f = e.first
+            rows.append([f"{'⏸ ' if e.held == e.count else ''}\\#{f.seq}–\\#{e.last_seq}", cell(f"{f.stamp} – {e.last_stamp} UTC"),
+                         cell(f.t + (f" – {e.last_t}" if e.last_t != f.t else "")), cell(who), cell(f.kind), f"**{md(what)}**"])
             continue
-        x = r.rows[e]
-        v = moved.get(x.seq)
-        rows.append([f"{'⏸ ' if x.held else ''}{x.seq}", cell(f"{x.stamp} UTC"), cell(x.t), cell(x.op), cell(x.kind),
-                     cell(x.text) + (f" → decision **{md(v)}**" if v else "")])
+        v = moved.get(e.seq)
+        rows.append([f"{'⏸ ' if e.held else ''}{e.seq}", cell(f"{e.stamp} UTC"), cell(e.t), cell(e.op), cell(e.kind),
+                     cell(e.text) + (f" → decision **{md(v)}**" if v else "")])
     o += _table(["\\#", "time", "T", "operator", "kind", "what"], rows)
     if len(entries) > MAX_TIMELINE:
-        o += [f"… and {len(entries) - MAX_TIMELINE} more lines: see the HTML report or `warroom log`.", ""]
+        o += [f"… and {len(entries) - MAX_TIMELINE} more lines: see the HTML report, or `warroom log`.", ""]
 
     o += ["## Holds", ""]
     if r.holds:
@@ -172,7 +172,7 @@ def render_markdown(r: Report) -> str:
         o += _left_out(len(r.signoffs) - len(shown), "earlier sign-offs")
         for s in shown:
             later = "" if s.stands else " *(superseded or made stale later)*"
-            o += [f"### \\#{s.seq} {md(s.role)}: {md(s.decision)}{' via the poll' if s.via_poll else ''} — {md(s.by)}, {md(_time(s.at))}{later}", ""]
+            o += [f"### \\#{s.seq} {md(s.role)}: {md(s.decision)}{' via the poll' if s.via_poll else ''} — {md(s.by)}, {md(s.stamp)} UTC{later}", ""]
             if s.comment:
                 o += [f"> {md(s.comment)}", ""]
             o += _evidence(s.evidence)
@@ -204,8 +204,8 @@ def render_markdown(r: Report) -> str:
     if r.notes:
         o += _left_out(len(r.notes) - MAX_LIST, "earlier notes")
         o += _table(["\\#", "time", "by", "on", "note"],
-                    [[str(seq), cell(_time(at)), cell(by), cell(target or "the launch"), cell(text)]
-                     for seq, at, by, target, text in r.notes[-MAX_LIST:]])
+                    [[str(seq), cell(f"{stamp} UTC"), cell(by), cell(target or "the launch"), cell(text)]
+                     for seq, stamp, by, target, text in r.notes[-MAX_LIST:]])
     else:
         o += ["No notes.", ""]
 
@@ -213,7 +213,7 @@ def render_markdown(r: Report) -> str:
     if r.statuses:
         o += _left_out(len(r.statuses) - MAX_LIST, "earlier items blocked or skipped")
         o += _table(["\\#", "time", "item", "status", "reason", "by", "status at the end"],
-                    [[str(s.seq), cell(_time(s.at)), cell(f"{s.item}: {s.text}"), cell(s.status), cell(s.reason), cell(s.by), cell(s.current)]
+                    [[str(s.seq), cell(f"{s.stamp} UTC"), cell(f"{s.item}: {s.text}"), cell(s.status), cell(s.reason), cell(s.by), cell(s.current)]
                      for s in r.statuses[-MAX_LIST:]])
     else:
         o += ["Nothing was blocked or skipped.", ""]

@@ -6,8 +6,8 @@ The timeline of a long launch is summarised for a human: every event that tells 
 story is kept whole (tier 1: the clock, polls, assessments, triggers, layout changes, unknown kinds,
 and any event at which the decision moved; tier 2: sign-offs, notes, blocked and skipped items,
 command runs), and high-volume repetitive events (tier 3: items ticked or set in progress during
-one phase, one tile's metric transitions) are counted in groups with their span. ``rows`` keeps
-every event, for the complete list.
+one phase, one tile's metric transitions) are counted in groups with their span; ``milestones``
+makes a shorter one (tier 1 whole). Every event, one a line: ``warroom log``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ RUN_KINDS = ("run-command", RUN_START, RUN_END, RUN_RELEASE)
 # kind, and a set-status of a critical item, may: the decision's inputs are compared there.
 _INERT = {NOTE, POLL_START, POLL_CANCEL, LAYOUT_CHANGE, *RUN_KINDS}
 _TICKS = {Status.DONE.value, Status.IN_PROGRESS.value, Status.TODO.value}
+DONE, BLOCKED, SKIPPED = Status.DONE.value, Status.BLOCKED.value, Status.SKIPPED.value
 
 
 def _at(ev: Event, fallback: datetime) -> datetime:
@@ -92,56 +93,67 @@ class Row(NamedTuple):
 
 @dataclass
 class Group:
-    """Events of one kind counted together: ``count`` of them from ``first`` to ``last``."""
+    """Repetitive events counted together: ``count`` of them, the first (``first``, as its row)
+    to the last (``last_seq`` at ``last_stamp``, T ``last_t``); ``seqs`` names every one."""
 
     label: str
     first: Row
-    last: Row
-    count: int = 0
+    count: int = 1
     held: int = 0  # how many while the count was holding
-    rows: list[Row] = field(default_factory=list)
+    last_seq: int = 0
+    last_stamp: str = ""
+    last_t: str = ""
+    seqs: list[int] = field(default_factory=list)
     ops: dict[str, int] = field(default_factory=dict)
     details: dict[str, int] = field(default_factory=dict)
 
-    def add(self, row: Row) -> None:
+    @classmethod
+    def of(cls, row: Row, label: str = "") -> "Group":
+        return cls(label or row.group, row, 1, int(row.held), row.seq, row.stamp, row.t, [row.seq], {row.op: 1},
+                   {row.detail: 1} if row.detail else {})
+
+    def add(self, seq: int, stamp: str, t: str, held: bool, op: str, detail: str) -> None:
         self.count += 1
-        self.last = row
-        self.held += row.held
-        self.rows.append(row)
-        self.ops[row.op] = self.ops.get(row.op, 0) + 1
-        if row.detail:
-            self.details[row.detail] = self.details.get(row.detail, 0) + 1
+        self.held += held
+        self.last_seq, self.last_stamp, self.last_t = seq, stamp, t
+        self.seqs.append(seq)
+        ops = self.ops
+        ops[op] = ops.get(op, 0) + 1
+        if detail:
+            self.details[detail] = self.details.get(detail, 0) + 1
 
-    @property
-    def seqs(self) -> list[int]:
-        return [row.seq for row in self.rows]
+    def merge(self, other: "Group", detail: str) -> None:
+        self.count += other.count
+        self.held += other.held
+        self.last_seq, self.last_stamp, self.last_t = other.last_seq, other.last_stamp, other.last_t
+        self.seqs += other.seqs
+        for op, n in other.ops.items():
+            self.ops[op] = self.ops.get(op, 0) + n
+        self.details[detail] = self.details.get(detail, 0) + other.count
 
 
-def summarise(rows: list[Row], whole: int = 2) -> list[int | Group]:
-    """The timeline for a human: the index in ``rows`` of each row of tier <= ``whole``, kept as
-    it is; the others counted in groups (one open group per name, closed by any row kept whole,
-    so the order holds), each placed where its first event was. A group of one is its row."""
-    out: list[int | Group] = []
-    open_: dict[str, int] = {}  # group name -> its place in ``out``
-    for i, row in enumerate(rows):
-        if row.tier <= whole:
-            if open_:
-                open_.clear()
-            out.append(i)
+def milestones(timeline: list[Row | Group]) -> list[Row | Group]:
+    """A shorter timeline: tier-1 rows (the clock, polls, assessments, triggers, every move of the
+    decision) as they are, and what came between two of them counted as one group, by kind."""
+    out: list[Row | Group] = []
+    between: Group | None = None
+    for e in timeline:
+        if type(e) is Row:
+            if e.tier == 1:
+                between = None
+                out.append(e)
+                continue
+            if between is None:
+                between = Group("other events", e, 0, 0, e.seq, e.stamp, e.t, [], {}, {})
+                out.append(between)
+            between.add(e.seq, e.stamp, e.t, e.held, e.op, e.kind)
             continue
-        at = open_.get(row.group)
-        if at is None:
-            open_[row.group] = len(out)
-            out.append(i)
-            continue
-        g = out[at]
-        if not isinstance(g, Group):
-            first = rows[g]
-            g = Group(row.group, first, first)
-            g.add(first)
-            out[at] = g
-        g.add(row)
-    return out
+        if between is None:
+            first = e.first  # type: ignore[union-attr]
+            between = Group("other events", first, 0, 0, first.seq, first.stamp, first.t, [], {}, {})
+            out.append(between)
+        between.merge(e, e.first.kind)  # type: ignore[arg-type, union-attr]
+    return [g.first if isinstance(g, Group) and g.count == 1 else g for g in out]
 
 
 def group_text(g: Group, most: int = 3) -> tuple[str, str]:
@@ -171,23 +183,38 @@ class _Decisions:
         self.blocked = sum(1 for i in self.critical if state.items[i].status is Status.BLOCKED)
         self.open = sum(1 for i in self.critical if state.items[i].status is not Status.DONE)
         self.seen: dict[tuple, str] = {}
+        self.signed = 0  # sign-offs applied so far (the loop counts them)
+        self.assessed = 0  # assessments and tile transitions applied so far (the loop counts them)
+        self._crits: tuple = ()
+        self._crits_at = -1
+        self._roles: tuple = ()
+        self._roles_at = (-1, -1)  # (sign-offs, invalidations) when ``_roles`` was read
 
-    def item_moved(self, old: Status, new: Status) -> None:
-        self.blocked += (new is Status.BLOCKED) - (old is Status.BLOCKED)
-        self.open += (new is not Status.DONE) - (old is not Status.DONE)
+    def item_moved(self, old: Status, new: Status) -> bool:
+        """Count a critical item's move; whether it changed what ``decide`` reads of it."""
+        blocked = (new is Status.BLOCKED) - (old is Status.BLOCKED)
+        opened = (new is not Status.DONE) - (old is not Status.DONE)
+        self.blocked += blocked
+        self.open += opened
+        return bool(blocked or opened)
 
     def verdict(self) -> str:
         st = self.state
-        signs, metrics, assessed = st.signoffs, st.metrics, st.assessments
-        roles = []
-        for name in self.roles:
-            s = signs.get(name)
-            roles.append(None if s is None else (s.decision, st.stale_reason(s) is None))
-        crits = []
-        for tile, cid in self.crits:
-            got = metrics.get(tile) if tile else assessed.get(cid)
-            crits.append(None if got is None else got.state if tile else got.result)
-        key = (st.countdown.scrubbed, self.blocked, self.open, tuple(roles), tuple(crits))
+        metrics, assessed = st.metrics, st.assessments
+        at = (self.signed, len(st.invalidations))  # the roles change only with a sign-off or an invalidation
+        if at != self._roles_at:
+            signs, roles = st.signoffs, []
+            for name in self.roles:
+                s = signs.get(name)
+                roles.append(None if s is None else (s.decision, st.stale_reason(s) is None))
+            self._roles, self._roles_at = tuple(roles), at
+        if self.assessed != self._crits_at:  # the criteria change only with an assessment or a tile's transition
+            crits = []
+            for tile, cid in self.crits:
+                got = metrics.get(tile) if tile else assessed.get(cid)
+                crits.append(None if got is None else got.state if tile else got.result)
+            self._crits, self._crits_at = tuple(crits), self.assessed
+        key = (st.countdown.scrubbed, self.blocked, self.open, self._roles, self._crits)
         v = self.seen.get(key)
         if v is None:
             v = self.seen[key] = decide(st).verdict
@@ -225,6 +252,7 @@ class SignRow:
     via_poll: bool
     evidence: dict[str, Any] | None
     stands: bool  # the role's latest sign-off, not made stale by what came after
+    stamp: str = ""  # its time as shown
 
 
 @dataclass
@@ -250,6 +278,7 @@ class StatusRow:
     reason: str
     by: str
     current: str  # the item's status at the end
+    stamp: str = ""  # its time as shown
 
 
 @dataclass
@@ -286,7 +315,7 @@ class Report:
     decision_changes: list[tuple[int, datetime, str]]  # every move of the decision (journal alone, no tiles)
     reasons: list[str]
     signers: list[tuple[str, str, str, str]]  # role, latest decision (stale?), by, at
-    rows: list[Row]  # every event, in journal order (``summarise`` makes the timeline of them)
+    timeline: list[Row | Group]  # every event, in journal order: shown whole, or counted in a group
     holds: list[HoldRow]
     phases: list[PhaseRow]
     signoffs: list[SignRow]
@@ -295,7 +324,7 @@ class Report:
     rollbacks: list[Row]  # rollback triggers that fired
     hold_rows: list[Row]  # the hold events that recorded evidence
     evidence_rows: dict[int, dict[str, Any]]  # seq -> evidence, for holds and rollback triggers
-    notes: list[tuple[int, datetime, str, str, str]]  # seq, at, by, target, text
+    notes: list[tuple[int, str, str, str, str]]  # seq, time as shown, by, target, text
     statuses: list[StatusRow]
     runs: list[Row]
     charts: list[Chart]
@@ -343,14 +372,15 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     phase_names = [f"during {p.name} ({p.label})" for p in by_mark]
     first_phase = f"before {by_mark[0].name}" if by_mark else "before T-0"
     planned: datetime | None = layout.t0
-    rows: list[Row] = []
+    timeline: list[Row | Group] = []
+    open_groups: dict[str, int] = {}  # name -> where its run is in ``timeline``
     signs: list[SignRow] = []
     polls: list[tuple[int, datetime, str, list[str]]] = []
     crit_history: dict[str, list[tuple[int, datetime, str, str, str]]] = {}
     rollbacks: list[Row] = []
     hold_rows: list[Row] = []
     evidence_rows: dict[int, dict[str, Any]] = {}
-    notes: list[tuple[int, datetime, str, str, str]] = []
+    notes: list[tuple[int, str, str, str, str]] = []
     statuses: list[StatusRow] = []
     runs: list[Row] = []
     done_t: dict[str, timedelta | None] = {}
@@ -360,7 +390,9 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     tile_end: dict[str, ObservedTile] = {}
     decisions = _Decisions(state, ws)
     critical = decisions.critical
-    items = state.items
+    items, signoffs = state.items, state.signoffs
+    fromiso = datetime.fromisoformat
+    new_row = tuple.__new__  # a Row without NamedTuple's Python-level constructor (100,000 times)
     clock_key: tuple = ()
     upcoming: list[tuple[datetime, timedelta]] = []  # marks not reached yet, soonest last
 
@@ -381,9 +413,22 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
 
     for ev in events:
         kind, ts, p, target = ev.kind, ev.ts, ev.payload, ev.target
-        at = _at(ev, prev_at or now)
-        reach(at)
+        try:
+            at = fromiso(ts)
+            if at.tzinfo is None:
+                at = _at(ev, prev_at or now)
+        except (TypeError, ValueError):
+            at = _at(ev, prev_at or now)
+        if cd.anchor is not None:
+            reach(at)
         old = items[target].status if kind == SET_STATUS and target in critical else None
+        was = None
+        if kind == SIGN or kind == POLL_ANSWER:
+            decisions.signed += 1
+            sign = signoffs.get(target)
+            was = sign and (sign.decision, state.stale_reason(sign) is None)
+        elif kind == ASSESS or kind == METRIC_STATE:
+            decisions.assessed += 1
         if kind == SET_T0 and planned is None:
             try:
                 planned = parse_time(str(p.get("t0")))
@@ -400,8 +445,9 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 elif marks[m] is None:
                     early.add(m)  # already past when the count was set here: no time of its own
             clock_key = ()
-        t = cd.t(at)
-        held = cd.held_at is not None or cd.scrubbed or kind == RESUME
+        held_at = cd.held_at
+        t = None if cd.anchor is None and held_at is None and not cd.scrubbed else cd.t(at)
+        held = held_at is not None or cd.scrubbed or kind == RESUME
         stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) >= 20 and ts[10] == "T" and ts[-1] == "Z" else \
             at.astimezone(timezone.utc).isoformat(" ")[:19]
         tier, group, detail = 1, "", ""
@@ -422,35 +468,49 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
             tier, group = 2, "notes"
         elif kind in RUN_KINDS:
             tier, group, detail = 2, "command runs", kind
-        if kind not in _INERT and (kind != SET_STATUS or old is not None):
-            if old is not None:
-                decisions.item_moved(old, items[target].status)
+        if kind in _INERT or (kind == SET_STATUS and (old is None or not decisions.item_moved(old, items[target].status))):
+            pass  # nothing ``decide`` reads has changed
+        elif was and (sign := signoffs.get(target)) is not None and was == (sign.decision, True):
+            pass  # the role signed as it stood (a sign-off just made stands)
+        else:
             v = decisions.verdict()
             if v != verdict:
                 verdict, decision_at, decision_seq = v, at, ev.seq
                 changes.append((ev.seq, at, v))
                 tier = 1  # the decision moved here: kept whole on every timeline
-        row = Row(ev.seq, at, ev.op, kind, target, ev.describe(), format_clock(t) if t is not None else "", held, stamp,
-                  tier, group, detail)
-        rows.append(row)
-        if tier == 3:
-            if kind == SET_STATUS and detail == "done":
+        tclock = format_clock(t) if t is not None else ""
+        if tier == 3:  # counted: one open group per name, closed by the next event shown whole
+            if kind == SET_STATUS and detail == DONE:
                 done_t[target] = t
+            g = open_groups.get(group)
+            if g is None:  # the first of its run: a row (most runs are one event); a group from the second on
+                open_groups[group] = len(timeline)
+                timeline.append(new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), tclock, held, stamp, tier,
+                                              group, detail)))
+                continue
+            e = timeline[g]
+            if type(e) is Row:
+                e = timeline[g] = Group.of(e)  # type: ignore[arg-type]
+            e.add(ev.seq, stamp, tclock, held, ev.op, detail)  # type: ignore[union-attr]
             continue
+        if open_groups:
+            open_groups.clear()
+        row = new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), tclock, held, stamp, tier, group, detail))
+        timeline.append(row)
         if kind == SIGN or kind == POLL_ANSWER:
             sign = state.signoffs.get(target)
             if sign is not None and sign.seq == ev.seq:
                 ev_data = p.get("evidence")
                 signs.append(SignRow(ev.seq, at, target, sign.decision, ev.op, sign.comment, kind == POLL_ANSWER,
-                                     ev_data if isinstance(ev_data, dict) else None, False))
+                                     ev_data if isinstance(ev_data, dict) else None, False, stamp))
         elif kind == NOTE:
-            notes.append((ev.seq, at, ev.op, target, str(p.get("text", ""))))
+            notes.append((ev.seq, stamp, ev.op, target, str(p.get("text", ""))))
         elif kind == SET_STATUS:
             status = str(p.get("status", ""))
-            if status in (Status.BLOCKED.value, Status.SKIPPED.value) and target in ws.items:
+            if (status == BLOCKED or status == SKIPPED) and target in ws.items:
                 statuses.append(StatusRow(ev.seq, at, target, ws.items[target].text, status,
-                                          str(p.get("reason") or ""), ev.op, ""))
-            if status == Status.DONE.value:
+                                          str(p.get("reason") or ""), ev.op, "", stamp))
+            if status == DONE:
                 done_t[target] = t
         elif kind in RUN_KINDS:
             runs.append(row._replace(text=_run_text(kind, p, row.text)))
@@ -540,7 +600,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         timezone=layout.timezone, t0_planned=planned_t0, t0_actual=marks.get(timedelta(0)),
         t0_effective=cd.effective_t0(end), clock_state=cd.state, attempts=cd.attempt, recycles=cd.recycles,
         decision=verdict, decision_at=decision_at, decision_seq=decision_seq, decision_changes=changes,
-        reasons=[r.text for r in final.reasons], signers=signers, rows=rows, holds=holds, phases=phase_rows,
+        reasons=[r.text for r in final.reasons], signers=signers, timeline=timeline, holds=holds, phases=phase_rows,
         signoffs=signs, polls=polls, criteria=crit_rows, rollbacks=rollbacks, hold_rows=hold_rows, evidence_rows=evidence_rows,
         notes=notes, statuses=statuses, runs=runs, charts=charts, head=state.head_hash, events=state.event_count,
         verify=verify, ignored=list(state.ignored), last_event_at=prev_at)
