@@ -241,7 +241,7 @@ class PhaseRow:
     early: bool = False  # already past when T-0 was set (or the clock recycled past it)
 
 
-@dataclass
+@dataclass(slots=True)
 class SignRow:
     seq: int
     at: datetime
@@ -268,7 +268,7 @@ class CriterionRow:
     history: list[tuple[int, datetime, str, str, str]] = field(default_factory=list)  # seq, at, by, result, value
 
 
-@dataclass
+@dataclass(slots=True)
 class StatusRow:
     seq: int
     at: datetime
