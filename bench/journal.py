@@ -14,7 +14,8 @@
    ratio <= 2).
 5. PostgreSQL (a pgserver started for the run): append p99 against a bare INSERT + commit;
    follower latency between two processes (target: median <= 100 ms, p95 <= 250 ms); 20
-   concurrent writer processes (target: 0 lost, 0 doubled, chain valid).
+   concurrent writer processes (target: 0 lost, 0 doubled, chain valid); how soon an append is
+   refused when the database goes away, against a normal append.
 """
 
 from __future__ import annotations
@@ -244,8 +245,12 @@ def bench_checkpoint(tmp: Path, ws, big: int, small: int) -> bool:
         print(f"`warroom {what}` on {big:,} events: {figures[(what, big)]:.2f} s; on {small:,}: {figures[(what, small)]:.2f} s; "
               f"ratio {ratio:.2f} (target <= 2) {verdict(ratio <= 2)}")
     size = (tmp / f"cp{big}.journal.yaml").stat().st_size
-    cp = (tmp / f"cp{big}.journal.yaml.checkpoint.json").stat().st_size
-    print(f"  (set-up: writing both journals and the first full reads took {setup:.0f} s; journal {size / 1e6:.0f} MB, checkpoint {cp / 1e6:.1f} MB)")
+    cp_path = tmp / f"cp{big}.journal.yaml.checkpoint.json"
+    cp = cp_path.stat().st_size
+    with open(cp_path, "rb") as f:
+        main_doc = len(f.readline())
+    print(f"  (set-up: writing both journals and the first full reads took {setup:.0f} s; journal {size / 1e6:.0f} MB, "
+          f"checkpoint {cp / 1e6:.1f} MB, of which {main_doc / 1e3:.0f} kB are read: the rest, the long lists, when used)")
     return ok
 
 
@@ -281,9 +286,10 @@ def bench_postgresql(n_appends: int, n_follows: int, writers: int, per_writer: i
     ok = True
     try:
         base = server.get_uri()
-        for db in ("append", "follow", "writers"):
+        dbs = ("append", "follow", "writers", "down")
+        for db in dbs:
             server.psql(f"CREATE DATABASE bench_{db};")
-        url = {db: base.replace("/postgres?", f"/bench_{db}?") for db in ("append", "follow", "writers")}
+        url = {db: base.replace("/postgres?", f"/bench_{db}?") for db in dbs}
 
         # 1. append p99, against a bare INSERT + commit of the same line on the same server
         journal = PgJournal(parse_target(url["append"], "bench"))
@@ -305,6 +311,9 @@ def bench_postgresql(n_appends: int, n_follows: int, writers: int, per_writer: i
         p99, raw99 = pct(times, 99), pct(raw_times, 99)
         print(f"PostgreSQL append p99 (compare-and-append, commit): {p99 * 1000:.2f} ms (median {statistics.median(times) * 1000:.2f} ms); "
               f"a bare INSERT + commit p99: {raw99 * 1000:.2f} ms; ratio {p99 / raw99:.1f}  [{n_appends} appends, local socket]")
+
+        # 1b. the database goes away: how soon an append is refused, against a normal append
+        ok &= bench_refusal(url["down"], base, statistics.median(times))
 
         # 2. follower latency between two processes
         start = PgJournal(parse_target(url["follow"], "bench")).append("note", "", {"text": "start"}, op="bench")
@@ -362,6 +371,61 @@ def bench_postgresql(n_appends: int, n_follows: int, writers: int, per_writer: i
     finally:
         server.cleanup()
     return ok
+
+
+def bench_refusal(url: str, admin_url: str, normal: float, runs: int = 3) -> bool:
+    """An append while the database refuses new connections, against a normal append: (a) once
+    the screen's follower shows it gone (a write is refused at once); (b) the moment every
+    connection is cut (a restart, a crash: the follower hears it at once too); (c) the moment
+    only the writer's connection is lost while the follower's still stands (the worst case: the
+    append tries for RETRY_FOR). The screen writes in a thread: this is how long "writing…"
+    shows before the refusal; the screen itself never waits."""
+    import psycopg
+
+    from warroom.journal_pg import JournalUnavailable, PgFollower, PgJournal, parse_target
+
+    target = parse_target(url, "bench")
+    PgJournal(target).append("note", "", {"text": "start"}, op="bench")
+    db = url.split("?")[0].rsplit("/", 1)[1]
+    admin = psycopg.connect(admin_url, autocommit=True)
+    figures: dict[str, list[float]] = {"known": [], "all cut": [], "writer cut": []}
+    try:
+        for _ in range(runs):
+            for case in ("writer cut", "all cut", "known"):
+                journal = PgJournal(target)
+                journal.load()
+                follower = PgFollower(target, *journal.head, interval=1.0)
+                journal.offline = lambda: follower.problem
+                while journal.append("note", "", {"text": "up"}, op="bench") is None or not follower.poll():
+                    time.sleep(0.01)  # both connected
+                admin.execute(f"ALTER DATABASE {db} ALLOW_CONNECTIONS false")
+                only = " AND application_name = 'warroom'" if case == "writer cut" else ""
+                admin.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s{only}", (db,))
+                if case == "known":
+                    deadline = time.monotonic() + 30
+                    while follower.problem is None and time.monotonic() < deadline:
+                        time.sleep(0.01)
+                t = time.perf_counter()
+                try:
+                    journal.append("note", "", {"text": "refused"}, op="bench")
+                    print("PostgreSQL refusal: MISSED — an append succeeded with the database down")
+                    return False
+                except JournalUnavailable:
+                    figures[case].append(time.perf_counter() - t)
+                finally:
+                    admin.execute(f"ALTER DATABASE {db} ALLOW_CONNECTIONS true")
+                    follower.close()
+                    journal.close()
+    finally:
+        admin.execute(f"ALTER DATABASE {db} ALLOW_CONNECTIONS true")
+        admin.close()
+    med = {case: statistics.median(v) for case, v in figures.items()}
+    print(f"PostgreSQL append with the database down, refused in (ratio to a normal append's median {normal * 1000:.2f} ms): "
+          f"{med['known'] * 1000:.2f} ms once the screen shows it ({med['known'] / normal:.2f}); "
+          f"{med['all cut'] * 1000:.0f} ms when every connection is cut ({med['all cut'] / normal:.0f}); "
+          f"{med['writer cut']:.1f} s when only the writer's is lost ({med['writer cut'] / normal:.0f}: RETRY_FOR)  "
+          f"[median of {runs}; on the screen this runs in a thread]")
+    return True
 
 
 def main() -> int:

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from typing import TYPE_CHECKING
+
 from warroom.decision import decide
-from warroom.metrics.history import HistSample, history_path, read_history
-from warroom.metrics.threshold import format_value
 from warroom.state import LaunchState
+
+if TYPE_CHECKING:  # the metrics modules load when a tile is observed, not with every screen
+    from warroom.metrics.history import HistSample
 
 NOT_OBSERVED = "not observed"
 MAX_REASONS = 20
@@ -78,6 +81,8 @@ def build(state: LaunchState, tiles: Mapping[str, Any] | None, source: str) -> d
 
 def observed_from_history(ws: Any, samples: Mapping[str, list[HistSample]], now: float) -> dict[str, ObservedTile]:
     """Each tile's latest sample no older than two of its intervals (older ones are not observed)."""
+    from warroom.metrics.threshold import format_value
+
     out: dict[str, ObservedTile] = {}
     for spec in ws.layout.tiles:
         rows = samples.get(spec.name)
@@ -98,6 +103,8 @@ def from_history(journal_path: Path | str, clock: Callable[[], float] = time.tim
     def provide(state: LaunchState) -> dict[str, Any]:
         tiles: dict[str, ObservedTile] = {}
         if state.ws.layout.tiles:
+            from warroom.metrics.history import history_path, read_history
+
             tiles = observed_from_history(state.ws, read_history(history_path(journal_path)), clock())
         return build(state, tiles, "metric history")
 

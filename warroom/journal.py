@@ -154,6 +154,7 @@ class Resume:
     lines: int = 0
     head: tuple[int, str] = (0, GENESIS)
     latest: tuple[Event, ...] = ()
+    head_ts: str = ""  # the time of the event ``head`` (a writer's clock is checked against it)
 
 
 def _parse_chunk(data: bytes, first_line_no: int, prev_hash: str, prev_seq: int, result: LoadResult, verify_hash: bool = True) -> tuple[str, int]:
@@ -263,7 +264,7 @@ class Journal:
             if start.offset + len(data) > result.offset:
                 result.issues.append(self._move_torn(fd, data[result.offset - start.offset:], result.offset, result.lines + 1))
             self._offset, (self._head_seq, self._head_hash), self._lines = result.offset, result.head, result.lines
-            self._head_ts = result.events[-1].ts if result.events else ""
+            self._head_ts = result.events[-1].ts if result.events else start.head_ts
             self._latest.clear()
             self._note_latest(start.latest)
             self._note_latest(result.events)

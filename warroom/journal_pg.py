@@ -36,11 +36,12 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from warroom.events import GENESIS, Event
+from warroom.locations import DATABASE_SCHEMES, is_database_url
 from warroom.journal import (STATE_KINDS, JournalError, JournalIssue, LoadResult, ReadOnlyJournal, VerifyReport,
                              _parse_chunk, _slot, decode_line, encode_event, line_hash)
 from warroom.tmarks import utc_iso
 
-SCHEMES = ("postgresql://", "postgres://")
+SCHEMES = DATABASE_SCHEMES
 CHANNEL = "warroom_journal"
 SCHEMA_VERSION = 1
 # The whole schema; `docs/postgresql.md` shows it. Created on first write, under an advisory lock.
@@ -74,17 +75,18 @@ COMMENT ON TABLE warroom_events IS 'warroom journal, schema {SCHEMA_VERSION}: ap
 """
 _SCHEMA_LOCK = 0x77617272  # pg_advisory_xact_lock key: 'warr'
 _APPEND_LOCK = 0x77617273  # with hashtext(launch): one appender of a launch at a time
-RETRY_FOR = 5.0
-# A peer that vanishes without closing the connection (a network split) is noticed in seconds.
-KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": 8000}  # seconds an append keeps trying to reach the database before it gives up
+RETRY_FOR = 5.0  # seconds an append keeps trying to reach the database before it gives up
+CONNECT_TIMEOUT = 2  # seconds to open a connection (libpq's least); a refused one fails at once
+# A peer that vanishes without closing the connection (a network split) is noticed in seconds:
+# probes after 3 s of silence, 1 s apart, 2 unanswered = dead; data unacknowledged for 4 s = dead.
+KEEPALIVE = {"keepalives": 1, "keepalives_idle": 3, "keepalives_interval": 1, "keepalives_count": 2, "tcp_user_timeout": 4000}
 
 
 class JournalUnavailable(JournalError):
     """The database cannot be reached: nothing was acknowledged."""
 
 
-def is_url(spec: object) -> bool:
-    return isinstance(spec, str) and spec.startswith(SCHEMES)
+is_url = is_database_url
 
 
 def redact(url: str) -> str:
@@ -151,11 +153,11 @@ def _psycopg() -> Any:
     return psycopg
 
 
-def connect(target: Target, timeout: float = 5.0, **params: Any) -> Any:
+def connect(target: Target, timeout: float = CONNECT_TIMEOUT, **params: Any) -> Any:
     """An autocommit connection: each statement commits, ``conn.transaction()`` is BEGIN..COMMIT."""
     psycopg = _psycopg()
     try:
-        return psycopg.connect(target.conninfo, autocommit=True, connect_timeout=max(1, int(timeout)),
+        return psycopg.connect(target.conninfo, autocommit=True, connect_timeout=max(2, int(timeout)),
                                application_name="warroom", **{**KEEPALIVE, **params})
     except psycopg.Error as exc:
         raise JournalUnavailable(f"cannot reach the journal database {target.display}: {_first_line(exc)}") from None
@@ -244,8 +246,9 @@ class PgJournal:
         return conn.execute("SELECT seq, line FROM warroom_events WHERE launch = %s AND seq > %s ORDER BY seq",
                             (self.target.launch, seq)).fetchall()
 
-    def load(self, since: tuple[int, str] | None = None, latest: Iterable[Event] = ()) -> LoadResult:
-        """Every event of the launch (only those after ``since`` = (seq, hash), when given)."""
+    def load(self, since: tuple[int, str] | None = None, latest: Iterable[Event] = (), head_ts: str = "") -> LoadResult:
+        """Every event of the launch (only those after ``since`` = (seq, hash), when given;
+        ``head_ts`` is the time of that event)."""
         psycopg = _psycopg()
         head = since or (0, GENESIS)
         try:
@@ -257,6 +260,7 @@ class PgJournal:
         self._head_seq, self._head_hash = result.head
         self._latest.clear()
         self._note_latest(latest)
+        self._head_ts = head_ts or self._head_ts
         self._note_latest(result.events)
         return result
 
@@ -333,7 +337,8 @@ class PgJournal:
                 return event
             except (psycopg.Error, JournalUnavailable) as exc:
                 self._drop()
-                if time.monotonic() > deadline:
+                known = self.offline() if self.offline is not None else None
+                if time.monotonic() > deadline or known:  # a screen's follower has seen it go: no use trying on
                     why = _first_line(exc) if isinstance(exc, psycopg.Error) else str(exc).rpartition(": ")[2]
                     doubt = (" It may have been stored just before the connection dropped: `warroom log` shows what is."
                              if pending is not None else " Nothing was recorded.")
@@ -450,7 +455,7 @@ class PgFollower:
         while not self._stop.is_set():
             conn = None
             try:
-                conn = psycopg.connect(self.target.conninfo, autocommit=True, connect_timeout=3,
+                conn = psycopg.connect(self.target.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
                                        application_name="warroom-follow", **KEEPALIVE)
                 conn.execute(f"LISTEN {CHANNEL}")
                 self.problem, backoff = None, 0.2

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from warroom.journal import Journal, JournalError, VerifyReport, follow_from, verify
-from warroom.journal_pg import is_url, parse_target, redact
+from warroom.locations import is_database_url as is_url  # psycopg and the database code load only for a database
 
 __all__ = ["JournalError", "default_launch", "describe", "follower", "journal_spec", "open_journal", "verify_spec"]
 
@@ -34,7 +34,7 @@ def journal_spec(ws: Any, override: str | Path | None = None) -> str | Path:
 
 def open_journal(spec: str | Path, layout_path: Path | str | None = None, read_only: bool = False) -> Any:
     if isinstance(spec, str) and is_url(spec):
-        from warroom.journal_pg import PgJournal
+        from warroom.journal_pg import PgJournal, parse_target
 
         return PgJournal(parse_target(spec, default_launch(layout_path)), read_only=read_only)
     return Journal(Path(spec), read_only=read_only)
@@ -69,7 +69,7 @@ def exists(spec: str | Path, layout_path: Path | str | None = None) -> bool:
 def verify_spec(spec: str | Path, layout_path: Path | str | None = None) -> tuple[str, VerifyReport]:
     """(the journal's name, its report): every event read and checked, no checkpoint used."""
     if isinstance(spec, str) and is_url(spec):
-        from warroom.journal_pg import verify_pg
+        from warroom.journal_pg import parse_target, verify_pg
 
         target = parse_target(spec, default_launch(layout_path))
         return target.display, verify_pg(target)
@@ -77,4 +77,8 @@ def verify_spec(spec: str | Path, layout_path: Path | str | None = None) -> tupl
 
 
 def display_spec(spec: str | Path) -> str:
-    return redact(spec) if isinstance(spec, str) and is_url(spec) else str(spec)
+    if isinstance(spec, str) and is_url(spec):
+        from warroom.journal_pg import redact
+
+        return redact(spec)
+    return str(spec)

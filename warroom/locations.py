@@ -7,6 +7,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 JOURNAL_SUFFIX = ".journal.yaml"
+DATABASE_SCHEMES = ("postgresql://", "postgres://")  # a journal given as one of these is a launch in PostgreSQL
+
+
+def is_database_url(spec: object) -> bool:
+    return isinstance(spec, str) and spec.startswith(DATABASE_SCHEMES)
 
 
 def bundled_layouts() -> Path:

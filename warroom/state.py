@@ -7,9 +7,10 @@ never fatal: a journal written by a newer or older warroom still loads.
 
 from __future__ import annotations
 
+from collections.abc import MutableSequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from warroom.countdown import Countdown, is_overdue
 from warroom.events import (
@@ -41,6 +42,73 @@ from warroom.model import Item, Status
 from warroom.runner.record import RunRecord, apply_run
 from warroom.tmarks import parse_time, parse_tmark
 from warroom.workspace import Workspace
+
+
+class LazyList(MutableSequence):  # type: ignore[type-arg]
+    """A list whose elements are read on first use (from a checkpoint's side part): a long
+    launch's notes and invalidations, which most commands never look at.
+
+    Its length and last element are known without reading it (the key bar counts notes, a
+    sign-off asks for the latest invalidation), and appending does not read it either: what is
+    appended waits behind the unread part. Anything else reads it, once, and it is a list
+    from then on. Equal to a list with the same elements."""
+
+    __slots__ = ("_load", "_items", "_count", "_last", "_added")
+
+    def __init__(self, load: Callable[[], list[Any]], count: int, last: Any) -> None:
+        self._load: Callable[[], list[Any]] | None = load
+        self._items: list[Any] | None = None
+        self._count = count
+        self._last = last
+        self._added: list[Any] = []
+
+    @property
+    def loaded(self) -> bool:
+        return self._items is not None
+
+    def _all(self) -> list[Any]:
+        if self._items is None:
+            assert self._load is not None
+            items = list(self._load())
+            items.extend(self._added)
+            self._items, self._load, self._added, self._last = items, None, [], None
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._items) if self._items is not None else self._count + len(self._added)
+
+    def __getitem__(self, index: Any) -> Any:
+        if self._items is None and type(index) is int and self._count and index in (-1, len(self) - 1):
+            return self._added[-1] if self._added else self._last
+        return self._all()[index]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._all()[index] = value
+
+    def __delitem__(self, index: Any) -> None:
+        del self._all()[index]
+
+    def insert(self, index: int, value: Any) -> None:
+        self._all().insert(index, value)
+
+    def append(self, value: Any) -> None:
+        if self._items is None:
+            self._added.append(value)
+        else:
+            self._items.append(value)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, LazyList)):
+            return self._all() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 @dataclass

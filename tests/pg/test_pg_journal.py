@@ -323,3 +323,31 @@ def test_running_commands_on_a_database_journal_is_refused_with_a_reason(pg_url:
     for argv in (["run", str(demo), "load-test", "--dry-run"], ["run", str(demo), "load-test", "--output"]):
         assert main([*argv, "--journal", pg_url]) == 1
         assert "running commands needs a journal file" in capsys.readouterr().err
+
+
+def test_checkpoints_in_the_database_keep_long_lists_aside(pg_url: str, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row holds the main document and, after it, the long lists read when first used; a
+    list whose line was edited in the row is not used: it comes from a replay of the journal."""
+    import warroom.checkpoint as checkpoint
+    from warroom.state import LazyList
+
+    monkeypatch.setattr(checkpoint, "EVERY", 5)
+    monkeypatch.setattr(checkpoint, "LAZY_MIN", 3)
+    ws = load_workspace(demo)
+    target = parse_target(pg_url, "demo")
+    item = sorted(ws.items)[0]
+    actions = Actions(PgJournal(target), "ana")
+    for i in range(12):
+        actions.note(LaunchState(ws), item if i % 2 else None, f"note {i}")
+    load_state(ws, PgJournal(target))  # writes the checkpoint
+    full = LaunchState.replay(ws, PgJournal(target).load().events)
+    state, result = load_state(ws, PgJournal(target))
+    assert result.events == [] and isinstance(state.launch_notes, LazyList) and isinstance(state.items[item].notes, LazyList)
+    assert len(state.launch_notes) == 6 and not state.launch_notes.loaded
+    assert state.snapshot() == full.snapshot()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT body FROM warroom_checkpoints").fetchone()[0].count("\n") == 3  # main, two lists
+        conn.execute("UPDATE warroom_checkpoints SET body = replace(body, '\"note 4\"', '\"note 9\"')")
+    state, result = load_state(ws, PgJournal(target))
+    assert result.events == [] and isinstance(state.launch_notes, LazyList)
+    assert state.snapshot() == full.snapshot() and [n.text for n in state.launch_notes] == [f"note {i}" for i in range(0, 12, 2)]

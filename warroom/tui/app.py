@@ -22,6 +22,7 @@ with imports_without_gc():
 
     from textual import on
     from textual.app import App
+    from textual.reactive import Reactive
     from textual.screen import Screen
 
     from warroom.errors import ActionError, InputError
@@ -29,6 +30,7 @@ with imports_without_gc():
     from warroom.tui.flows import Flows
     from warroom.tui.layout_reload import LayoutReload
     from warroom.tui.messages import JournalEvents, Loaded, LoadFailed
+    from warroom.tui.palette import WARROOM_ANSI
     from warroom.tui.review import ReviewMixin
     from warroom.tui.screens.main import MainScreen, is_narrow
     from warroom.tui.typeahead import TypeAheadMixin
@@ -56,6 +58,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "warroom"
     COMMANDS = App.COMMANDS | {_war_room_commands}
+    # PENDING yellow, NO-GO red in 16 colours (tui/palette.py). The defaults, not set in __init__:
+    # setting them there re-parses every style sheet before the first frame.
+    ansi_theme_dark = Reactive(WARROOM_ANSI, init=False)
+    ansi_theme_light = Reactive(WARROOM_ANSI, init=False)
 
     def __init__(self, layout_path: Path | str, journal_path: Path | str | None = None, operator: str = "unknown",
                  read_only: bool = False, now: Callable[[], datetime] = _utcnow, poll_interval: float = 0.2,
@@ -90,9 +96,6 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
         self.exit_when_ready = exit_when_ready
         self.room: Room | None = None
         self.actions: Actions | None = None
-        from warroom.tui.palette import WARROOM_ANSI
-
-        self.ansi_theme_dark = self.ansi_theme_light = WARROOM_ANSI  # PENDING yellow, NO-GO red in 16 colours
         self._auto_hold_seen = False
         self.journal: Journal | None = None
         self.journal_path: Path | None = None
@@ -365,6 +368,10 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
         if self.read_only or self.actions is None or not room.state.countdown.t0_due(now):
             return
         decision = room.decision()
+        if self._on_database():  # never on the clock's beat: a database that has just gone may take seconds to refuse
+            if not self._writing:
+                self.write_soon(self.actions.t0_reached, decision.verdict, [r.text for r in decision.reasons])
+            return
         try:
             if self.actions.t0_reached(room.state, decision.verdict, [r.text for r in decision.reasons]) is not None:
                 self.poll_journal()

@@ -9,6 +9,8 @@ that open dialogs run as workers in the group "dialog", so keys typed ahead wait
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from time import monotonic
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
@@ -32,6 +34,30 @@ def _dialogs() -> ModuleType:
     from warroom.tui.screens import dialogs
 
     return dialogs
+
+
+def _in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> "asyncio.Future[Any]":
+    """``fn`` run in a daemon thread: quitting never waits for a database that stopped answering
+    (a write cut off by the exit was never acknowledged, and is either committed or not at all)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if not future.done():
+            (future.set_result if ok else future.set_exception)(value)
+
+    def run() -> None:
+        try:
+            outcome = (True, fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting flow as it is
+            outcome = (False, exc)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the app has gone meanwhile
+            pass
+
+    threading.Thread(target=run, name="warroom-write", daemon=True).start()
+    return future
 
 
 DECISIONS = [("", "GO", "GO"), ("", "NO-GO (asks why)", "NO-GO")]  # 1 GO, 2 NO-GO: never n, which is "no"
@@ -67,9 +93,51 @@ class Flows:
         self.poll_journal()
         return True
 
+    _writing = False  # a write to a journal database is on its way (one at a time)
+
+    def _on_database(self) -> bool:
+        journal = getattr(self, "journal", None)
+        return journal is not None and getattr(journal, "path", True) is None
+
+    async def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """``record`` for a flow: a file journal is appended to at once; a database journal in a
+        thread, so that a database that has just gone away (its refusal may take seconds) never
+        holds the screen. Keys go on working meanwhile; another change waits for this one's
+        answer (it is refused, with a word, while this one is on its way). Nothing is shown as
+        recorded before the database committed it: the screen changes when the follower
+        delivers the event."""
+        if not self._on_database():
+            return self.record(fn, *args, **kwargs)
+        if self._writing:
+            self.notify("still writing the last change to the journal database…", severity="warning", timeout=3)
+            return False
+        assert self.room is not None
+        self._writing = True
+        try:
+            task = asyncio.ensure_future(_in_thread(fn, self.room.state, *args, **kwargs))
+            done, _ = await asyncio.wait({task}, timeout=0.3)
+            if not done:
+                self.notify("writing to the journal database…", timeout=3)
+            await task
+        except ActionError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return False
+        finally:
+            self._writing = False
+        self.poll_journal()
+        return True
+
+    def write_soon(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """``write`` when nothing waits for its answer: a database write runs as a worker of its
+        own (keys typed meanwhile are not held for it, as they are for a dialog flow's)."""
+        if self._on_database():
+            self.run_worker(self.write(fn, *args, **kwargs), group="write")
+        else:
+            self.record(fn, *args, **kwargs)
+
     def tick_item(self, item_id: str) -> None:
         if self._can_write():
-            self.record(self.actions.toggle, item_id)  # type: ignore[union-attr]
+            self.write_soon(self.actions.toggle, item_id)  # type: ignore[union-attr]
 
     @work(group="dialog")
     async def set_item_status(self, item_id: str) -> None:
@@ -89,7 +157,7 @@ class Flows:
             reason = await self.push_screen_wait(_dialogs().PromptScreen(f"Why is it {status.value}?", "the reason, for the journal"))
             if reason is None:
                 return
-        self.record(self.actions.set_status, item_id, status, reason)
+        self.write_soon(self.actions.set_status, item_id, status, reason)
 
     @work(group="dialog")
     async def note_item(self, item_id: str) -> None:
@@ -98,7 +166,7 @@ class Flows:
         text = await self.push_screen_wait(_dialogs().PromptScreen(
             Text.assemble("Note on: ", inline_markdown(self.room.ws.items[item_id].text)), "what happened"))
         if text:
-            self.record(self.actions.note, item_id, text)
+            self.write_soon(self.actions.note, item_id, text)
 
     def show_details(self, item_id: str) -> None:
         from warroom.tui.screens.details import DetailsScreen
@@ -162,7 +230,7 @@ class Flows:
         reason = await self.push_screen_wait(_dialogs().PromptScreen("Hold the count: why?", "the reason, for everyone"))
         if reason and await self.push_screen_wait(_dialogs().ConfirmScreen(
                 f"HOLD the count at {self._clock_text()}?", Text.assemble(reason, "\n", self._stale_warning()))):
-            self.record(self.actions.hold, reason)
+            self.write_soon(self.actions.hold, reason)
 
     def _stale_warning(self) -> Text:
         """What a hold does to the GOs given so far: they go stale and must be given again."""
@@ -181,7 +249,7 @@ class Flows:
         room = self.room
         cd = room.state.countdown
         if not cd.holding:
-            self.record(self.actions.resume)  # says why not
+            self.write_soon(self.actions.resume)  # says why not
             return
         verdict = room.decision().verdict
         override = ""
@@ -194,7 +262,7 @@ class Flows:
                 return
         question = f"RESUME the count from {self._clock_text()}?" + (" (override: no GO)" if override else "")
         if await self.push_screen_wait(_dialogs().ConfirmScreen(question, override)):
-            self.record(self.actions.resume, override, verdict=verdict)
+            self.write_soon(self.actions.resume, override, verdict=verdict)
 
     @work(group="dialog")
     async def action_recycle(self) -> None:
@@ -216,7 +284,7 @@ class Flows:
         if reason is None:
             return
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"RECYCLE the count to {mark}? It holds there until resumed.", reason)):
-            self.record(self.actions.recycle, mark, reason)
+            self.write_soon(self.actions.recycle, mark, reason)
 
     @work(group="dialog")
     async def action_scrub(self) -> None:
@@ -225,7 +293,7 @@ class Flows:
         reason = await self.push_screen_wait(_dialogs().PromptScreen("SCRUB the launch: why?", "the reason"))
         if reason and await self.push_screen_wait(_dialogs().TypedWordScreen(
                 "SCRUB this launch attempt? A new T-0 starts the next one.", "scrub", reason)):
-            self.record(self.actions.scrub, reason)
+            self.write_soon(self.actions.scrub, reason)
 
     @work(group="dialog")
     async def action_set_t0(self) -> None:
@@ -243,7 +311,7 @@ class Flows:
             pass
         shown = when if isinstance(when, str) else f"{local_time(when, zone_of(self.room.ws.layout.timezone), True)} {self.room.ws.layout.timezone}"
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Set T-0 to {shown}?", "Everyone's clock moves with it.")):
-            self.record(self.actions.set_t0, when)
+            self.write_soon(self.actions.set_t0, when)
 
     @work(group="dialog")
     async def action_sign(self) -> None:
@@ -265,7 +333,7 @@ class Flows:
         if comment is None:
             return
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Sign {role}: {decision}?", comment)):
-            self.record(self.actions.sign, role, decision, comment)
+            self.write_soon(self.actions.sign, role, decision, comment)
 
     @work(group="dialog")
     async def action_assess(self) -> None:
@@ -312,7 +380,7 @@ class Flows:
         words = {"not-fired": "NOT FIRED"}.get(result, result.upper())
         detail = (value or "no value: unverified" if result == "pass" else value) + (f"\noverride: {override}" if override else "")
         if await self.push_screen_wait(_dialogs().ConfirmScreen(f"Record {crit.name}: {words}?", detail)):
-            self.record(self.actions.assess, cid, result, value, "", override)
+            self.write_soon(self.actions.assess, cid, result, value, "", override)
 
     @work(group="dialog")
     async def action_poll(self) -> None:
@@ -326,7 +394,7 @@ class Flows:
                 return
             if not await self.push_screen_wait(_dialogs().ConfirmScreen("Start a go/no-go poll?", " → ".join(roles))):
                 return
-            if not self.record(self.actions.poll_start):
+            if not await self.write(self.actions.poll_start):
                 return
         from warroom.tui.screens.poll import PollScreen
 
@@ -366,7 +434,7 @@ class Flows:
                 return
             if not await self.push_screen_wait(_dialogs().ConfirmScreen(f"Poll: {role} is {decision}?", comment)):
                 return
-            if self.record(self.actions.poll_answer, decision, comment, role):
+            if await self.write(self.actions.poll_answer, decision, comment, role):
                 self.poll_answered = (poll.seq, role)
                 self.fence_keys("the next role's question")
         finally:
@@ -380,7 +448,7 @@ class Flows:
             self.notify("no poll in progress", severity="warning")
             return
         if await self.push_screen_wait(_dialogs().ConfirmScreen("Cancel the poll? Answers given so far stay recorded as sign-offs.")):
-            self.record(self.actions.poll_cancel, "cancelled from the war room")
+            self.write_soon(self.actions.poll_cancel, "cancelled from the war room")
 
     @work(group="dialog")
     async def action_export(self) -> None:

@@ -170,9 +170,9 @@ class RunPane(Vertical, can_focus=True):
 
 def shown_run_pane(screen: Any) -> RunPane | None:
     """The run pane, if it is showing a run."""
-    for pane in screen.query(RunPane):
-        if not pane.has_class("-hidden") and pane.run is not None:
-            return pane
+    pane = screen.run_pane
+    if pane is not None and pane.is_attached and not pane.has_class("-hidden") and pane.run is not None:
+        return pane
     return None
 
 
@@ -310,10 +310,9 @@ def _from_thread(app: Any, run: Any) -> None:
 
 async def _pane(app: Any) -> RunPane:
     screen = app.main_screen
-    found = screen.query(RunPane)
-    if found:
-        return found.first()
-    pane = RunPane()
+    if screen.run_pane is not None and screen.run_pane.is_attached:
+        return screen.run_pane
+    pane = screen.run_pane = RunPane()  # kept by the screen: its keys are checked on every refresh
     await screen.mount(pane, after=screen.query_one("#panes"))  # below the panes, above the key bar
     return pane
 

@@ -55,7 +55,6 @@ def import_for_the_full_screen() -> None:
     import warroom.actions  # noqa: F401
     import warroom.evidence  # noqa: F401
     import warroom.journals  # noqa: F401
-    import warroom.tui.run_flow  # noqa: F401
     import warroom.journal  # noqa: F401
     import warroom.room  # noqa: F401
     import warroom.state  # noqa: F401

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from warroom.room import Room
     from warroom.tui.widgets.checklist import ChecklistPane
+    from warroom.tui.run_flow import RunPane
     from warroom.tui.widgets.journal_log import JournalPane
 
 NARROW_WIDTH = 110
@@ -56,6 +57,7 @@ class MainScreen(Screen):
         self.pane_titles: list[str] = []
         self.checklist_panes: list[ChecklistPane] = []
         self._journal_pane: JournalPane | None = None
+        self.run_pane: RunPane | None = None  # mounted by the first run shown (tui/run_flow.py)
 
     def compose(self) -> ComposeResult:
         """The first frame says what is loading, and nothing more: the header, the panes and the
@@ -271,6 +273,8 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The run pane's keys are there while it shows (else escape and S are left to others)."""
         if action in ("stop_run", "hide_run"):
+            if self.run_pane is None:  # no run shown yet: nothing to look up (checked on every refresh)
+                return False
             from warroom.tui.run_flow import run_key_enabled
 
             return run_key_enabled(self, action)

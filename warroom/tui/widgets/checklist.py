@@ -31,7 +31,9 @@ class ChecklistTree(Tree[str]):
     BINDINGS = keys.CHECKLIST
 
     def __init__(self, pane: "ChecklistPane", **kwargs) -> None:  # noqa: ANN003
-        super().__init__("checklist", **kwargs)
+        # the root (never shown) is given as Text: a str label is read as Rich markup, and that
+        # loads Rich's emoji table (a few ms before the first frame)
+        super().__init__(Text("checklist"), **kwargs)
         self.pane = pane
         self.show_root = False
         self.guide_depth = 2
