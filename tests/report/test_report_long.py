@@ -59,6 +59,8 @@ def long_launch(tmp_path: Path) -> Path:
             step(j, "sign", role, {"decision": "GO"}, op="lead")
         for n in range(6):
             step(j, "note", items[n % len(items)].id, {"text": f"note {n}"}, op="dee")
+        step(j, "metric-state", "lat", {"from": "OK", "state": "CRIT", "value": 990}, op="poller")  # NO-GO
+        step(j, "metric-state", "lat", {"from": "CRIT", "state": "OK", "value": 210}, op="poller")  # PENDING again
     return layout
 
 
@@ -87,6 +89,18 @@ def test_repetitive_events_are_counted_per_phase_and_per_tile(long_launch: Path)
     assert late and sum(g.count for g in late) + len([x for x in whole if x.kind == SET_STATUS and x.t.startswith("T-00:")]) == 12
     for g in groups:  # no event shown whole inside a group's span
         assert not [x for x in whole if g.first.seq < x.seq < g.last_seq]
+    # the decision over time is what ``decide`` says after every event (the tile's transitions included)
+    from warroom.decision import decide
+    from warroom.state import LaunchState
+
+    state, verdict, changes = LaunchState(load_workspace(long_launch)), "PENDING", []
+    for ev in events:
+        state.apply(ev)
+        if (v := decide(state).verdict) != verdict:
+            verdict = v
+            changes.append((ev.seq, v))
+    assert [v for _, v in changes] == ["NO-GO", "PENDING"] and [(seq, v) for seq, _, v in r.decision_changes] == changes
+    assert [x.seq for x in whole[-2:]] == [seq for seq, _ in changes]  # transitions that moved it: shown whole
     what, who = group_text(pre)
     assert what.startswith(f"{pre.count} × items set during Pre-Launch (T-4h): ") and "ana ×" in who and "bo ×" in who
 
