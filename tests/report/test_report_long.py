@@ -193,3 +193,19 @@ def test_the_report_reads_the_journal_once_and_says_what_verify_says(tmp_path: P
     page = write_report(layout, None, "html")
     integrity = re.search(r'<section id="integrity">(.*?)</section>', page, re.S)[1]
     assert "BROKEN: 2 problem(s)" in integrity and all(htmllib.escape(p, quote=True) in integrity for p in expected.problems)
+
+
+def test_a_time_the_parser_bends_to_is_shown_rebuilt_not_as_written(tmp_path: Path) -> None:
+    """``datetime.fromisoformat`` takes any character between the date and the time: the report
+    never shows the time as written, only as rebuilt from its digits."""
+    from warroom.events import Event
+    from warroom.launch_report.html import render_html
+    from warroom.launch_report.markdown import render_markdown
+
+    layout = war_room(tmp_path, "http://127.0.0.1:9")
+    events = [Event(1, "2026-11-23<14:00:00.000Z", "ana", "note", "", {"text": "x"}),
+              Event(2, "2026-11-23T14:00:01.000+00:00", "ana", "note", "", {"text": "y"})]
+    r = build_report(load_workspace(layout), events, VerifyReport(), layout.with_name("launch.journal.yaml"))
+    page = render_html(r)
+    assert "23<14" not in page and "2026-11-23 14:00:00 UTC" in page and "2026-11-23 14:00:01 UTC" in page
+    assert "23<14" not in render_markdown(r)

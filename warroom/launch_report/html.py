@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from warroom.launch_report.model import Group, Report, group_text
+from warroom.launch_report.model import Group, Report, Row, group_text
 from warroom.launch_report.svg import chart_svg
 
 CSS = """
@@ -36,6 +36,7 @@ tr,figure,.evidence{break-inside:avoid;page-break-inside:avoid}tr.held td{backgr
 
 
 HELD = ' class="held"'
+END_ROW = "</td></tr>"
 # A section lists at most this many entries (the latest; sign-offs that stand always): the timeline
 # shows every one of them whole, and says so.
 MAX_SECTION = 1000
@@ -161,27 +162,31 @@ def render_html(r: Report) -> str:
             out = seen[text] = escape(text, quote=True)
         return out
 
-    whole = [e for e in entries if not isinstance(e, Group)]
-    texts, stamps = escape_many([x.text for x in whole]), escape_many([x.stamp for x in whole])
-    moved = {seq: v for seq, _, v in r.decision_changes}
+    whole = [e for e in entries if type(e) is Row]
+    texts = escape_many([x.text for x in whole])
+    # operators, kinds and T values repeat: each distinct one escaped once; a time as shown is
+    # digits and separators only (it comes from a time the journal's parser accepted)
+    ops = {v: escape(v, quote=True) for v in {x.op for x in whole}}
+    kinds = {v: escape(v, quote=True) for v in {x.kind for x in whole}}
+    tees = {v: escape(v, quote=True) for v in {x.t for x in whole}}
+    moved = {seq: f" → decision {_verdict(v)}</td></tr>" for seq, _, v in r.decision_changes}
     body = ['<table class="timeline"><thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th><th>what</th>'
             "</tr></thead><tbody>"]
     add_row = body.append
     i = 0
     for e in entries:
-        if isinstance(e, Group):
-            what, who = group_text(e)
-            f = e.first
-            add_row(f'<tr class="group{" held" if e.held == e.count else ""}"><td class="span">#{f.seq}–#{e.last_seq}</td>'
-                    f"<td>{once(f.stamp)} –<br>{once(e.last_stamp)} UTC</td><td>{once(f.t)}"
-                    f"{' – ' + once(e.last_t) if e.last_t != f.t else ''}</td><td>{escape(who)}</td><td>{once(f.kind)}</td>"
-                    f"<td><strong>{escape(what)}</strong></td></tr>")
+        if type(e) is Row:
+            seq, _, op, kind, _, _, t, held, stamp, *_ = e
+            add_row(f'<tr{HELD if held else ""}><td class="num">{seq}</td><td>{stamp} UTC</td><td>{tees[t]}</td>'
+                    f"<td>{ops[op]}</td><td>{kinds[kind]}</td><td>{texts[i]}{moved.get(seq, END_ROW)}")
+            i += 1
             continue
-        v = moved.get(e.seq)
-        add_row(f'<tr{HELD if e.held else ""}><td class="num">{e.seq}</td><td>{stamps[i]} UTC</td><td>{once(e.t)}</td>'
-                f"<td>{once(e.op)}</td><td>{once(e.kind)}</td><td>{texts[i]}"
-                + (f" → decision {_verdict(v)}</td></tr>" if v else "</td></tr>"))
-        i += 1
+        what, who = group_text(e)  # type: ignore[arg-type]
+        f = e.first  # type: ignore[union-attr]
+        add_row(f'<tr class="group{" held" if e.held == e.count else ""}"><td class="span">#{f.seq}–#{e.last_seq}</td>'  # type: ignore[union-attr]
+                f"<td>{f.stamp} –<br>{e.last_stamp} UTC</td><td>{once(f.t)}"  # type: ignore[union-attr]
+                f"{' – ' + once(e.last_t) if e.last_t != f.t else ''}</td><td>{escape(who)}</td><td>{once(f.kind)}</td>"  # type: ignore[union-attr]
+                f"<td><strong>{escape(what)}</strong></td></tr>")
     body.append("</tbody></table>")
     add("".join(body))
     add("</section>")

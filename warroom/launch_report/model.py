@@ -59,6 +59,11 @@ _TICKS = {Status.DONE.value, Status.IN_PROGRESS.value, Status.TODO.value}
 DONE, BLOCKED, SKIPPED = Status.DONE.value, Status.BLOCKED.value, Status.SKIPPED.value
 
 
+def utc_stamp(at: datetime) -> str:
+    """A time as the report shows it: ``2026-11-23 14:00:00`` (UTC)."""
+    return at.astimezone(timezone.utc).isoformat(" ")[:19]
+
+
 def _at(ev: Event, fallback: datetime) -> datetime:
     """An event's time: the journal writes ``2026-11-23T14:00:00.000Z`` (read fast); anything else
     through ``Event.at``; an unreadable time takes the one before it (the report still renders)."""
@@ -413,12 +418,15 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
 
     for ev in events:
         kind, ts, p, target = ev.kind, ev.ts, ev.payload, ev.target
-        try:
+        try:  # the journal writes 2026-11-23T14:00:00.000Z: read fast, and shown as "2026-11-23 14:00:00"
             at = fromiso(ts)
             if at.tzinfo is None:
-                at = _at(ev, prev_at or now)
+                raise ValueError(ts)
+            # cut from a time the parser accepted: digits and separators only (never markup)
+            stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) == 24 and ts[-1] == "Z" else utc_stamp(at)
         except (TypeError, ValueError):
             at = _at(ev, prev_at or now)
+            stamp = utc_stamp(at)
         if cd.anchor is not None:
             reach(at)
         old = items[target].status if kind == SET_STATUS and target in critical else None
@@ -448,8 +456,6 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         held_at = cd.held_at
         t = None if cd.anchor is None and held_at is None and not cd.scrubbed else cd.t(at)
         held = held_at is not None or cd.scrubbed or kind == RESUME
-        stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) >= 20 and ts[10] == "T" and ts[-1] == "Z" else \
-            at.astimezone(timezone.utc).isoformat(" ")[:19]
         tier, group, detail = 1, "", ""
         if kind == SET_STATUS:
             status = p.get("status")
