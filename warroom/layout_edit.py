@@ -11,7 +11,8 @@
 * The new text is checked as a layout before it is written; a save that would break the layout
   is refused with the ``path:line:col`` problems.
 * Every save journals a ``layout-change`` event: who, what, and the layout's text before and
-  after, so a replay can show the layout as it was at any point (:func:`layout_as_of`).
+  after, so a replay can show the layout as it was at any point (:func:`layout_as_of`;
+  ``warroom.layout_then`` reads those texts back as war rooms for the replay and ``--as-of``).
 """
 
 from __future__ import annotations

@@ -181,13 +181,23 @@ def _reap(pid: int, out: Any) -> None:
     out.close()
 
 
-def _load(path: Path) -> tuple[Workspace | None, list[Problem]]:
+def workspace_from_text(path: Path | str, text: str) -> Workspace:
+    """The war room ``text`` describes, read as the layout at ``path`` (its checklists are the
+    files it names, as they are now): an older version of the layout, from the journal. The same
+    safe loader and checks as the file's. Raises InputError with every problem."""
+    ws, problems = _load(Path(path), text)
+    if problems or ws is None:
+        raise InputError(problems)
+    return ws
+
+
+def _load(path: Path, text: str | None = None) -> tuple[Workspace | None, list[Problem]]:
     from warroom.checklist_format import load_checklist
     from warroom.layout_format import parse_layout
     from warroom.tmarks import format_tmark
-    from warroom.yamlio import load_file
+    from warroom.yamlio import load_file, load_text
 
-    data, problems = load_file(path)
+    data, problems = load_file(path) if text is None else load_text(text, str(path))
     if data is None and problems:
         return None, problems
     layout, more = parse_layout(data, path)

@@ -379,10 +379,13 @@ def test_the_actions_table_keeps_the_scheme() -> None:
     """h/l only fold, j/k only move, y/n are no action's key on the screen, reserved keys stay free."""
     from warroom.tui.keys import ACTIONS, RESERVED
 
-    by_key = {k: a.id for a in ACTIONS for k in a.keys.split(",")}
-    assert by_key["h"] == "checklist.collapse" and by_key["l"] == "checklist.expand"
-    assert by_key["j"] == "checklist.down" and by_key["k"] == "checklist.up"
-    assert "y" not in by_key and "enter" in by_key and by_key["enter"] == "checklist.details"
+    by_key: dict[str, set[str]] = {}
+    for a in ACTIONS:
+        for k in a.keys.split(","):
+            by_key.setdefault(k, set()).add(a.id)
+    assert by_key["h"] == {"checklist.collapse"} and by_key["l"] == {"checklist.expand"}
+    assert by_key["j"] == {"checklist.down", "tiles.down"} and by_key["k"] == {"checklist.up", "tiles.up"}  # each list's move
+    assert "y" not in by_key and by_key["enter"] == {"checklist.details", "tiles.details"}  # Enter opens details
     assert not set(RESERVED) & set(by_key), set(RESERVED) & set(by_key)
     for scope in {a.scope for a in ACTIONS}:  # no key twice where it is bound
         keys = [k for a in ACTIONS if a.scope == scope for k in a.keys.split(",")]

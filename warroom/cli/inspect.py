@@ -17,6 +17,7 @@ from warroom.cli.common import (
     Session,
     err,
     open_session,
+    warn,
 )
 from warroom.decision import GO, NO_GO
 from warroom.errors import ActionError
@@ -195,6 +196,23 @@ def _poll_tiles(s: Session, enabled: bool) -> dict[str, Any] | None:
     return poll_once(s.ws.layout)
 
 
+def _layout_then(s: Session, as_of: Any) -> Session:
+    """The session with the layout as it was at ``as_of`` (warroom.layout_then): its tiles,
+    criteria and roles; the current layout, said on stderr, when the text of then is refused."""
+    from dataclasses import replace
+
+    from warroom.layout_then import LayoutsThen, refused
+    from warroom.state import LaunchState
+
+    prefix = as_of.prefix(s.events)
+    then = LayoutsThen(s.ws.layout.path, s.events, s.ws).at(len(prefix))
+    if then.problem:
+        warn(refused(then))
+    if then.ws is s.ws:
+        return s
+    return replace(s, ws=then.ws, state=LaunchState.replay(then.ws, prefix))
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     until = None
     now = datetime.now(timezone.utc)
@@ -205,6 +223,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         as_of = AsOf.parse(args.as_of)
         until = as_of.includes
     s = open_session(args, read_only=True, until=until)
+    if as_of is not None:
+        s = _layout_then(s, as_of)
     tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
     if as_of is not None:  # the tiles as the metric history had them then
         from warroom.as_of import tiles_as_of

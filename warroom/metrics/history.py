@@ -16,7 +16,8 @@ replaced.
 ``Lease``: the screens of one war room on one machine share one poller. The first to take the
 lease polls and appends; the others follow the file. The holder renews the lease as it polls;
 when it exits it releases it, and when it stalls (no renewal within ``stall`` seconds) or its
-process is gone, the next screen that asks takes it over.
+process is gone, the next screen that asks takes it over. A holder that cannot journal (a wall,
+a read-only screen) hands it to the first screen that can, which then records the transitions.
 """
 
 from __future__ import annotations
@@ -248,8 +249,9 @@ def _alive(pid: int) -> bool:
 class Lease:
     """Who polls for a war room on this machine. ``held`` says whether this holder has it."""
 
-    def __init__(self, path: Path | str, holder: str | None = None, stall: float = 15.0) -> None:
+    def __init__(self, path: Path | str, holder: str | None = None, stall: float = 15.0, journals: bool = True) -> None:
         self.path = Path(path)
+        self.journals = journals  # a holder that cannot journal (a wall, a read-only screen) yields to one that can
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.host = socket.gethostname()
         self.pid = os.getpid()
@@ -274,6 +276,8 @@ class Lease:
     def _free(self, data: dict[str, Any], now: float) -> bool:
         if not data or data.get("holder") == self.holder:
             return True
+        if self.journals and data.get("journals") is False:
+            return True  # the transitions get journaled: a screen that can takes over from one that cannot
         beat = data.get("beat")
         if not isinstance(beat, (int, float)) or now - beat > self.stall:
             return True  # the holder stalled
@@ -288,7 +292,8 @@ class Lease:
                 self.held = False
                 return False
             tmp = self.path.with_name(self.path.name + f".{self.pid}")
-            tmp.write_text(json.dumps({"holder": self.holder, "host": self.host, "pid": self.pid, "beat": now}),
+            tmp.write_text(json.dumps({"holder": self.holder, "host": self.host, "pid": self.pid, "beat": now,
+                                       "journals": self.journals}),
                            encoding="utf-8")
             os.replace(tmp, self.path)
         self.held = True

@@ -40,7 +40,8 @@ class SharedPoller:
                  state_getter: Callable[[], Any] | None = None, *, stall: float = 15.0,
                  on_result: Callable[[str, TileResult, list[Fired]], None] | None = None,
                  env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time,
-                 history_limit: int | None = None, on_sample: Callable[[str, Sample], None] | None = None) -> None:
+                 history_limit: int | None = None, on_sample: Callable[[str, Sample], None] | None = None,
+                 journals: bool = True) -> None:
         self.ws = ws
         self.specs = list(ws.layout.tiles)
         self.actions = actions
@@ -53,7 +54,7 @@ class SharedPoller:
         # follow from the end: old samples are history, not news — but a tile's latest, still fresh,
         # is what it shows now (a screen opening beside a running poller shows values at once)
         self._backlog = self.history.poll()
-        self.lease = Lease(lease_path(journal_path), stall=stall)
+        self.lease = Lease(lease_path(journal_path), stall=stall, journals=journals)  # journals: its holder records transitions
         self.journal_errors: list[str] = []
         # the one evaluation of tiles and triggers; it journals only while this process polls
         self.monitor = Monitor(ws, None, state_getter, on_journal_error=lambda exc: self.journal_errors.append(str(exc)))

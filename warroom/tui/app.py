@@ -228,6 +228,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             as_of, _ = self.replay_from
             self.cursor = ReplayCursor.as_of(result.events, as_of) if as_of is not None else ReplayCursor(result.events, 0)
             shown = result.events[:self.cursor.pos]
+            ws = self.replay_layout(ws, result.events)  # the layout as it was then (review.py)
             state = LaunchState.replay(ws, shown)
         self.room = Room(ws, state, self.operator, self.now)
         # a sign-off, poll answer, assessment or hold records what this screen shows then
@@ -260,6 +261,7 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             if self.cursor is not None:
                 self.replay_tiles(reset=True)
                 self.show_replay()
+                self.say_layout_then(self.layout_then, switched=False)
         self.set_interval(1.0, self.tick_clock, name="clock")
         self.set_interval(self.poll_interval, self.poll_journal, name="follow")
         self.ready.set()
@@ -267,7 +269,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             self.call_after_refresh(self.exit)
         # issue 17: a changed layout is reloaded live (tui/layout_reload.py); reading and hashing
         # the files it watches waits for the first full frame
-        self.call_after_refresh(self.start_layout_watch)
+        if self.cursor is None:  # a replay shows the layouts of then, never the file's changes
+            self.call_after_refresh(self.start_layout_watch)
         self.call_after_refresh(self._gc.resume)
 
     # -- the one path by which state changes ------------------------------------------------
@@ -446,6 +449,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             hint = f"{action.shown}: {action.help}"
             if action.scope == keys.CHECKLIST_SCOPE:
                 out.append((action.title, hint, lambda name=action.name: self._on_checklist(name)))
+            elif action.scope == keys.TILES_SCOPE:  # on the metrics pane's highlighted tile
+                out.append((action.title, hint, lambda name=action.name: self._on_tiles(name)))
             else:
                 target = screen if hasattr(screen, f"action_{action.name}") else self
                 out.append((action.title, hint, getattr(target, f"action_{action.name}")))
@@ -460,6 +465,16 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             self.notify("this layout has no checklist", severity="warning")
             return
         getattr(pane.ctree, f"action_{name}")()
+
+    def _on_tiles(self, name: str) -> None:
+        """Run a tiles action from the palette, on the metrics pane's highlighted tile."""
+        from warroom.tui.widgets.tiles import TilesPane
+
+        panes = list(self.main_screen.query(TilesPane))
+        if not panes:
+            self.notify("this screen shows no metric tiles", severity="warning")
+            return
+        getattr(panes[0], f"action_{name}")()
 
     def on_unmount(self) -> None:
         self._gc.resume()

@@ -20,6 +20,7 @@ from textual.binding import Binding
 
 CHECKLIST_SCOPE = "checklist"  # bound on a focused checklist pane, acting on its item
 SCREEN_SCOPE = "screen"  # bound on the war-room screen, wherever the focus is on it
+TILES_SCOPE = "tiles"  # bound on a focused metrics pane, acting on its highlighted tile
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def action_name(action: str) -> str:
     return action.rsplit(".", 1)[-1].split("(", 1)[0]
 
 
-C, S = CHECKLIST_SCOPE, SCREEN_SCOPE
+C, S, T = CHECKLIST_SCOPE, SCREEN_SCOPE, TILES_SCOPE
 
 ACTIONS: list[Action] = [
     # -- moving --------------------------------------------------------------------------------
@@ -121,6 +122,12 @@ ACTIONS: list[Action] = [
     Action("tiles.flow", S, "Tiles", "m", "m", "tiles", "Tiles", "Metric tiles: add, edit, enable, bind",
            "metric tiles: add or edit with a live preview, enable a drafted one, bind a criterion (writes the layout)",
            bar=False, writes=True, dialog=True),
+    Action("tiles.down", T, "Tiles", "down,j", "j / k / ↓ / ↑", "cursor_down", "Down", "",
+           "in the metrics pane: next / previous tile", bar=False, palette=False),
+    Action("tiles.up", T, "Tiles", "up,k", "", "cursor_up", "Up", "", "", bar=False, palette=False),
+    Action("tiles.details", T, "Tiles", "enter", "enter", "details", "Details", "Tile details",
+           "in the metrics pane: the tile's details — source, query, thresholds, bindings, last value, "
+           "and its history as a chart with the threshold", dialog=True),
     # -- looking back ----------------------------------------------------------------------------
     Action("metrics.history", S, "Review", "M", "M", "tile_history", "History", "Metric history",
            "every tile's history over the launch as a chart with its threshold", bar=False, dialog=True),
@@ -192,6 +199,7 @@ def palette_actions() -> list[Action]:
 
 CHECKLIST = bindings(CHECKLIST_SCOPE)
 SCREEN = bindings(SCREEN_SCOPE)
+TILES = bindings(TILES_SCOPE)
 HELP = help_rows()
 # Actions that write to the journal: a read-only screen leaves them off its key bar.
 WRITES = frozenset(a.name for a in ACTIONS if a.writes)

@@ -192,9 +192,6 @@ class LayoutReload:
         self.post_message(LayoutReady(update, events))  # type: ignore[attr-defined]
 
     async def on_layout_ready(self, message: LayoutReady) -> None:
-        from warroom.room import Room
-        from warroom.state import LaunchState
-
         room = self.room  # type: ignore[attr-defined]
         if room is None:
             return
@@ -204,16 +201,30 @@ class LayoutReload:
             return
         events = [e for e in message.events if e.seq <= shown]  # the follower brings the rest
         update = message.update
-        ws = update.workspace
+        if not await self.show_workspace(update.workspace, events):
+            return
+        self._layout_watcher.applied(update)
+        self.layout_waiting = None  # accepted, or a newer change (its diff has the waiting one's) is shown
+        self._show_waiting()
+        self._say_layout(update.headline())
+
+    async def show_workspace(self, ws: Any, events: list[Any], replay: bool = False) -> bool:
+        """Show the war room ``ws`` with ``events`` applied: a new room, the panes remounted, the
+        journal pane and the wall filled again. The one way a screen changes layout — a reload
+        here, a replay stepping across a ``layout-change`` (``replay``: its tiles poll nothing).
+        False when the screen is shutting down."""
+        from warroom.room import Room
+        from warroom.state import LaunchState
+
         state = LaunchState.replay(ws, events)
         try:
             screen = self.main_screen  # type: ignore[attr-defined]
         except LookupError:  # shutting down
-            return
+            return False
         new_room = Room(ws, state, self.operator, self.now)  # type: ignore[attr-defined]
         self.room = new_room  # type: ignore[attr-defined]
         with self.batch_update():  # type: ignore[attr-defined]
-            await screen.remount_panes(new_room, self.read_only, self.actions)  # type: ignore[attr-defined]
+            await screen.remount_panes(new_room, self.read_only, self.actions, replay=replay)  # type: ignore[attr-defined]
             self._passed = new_room.due_passed()  # type: ignore[attr-defined]
             self.refresh_all()  # type: ignore[attr-defined]
             journal_pane = screen.journal_pane
@@ -224,7 +235,4 @@ class LayoutReload:
                 await wall.build(new_room)
                 wall.add_events(events, ws.layout.timezone)
                 wall.show(new_room, self.now())  # type: ignore[attr-defined]
-        self._layout_watcher.applied(update)
-        self.layout_waiting = None  # accepted, or a newer change (its diff has the waiting one's) is shown
-        self._show_waiting()
-        self._say_layout(update.headline())
+        return True

@@ -21,24 +21,67 @@ class ReviewMixin:
 
     cursor: Any = None
     _history: Any = None
+    layouts: Any = None  # while replaying: the journal's layouts (warroom.layout_then.LayoutsThen)
+    layout_then: Any = None  # the layout shown (a ``Then``)
+    _replay_lock: Any = None
 
     # -- the replay ---------------------------------------------------------------------------
     def replay_now(self) -> datetime:
         moment = self.cursor.moment if self.cursor is not None else None
         return moment if moment is not None else self.live_now()  # type: ignore[attr-defined]
 
-    def _replay_apply(self, move: Any) -> None:
-        if move is None:
-            self.notify("no further hold, recycle, scrub or sign-off that way", severity="information")  # type: ignore[attr-defined]
-            return
-        self.on_journal_events_arrived(JournalEvents(move.events, move.reset, []))  # type: ignore[attr-defined]
-        self.replay_tiles(reset=move.reset)
-        self.show_replay()
+    def replay_layout(self, ws: Any, events: list[Any]) -> Any:
+        """The workspace to open the replay with: the layout as it was at the cursor (``ws``, read
+        from the file now, when the journal holds no layout change or the old text is refused)."""
+        from warroom.layout_then import LayoutsThen
+
+        self.layouts = LayoutsThen(self.layout_path, events, ws)  # type: ignore[attr-defined]
+        self.layout_then = self.layouts.at(self.cursor.pos)
+        return self.layout_then.ws
+
+    def say_layout_then(self, then: Any, switched: bool) -> None:
+        from warroom.layout_then import refused
+
+        if then.problem:
+            self.notify(refused(then), severity="error", timeout=30)  # type: ignore[attr-defined]
+        elif switched:
+            self.notify(f"replay: the layout {then.where}", title="Layout", timeout=6)  # type: ignore[attr-defined]
+
+    async def _replay_apply(self, step: Any) -> None:
+        """Move the cursor (``step()`` gives the ``Move``) and show where it lands: the events
+        through the live path, or — across a layout change — the layout of then with the prefix
+        replayed, through the path a live layout reload takes. One move at a time (a key and
+        the play timer may both move)."""
+        import asyncio
+
+        if self._replay_lock is None:
+            self._replay_lock = asyncio.Lock()
+        async with self._replay_lock:
+            move = step()
+            if move is None:
+                self.notify("no further hold, recycle, scrub or sign-off that way", severity="information")  # type: ignore[attr-defined]
+                return
+            then = self.layouts.at(self.cursor.pos) if self.layouts is not None else None
+            before = self.layout_then
+            if then is not None and before is not None and then.key != before.key:
+                self.layout_then = then
+                await self.show_workspace(then.ws, self.cursor.events[:self.cursor.pos], replay=True)  # type: ignore[attr-defined]
+                self.replay_tiles(reset=True)
+                self.say_layout_then(then, switched=True)
+            else:
+                if then is not None:
+                    self.layout_then = then
+                    if then.problem and (before is None or then.problem != before.problem):
+                        self.say_layout_then(then, switched=False)
+                self.on_journal_events_arrived(JournalEvents(move.events, move.reset, []))  # type: ignore[attr-defined]
+                self.replay_tiles(reset=move.reset)
+            self.show_replay()
 
     def show_replay(self) -> None:
         header = self.main_screen.header  # type: ignore[attr-defined]
         if header is not None and self.cursor is not None:
-            header.mode = f"REPLAY {self.cursor.pos}/{len(self.cursor.events)}"
+            refused = self.layout_then is not None and self.layout_then.problem
+            header.mode = f"REPLAY {self.cursor.pos}/{len(self.cursor.events)}" + (" · LAYOUT OF NOW" if refused else "")
         self.sub_title = self.cursor.describe() if self.cursor is not None else ""  # type: ignore[attr-defined]
         self.tick_clock()  # type: ignore[attr-defined]
 
@@ -65,21 +108,21 @@ class ReviewMixin:
             return False
         return True
 
-    def action_replay_next(self) -> None:
+    async def action_replay_next(self) -> None:
         if self._replaying():
-            self._replay_apply(self.cursor.step(1))
+            await self._replay_apply(lambda: self.cursor.step(1))
 
-    def action_replay_previous(self) -> None:
+    async def action_replay_previous(self) -> None:
         if self._replaying():
-            self._replay_apply(self.cursor.step(-1))
+            await self._replay_apply(lambda: self.cursor.step(-1))
 
-    def action_replay_next_mark(self) -> None:
+    async def action_replay_next_mark(self) -> None:
         if self._replaying():
-            self._replay_apply(self.cursor.next_mark(True))
+            await self._replay_apply(lambda: self.cursor.next_mark(True))
 
-    def action_replay_previous_mark(self) -> None:
+    async def action_replay_previous_mark(self) -> None:
         if self._replaying():
-            self._replay_apply(self.cursor.next_mark(False))
+            await self._replay_apply(lambda: self.cursor.next_mark(False))
 
     def action_replay_play(self) -> None:
         if not self._replaying():
@@ -110,10 +153,10 @@ class ReviewMixin:
             return
         self.set_timer(max(0.02, cursor.delay()), self._replay_advance)  # type: ignore[attr-defined]
 
-    def _replay_advance(self) -> None:
+    async def _replay_advance(self) -> None:
         if self.cursor is None or not self.cursor.playing:
             return
-        self._replay_apply(self.cursor.step(1))
+        await self._replay_apply(lambda: self.cursor.step(1))
         self._replay_tick()
 
     # -- the metric history, the export, the report --------------------------------------------
@@ -127,6 +170,19 @@ class ReviewMixin:
         history = self.metric_history() if self.cursor is not None else read_history(history_path(self.journal_path))  # type: ignore[attr-defined]
         until = self.replay_now().timestamp() if self.cursor is not None else None
         self.push_screen(TileHistoryScreen(room.ws, history, until))  # type: ignore[attr-defined]
+
+    def on_tiles_pane_details_requested(self, message: Any) -> None:
+        """Enter on a tile: its details, with its history (up to the moment, replaying)."""
+        from warroom.tui.screens.tile_details import TileDetailsScreen
+
+        pane, name = message.pane, message.name
+        spec = next((s for s in pane.specs if s.name == name), None)
+        if spec is None:
+            return
+        kwargs: dict[str, Any] = {"journal_path": self.journal_path}  # type: ignore[attr-defined]
+        if self.cursor is not None:
+            kwargs = {"history": self.metric_history().get(name, []), "until": self.replay_now().timestamp()}
+        self.push_screen(TileDetailsScreen(pane.ws, spec, lambda: pane.results.get(name), **kwargs))  # type: ignore[attr-defined]
 
     def _beside_journal(self, suffix: str) -> Path:
         journal: Path = self.journal_path  # type: ignore[attr-defined]

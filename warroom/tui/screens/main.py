@@ -166,7 +166,7 @@ class MainScreen(Screen):
         await container.mount_all(ordered)
         self.apply_mode()
 
-    async def remount_panes(self, room: Room, read_only: bool, actions: Any) -> None:
+    async def remount_panes(self, room: Room, read_only: bool, actions: Any, replay: bool = False) -> None:
         """A changed layout: the header, key bar and panes go and come back from ``room`` (a tiles
         pane's poller stops as it unmounts); the active pane stays where it was if it still exists."""
         active = self.active
@@ -177,7 +177,7 @@ class MainScreen(Screen):
                 await widget.remove()
             await container.remove_children()
             self.pane_widgets, self.pane_titles, self.checklist_panes, self._journal_pane = [], [], [], None
-            await self.mount_panes(room, read_only, actions)
+            await self.mount_panes(room, read_only, actions, replay=replay)
         finally:
             self._remounting = False
         index = min(active, max(0, len(self.pane_widgets) - 1))

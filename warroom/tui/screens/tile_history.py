@@ -5,6 +5,8 @@ it reads in 16 colours and over SSH, and it draws the same in a snapshot as on a
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,28 +48,37 @@ class TileHistoryScreen(ScrollingBox, DialogScreen[None]):
             if self.until is not None:
                 samples = [s for s in samples if s.t <= self.until]
             out.append(f"{spec.label}", style="bold")
-            threshold = spec.crit.target if spec.crit is not None and isinstance(spec.crit.target, (int, float)) else None
             out.append(f"  threshold {spec.threshold_text or 'none'}\n", style="dim")
-            chart = text_chart(samples, width, CHART_HEIGHT, threshold, spec.unit)
-            if chart is None:
-                out.append("  no numeric samples in the metric history yet\n\n", style="dim")
-                continue
-            for r, row in enumerate(chart.rows):
-                label = chart.top if r == 0 else chart.bottom if r == len(chart.rows) - 1 else ""
-                out.append(f"{label:>9} ", style="dim")
-                for ch, bad in zip(row, chart.bad):
-                    if r == chart.threshold_row and ch == "┄":
-                        out.append(ch, style="red")
-                    else:
-                        out.append(ch, style="bold red" if bad else "green")
-                out.append("\n")
-            marks = "".join("✗" if bad else " " for bad in chart.bad)
-            out.append(f"{'breach':>9} ", style="dim")
-            out.append(marks + "\n", style="bold red")
-            out.append(f"{'':>9} {chart.span}\n\n", style="dim")
+            out.append_text(tile_chart(spec, samples, width, CHART_HEIGHT))
+            out.append("\n")
         if not self.ws.layout.tiles:
             out.append("This layout has no metric tiles.", style="dim")
         return out
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def tile_chart(spec: Any, samples: list[HistSample], width: int, height: int) -> Text:
+    """One tile's samples as a chart: its crit threshold as a dashed red row, the columns that
+    breached in bold red and marked ✗ on the line under it, then the time span."""
+    out = Text()
+    threshold = spec.crit.target if spec.crit is not None and isinstance(spec.crit.target, (int, float)) else None
+    chart = text_chart(samples, width, height, threshold, spec.unit)
+    if chart is None:
+        out.append("  no numeric samples in the metric history yet\n", style="dim")
+        return out
+    for r, row in enumerate(chart.rows):
+        label = chart.top if r == 0 else chart.bottom if r == len(chart.rows) - 1 else ""
+        out.append(f"{label:>9} ", style="dim")
+        for ch, bad in zip(row, chart.bad):
+            if r == chart.threshold_row and ch == "┄":
+                out.append(ch, style="red")
+            else:
+                out.append(ch, style="bold red" if bad else "green")
+        out.append("\n")
+    marks = "".join("✗" if bad else " " for bad in chart.bad)
+    out.append(f"{'breach':>9} ", style="dim")
+    out.append(marks + "\n", style="bold red")
+    out.append(f"{'':>9} {chart.span}\n", style="dim")
+    return out

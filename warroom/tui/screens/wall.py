@@ -1,9 +1,15 @@
 """The wall: the war room read from five metres, read-only, with no cursor and no key hints.
 
 ``warroom open LAYOUT --wall``. The app opens read-only and shows this screen over the main one;
-the main screen still follows the journal and polls the tiles, and the app's one change path
-(journal events, the clock tick, tile verdicts) calls :meth:`WallScreen.show` after it. The
-only key is the app's quit (ctrl+q).
+the main screen still follows the journal and its tiles pane gets the tiles' values, and the
+app's one change path (journal events, the clock tick, tile verdicts) calls
+:meth:`WallScreen.show` after it. The only key is the app's quit (ctrl+q).
+
+The tiles' values come through the war room's one poller per machine (``SharedPoller``: a
+lease beside the journal), as on every screen: the wall takes the lease when no other screen
+holds it — a wall alone on a TV must still show live values — and otherwise follows the
+samples the holder appends, polling nothing. It journals nothing either way. With no tiles
+pane in the layout, the wall mounts a hidden tiles pane of its own for that.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from typing import Any, Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from warroom.tui.widgets.wall import BigClock, BigTile, DecisionBanner, DueBoard, Ticker
@@ -54,8 +62,26 @@ class WallScreen(Screen):
         bottom = Horizontal(DueBoard(id="wall-due"), Ticker(id="wall-ticker"), id="wall-bottom")
         parts = [top, grid] if specs else [top, Static("This layout declares no metric tiles.", classes="wall-empty")]
         await self.mount_all([*parts, bottom])
+        if specs and self._feeds_itself(room):
+            await self.mount(self._tiles_feed(room))
         self._columns()
         self.built = True
+
+    def _feeds_itself(self, room: Any) -> bool:
+        """A layout with tiles but no tiles pane: no pane under the wall polls them, so the wall
+        follows them itself (a replay polls nothing)."""
+        return getattr(self.app, "cursor", None) is None and not any(p.kind == "tiles" for p in room.ws.layout.panes)
+
+    def _tiles_feed(self, room: Any) -> Widget:
+        """The tiles' values, through the one poller of the war room on this machine (the lease
+        in the metric history beside the journal): a hidden tiles pane that journals nothing
+        (the wall is read-only); its verdicts reach the wall by the app's one change path."""
+        from warroom.tui.widgets.tiles import TilesPane
+
+        feed = TilesPane(room.ws, None, lambda: room.state, id="wall-feed", journal_path=getattr(self.app, "journal_path", None))
+        feed.display = False
+        feed.can_focus = False
+        return feed
 
     def _columns(self) -> None:
         if not self.tiles:
@@ -74,9 +100,13 @@ class WallScreen(Screen):
         """Redraw everything from the room (cheap: a handful of widgets)."""
         if not self.built:
             return
-        self.query_one(DecisionBanner).show(room)
-        self.query_one(BigClock).show(room, now)
-        self.query_one(DueBoard).show(room)
+        try:
+            banner, clock, due = self.query_one(DecisionBanner), self.query_one(BigClock), self.query_one(DueBoard)
+        except NoMatches:  # the app is shutting down: its screens' parts are going (a clock tick may still come)
+            return
+        banner.show(room)
+        clock.show(room, now)
+        due.show(room)
         results = verdicts if verdicts is not None else room.tiles
         for name, tile in self.tiles.items():
             tile.show(results.get(name) if results else None)

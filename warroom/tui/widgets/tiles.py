@@ -31,6 +31,7 @@ from warroom.metrics.monitor import Monitor
 from warroom.metrics.sample import Sample
 from warroom.metrics.spark import sparkline
 from warroom.metrics.spec import TileSpec
+from warroom.tui import keys
 
 if TYPE_CHECKING:  # the poller (httpx, TLS, the source parsers) is imported when polling starts
     from warroom.metrics.poller import Poller
@@ -89,6 +90,12 @@ class TileView(Widget):
         self.spec = spec
         self.result: TileResult | None = None
         self.compact = False
+        self.cursor = False  # highlighted in a focused pane: Enter opens its details
+
+    def set_cursor(self, on: bool) -> None:
+        if on != self.cursor:
+            self.cursor = on
+            self.refresh()
 
     def show(self, result: TileResult) -> None:
         self.result = result
@@ -137,7 +144,7 @@ class TileView(Widget):
         row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         row.add_column(no_wrap=True, justify="right")
         title = Text(f"{GLYPHS[state]} ", style=style)
-        title.append(spec.label, style="bold")
+        title.append(spec.label, style="bold reverse" if self.cursor else "bold")
         right = Text()
         shown = r.display if r and r.display else "—"
         right.append(shown, style="bold" if state not in (STALE, ERROR, NO_DATA) else "dim")
@@ -178,7 +185,7 @@ class TileView(Widget):
         top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         top.add_column(no_wrap=True, justify="right")
         title = Text(f"{GLYPHS[state]} ", style=style)
-        title.append(spec.label, style="bold")
+        title.append(spec.label, style="bold reverse" if self.cursor else "bold")
         top.add_row(title, self._tag(r, state))
 
         mid = Table.grid(expand=True)
@@ -222,7 +229,11 @@ class TileView(Widget):
 
 
 class TilesPane(VerticalScroll, can_focus=True):
-    """Live metric tiles. ``TilesPane(ws, actions, state_getter)``; ``actions=None`` is read-only."""
+    """Live metric tiles. ``TilesPane(ws, actions, state_getter)``; ``actions=None`` is read-only.
+    Focused, j/k move a highlight over the tiles and Enter asks for the highlighted tile's details
+    (``DetailsRequested``: the app opens them)."""
+
+    BINDINGS = keys.TILES
 
     DEFAULT_CSS = """
     TilesPane { height: 1fr; }
@@ -241,6 +252,13 @@ class TilesPane(VerticalScroll, can_focus=True):
 
         criterion_id: str
         text: str
+
+    @dataclass
+    class DetailsRequested(Message):
+        """Enter on a tile: show its details (the app opens the screen)."""
+
+        pane: "TilesPane"
+        name: str
 
     class Drain(Message):
         """Samples are waiting in the inbox (internal; posted from the poller thread)."""
@@ -270,6 +288,7 @@ class TilesPane(VerticalScroll, can_focus=True):
         self._polling = False
         self._poller_closed = False  # not '_closing': that is Textual's MessagePump flag
         self._poller_lock = threading.Lock()
+        self.cursor = 0  # the highlighted tile (shown while the pane has the focus)
 
     def compose(self) -> Any:
         if not self.specs:
@@ -287,6 +306,42 @@ class TilesPane(VerticalScroll, can_focus=True):
         self.set_interval(1.0, self._tick, name="tiles-tick")
         if self.autostart:
             self.call_after_refresh(self.start_polling)  # the first frame does not wait for httpx
+
+    # -- the highlighted tile --------------------------------------------------------------------
+    @property
+    def highlighted(self) -> str | None:
+        names = list(self.views)
+        return names[min(self.cursor, len(names) - 1)] if names else None
+
+    def _show_cursor(self) -> None:
+        for i, view in enumerate(self.views.values()):
+            view.set_cursor(self.has_focus and i == self.cursor)
+
+    def _move(self, by: int) -> None:
+        if not self.views:
+            return
+        self.cursor = max(0, min(len(self.views) - 1, self.cursor + by))
+        self._show_cursor()
+        self.scroll_to_widget(list(self.views.values())[self.cursor], animate=False)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_details(self) -> None:
+        name = self.highlighted
+        if name is None:
+            self.notify("this layout has no metric tiles to show", severity="warning")
+            return
+        self.post_message(self.DetailsRequested(self, name))
+
+    def on_focus(self) -> None:
+        self._show_cursor()
+
+    def on_blur(self) -> None:
+        self._show_cursor()
 
     def start_polling(self) -> None:
         if self._polling or not self.specs or not self.is_attached:
@@ -307,7 +362,9 @@ class TilesPane(VerticalScroll, can_focus=True):
             with self._poller_lock:
                 if self._poller_closed:
                     return
-                self.shared = SharedPoller(self.ws, self.journal_path, env=self.env, on_sample=self._from_poller)
+                # a read-only screen (the wall) polls when alone, and hands the lease to one that journals
+                self.shared = SharedPoller(self.ws, self.journal_path, env=self.env, on_sample=self._from_poller,
+                                           journals=self.actions is not None)
             asyncio.run(self.shared.run(beat=0.5))
             return
         with self._poller_lock:
