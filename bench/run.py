@@ -6,7 +6,11 @@ and again, and the time from the key to the next frame written after its tick ap
 measured — the same measure, in the same app, with nothing running, is the baseline
 (target: ratio <= 2). Also printed: the output's size and how long the stream took.
 
-Run: .venv/bin/python bench/run.py [--presses N] [--megabytes N]
+With --postgresql: a run whose output (``--pg-megabytes``, default 20) goes into a PostgreSQL
+journal's database (a pgserver started for the bench), against the same run beside a journal
+file, in the same process: wall time and peak memory (tracemalloc), as ratios.
+
+Run: .venv/bin/python bench/run.py [--presses N] [--megabytes N] [--postgresql [--pg-megabytes N]]
 """
 
 from __future__ import annotations
@@ -108,11 +112,67 @@ async def measure(layout: Path, count: int) -> tuple[float, float, int, float]:
         return statistics.median(idle), statistics.median(busy), run.result.bytes, took
 
 
+def bench_postgresql_output(megabytes: int) -> None:
+    """One run's output into the database vs beside a file: time and peak memory ratios."""
+    import tracemalloc
+
+    try:
+        import pgserver
+    except ImportError as exc:
+        print(f"PostgreSQL output: not measured ({exc}; `python3 dev.py test` installs the test extra)")
+        return
+    from warroom.journal import Journal
+    from warroom.journal_pg import PgJournal, parse_target
+    from warroom.runner.execute import Run
+    from warroom.runner.plan import prepare
+    from warroom.workspace import load_workspace
+
+    data = tempfile.mkdtemp(prefix="warroom-bench-pg-")
+    server = pgserver.get_server(data, cleanup_mode="delete")
+    try:
+        server.psql("CREATE DATABASE bench_run;")
+        url = server.get_uri().replace("/postgres?", "/bench_run?")
+        with tempfile.TemporaryDirectory() as d:
+            tmp = Path(d)
+            items = [{"id": "big", "text": "Big output", "commands": [f"yes 'a line of output for the bench' | head -c {megabytes << 20}"]}]
+            (tmp / "c.yaml").write_text(yaml.safe_dump({"id": "b", "title": "B", "sections": [{"id": "s", "title": "S", "items": items}]}))
+            layout = tmp / "b.yaml"
+            layout.write_text(yaml.safe_dump({"launch": "b", "checklists": ["c.yaml"], "run": {"enabled": True, "timeout": "5m"}}))
+            ws = load_workspace(layout)
+            got = {}
+            for name in ("file", "postgresql", "file ", "postgresql "):  # each twice, interleaved; the better of two (the first pays for imports)
+                journal = (Journal(tmp / "b.journal.yaml") if name.strip() == "file"
+                           else PgJournal(parse_target(url + "&launch=b", None)))
+                tracemalloc.start()
+                t0 = time.perf_counter()
+                run = Run(prepare(ws, "b/s/big"), journal, "bench")
+                run.start()
+                result = run.wait(300)
+                took = time.perf_counter() - t0
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                journal.close()
+                assert result is not None and result.exit == 0 and not result.error, result
+                old = got.get(name.strip())
+                got[name.strip()] = (min(took, old[0]) if old else took, min(peak, old[1]) if old else peak, result.bytes)
+    finally:
+        server.cleanup()
+    (ft, fm, size), (pt, pm, _) = got["file"], got["postgresql"]
+    print(f"a run's output ({size / 1e6:.1f} MB): beside a journal file {ft:.2f} s, peak {fm / 1e6:.2f} MB allocated; "
+          f"into PostgreSQL {pt:.2f} s, peak {pm / 1e6:.2f} MB")
+    print(f"  postgresql/file time ratio    {pt / ft:.2f}")
+    print(f"  postgresql/file memory ratio  {pm / fm:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--presses", type=int, default=25, help="measured ticks in each state (median)")
     parser.add_argument("--megabytes", type=int, default=10, help="the command's output (default 10)")
+    parser.add_argument("--postgresql", action="store_true", help="also: a run's output into PostgreSQL vs a file")
+    parser.add_argument("--pg-megabytes", type=int, default=20, help="that run's output (default 20)")
     args = parser.parse_args()
+    if args.postgresql:
+        bench_postgresql_output(args.pg_megabytes)
     with tempfile.TemporaryDirectory() as d:
         layout = make_room(Path(d), args.megabytes)
         idle, busy, size, took = asyncio.run(measure(layout, args.presses))

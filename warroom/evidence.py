@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from typing import TYPE_CHECKING
@@ -97,15 +96,16 @@ def observed_from_history(ws: Any, samples: Mapping[str, list[HistSample]], now:
     return out
 
 
-def from_history(journal_path: Path | str, clock: Callable[[], float] = time.time) -> Callable[[LaunchState], dict[str, Any]]:
-    """An evidence provider for the CLI: the metric history beside the journal, never a poll."""
+def from_history(journal_path: Any, clock: Callable[[], float] = time.time) -> Callable[[LaunchState], dict[str, Any]]:
+    """An evidence provider for the CLI: the metric history beside the journal (a file's path) or
+    in its database (``side.where_of``), never a poll."""
 
     def provide(state: LaunchState) -> dict[str, Any]:
         tiles: dict[str, ObservedTile] = {}
         if state.ws.layout.tiles:
-            from warroom.metrics.history import history_path, read_history
+            from warroom.metrics.side import read_samples
 
-            tiles = observed_from_history(state.ws, read_history(history_path(journal_path)), clock())
+            tiles = observed_from_history(state.ws, read_samples(journal_path), clock())
         return build(state, tiles, "metric history")
 
     return provide

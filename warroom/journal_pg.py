@@ -482,8 +482,9 @@ class PgFollower:
             backoff = min(backoff * 2, 2.0)
 
 
-def verify_pg(target: Target) -> VerifyReport:
-    """Check every hash and link of a launch in a database, as ``verify`` does for a file."""
+def verify_pg(target: Target, events: list[Event] | None = None) -> VerifyReport:
+    """Check every hash and link of a launch in a database, as ``verify`` does for a file;
+    ``events``, when given, receives every readable event (one read for a report)."""
     psycopg = _psycopg()
     report = VerifyReport()
     try:
@@ -503,6 +504,8 @@ def verify_pg(target: Target) -> VerifyReport:
         except ValueError as exc:
             report.problems.append(f"{where}: unreadable event ({exc})")
             continue
+        if events is not None:
+            events.append(ev)
         recorded, computed = line_hash(line)
         if recorded != computed:
             report.problems.append(f"{where}: event seq {ev.seq} was edited (its hash does not match its content)")

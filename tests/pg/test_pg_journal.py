@@ -319,12 +319,6 @@ def test_a_layout_edit_is_journaled_in_the_layouts_database(pg_url: str, demo: P
     assert not demo.with_name("demo.journal.yaml").exists()
 
 
-def test_running_commands_on_a_database_journal_is_refused_with_a_reason(pg_url: str, demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["run", str(demo), "load-test", "--dry-run"], ["run", str(demo), "load-test", "--output"]):
-        assert main([*argv, "--journal", pg_url]) == 1
-        assert "running commands needs a journal file" in capsys.readouterr().err
-
-
 def test_checkpoints_in_the_database_keep_long_lists_aside(pg_url: str, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The row holds the main document and, after it, the long lists read when first used; a
     list whose line was edited in the row is not used: it comes from a replay of the journal."""

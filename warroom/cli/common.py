@@ -52,8 +52,9 @@ class Session:
         from warroom.evidence import (
             from_history,  # the CLI records the metric history's latest, never polls
         )
+        from warroom.metrics.side import where_of
 
-        return Actions(self.journal, self.operator, evidence=from_history(self.journal.path))
+        return Actions(self.journal, self.operator, evidence=from_history(where_of(self.journal)))
 
 
 def open_session(args: argparse.Namespace, read_only: bool = False, until: Callable[[Event], bool] | None = None,

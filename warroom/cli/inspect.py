@@ -228,12 +228,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     tiles = _poll_tiles(s, not args.no_probe and not args.as_of)
     if as_of is not None:  # the tiles as the metric history had them then
         from warroom.as_of import tiles_as_of
-        from warroom.metrics.history import history_path, read_history
+        from warroom.metrics.side import read_samples, where_of
 
         now = as_of.moment(s.events, now)
-        journal_file = getattr(s.journal, "path", None)  # a database journal keeps no history file
-        if s.ws.layout.tiles and isinstance(journal_file, Path):
-            tiles = tiles_as_of(s.ws, read_history(history_path(journal_file)), now)
+        if s.ws.layout.tiles:  # beside a journal file, or in its database
+            tiles = tiles_as_of(s.ws, read_samples(where_of(s.journal)), now)
     data = status_data(s.ws, s.state, now, tiles, describe(s.journal), [str(i) for i in s.issues], notes=args.json)
     if tiles is not None:
         data["tiles"] = {name: r.to_json() for name, r in tiles.items()}

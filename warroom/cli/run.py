@@ -33,7 +33,7 @@ from warroom.textsafe import styled_stdout
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("run", parents=[common], help="run an item's command (confirmed, recorded, output kept)",
                               description="Run an item's command under a terminal, record run-start/run-end in the journal "
-                                          "and keep its masked output beside it. Off unless the layout has `run: {enabled: true}`.")
+                                          "and keep its masked output beside it (or, for a journal in PostgreSQL, in its database). Off unless the layout has `run: {enabled: true}`.")
     p.add_argument("layout", metavar="LAYOUT", help="the layout file (layouts/NAME.yaml)")
     p.add_argument("item", metavar="ITEM", nargs="?", help="item id (or an unambiguous end of one), or a section with code blocks")
     p.add_argument("--choice", type=int, metavar="N", help="which command, when the item offers several or alternatives")
@@ -69,18 +69,11 @@ def _command(args: argparse.Namespace) -> int:
     if not args.item:
         raise BadInput("which item? `warroom run LAYOUT ITEM` (or --phase T-MARK --dry-run)")
     if args.output:
-        return _show_output(_file_journal(open_session(args, read_only=True)), args.item)
-    s = _file_journal(open_session(args, read_only=args.dry_run and args.release is None))
+        return _show_output(open_session(args, read_only=True), args.item)
+    s = open_session(args, read_only=args.dry_run and args.release is None)
     if args.release is not None:
         return _release(s, args.item, args.release)
     return _run(s, args)
-
-
-def _file_journal(s: Any) -> Any:
-    """The session, if its journal is a file: a command's output is kept beside it."""
-    if s.journal.path is None:  # a journal in PostgreSQL: the output files have nowhere to live yet
-        raise ActionError("running commands needs a journal file (their output is kept beside it); this launch's journal is in PostgreSQL")
-    return s
 
 
 def _target(ws: Any, ref: str) -> Any:
@@ -158,20 +151,26 @@ def _show_output(s: Any, ref: str) -> int:
 
     from warroom.runner.terminal import LineFeed
 
+    from warroom.runner.store import outputs_for
+
     target, _ = _target(s.ws, ref)
     rec = s.state.runs.get(target.id)
-    if rec is None or not rec.output_file:
+    outputs = outputs_for(s.journal)
+    if rec is None or not outputs.has_output(rec):
         raise ActionError(f"{target.id} has never been run")
-    path = s.journal.path.with_name(rec.output_file)
     console = Console(file=styled_stdout(), highlight=False, markup=False, emoji=False, soft_wrap=True)
     cols = max(40, min(shutil.get_terminal_size((120, 40)).columns, 300))
     printer = _Printer(console, False, cols)
     feed = LineFeed(printer.line, columns=cols, lines=40)
-    _say(f"{rec.summary()}; {path.name}" + ("" if rec.end is not None else " (still being written)"), printer)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(16 * 1024), b""):
+    _say(f"{rec.summary()}; {outputs.describe(rec)}" + ("" if rec.end is not None else " (still being written)"), printer)
+    try:
+        for block in outputs.chunks(rec):
             feed.add(block)
             feed.pump(len(block))
+    except OSError as exc:
+        raise ActionError(f"cannot read the output of {target.id} ({outputs.describe(rec)}): {exc.strerror or exc}") from None
+    finally:
+        outputs.close()
     feed.finish()
     return EXIT_OK
 
@@ -194,7 +193,7 @@ def _run(s: Any, args: argparse.Namespace) -> int:
     from warroom.journal import Journal
     from warroom.runner.execute import Run, follow_outcome
     from warroom.runner.plan import prepare
-    from warroom.runner.record import abandoned
+    from warroom.runner.store import outputs_for
     from warroom.runner.terminal import LineFeed
     from warroom.state import LaunchState
 
@@ -214,7 +213,7 @@ def _run(s: Any, args: argparse.Namespace) -> int:
         return EXIT_FAIL if plan.problems else EXIT_OK
     plan.check()
     rec = s.state.runs.get(plan.target.id)
-    if rec is not None and rec.open and not abandoned(rec, plan.host):
+    if rec is not None and rec.open and not outputs_for(s.journal).abandoned(rec, plan.host):
         raise ActionError(f"{plan.target.id} is already being run by {rec.by} since {rec.at} (on {rec.host}); one run at a time")
     if args.yes and plan.typed:
         why = "a critical item" if plan.target.critical else "an item the layout marks `confirm: typed`"
@@ -275,10 +274,10 @@ def _run(s: Any, args: argparse.Namespace) -> int:
     assert result is not None
     if result.event is not None:
         _say(f"recorded #{result.event.seq}: {result.event.describe()}", printer)
-    _say(f"output: {result.output} (sha256 {result.sha256}); view it with: warroom run {args.layout} {args.item} --output", printer)
+    _say(f"output: {result.where} (sha256 {result.sha256}); view it with: warroom run {args.layout} {args.item} --output", printer)
     if result.error:
         _say(f"warroom: error: {result.error}", printer)
-    journal = Journal(s.journal.path)
+    journal = Journal(s.journal.path) if s.journal.path is not None else s.journal  # a PostgreSQL journal reloads itself
     state = LaunchState.replay(s.ws, journal.load().events)
     from warroom.actions import Actions
 

@@ -12,13 +12,26 @@ from warroom.events import Event
 from warroom.journal import VerifyReport
 
 
-def journal_events(path: Path) -> tuple[Iterable[Event], VerifyReport]:
-    """The journal's events, verified as they are read, and the verdict (complete once the
-    events have been read): the report's one pass over the file."""
+def journal_events(path: Path, runs: list[Event] | None = None) -> tuple[Iterable[Event], VerifyReport]:
+    """The journal file's events, verified as they are read, and the verdict (complete once the
+    events have been read): the report's one pass over the file. ``runs``, when given, receives
+    the run-start and run-end events as they go by (their outputs are checked afterwards)."""
     from warroom.journal import verified_events
 
     report = VerifyReport()
-    return (verified_events(path, report) if path.exists() else ()), report
+    if not path.exists():
+        return (), report
+    events = verified_events(path, report)
+    return (events if runs is None else _tap_runs(events, runs)), report
+
+
+def _tap_runs(events: Iterable[Event], runs: list[Event]) -> Iterator[Event]:
+    from warroom.events import RUN_END, RUN_START
+
+    for ev in events:
+        if ev.kind == RUN_START or ev.kind == RUN_END:
+            runs.append(ev)
+        yield ev
 
 
 @contextmanager
@@ -38,16 +51,29 @@ def _one_pass() -> Iterator[None]:
 
 
 def write_report(layout: str | Path, journal: str | Path | None = None, fmt: str = "html") -> str:
-    """The report's text (the CLI and the screen's palette share this)."""
+    """The report's text (the CLI and the screen's palette share this). ``journal``: a journal
+    file, or a ``postgresql://`` URL (default: the layout's ``journal:``, else its file)."""
+    from warroom.journals import default_launch, display_spec, journal_spec
     from warroom.launch_report.model import build_report
-    from warroom.metrics.history import history_path, read_history
+    from warroom.metrics.side import read_samples
     from warroom.workspace import load_workspace
 
     ws = load_workspace(layout)
-    path = Path(journal) if journal else ws.journal_path
-    events, verdict = journal_events(path)
+    spec = journal_spec(ws, journal)
+    runs: list[Event] = []
     with _one_pass():
-        report_data = build_report(ws, events, verdict, path, read_history(history_path(path)))
+        if isinstance(spec, Path):
+            events, report = journal_events(spec, runs)
+            where, name = spec, str(spec)
+        else:  # a launch in PostgreSQL: its events, history and command outputs are in the database
+            from warroom.journal_pg import parse_target, verify_pg
+
+            where = parse_target(spec, default_launch(layout))
+            read: list[Event] = []
+            report, name = verify_pg(where, read), f"{display_spec(spec)} (launch {where.launch})"
+            events = _tap_runs(read, runs)
+        report_data = build_report(ws, events, report, name, read_samples(where))
+        _check_outputs(report_data, runs, where)
         if fmt == "markdown":
             from warroom.launch_report.markdown import render_markdown
 
@@ -55,3 +81,47 @@ def write_report(layout: str | Path, journal: str | Path | None = None, fmt: str
         from warroom.launch_report.html import render_html
 
         return render_html(report_data)
+
+
+def _check_outputs(report_data: object, events: list, where: object) -> None:
+    """Each run-end's row says whether its output is still there, whole: its stored bytes hash
+    to the SHA-256 the journal recorded (beside the journal file, or in its database).
+    ``events``: the journal's run-start and run-end events (others are passed over)."""
+    import hashlib
+
+    from warroom.events import RUN_END, RUN_START
+    from warroom.runner.record import RunRecord, apply_run
+    from warroom.runner.store import FileOutputs, PgOutputs
+
+    ends = {ev.seq: ev for ev in events if ev.kind == RUN_END}
+    if not ends:
+        return
+    outputs = FileOutputs(where) if isinstance(where, Path) else PgOutputs(where)
+    runs: dict[str, RunRecord] = {}
+    by_seq: dict[int, RunRecord] = {}
+    for ev in events:
+        if ev.kind in (RUN_START, RUN_END) and apply_run(runs, [], ev) is None and ev.kind == RUN_END:
+            by_seq[ev.seq] = runs[ev.target]
+    rows = report_data.runs  # type: ignore[attr-defined]
+    try:
+        for i, row in enumerate(rows):
+            rec, end = by_seq.get(row.seq), ends.get(row.seq)
+            recorded = str(end.payload.get("output_sha256") or "") if end is not None else ""
+            if rec is None or not recorded:
+                continue
+            digest, size = hashlib.sha256(), 0
+            try:
+                for block in outputs.chunks(rec):
+                    digest.update(block)
+                    size += len(block)
+            except OSError:
+                size = -1
+            if size < 0 or (size == 0 and not outputs.has_output(rec)):
+                note = "output missing"
+            elif digest.hexdigest() == recorded:
+                note = f"output {size} bytes, SHA-256 matches"
+            else:
+                note = f"output ALTERED: {size} bytes whose SHA-256 is not the one recorded"
+            rows[i] = row._replace(text=f"{row.text} · {note}")
+    finally:
+        outputs.close()

@@ -5,7 +5,10 @@ lease (``warroom.metrics.history.Lease``): while it holds it, it runs the poller
 sample, appends it to the metric history and journals the tile and rollback transitions (once:
 ``Actions.metric_state`` checks the file under the journal lock). While another process holds
 it, it polls nothing and reads the samples the holder appends. When the holder exits it releases
-the lease; when it stalls, the lease passes on after ``stall`` seconds.
+the lease; when it stalls, the lease passes on after ``stall`` seconds. For a journal in
+PostgreSQL the history and the lease are in the database (``warroom.metrics.history_pg``): one
+poller for the war room on every machine; its lease passes on when the holder exits, dies or
+loses its connection.
 
 Evaluation is ``warroom.metrics.monitor.Monitor``, as on every screen; ``on_result(name,
 TileResult, fired)`` is called for every sample, polled or followed, on the thread running
@@ -16,13 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from warroom.metrics.evaluate import TileResult
-from warroom.metrics.history import HistSample, Lease, MetricHistory, lease_path
+from warroom.metrics.history import HistSample
 from warroom.metrics.monitor import Fired, Monitor
 from warroom.metrics.sample import Sample
+from warroom.metrics.side import history_for, lease_for
 
 
 def sample_from_history(s: HistSample) -> Sample:
@@ -36,7 +39,7 @@ def sample_from_history(s: HistSample) -> Sample:
 
 
 class SharedPoller:
-    def __init__(self, ws: Any, journal_path: Path | str, actions: Any = None,
+    def __init__(self, ws: Any, journal_path: Any, actions: Any = None,
                  state_getter: Callable[[], Any] | None = None, *, stall: float = 15.0,
                  on_result: Callable[[str, TileResult, list[Fired]], None] | None = None,
                  env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time,
@@ -49,12 +52,12 @@ class SharedPoller:
         self.on_sample = on_sample  # every sample, polled here or followed (a screen feeds its own Monitor)
         self.env = env
         self.clock = clock
-        self.history = MetricHistory.for_journal(journal_path) if history_limit is None else \
-            MetricHistory.for_journal(journal_path, history_limit)
+        # ``journal_path``: a journal file's path, or its launch in a database (``side.where_of``)
+        self.history = history_for(journal_path, history_limit)
         # follow from the end: old samples are history, not news — but a tile's latest, still fresh,
         # is what it shows now (a screen opening beside a running poller shows values at once)
         self._backlog = self.history.poll()
-        self.lease = Lease(lease_path(journal_path), stall=stall, journals=journals)  # journals: its holder records transitions
+        self.lease = lease_for(journal_path, stall, journals)  # journals: its holder records transitions
         self.journal_errors: list[str] = []
         # the one evaluation of tiles and triggers; it journals only while this process polls
         self.monitor = Monitor(ws, None, state_getter, on_journal_error=lambda exc: self.journal_errors.append(str(exc)))
@@ -186,6 +189,9 @@ class SharedPoller:
                 self.lease.release()
             except OSError:
                 pass
+            close = getattr(self.history, "close", None)
+            if close is not None:
+                close()
 
     def stop(self) -> None:
         """Stop (from any thread; before :meth:`run` starts, it then returns at once)."""

@@ -4,9 +4,11 @@
 journal (``run-start``, under the journal's lock: a second operator is refused and told who
 runs it since when), and starts ``SHELL -c CODE`` in a new session on a pseudo-terminal, with
 only the environment the plan built. A reader thread masks each chunk, appends it to the side
-file (mode 0640) and to a bounded tail, and hashes it. Stop (or the timeout) sends SIGINT to
+file (mode 0640) — or, for a journal in PostgreSQL, to the database (``warroom.runner.store``) — and
+to a bounded tail, and hashes it. Stop (or the timeout) sends SIGINT to
 the command's process group, then SIGTERM after the grace, then SIGKILL. At the end the side
-file is renamed after the SHA-256 of its content and ``run-end`` is recorded.
+file is renamed after the SHA-256 of its content (in a database: the hash is stored with the
+run) and ``run-end`` is recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import secrets
 import select
 import signal
 import socket
-import stat
 import struct
 import subprocess
 import termios
@@ -32,9 +33,10 @@ from typing import Callable
 
 from warroom.errors import ActionError, NoChange
 from warroom.events import RUN_END, RUN_RELEASE, RUN_START, Event
-from warroom.journal import Journal, ReadOnlyJournal
+from warroom.journal import Journal, JournalError, ReadOnlyJournal
 from warroom.runner.plan import Plan, still_as_reviewed
-from warroom.runner.record import RunRecord, abandoned, apply_run, process_start
+from warroom.runner.record import RunRecord, apply_run, process_start
+from warroom.runner.store import outputs_for, read_tail  # noqa: F401 - read_tail: its home was here
 
 CHUNK = 64 * 1024
 
@@ -67,26 +69,6 @@ class OutputTail:
             return bytes(self._data), self.total == len(self._data)
 
 
-def read_tail(path: Path, limit: int = 64 * 1024) -> tuple[bytes, bool]:
-    """The tail of a side file (another operator's run, or a finished one)."""
-    # The name comes from the journal (hostile text): never follow a symlink planted there (it
-    # would show another file of whoever looks), never wait on a FIFO, read only a regular file.
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return b"", True
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return b"", True
-        os.lseek(fd, max(0, st.st_size - limit), os.SEEK_SET)
-        return os.read(fd, limit), st.st_size <= limit
-    except OSError:
-        return b"", True
-    finally:
-        os.close(fd)
-
-
 @dataclass
 class RunResult:
     exit: int | None
@@ -94,12 +76,17 @@ class RunResult:
     duration: float
     bytes: int
     sha256: str
-    output: Path
+    output: Path | None  # the side file (None: the output is in the journal's database)
     timed_out: bool
     stopped: bool
     stopped_by: str
     event: Event | None = None
     error: str = ""
+
+    @property
+    def where(self) -> str:
+        """Where the output is, for people."""
+        return str(self.output) if self.output is not None else "the journal database"
 
     @property
     def ok(self) -> bool:
@@ -123,7 +110,9 @@ class Run:
         self.on_output = on_output
         self.on_end = on_end
         self.run_id = secrets.token_hex(6)
-        self.partial = side_file(journal.path, f"{journal.path.name}.run-{self.run_id}.partial")
+        self.outputs = outputs_for(journal)
+        self.output = self.outputs.new(self.run_id)
+        self.partial: Path | None = getattr(self.output, "partial", None)  # the side file, for a journal file
         self.started: Event | None = None
         self.result: RunResult | None = None
         self.proc: subprocess.Popen[bytes] | None = None
@@ -138,19 +127,23 @@ class Run:
         plan = self.plan
         plan.check()
         still_as_reviewed(plan)
-        fd = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o640)
-        os.fchmod(fd, 0o640)  # the journal's owner and group, never the world (whatever the umask)
+        try:
+            self.output.open()
+        except OSError as exc:
+            raise ActionError(f"cannot keep the output in {self.output.where}: {exc.strerror or exc}") from None
+        except JournalError as exc:
+            raise ActionError(str(exc)) from None
         try:
             self.started = self._claim()
         except BaseException:
-            os.close(fd)
-            self.partial.unlink(missing_ok=True)
+            self.output.discard()
+            self.outputs.close()
             raise
+        self.output.started(plan.host, os.getpid())
         self._t0 = time.monotonic()
         try:
             master, slave = os.openpty()
         except OSError as exc:
-            os.close(fd)
             self._finish_failed(f"no pseudo-terminal: {exc.strerror or exc}")
             raise ActionError(f"cannot run {plan.target.id}: no pseudo-terminal ({exc.strerror or exc})") from None
         cols, rows = self.size
@@ -162,11 +155,10 @@ class Run:
         except OSError as exc:
             os.close(slave)
             os.close(master)
-            os.close(fd)
             self._finish_failed(f"{exc.strerror or exc}")
             raise ActionError(f"cannot start {plan.shell} for {plan.target.id}: {exc.strerror or exc}") from None
         os.close(slave)
-        self._thread = threading.Thread(target=self._pump, args=(master, fd), name=f"run {plan.target.id}", daemon=True)
+        self._thread = threading.Thread(target=self._pump, args=(master,), name=f"run {plan.target.id}", daemon=True)
         self._thread.start()
         return self.started
 
@@ -178,7 +170,7 @@ class Run:
             if last is None or last.kind != RUN_START:
                 return False
             runs: dict[str, RunRecord] = {}
-            if apply_run(runs, [], last) is None and abandoned(runs[last.target], plan.host):
+            if apply_run(runs, [], last) is None and self.outputs.abandoned(runs[last.target], plan.host):
                 return False  # its supervisor is gone on this host: the item is free again
             busy.append(last)
             return True
@@ -187,13 +179,19 @@ class Run:
         payload = {"run": self.run_id, "host": plan.host, "pid": me, "pid_start": process_start(me), "cwd": str(plan.cwd),
                    "shell": plan.shell, "label": plan.masker.text(plan.choice.label), "choice": plan.choice.number,
                    "command": plan.command, "command_sha256": plan.choice.sha256, "fingerprint": plan.fingerprint,
-                   "variables": list(plan.passed), "timeout": plan.timeout.total_seconds(), "partial": self.partial.name}
+                   "variables": list(plan.passed), "timeout": plan.timeout.total_seconds()}
+        if self.output.name:
+            payload["partial"] = self.output.name
+        else:
+            payload["output"] = "database"
         try:
             event = self.journal.append(RUN_START, plan.target.id, payload, op=self.operator, now=self.now(), unless=taken)
         except ReadOnlyJournal:
             raise ActionError("this war room is open read-only: nothing can be run here") from None
         except OSError as exc:
             raise ActionError(f"cannot write the journal {self.journal.path}: {exc.strerror or exc}") from None
+        except JournalError as exc:
+            raise ActionError(str(exc)) from None
         if event is None:
             last = busy[-1]
             raise ActionError(f"{plan.target.id} is already being run by {last.op} since {last.ts} "
@@ -214,7 +212,7 @@ class Run:
             except (ProcessLookupError, PermissionError):
                 pass
 
-    def _pump(self, master: int, fd: int) -> None:
+    def _pump(self, master: int) -> None:
         assert self.proc is not None
         digest, size = hashlib.sha256(), 0
         masker, proc = self.plan.masker, self.proc
@@ -228,13 +226,12 @@ class Run:
             nonlocal size
             if not data:
                 return
-            if not self._lost:  # the file has every byte, or (a full disk, a size limit) says where it stopped
-                kept = 0
+            if not self._lost:  # the store has every byte, or (a full disk, a size limit) says where it stopped
                 try:
-                    while kept < len(data):
-                        kept += os.write(fd, data[kept:])
+                    kept = self.output.write(data)
                 except OSError as exc:
-                    self._lost = f"output not kept past {size + kept} bytes: {exc.strerror or exc} (in {self.partial.parent})"
+                    kept = getattr(exc, "kept", 0)
+                    self._lost = f"output not kept past {size + kept} bytes: {exc.strerror or exc} (in {self.output.where})"
                 digest.update(data[:kept])
                 size += kept
             self.tail.add(data)
@@ -243,6 +240,7 @@ class Run:
 
         try:
             while True:
+                self.output.tick()
                 now = time.monotonic()
                 if stage == 0 and (self._stop.is_set() or now >= deadline):
                     timed_out = not self._stop.is_set()
@@ -275,21 +273,10 @@ class Run:
             out(masker.flush())
         finally:
             os.close(master)
-            os.close(fd)
         self._finish(proc.returncode, digest.hexdigest(), size, timed_out)
 
-    def _settle(self, sha: str) -> Path:
-        """The side file renamed after its content; kept under its .partial name when something
-        else sits at that (predictable) name, e.g. a directory planted there."""
-        final = side_file(self.journal.path, f"{self.journal.path.name}.run-{sha}.log")
-        try:
-            os.replace(self.partial, final)
-        except OSError:
-            return self.partial
-        return final
-
     def _finish(self, code: int | None, sha: str, size: int, timed_out: bool) -> None:
-        final = self._settle(sha)
+        name, final = self.output.settle(sha, size)
         sig = ""
         if code is not None and code < 0:
             sig, code = signal.Signals(-code).name, 128 - code
@@ -297,7 +284,9 @@ class Run:
         result = RunResult(code, sig, round(time.monotonic() - self._t0, 3), size, sha, final, timed_out, stopped,
                            self._stopped_by if stopped else "")
         payload = {"run": self.run_id, "exit": code, "signal": sig, "duration": result.duration, "bytes": size,
-                   "output_sha256": sha, "output_file": final.name, "timed_out": timed_out, "stopped": stopped}
+                   "output_sha256": sha, "timed_out": timed_out, "stopped": stopped}
+        if name:
+            payload["output_file"] = name
         if stopped:
             payload["stopped_by"] = self._stopped_by
         if self._lost:
@@ -306,17 +295,21 @@ class Run:
 
     def _finish_failed(self, error: str) -> None:
         empty = hashlib.sha256(b"").hexdigest()
-        final = self._settle(empty)
+        name, final = self.output.settle(empty, 0)
         result = RunResult(None, "", 0.0, 0, empty, final, False, False, "", error=error)
-        self._record_end(result, {"run": self.run_id, "exit": None, "error": error, "duration": 0.0, "bytes": 0,
-                                  "output_sha256": empty, "output_file": final.name, "timed_out": False, "stopped": False})
+        payload: dict[str, object] = {"run": self.run_id, "exit": None, "error": error, "duration": 0.0, "bytes": 0,
+                                      "output_sha256": empty, "timed_out": False, "stopped": False}
+        if name:
+            payload["output_file"] = name
+        self._record_end(result, payload)
 
     def _record_end(self, result: RunResult, payload: dict[str, object]) -> None:
         try:
             result.event = self.journal.append(RUN_END, self.plan.target.id, payload, op=self.operator, now=self.now())
-        except (OSError, ReadOnlyJournal) as exc:
+        except (OSError, ReadOnlyJournal, JournalError) as exc:
             result.error = result.error or f"run-end not recorded: {exc}"
         self.result = result
+        self.outputs.close()
         self._done.set()
         if self.on_end is not None:
             self.on_end(self)
@@ -358,7 +351,7 @@ def release(journal: Journal, operator: str, rec: RunRecord, reason: str, now: C
         raise ActionError(problem)
     if not rec.open:
         raise ActionError(f"the run of {rec.target} is not open ({rec.summary()})")
-    if rec.host == socket.gethostname() and not abandoned(rec, rec.host):
+    if rec.host == socket.gethostname() and not outputs_for(journal).abandoned(rec, rec.host):
         raise ActionError(f"the run of {rec.target} is still running here (pid {rec.pid}); stop it instead")
 
     def moved_on(last: Event | None) -> bool:

@@ -89,17 +89,19 @@ class ReviewMixin:
         """The tiles as the metric history had them at the replay's moment."""
         from warroom.tui.widgets.tiles import TilesPane
 
-        if self.cursor is None or self.journal_path is None:  # type: ignore[attr-defined]
+        from warroom.metrics.side import where_of
+
+        if self.cursor is None or where_of(self.journal) is None:  # type: ignore[attr-defined]
             return
         moment = self.replay_now().timestamp()
         for pane in self.query(TilesPane):  # type: ignore[attr-defined]
             pane.show_history(self.metric_history(), moment, reset=reset)
 
     def metric_history(self) -> dict[str, list[Any]]:
-        from warroom.metrics.history import history_path, read_history
+        from warroom.metrics.side import read_samples, where_of
 
-        if self._history is None and self.journal_path is not None:  # type: ignore[attr-defined]
-            self._history = read_history(history_path(self.journal_path))  # type: ignore[attr-defined]
+        if self._history is None and where_of(self.journal) is not None:  # type: ignore[attr-defined]
+            self._history = read_samples(where_of(self.journal))  # type: ignore[attr-defined]
         return self._history or {}
 
     def _replaying(self) -> bool:
@@ -161,13 +163,13 @@ class ReviewMixin:
 
     # -- the metric history, the export, the report --------------------------------------------
     def action_tile_history(self) -> None:
-        from warroom.metrics.history import history_path, read_history
+        from warroom.metrics.side import read_samples, where_of
         from warroom.tui.screens.tile_history import TileHistoryScreen
 
         room = self.room  # type: ignore[attr-defined]
-        if room is None or self.journal_path is None:  # type: ignore[attr-defined]
+        if room is None or where_of(self.journal) is None:  # type: ignore[attr-defined]
             return
-        history = self.metric_history() if self.cursor is not None else read_history(history_path(self.journal_path))  # type: ignore[attr-defined]
+        history = self.metric_history() if self.cursor is not None else read_samples(where_of(self.journal))  # type: ignore[attr-defined]
         until = self.replay_now().timestamp() if self.cursor is not None else None
         self.push_screen(TileHistoryScreen(room.ws, history, until))  # type: ignore[attr-defined]
 
@@ -185,7 +187,8 @@ class ReviewMixin:
         self.push_screen(TileDetailsScreen(pane.ws, spec, lambda: pane.results.get(name), **kwargs))  # type: ignore[attr-defined]
 
     def _beside_journal(self, suffix: str) -> Path:
-        journal: Path = self.journal_path  # type: ignore[attr-defined]
+        """Beside the journal file (a journal in a database: beside the layout)."""
+        journal: Path = self.journal_path or Path(self.layout_path)  # type: ignore[attr-defined]
         stem = journal.name.removesuffix(".journal.yaml").removesuffix(".yaml")
         return journal.with_name(f"{stem}{suffix}")
 
@@ -200,7 +203,7 @@ class ReviewMixin:
 
         out = self._beside_journal(".report.html")
         try:
-            text = write_report(self.layout_path, self.journal_path, "html")  # type: ignore[attr-defined]
+            text = write_report(self.layout_path, self.journal_path or self.journal_where, "html")  # type: ignore[attr-defined]
             tmp = out.with_name(f".{out.name}.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(out)  # whole or not at all

@@ -22,7 +22,6 @@ RENDER_BYTES = 12 * 1024  # the output's tail drawn through the emulator (pyte r
 DETAILS_BYTES = 6 * 1024
 
 
-NO_RUNS_ON_A_DATABASE = "running commands needs a journal file (their output is kept beside it); this launch's journal is in PostgreSQL"
 
 
 def _mode(app: Any) -> str:
@@ -118,7 +117,7 @@ class RunPane(Vertical, can_focus=True):
         if result is None:
             return f"S stop · esc hide │ ▶ {what} running (by {run.operator})"
         how = "timed out" if result.timed_out else "stopped" if result.stopped else f"exit {result.exit}"
-        return f"esc hide │ ■ {what} {how} after {result.duration:g}s · {result.output.name}"
+        return f"esc hide │ ■ {what} {how} after {result.duration:g}s · {result.output.name if result.output is not None else 'kept in the journal database'}"
 
     def refresh_output(self) -> None:
         run = self.run
@@ -200,16 +199,13 @@ def _runs(app: Any) -> dict[str, Any]:
 
 def run_command(app: Any, target_id: str) -> None:
     """The `!` key on a checklist line."""
-    if app.journal_path is None:  # a journal in PostgreSQL: the output files have nowhere to live yet
-        app.notify(NO_RUNS_ON_A_DATABASE, severity="error", timeout=6)
-        return
     app.run_worker(_flow(app, target_id), group="dialog", exclusive=False)
 
 
 async def _flow(app: Any, target_id: str) -> None:
     from warroom.runner.plan import prepare
-    from warroom.runner.record import abandoned
     from warroom.runner.resolve import choices, resolve_target
+    from warroom.runner.store import outputs_of
     from warroom.tui.screens.dialogs import ChoiceScreen
 
     room = app.room
@@ -247,8 +243,9 @@ async def _flow(app: Any, target_id: str) -> None:
         app.notify(str(exc), severity="error", timeout=8)
         return
     rec = room.state.runs.get(target.id)
-    if rec is not None and rec.open and not abandoned(rec, plan.host):
-        if rec.host == plan.host:
+    outputs = outputs_of(app.journal)
+    if rec is not None and rec.open and not outputs.abandoned(rec, plan.host):
+        if rec.host == plan.host or outputs.heartbeats:  # a database's heartbeat says it still runs over there
             app.notify(f"{target.id} is being run by {rec.by} since {_local(room, rec.at)} (on {rec.host})", severity="warning",
                        timeout=6)
         else:  # nobody here can tell whether it still runs over there: an operator may say it is over
@@ -260,7 +257,6 @@ async def _flow(app: Any, target_id: str) -> None:
 
 
 async def _release(app: Any, rec: Any) -> None:
-    from warroom.journal import Journal
     from warroom.runner.execute import release
     from warroom.tui.screens.dialogs import ConfirmScreen, PromptScreen
 
@@ -271,7 +267,7 @@ async def _release(app: Any, rec: Any) -> None:
     reason = await app.push_screen_wait(PromptScreen("Why is that run over?", "e.g. the bastion rebooted mid-run"))
     if not reason:
         return
-    with Journal(app.journal_path) as journal:
+    with _own_journal(app) as journal:
         try:
             release(journal, app.operator, rec, reason)
         except ActionError as exc:
@@ -281,16 +277,27 @@ async def _release(app: Any, rec: Any) -> None:
     app.notify(f"released the run of {rec.target}; ! runs it again", timeout=4)
 
 
+def _own_journal(app: Any) -> Any:
+    """The screen's journal opened again: a file's path, or a database launch's own connection."""
+    from warroom.journals import open_journal
+
+    return open_journal(app.journal_path if app.journal_path is not None else app.journal_where, app.layout_path)
+
+
 async def _start(app: Any, plan: Any) -> None:
-    from warroom.journal import Journal
     from warroom.runner.execute import Run
 
     pane = await _pane(app)
     columns = max(40, (app.size.width or 120) - 2)
-    journal = Journal(app.journal_path)  # its own file description: the reader thread writes run-end with it
+    journal = _own_journal(app)  # its own file description (or connection): the reader thread writes run-end with it
     run = Run(plan, journal, app.operator, size=(columns, 40), on_end=lambda r: _from_thread(app, r))
     try:
-        run.start()
+        if journal.path is None:  # a database: reaching it and claiming the item never hold the screen
+            import asyncio
+
+            await asyncio.to_thread(run.start)
+        else:
+            run.start()
     except ActionError as exc:
         journal.close()
         app.notify(str(exc), severity="error", timeout=8)
@@ -351,28 +358,28 @@ async def _follow(app: Any, run: Any) -> None:
         app.poll_journal()
 
 
-def run_block(room: Any, item_id: str, journal_path: Any) -> Group | None:
-    """The item's last run and the tail of its output, for the details screen (every operator)."""
+def run_block(room: Any, item_id: str, journal: Any) -> Group | None:
+    """The item's last run and the tail of its output, for the details screen (every operator).
+    ``journal``: the screen's journal (a file's or a database's), or a journal file's path."""
     import socket
 
-    from warroom.runner.execute import read_tail
-    from warroom.runner.record import abandoned
+    from warroom.runner.store import FileOutputs, outputs_of
     from warroom.runner.terminal import render, safe_char
 
     rec = room.state.runs.get(item_id)
-    if rec is None or journal_path is None:
+    if rec is None or journal is None:
         return None
+    outputs = FileOutputs(journal) if isinstance(journal, Path) else outputs_of(journal)
     head = Text("Last run\n", style="bold underline")
     head.append(f"{safe_char(rec.summary(_local(room, rec.at)))}\n")
-    if abandoned(rec, socket.gethostname()):
+    if outputs.abandoned(rec, socket.gethostname()):
         head.append("abandoned: its warroom process is gone (`warroom run … --release REASON`)\n", style="bold red")
     elif rec.open and rec.host != socket.gethostname():
         head.append(f"on {rec.host}: if its process is gone, release it with a reason\n", style="yellow")
     head.append(f"{safe_char(rec.label)}\n", style="dim")
     parts: list[Any] = [head]
-    name = rec.output_file
-    if name:
-        data, whole = read_tail(journal_path.with_name(name), DETAILS_BYTES)
+    if rec.output_file or rec.run_id:
+        data, whole = outputs.tail(rec, DETAILS_BYTES)
         lines = render(data, columns=100, lines=20, whole=whole, keep=200)[-15:]
         if lines:
             parts.append(Text("\n").join(lines))

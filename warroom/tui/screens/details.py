@@ -87,7 +87,7 @@ class DetailsScreen(ScrollingBox, DialogScreen[None]):
                 parts.append(Syntax(cmd.code.rstrip("\n"), cmd.language or "text", theme="ansi_dark", word_wrap=True))
         from warroom.tui.run_flow import run_block
 
-        run = run_block(room, item.id, getattr(self.app, "journal_path", None))
+        run = run_block(room, item.id, getattr(self.app, "journal", None))
         if run is not None:
             parts.append(run)
         if item.links:

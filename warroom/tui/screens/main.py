@@ -129,10 +129,11 @@ class MainScreen(Screen):
                 widget = self._journal_pane = JournalPane(pane.title)
             elif pane.kind == "tiles":
                 if layout.tiles:
+                    from warroom.metrics.side import where_of
                     from warroom.tui.widgets.tiles import TilesPane  # the poller starts behind it, after the first frame
 
                     widget = TilesPane(room.ws, None if read_only else actions, lambda: room.state,
-                                       journal_path=actions.journal.path if actions is not None and not replay else None,
+                                       journal_path=where_of(actions.journal) if actions is not None and not replay else None,
                                        autostart=not replay, **({"clock": lambda: room.now().timestamp()} if replay else {}))
                     widget.add_class("pane")
                 else:  # nothing to poll: the first frame does not wait for the metrics modules

@@ -76,9 +76,11 @@ class WallScreen(Screen):
         """The tiles' values, through the one poller of the war room on this machine (the lease
         in the metric history beside the journal): a hidden tiles pane that journals nothing
         (the wall is read-only); its verdicts reach the wall by the app's one change path."""
+        from warroom.metrics.side import where_of
         from warroom.tui.widgets.tiles import TilesPane
 
-        feed = TilesPane(room.ws, None, lambda: room.state, id="wall-feed", journal_path=getattr(self.app, "journal_path", None))
+        # the journal file's path, or its launch in a database (the lease and history are there)
+        feed = TilesPane(room.ws, None, lambda: room.state, id="wall-feed", journal_path=where_of(getattr(self.app, "journal", None)))
         feed.display = False
         feed.can_focus = False
         return feed
