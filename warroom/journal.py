@@ -29,7 +29,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from warroom.events import GENESIS, METRIC_STATE, ROLLBACK, RUN_END, RUN_RELEASE, RUN_START, T0_REACHED, Event, envelope_problem
 from warroom.tmarks import parse_time, utc_iso
@@ -541,9 +541,20 @@ class VerifyReport:
 def verify(path: Path | str, events: list[Event] | None = None) -> VerifyReport:
     """Check every hash and link; pinpoint edited, inserted or removed events by line.
 
-    ``events``, when given, receives every event read, in file order (as ``load`` gives them):
-    a reader that needs both the events and the verdict reads the file once."""
+    ``events``, when given, receives every event read, in file order (as ``load`` gives them)."""
     report = VerifyReport()
+    if events is None:
+        for _ in verified_events(path, report):
+            pass
+    else:
+        events.extend(verified_events(path, report))
+    return report
+
+
+def verified_events(path: Path | str, report: VerifyReport) -> Iterator[Event]:
+    """Every readable event of the file, in file order, while ``report`` is filled with what
+    ``verify`` says (complete once the iteration ends): a reader that needs both the events and
+    the verdict reads, hashes and decodes each line once, and need not keep the events."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     _regular(fd, Path(path))
     try:
@@ -556,7 +567,9 @@ def verify(path: Path | str, events: list[Event] | None = None) -> VerifyReport:
         line = data[:end].count(b"\n") + 1
         report.problems.append(f"line {line}: torn last record ({len(data) - end} bytes without a newline)")
     prev_hash, prev_seq = GENESIS, 0
-    for n, raw in enumerate(data[:end].decode("utf-8", errors="replace").split("\n")[:-1], start=1):
+    text = data[:end].decode("utf-8", errors="replace")
+    del data
+    for n, raw in enumerate(text.split("\n")[:-1], start=1):
         if not raw or raw.startswith("#"):
             continue
         try:
@@ -564,8 +577,6 @@ def verify(path: Path | str, events: list[Event] | None = None) -> VerifyReport:
         except ValueError as exc:
             report.problems.append(f"line {n}: unreadable event ({exc})")
             continue
-        if events is not None:
-            events.append(ev)
         recorded, computed = line_hash(raw)
         if recorded != computed:
             report.problems.append(f"line {n}: event seq {ev.seq} was edited (its hash does not match its content)")
@@ -573,6 +584,7 @@ def verify(path: Path | str, events: list[Event] | None = None) -> VerifyReport:
             if ev.seq <= prev_seq:
                 report.problems.append(f"line {n}: event seq {ev.seq} is out of order or inserted (expected seq {prev_seq + 1})")
                 report.events += 1
+                yield ev
                 continue  # the chain goes on from the event before this one
             else:
                 missing = f"seq {prev_seq + 1}" if ev.seq == prev_seq + 2 else f"seq {prev_seq + 1}..{ev.seq - 1}"
@@ -581,5 +593,5 @@ def verify(path: Path | str, events: list[Event] | None = None) -> VerifyReport:
             report.problems.append(f"line {n}: event seq {ev.seq} does not link to the event before it (inserted or replaced)")
         prev_hash, prev_seq = ev.hash, ev.seq
         report.events += 1
-    report.head_hash = prev_hash
-    return report
+        report.head_hash = prev_hash
+        yield ev

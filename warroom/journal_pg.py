@@ -223,12 +223,8 @@ class PgJournal:
         return self._conn
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - a dead connection may fail to close; it is gone either way
-                pass
-            self._conn = None
+        close_quietly(self._conn)
+        self._conn = None
 
     def close(self) -> None:
         self._drop()
@@ -473,13 +469,18 @@ class PgFollower:
             except psycopg.Error as exc:
                 self.problem = f"journal database unreachable: {_first_line(exc)}"
             finally:
-                if conn is not None:
-                    try:
-                        conn.close()
-                    except Exception:  # noqa: BLE001 - closing a dead connection
-                        pass
+                close_quietly(conn)
             self._stop.wait(backoff)
             backoff = min(backoff * 2, 2.0)
+
+
+def close_quietly(conn: Any) -> None:
+    """Close a connection that may already be dead (closing it may then fail: it is gone either way)."""
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - whatever a dead connection raises as it closes
+            pass
 
 
 def verify_pg(target: Target, events: list[Event] | None = None) -> VerifyReport:

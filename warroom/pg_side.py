@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warroom.journal_pg import _SCHEMA_LOCK, CONNECT_TIMEOUT, KEEPALIVE, JournalUnavailable, Target, _first_line, _psycopg
+from warroom.journal_pg import _SCHEMA_LOCK, CONNECT_TIMEOUT, KEEPALIVE, JournalUnavailable, Target, _first_line, _psycopg, close_quietly
 
 SIDE_SCHEMA_VERSION = 1
 SIDE_TABLES = ("warroom_runs", "warroom_run_output", "warroom_metric_samples")
@@ -120,11 +120,7 @@ class SideConnection:
         return self._conn
 
     def drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - a dead connection may fail to close; it is gone either way
-                pass
-            self._conn = None
+        close_quietly(self._conn)
+        self._conn = None
 
     close = drop

@@ -14,28 +14,25 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pg_support import wait_for  # noqa: E402
 
+from warroom.actions import Actions
 from warroom.checkpoint import load_state
 from warroom.cli import main
 from warroom.errors import ActionError
-from warroom.actions import Actions
 from warroom.journal import Journal, ReadOnlyJournal, verify
-from warroom.journal_pg import PgFollower, PgJournal, Target, parse_target, redact, verify_pg
+from warroom.journal_pg import (
+    PgFollower,
+    PgJournal,
+    Target,
+    parse_target,
+    redact,
+    verify_pg,
+)
 from warroom.state import LaunchState
 from warroom.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_for(predicate, what: str, timeout: float = 20.0):  # noqa: ANN001, ANN201
-    """Wait until ``predicate()`` is true (a generous deadline, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"never happened: {what}")
 
 
 def terminate(url: str, application: str) -> int:

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
+from pg_support import launch_url, wait_for  # noqa: E402
 from report_support import ValueServer, war_room  # noqa: E402
 
 from warroom.cli import main  # noqa: E402
@@ -23,20 +24,6 @@ from warroom.journal_pg import PgJournal, parse_target  # noqa: E402
 from warroom.metrics.history import HistSample  # noqa: E402
 from warroom.metrics.history_pg import PgLease, PgMetricHistory  # noqa: E402
 from warroom.metrics.side import read_samples  # noqa: E402
-
-
-def wait_for(predicate, what: str, timeout: float = 30.0):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
-
-
-def launch_url(url: str, launch: str = "launch") -> str:
-    return url + ("&" if "?" in url else "?") + f"launch={launch}"
 
 
 @pytest.fixture()

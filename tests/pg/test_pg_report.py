@@ -15,15 +15,12 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
+from pg_support import launch_url  # noqa: E402
 from report_support import ValueServer, war_room  # noqa: E402
 
 from warroom.cli import main  # noqa: E402
 from warroom.events import RUN_END  # noqa: E402
 from warroom.journal_pg import PgJournal, parse_target, verify_pg  # noqa: E402
-
-
-def launch_url(url: str, launch: str = "launch") -> str:
-    return url + ("&" if "?" in url else "?") + f"launch={launch}"
 
 
 @pytest.fixture()

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runner"))
+from pg_support import launch_url, wait_for  # noqa: E402
 from runner_support import Room, base_env, make_room  # noqa: E402
 
 from warroom.events import RUN_END, RUN_START  # noqa: E402
@@ -28,31 +29,17 @@ from warroom.runner.execute import Run  # noqa: E402
 from warroom.state import LaunchState  # noqa: E402
 
 
-def wait_for(predicate, what: str, timeout: float = 30.0):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"never happened: {what}")
-
-
-def launch_url(url: str, launch: str = "room") -> str:
-    return url + ("&" if "?" in url else "?") + f"launch={launch}"
-
-
 @pytest.fixture
 def pg_room(tmp_path: Path, pg_url: str) -> tuple[Room, str]:
     room = make_room(tmp_path)
     data = yaml.safe_load(room.layout.read_text())
-    data["journal"] = launch_url(pg_url)
+    data["journal"] = launch_url(pg_url, "room")
     room.layout.write_text(yaml.safe_dump(data, sort_keys=False))
     return room, pg_url
 
 
 def _journal(url: str) -> PgJournal:
-    return PgJournal(parse_target(launch_url(url), None))
+    return PgJournal(parse_target(launch_url(url, "room"), None))
 
 
 def _events(url: str, kind: str) -> list:
@@ -91,7 +78,7 @@ def test_a_run_streams_into_the_database_another_process_sees_the_live_tail_and_
     assert "output_file" not in end and row[4]  # no side file; the row is closed
     start = _events(url, RUN_START)[-1].payload
     assert start["output"] == "database" and "partial" not in start
-    assert verify_pg(parse_target(launch_url(url), None)).ok
+    assert verify_pg(parse_target(launch_url(url, "room"), None)).ok
     assert not list(room.dir.glob("*.partial")) and not list(room.dir.glob("*.log"))  # nothing beside the layout
     shown = room.cli("wait", "--output")
     assert shown.returncode == 0 and "first" in shown.stdout and "second" in shown.stdout, shown.stderr

@@ -14,8 +14,9 @@ from markdown_it import MarkdownIt
 from report_support import war_room
 
 from warroom.cli import main
-from warroom.events import HOLD, NOTE, POLL_ANSWER, ROLLBACK, SET_T0, SIGN
+from warroom.events import HOLD, METRIC_STATE, NOTE, POLL_ANSWER, ROLLBACK, SET_STATUS, SET_T0, SIGN
 from warroom.journal import Journal, verify
+from warroom.launch_report.model import Group, build_report, group_text
 from warroom.launch_report.text import write_report
 from warroom.metrics.history import history_path, read_history
 from warroom.state import LaunchState
@@ -82,12 +83,33 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
     for role in ("Product Owner", "Tech Lead", "Security", "Operations"):
         assert f"{role}: GO" in section["summary"]
 
-    # timeline: every event, in order; rows during a hold shaded
-    seqs = [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', section["timeline"])]
-    assert seqs == [e.seq for e in events]
-    held_rows = re.findall(r'<tr class="held"><td class="num">(\d+)</td>', section["timeline"])
+    # timeline: the story one by one, the repetitive counted in groups with their span
+    timeline = section["timeline"]
+    shown = [int(s) for s in re.findall(r'<td class="num">(\d+)</td>', timeline)]
+    assert shown == sorted(shown)
+    held_rows = re.findall(r'<tr class="held"><td class="num">(\d+)</td>', timeline)
     note = next(e for e in events if e.kind == NOTE)
     assert str(note.seq) in held_rows  # written during the first hold
+    repetitive = {e.seq for e in events if e.kind == METRIC_STATE or
+                  (e.kind == SET_STATUS and e.payload["status"] in ("done", "in-progress", "todo"))}
+    report = build_report(ws, events, verify(journal), journal, read_history(history_path(journal)))
+    moved = {seq for seq, _, _ in report.decision_changes}
+    assert set(shown) >= {e.seq for e in events} - repetitive | moved  # all the rest whole, and every move
+    for seq, _, v in report.decision_changes:
+        row = re.search(rf'<td class="num">{seq}</td>.*?</tr>', timeline)[0]
+        assert f"→ decision <span class=\"verdict {v}\">{v}</span>" in row
+    groups = [g for g in report.timeline if isinstance(g, Group)]
+    assert groups and all(g.count == len(g.seqs) >= 2 for g in groups)  # this launch has some: the test says something
+    counted = [seq for g in groups for seq in g.seqs]
+    assert sorted(counted + shown) == [e.seq for e in events]  # each event once, shown or counted
+    assert [x.seq for x in report.timeline if not isinstance(x, Group)] == shown
+    for g in groups:
+        assert set(g.seqs) <= repetitive - moved and (g.first.seq, g.last_seq) == (g.seqs[0], g.seqs[-1])
+        assert not [s for s in shown if g.first.seq < s < g.last_seq]  # no story event inside a group's span
+        row = re.search(rf'<td class="span">#{g.first.seq}–#{g.last_seq}</td>.*?</tr>', timeline)[0]
+        assert f"<strong>{htmllib.escape(group_text(g)[0], quote=True)}</strong>" in row
+        assert f"{len(g.seqs)} × " in row
+    assert "warroom log" in timeline
 
     # holds: each with its duration; the recycle holds too
     holds = state.countdown.holds
@@ -155,7 +177,13 @@ def test_every_section_of_the_report_matches_the_journal(launch: Path, capsys) -
                     "## Metrics", "## Journal integrity"):
         assert heading in md
     rendered = MarkdownIt("commonmark").enable("table").render(md)
-    assert rendered.count("<tr>") >= len(events) + 1
+    md_timeline = md.split("## Timeline")[1].split("## Holds")[0]
+    assert len([line for line in md_timeline.splitlines() if line.startswith("|")]) == 2 + len(shown) + len(groups)
+    for seq in shown:
+        assert f"\n| {seq} |" in md_timeline or f"\n| ⏸ {seq} |" in md_timeline
+    for g in groups:
+        assert f"\\#{g.first.seq}–\\#{g.last_seq}" in md_timeline
+    assert f"{len(events)} events" in md_timeline and "warroom log" in md_timeline
     assert f"head <code>{v.head_hash}</code>" in rendered
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from warroom.launch_report.model import Report
+from warroom.launch_report.model import Group, Report, Row, group_text
 from warroom.launch_report.svg import chart_svg
 
 CSS = """
@@ -21,7 +21,8 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;border-bottom:2px solid #333;
 h3{font-size:15px;margin:14px 0 4px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.held td{background:#e0e0e0}tr.held td:first-child{border-left:4px solid #616161}
+tr.held td{background:#e0e0e0}tr.group td{background:#f3f6fb}tr.group.held td{background:#dde3ea}td.span{white-space:nowrap;font-size:12px}
+details{margin:8px 0}summary{cursor:pointer;font-weight:bold}tr.held td:first-child{border-left:4px solid #616161}
 .verdict{font-weight:bold;padding:1px 6px;border:1px solid #333}.GO{background:#c8e6c9}.NO-GO{background:#ffcdd2}.PENDING{background:#fff9c4}
 .ok{color:#1b5e20}.bad{color:#b71c1c;font-weight:bold}.muted{color:#555}
 .evidence{margin:2px 0 6px 0;font-size:12px}.evidence td,.evidence th{padding:1px 4px}
@@ -34,9 +35,31 @@ tr,figure,.evidence{break-inside:avoid;page-break-inside:avoid}tr.held td{backgr
 """
 
 
+HELD = ' class="held"'
+END_ROW = "</td></tr>"
+# A section lists at most this many entries (the latest; sign-offs that stand always): the timeline
+# shows every one of them whole, and says so.
+MAX_SECTION = 1000
+
+
+def _left_out(n: int, what: str) -> str:
+    return "" if n <= 0 else (f'<p class="muted">{n} earlier {what} are not repeated here: the timeline above shows '
+                              "every one, one by one.</p>")
+
+
 def _csp() -> str:
     digest = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
     return f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+
+
+def escape_many(texts: list[str]) -> list[str]:
+    """``html.escape`` of each text, in one pass over all of them (a report escapes a few hundred
+    thousand short texts: one call each was a third of its rendering). NUL separates them; a text
+    holding a NUL itself (the split would not give them back one for one) is escaped on its own."""
+    if not texts:
+        return []
+    out = escape("\x00".join(texts), quote=True).split("\x00")
+    return out if len(out) == len(texts) else [escape(t, quote=True) for t in texts]
 
 
 def _e(value: Any) -> str:
@@ -120,12 +143,18 @@ def render_html(r: Report) -> str:
         add("<p>Why not GO:</p><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>")
     add("</section>")
 
-    # -- timeline
-    add(f'<section id="timeline"><h2>Timeline</h2><p class="muted">{len(r.rows)} events; rows while the count was '
-        'holding are shaded.</p>')
-    body = ['<table class="timeline"><thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th>'
-            '<th>what</th></tr></thead><tbody>']
-    seen: dict[str, str] = {}  # operators, kinds and T values repeat: each escaped once
+    # -- timeline: the story one by one, the repetitive counted
+    entries = r.timeline
+    groups = [g for g in entries if isinstance(g, Group)]
+    grouped = sum(g.count for g in groups)
+    add(f'<section id="timeline"><h2>Timeline</h2><p class="muted">{r.events} events. '
+        f"{r.events - grouped} are shown one by one: the clock (T-0, holds, recycles, the scrub), polls and "
+        "sign-offs, assessments, rollback triggers, notes, blocked and skipped items, command runs, and every event "
+        f"at which the decision moved. The other {grouped} (items ticked or set in progress during one phase, a "
+        f"tile's metric changes) are counted in {len(groups)} groups, each where its first event was, with the span "
+        "it covers. Rows while the count was holding are shaded. Every event, one a line: "
+        f"<code>warroom log {_e(r.layout)}</code> (<code>--json</code> for all their fields).</p>")
+    seen: dict[str, str] = {}  # operators, kinds, T values, items repeat: each escaped once
 
     def once(text: str) -> str:
         out = seen.get(text)
@@ -133,10 +162,31 @@ def render_html(r: Report) -> str:
             out = seen[text] = escape(text, quote=True)
         return out
 
-    for row in r.rows:
-        cls = ' class="held"' if row.held else ""
-        body.append(f'<tr{cls}><td class="num">{row.seq}</td><td>{escape(row.stamp)} UTC</td><td>{once(row.t)}</td>'
-                    f"<td>{once(row.op)}</td><td>{once(row.kind)}</td><td>{escape(row.text, quote=True)}</td></tr>")
+    whole = [e for e in entries if type(e) is Row]
+    texts = escape_many([x.text for x in whole])
+    # operators, kinds and T values repeat: each distinct one escaped once; a time as shown is
+    # digits and separators only (it comes from a time the journal's parser accepted)
+    ops = {v: escape(v, quote=True) for v in {x.op for x in whole}}
+    kinds = {v: escape(v, quote=True) for v in {x.kind for x in whole}}
+    tees = {v: escape(v, quote=True) for v in {x.t for x in whole}}
+    moved = {seq: f" → decision {_verdict(v)}</td></tr>" for seq, _, v in r.decision_changes}
+    body = ['<table class="timeline"><thead><tr><th>#</th><th>time</th><th>T</th><th>operator</th><th>kind</th><th>what</th>'
+            "</tr></thead><tbody>"]
+    add_row = body.append
+    i = 0
+    for e in entries:
+        if type(e) is Row:
+            seq, _, op, kind, _, _, t, held, stamp, *_ = e
+            add_row(f'<tr{HELD if held else ""}><td class="num">{seq}</td><td>{stamp} UTC</td><td>{tees[t]}</td>'
+                    f"<td>{ops[op]}</td><td>{kinds[kind]}</td><td>{texts[i]}{moved.get(seq, END_ROW)}")
+            i += 1
+            continue
+        what, who = group_text(e)  # type: ignore[arg-type]
+        f = e.first  # type: ignore[union-attr]
+        add_row(f'<tr class="group{" held" if e.held == e.count else ""}"><td class="span">#{f.seq}–#{e.last_seq}</td>'  # type: ignore[union-attr]
+                f"<td>{f.stamp} –<br>{e.last_stamp} UTC</td><td>{once(f.t)}"  # type: ignore[union-attr]
+                f"{' – ' + once(e.last_t) if e.last_t != f.t else ''}</td><td>{escape(who)}</td><td>{once(f.kind)}</td>"  # type: ignore[union-attr]
+                f"<td><strong>{escape(what)}</strong></td></tr>")
     body.append("</tbody></table>")
     add("".join(body))
     add("</section>")
@@ -149,10 +199,8 @@ def render_html(r: Report) -> str:
                      _e(h.by), _e(h.reason)] for h in r.holds], "holds"))
     else:
         add("<p>No holds.</p>")
-    for seq, ev in r.evidence_rows.items():
-        row = next((x for x in r.rows if x.seq == seq), None)
-        if row is not None and row.kind == "hold":
-            add(f"<h3>Hold #{seq} — {_e(row.text)}</h3>" + evidence_html(ev))
+    for row in r.hold_rows:
+        add(f"<h3>Hold #{row.seq} — {_e(row.text)}</h3>" + evidence_html(r.evidence_rows.get(row.seq)))
     add("</section>")
 
     # -- phases
@@ -178,10 +226,13 @@ def render_html(r: Report) -> str:
         add("<p>" + "; ".join(f"poll #{seq} started {_e(_time(at))} by {_e(op)} ({_e(', '.join(roles))})"
                               for seq, at, op, roles in r.polls) + "</p>")
     if r.signoffs:
-        for s in r.signoffs:
+        verdicts = {d: _verdict(d) for d in {s.decision for s in r.signoffs}}
+        shown = [s for i, s in enumerate(r.signoffs) if s.stands or i >= len(r.signoffs) - MAX_SECTION]
+        add(_left_out(len(r.signoffs) - len(shown), "sign-offs (with their evidence)"))
+        for s in shown:
             standing = "" if s.stands else ' <span class="muted">(superseded or made stale later)</span>'
-            add(f"<h3>#{s.seq} {_e(s.role)}: {_verdict(s.decision)}{' via the poll' if s.via_poll else ''} — "
-                f"{_e(s.by)}, {_e(_time(s.at))}{standing}</h3>")
+            add(f"<h3>#{s.seq} {once(s.role)}: {verdicts[s.decision]}{' via the poll' if s.via_poll else ''} — "
+                f"{once(s.by)}, {once(s.stamp)} UTC{standing}</h3>")
             if s.comment:
                 add(f"<p>“{_e(s.comment)}”</p>")
             add(evidence_html(s.evidence))
@@ -216,8 +267,12 @@ def render_html(r: Report) -> str:
     # -- notes
     add('<section id="notes"><h2>Notes</h2>')
     if r.notes:
+        add(_left_out(len(r.notes) - MAX_SECTION, "notes"))
+        notes = r.notes[-MAX_SECTION:]
+        note_texts = escape_many([n[4] for n in notes])
         add(_table(["#", "time", "by", "on", "note"],
-                   [[str(seq), _e(_time(at)), _e(by), _e(target or "the launch"), _e(text)] for seq, at, by, target, text in r.notes]))
+                   [[str(seq), f"{once(stamp)} UTC", once(by), once(target or "the launch"), note_texts[i]]
+                    for i, (seq, stamp, by, target, _) in enumerate(notes)]))
     else:
         add("<p>No notes.</p>")
     add("</section>")
@@ -225,9 +280,10 @@ def render_html(r: Report) -> str:
     # -- blocked / skipped
     add('<section id="blocked"><h2>Blocked and skipped</h2>')
     if r.statuses:
+        add(_left_out(len(r.statuses) - MAX_SECTION, "items blocked or skipped"))
         add(_table(["#", "time", "item", "status", "reason", "by", "status at the end"],
-                   [[str(s.seq), _e(_time(s.at)), _e(s.item) + "<br>" + _e(s.text), _e(s.status), _e(s.reason), _e(s.by), _e(s.current)]
-                    for s in r.statuses]))
+                   [[str(s.seq), f"{once(s.stamp)} UTC", once(s.item) + "<br>" + once(s.text), once(s.status), once(s.reason),
+                     once(s.by), once(s.current)] for s in r.statuses[-MAX_SECTION:]]))
     else:
         add("<p>Nothing was blocked or skipped.</p>")
     add("</section>")
@@ -235,8 +291,9 @@ def render_html(r: Report) -> str:
     # -- command runs
     add('<section id="runs"><h2>Command runs</h2>')
     if r.runs:
+        add(_left_out(len(r.runs) - MAX_SECTION, "run events"))
         add(_table(["#", "time", "by", "kind", "item", "what"],
-                   [[str(x.seq), _e(_time(x.at)), _e(x.op), _e(x.kind), _e(x.target), _e(x.text)] for x in r.runs]))
+                   [[str(x.seq), _e(_time(x.at)), _e(x.op), _e(x.kind), _e(x.target), _e(x.text)] for x in r.runs[-MAX_SECTION:]]))
     else:
         add("<p>No commands were run from the war room.</p>")
     add("</section>")

@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from warroom.launch_report.model import Report
+from warroom.launch_report.model import Group, Report, group_text, milestones
 from warroom.metrics.threshold import format_value
 
 # Inline syntax gets a backslash; HTML's three characters become entities.
@@ -35,6 +35,14 @@ def md(text: Any) -> str:
     return s
 
 
+MAX_TIMELINE = 1000  # timeline lines; beyond, the milestones only (then cut, said)
+MAX_LIST = 200  # entries of a section (sign-offs, notes, blocked, runs): the latest, the rest counted
+
+
+def _code(text: str) -> str:
+    return " ".join(text.replace("`", "").split())
+
+
 def cell(text: Any) -> str:
     return md(text) or " "
 
@@ -46,6 +54,14 @@ def _time(at: datetime | None) -> str:
 def _dur(d: timedelta) -> str:
     s = int(d.total_seconds())
     return f"{s // 3600}h{(s % 3600) // 60:02d}m{s % 60:02d}s" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+
+
+def _left_out(n: int, what: str) -> list[str]:
+    """Markdown stays readable on GitHub: a long list shows its latest entries, and says so."""
+    if n <= 0:
+        return []
+    return [f"*{n} {what} are not listed here: the HTML report (`warroom report LAYOUT`) lists every one, and "
+            "`warroom log LAYOUT` prints the journal.*", ""]
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -94,9 +110,32 @@ def render_markdown(r: Report) -> str:
     if r.reasons:
         o += ["Why not GO:", ""] + [f"- {md(x)}" for x in r.reasons] + [""]
 
-    o += ["## Timeline", "", f"{len(r.rows)} events; ⏸ marks events while the count was holding.", ""]
-    o += _table(["\\#", "time", "T", "operator", "kind", "what"],
-                [[f"{'⏸ ' if x.held else ''}{x.seq}", cell(f"{x.stamp} UTC"), cell(x.t), cell(x.op), cell(x.kind), cell(x.text)] for x in r.rows])
+    o += ["## Timeline", ""]
+    entries, whole = r.timeline, "sign-offs, notes, blocked and skipped items and command runs are shown one by one"
+    if len(entries) > MAX_TIMELINE:  # a long launch: only the milestones one by one, what came between counted
+        entries, whole = milestones(entries), ("what came between two of these is counted by kind (sign-offs, notes, blocked "
+                                               "and skipped items and command runs are listed in their sections below)")
+    groups = [g for g in entries if isinstance(g, Group)]
+    grouped = sum(g.count for g in groups)
+    o += [f"{r.events} events: the clock (T-0, holds, recycles, the scrub), polls, assessments, rollback triggers and "
+          f"every event at which the decision moved are shown one by one; {whole}; the other {grouped} are counted in "
+          f"{len(groups)} groups (×), each where its first event was. ⏸ marks events while the count was holding. "
+          f"Every event, one a line: `warroom log {_code(r.layout)}`.", ""]
+    moved = {seq: v for seq, _, v in r.decision_changes}
+    rows = []
+    for e in entries[:MAX_TIMELINE]:
+        if isinstance(e, Group):
+            what, who = group_text(e)
+            f = e.first
+            rows.append([f"{'⏸ ' if e.held == e.count else ''}\\#{f.seq}–\\#{e.last_seq}", cell(f"{f.stamp} – {e.last_stamp} UTC"),
+                         cell(f.t + (f" – {e.last_t}" if e.last_t != f.t else "")), cell(who), cell(f.kind), f"**{md(what)}**"])
+            continue
+        v = moved.get(e.seq)
+        rows.append([f"{'⏸ ' if e.held else ''}{e.seq}", cell(f"{e.stamp} UTC"), cell(e.t), cell(e.op), cell(e.kind),
+                     cell(e.text) + (f" → decision **{md(v)}**" if v else "")])
+    o += _table(["\\#", "time", "T", "operator", "kind", "what"], rows)
+    if len(entries) > MAX_TIMELINE:
+        o += [f"… and {len(entries) - MAX_TIMELINE} more lines: see the HTML report, or `warroom log`.", ""]
 
     o += ["## Holds", ""]
     if r.holds:
@@ -105,10 +144,8 @@ def render_markdown(r: Report) -> str:
                       cell(h.by), cell(h.reason)] for h in r.holds])
     else:
         o += ["No holds.", ""]
-    for seq, ev in r.evidence_rows.items():
-        row = next((x for x in r.rows if x.seq == seq), None)
-        if row is not None and row.kind == "hold":
-            o += [f"### Hold \\#{seq}: {md(row.text)}", ""] + _evidence(ev)
+    for row in r.hold_rows:
+        o += [f"### Hold \\#{row.seq}: {md(row.text)}", ""] + _evidence(r.evidence_rows.get(row.seq))
 
     o += ["## Phases: planned and actual", ""]
     if r.phases:
@@ -131,9 +168,11 @@ def render_markdown(r: Report) -> str:
     if r.polls:
         o.append("")
     if r.signoffs:
-        for s in r.signoffs:
+        shown = [s for i, s in enumerate(r.signoffs) if s.stands or i >= len(r.signoffs) - MAX_LIST]
+        o += _left_out(len(r.signoffs) - len(shown), "earlier sign-offs")
+        for s in shown:
             later = "" if s.stands else " *(superseded or made stale later)*"
-            o += [f"### \\#{s.seq} {md(s.role)}: {md(s.decision)}{' via the poll' if s.via_poll else ''} — {md(s.by)}, {md(_time(s.at))}{later}", ""]
+            o += [f"### \\#{s.seq} {md(s.role)}: {md(s.decision)}{' via the poll' if s.via_poll else ''} — {md(s.by)}, {md(s.stamp)} UTC{later}", ""]
             if s.comment:
                 o += [f"> {md(s.comment)}", ""]
             o += _evidence(s.evidence)
@@ -144,7 +183,9 @@ def render_markdown(r: Report) -> str:
     if r.criteria:
         rows = []
         for c in r.criteria:
-            hist = "; ".join(f"#{seq} {res}" + (f" ({val})" if val else "") + f" by {by}" for seq, _, by, res, val in c.history)
+            hist = "; ".join(f"#{seq} {res}" + (f" ({val})" if val else "") + f" by {by}" for seq, _, by, res, val in c.history[-20:])
+            if len(c.history) > 20:
+                hist = f"{len(c.history) - 20} earlier, then: {hist}"
             rows.append([cell(c.name), cell("rollback trigger" if c.kind == "rollback" else "go/no-go"), cell(c.threshold),
                          cell(c.tile), cell(c.state), cell(c.detail), cell(hist)])
         o += _table(["criterion", "kind", "threshold", "tile", "state", "detail", "assessments"], rows)
@@ -161,23 +202,27 @@ def render_markdown(r: Report) -> str:
 
     o += ["## Notes", ""]
     if r.notes:
+        o += _left_out(len(r.notes) - MAX_LIST, "earlier notes")
         o += _table(["\\#", "time", "by", "on", "note"],
-                    [[str(seq), cell(_time(at)), cell(by), cell(target or "the launch"), cell(text)] for seq, at, by, target, text in r.notes])
+                    [[str(seq), cell(f"{stamp} UTC"), cell(by), cell(target or "the launch"), cell(text)]
+                     for seq, stamp, by, target, text in r.notes[-MAX_LIST:]])
     else:
         o += ["No notes.", ""]
 
     o += ["## Blocked and skipped", ""]
     if r.statuses:
+        o += _left_out(len(r.statuses) - MAX_LIST, "earlier items blocked or skipped")
         o += _table(["\\#", "time", "item", "status", "reason", "by", "status at the end"],
-                    [[str(s.seq), cell(_time(s.at)), cell(f"{s.item}: {s.text}"), cell(s.status), cell(s.reason), cell(s.by), cell(s.current)]
-                     for s in r.statuses])
+                    [[str(s.seq), cell(f"{s.stamp} UTC"), cell(f"{s.item}: {s.text}"), cell(s.status), cell(s.reason), cell(s.by), cell(s.current)]
+                     for s in r.statuses[-MAX_LIST:]])
     else:
         o += ["Nothing was blocked or skipped.", ""]
 
     o += ["## Command runs", ""]
     if r.runs:
+        o += _left_out(len(r.runs) - MAX_LIST, "earlier run events")
         o += _table(["\\#", "time", "by", "kind", "item", "what"],
-                    [[str(x.seq), cell(_time(x.at)), cell(x.op), cell(x.kind), cell(x.target), cell(x.text)] for x in r.runs])
+                    [[str(x.seq), cell(_time(x.at)), cell(x.op), cell(x.kind), cell(x.target), cell(x.text)] for x in r.runs[-MAX_LIST:]])
     else:
         o += ["No commands were run from the war room.", ""]
 

@@ -1,13 +1,22 @@
 """What a launch report says, as plain data: built from the layout, the journal (replayed once,
-event by event) and the metric history. Renderers (``html``, ``markdown``) only format it.
+event by event, as it is read and verified) and the metric history. Renderers (``html``,
+``markdown``) only format it.
+
+The timeline of a long launch is summarised for a human: every event that tells the launch's
+story is kept whole (tier 1: the clock, polls, assessments, triggers, layout changes, unknown kinds,
+and any event at which the decision moved; tier 2: sign-offs, notes, blocked and skipped items,
+command runs), and high-volume repetitive events (tier 3: items ticked or set in progress during
+one phase, one tile's metric transitions) are counted in groups with their span; ``milestones``
+makes a shorter one (tier 1 whole). Every event, one a line: ``warroom log``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from warroom.countdown import item_due
 from warroom.decision import decide
@@ -27,6 +36,9 @@ from warroom.events import (
     SET_STATUS,
     SET_T0,
     SIGN,
+    METRIC_STATE,
+    POLL_CANCEL,
+    LAYOUT_CHANGE,
     Event,
 )
 from warroom.evidence import ObservedTile
@@ -40,8 +52,16 @@ from warroom.workspace import Workspace
 
 # Kinds another change adds (command runs): rendered by name when present.
 RUN_KINDS = ("run-command", RUN_START, RUN_END, RUN_RELEASE)
-# Kinds after which the decision may have changed (recomputed only there, not per event).
-_DECISIVE = {SIGN, POLL_ANSWER, ASSESS, HOLD, RECYCLE, SCRUB, SET_T0}
+# Kinds that cannot move the decision (``decide`` reads none of what they change); every other
+# kind, and a set-status of a critical item, may: the decision's inputs are compared there.
+_INERT = {NOTE, POLL_START, POLL_CANCEL, LAYOUT_CHANGE, *RUN_KINDS}
+_TICKS = {Status.DONE.value, Status.IN_PROGRESS.value, Status.TODO.value}
+DONE, BLOCKED, SKIPPED = Status.DONE.value, Status.BLOCKED.value, Status.SKIPPED.value
+
+
+def utc_stamp(at: datetime) -> str:
+    """A time as the report shows it: ``2026-11-23 14:00:00`` (UTC)."""
+    return at.astimezone(timezone.utc).isoformat(" ")[:19]
 
 
 def _at(ev: Event, fallback: datetime) -> datetime:
@@ -59,25 +79,9 @@ def _at(ev: Event, fallback: datetime) -> datetime:
         return fallback
 
 
-def _category(status: Status) -> int:
-    """How ``decide`` reads a critical item's status: done, blocked (NO-GO) or anything else (PENDING)."""
-    return 0 if status is Status.DONE else 1 if status is Status.BLOCKED else 2
+class Row(NamedTuple):
+    """One event as the report shows it (a tuple: a 100,000-event journal makes 100,000 of them)."""
 
-
-def _same_for_decide(state: LaunchState, ev: Event) -> Any:
-    """What ``decide`` reads of the thing ``ev`` changes, before it applies; compared after, an
-    equal value means the verdict cannot have moved (so ``decide`` is not asked again)."""
-    if ev.kind in (SIGN, POLL_ANSWER):
-        sign = state.signoffs.get(ev.target)
-        return None if sign is None else (sign.decision, state.stale_reason(sign) is None)
-    if ev.kind == SET_STATUS:
-        st = state.items.get(ev.target)
-        return None if st is None else _category(st.status)
-    return ...  # always ask
-
-
-@dataclass
-class Row:
     seq: int
     at: datetime
     op: str
@@ -86,7 +90,140 @@ class Row:
     text: str
     t: str  # the T-clock when it happened ("" with no T-0)
     held: bool  # the count was holding (or scrubbed) then
-    stamp: str = ""  # "2026-11-23 14:00:00": the time as shown, in UTC
+    stamp: str  # "2026-11-23 14:00:00": the time as shown, in UTC
+    tier: int = 1  # 1 milestone, 2 decision-relevant, 3 repetitive (see the module's docstring)
+    group: str = ""  # what a run of such events is called when counted ("ticks during Pre-Launch")
+    detail: str = ""  # what a group counts them by (the status set, the tile's new state, the decision)
+
+
+@dataclass
+class Group:
+    """Repetitive events counted together: ``count`` of them, the first (``first``, as its row)
+    to the last (``last_seq`` at ``last_stamp``, T ``last_t``); ``seqs`` names every one."""
+
+    label: str
+    first: Row
+    count: int = 1
+    held: int = 0  # how many while the count was holding
+    last_seq: int = 0
+    last_stamp: str = ""
+    last_t: str = ""
+    seqs: list[int] = field(default_factory=list)
+    ops: dict[str, int] = field(default_factory=dict)
+    details: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: Row, label: str = "") -> "Group":
+        return cls(label or row.group, row, 1, int(row.held), row.seq, row.stamp, row.t, [row.seq], {row.op: 1},
+                   {row.detail: 1} if row.detail else {})
+
+    def add(self, seq: int, stamp: str, t: str, held: bool, op: str, detail: str) -> None:
+        self.count += 1
+        self.held += held
+        self.last_seq, self.last_stamp, self.last_t = seq, stamp, t
+        self.seqs.append(seq)
+        ops = self.ops
+        ops[op] = ops.get(op, 0) + 1
+        if detail:
+            self.details[detail] = self.details.get(detail, 0) + 1
+
+    def merge(self, other: "Group", detail: str) -> None:
+        self.count += other.count
+        self.held += other.held
+        self.last_seq, self.last_stamp, self.last_t = other.last_seq, other.last_stamp, other.last_t
+        self.seqs += other.seqs
+        for op, n in other.ops.items():
+            self.ops[op] = self.ops.get(op, 0) + n
+        self.details[detail] = self.details.get(detail, 0) + other.count
+
+
+def milestones(timeline: list[Row | Group]) -> list[Row | Group]:
+    """A shorter timeline: tier-1 rows (the clock, polls, assessments, triggers, every move of the
+    decision) as they are, and what came between two of them counted as one group, by kind."""
+    out: list[Row | Group] = []
+    between: Group | None = None
+    for e in timeline:
+        if type(e) is Row:
+            if e.tier == 1:
+                between = None
+                out.append(e)
+                continue
+            if between is None:
+                between = Group("other events", e, 0, 0, e.seq, e.stamp, e.t, [], {}, {})
+                out.append(between)
+            between.add(e.seq, e.stamp, e.t, e.held, e.op, e.kind)
+            continue
+        if between is None:
+            first = e.first  # type: ignore[union-attr]
+            between = Group("other events", first, 0, 0, first.seq, first.stamp, first.t, [], {}, {})
+            out.append(between)
+        between.merge(e, e.first.kind)  # type: ignore[arg-type, union-attr]
+    return [g.first if isinstance(g, Group) and g.count == 1 else g for g in out]
+
+
+def group_text(g: Group, most: int = 3) -> tuple[str, str]:
+    """(what, who) of a group: ``12 × items set during Pre-Launch (T-4h): 10 done, 2 in-progress``
+    and ``ana ×7, bo ×5``."""
+    what = f"{g.count} × {g.label}"
+    if g.details:
+        what += ": " + ", ".join(f"{n} {d}" for d, n in sorted(g.details.items(), key=lambda x: -x[1]))
+    if g.held:
+        what += f" ({g.held} while holding)"
+    ops = sorted(g.ops.items(), key=lambda x: -x[1])
+    who = ", ".join(f"{op} ×{n}" for op, n in ops[:most]) + (f", {len(ops) - most} more" if len(ops) > most else "")
+    return what, who
+
+
+class _Decisions:
+    """The decision after each event, asking ``decide`` only when what it reads has changed:
+    the scrub, the required roles' sign-offs (and whether each still stands), how many critical
+    items are blocked or not done, and the inputs of the required go/no-go criteria. The verdict
+    is a function of these alone, so it is remembered for each combination seen."""
+
+    def __init__(self, state: LaunchState, ws: Workspace) -> None:
+        self.state = state
+        self.roles = [r.name for r in ws.layout.roles_in_poll_order() if r.required]
+        self.crits = [(c.tile, c.id) for c in ws.layout.criteria if c.kind == "go" and c.required]
+        self.critical = {i.id for i in ws.critical_items()}
+        self.blocked = sum(1 for i in self.critical if state.items[i].status is Status.BLOCKED)
+        self.open = sum(1 for i in self.critical if state.items[i].status is not Status.DONE)
+        self.seen: dict[tuple, str] = {}
+        self.signed = 0  # sign-offs applied so far (the loop counts them)
+        self.assessed = 0  # assessments and tile transitions applied so far (the loop counts them)
+        self._crits: tuple = ()
+        self._crits_at = -1
+        self._roles: tuple = ()
+        self._roles_at = (-1, -1)  # (sign-offs, invalidations) when ``_roles`` was read
+
+    def item_moved(self, old: Status, new: Status) -> bool:
+        """Count a critical item's move; whether it changed what ``decide`` reads of it."""
+        blocked = (new is Status.BLOCKED) - (old is Status.BLOCKED)
+        opened = (new is not Status.DONE) - (old is not Status.DONE)
+        self.blocked += blocked
+        self.open += opened
+        return bool(blocked or opened)
+
+    def verdict(self) -> str:
+        st = self.state
+        metrics, assessed = st.metrics, st.assessments
+        at = (self.signed, len(st.invalidations))  # the roles change only with a sign-off or an invalidation
+        if at != self._roles_at:
+            signs, roles = st.signoffs, []
+            for name in self.roles:
+                s = signs.get(name)
+                roles.append(None if s is None else (s.decision, st.stale_reason(s) is None))
+            self._roles, self._roles_at = tuple(roles), at
+        if self.assessed != self._crits_at:  # the criteria change only with an assessment or a tile's transition
+            crits = []
+            for tile, cid in self.crits:
+                got = metrics.get(tile) if tile else assessed.get(cid)
+                crits.append(None if got is None else got.state if tile else got.result)
+            self._crits, self._crits_at = tuple(crits), self.assessed
+        key = (st.countdown.scrubbed, self.blocked, self.open, self._roles, self._crits)
+        v = self.seen.get(key)
+        if v is None:
+            v = self.seen[key] = decide(st).verdict
+        return v
 
 
 @dataclass
@@ -109,7 +246,7 @@ class PhaseRow:
     early: bool = False  # already past when T-0 was set (or the clock recycled past it)
 
 
-@dataclass
+@dataclass(slots=True)
 class SignRow:
     seq: int
     at: datetime
@@ -120,6 +257,7 @@ class SignRow:
     via_poll: bool
     evidence: dict[str, Any] | None
     stands: bool  # the role's latest sign-off, not made stale by what came after
+    stamp: str = ""  # its time as shown
 
 
 @dataclass
@@ -135,7 +273,7 @@ class CriterionRow:
     history: list[tuple[int, datetime, str, str, str]] = field(default_factory=list)  # seq, at, by, result, value
 
 
-@dataclass
+@dataclass(slots=True)
 class StatusRow:
     seq: int
     at: datetime
@@ -145,6 +283,7 @@ class StatusRow:
     reason: str
     by: str
     current: str  # the item's status at the end
+    stamp: str = ""  # its time as shown
 
 
 @dataclass
@@ -181,15 +320,16 @@ class Report:
     decision_changes: list[tuple[int, datetime, str]]  # every move of the decision (journal alone, no tiles)
     reasons: list[str]
     signers: list[tuple[str, str, str, str]]  # role, latest decision (stale?), by, at
-    rows: list[Row]
+    timeline: list[Row | Group]  # every event, in journal order: shown whole, or counted in a group
     holds: list[HoldRow]
     phases: list[PhaseRow]
     signoffs: list[SignRow]
     polls: list[tuple[int, datetime, str, list[str]]]
     criteria: list[CriterionRow]
     rollbacks: list[Row]  # rollback triggers that fired
+    hold_rows: list[Row]  # the hold events that recorded evidence
     evidence_rows: dict[int, dict[str, Any]]  # seq -> evidence, for holds and rollback triggers
-    notes: list[tuple[int, datetime, str, str, str]]  # seq, at, by, target, text
+    notes: list[tuple[int, str, str, str, str]]  # seq, time as shown, by, target, text
     statuses: list[StatusRow]
     runs: list[Row]
     charts: list[Chart]
@@ -221,6 +361,9 @@ def _numeric(cond: Any) -> float | None:
 
 def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, journal_path: Path | str,
                  history: dict[str, list[HistSample]] | None = None, now: datetime | None = None) -> Report:
+    """The report of ``events`` (any iterable of decoded events, read once: a generator that
+    verifies as it reads, such as ``journal.verified_events``, fills ``verify`` as it goes, and
+    ``verify`` is read only after the last event)."""
     now = now or datetime.now(timezone.utc)
     layout, history = ws.layout, history or {}
     state = LaunchState(ws)
@@ -229,14 +372,20 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     marks = {p.mark: None for p in phases}  # mark -> when the clock reached it (latest attempt)
     marks.setdefault(timedelta(0), None)
     early: set[timedelta] = set()
+    by_mark = sorted(phases, key=lambda p: p.mark)
+    phase_marks = [p.mark for p in by_mark]
+    phase_names = [f"during {p.name} ({p.label})" for p in by_mark]
+    first_phase = f"before {by_mark[0].name}" if by_mark else "before T-0"
     planned: datetime | None = layout.t0
-    rows: list[Row] = []
+    timeline: list[Row | Group] = []
+    open_groups: dict[str, int] = {}  # name -> where its run is in ``timeline``
     signs: list[SignRow] = []
     polls: list[tuple[int, datetime, str, list[str]]] = []
     crit_history: dict[str, list[tuple[int, datetime, str, str, str]]] = {}
     rollbacks: list[Row] = []
+    hold_rows: list[Row] = []
     evidence_rows: dict[int, dict[str, Any]] = {}
-    notes: list[tuple[int, datetime, str, str, str]] = []
+    notes: list[tuple[int, str, str, str, str]] = []
     statuses: list[StatusRow] = []
     runs: list[Row] = []
     done_t: dict[str, timedelta | None] = {}
@@ -244,32 +393,58 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     changes: list[tuple[int, datetime, str]] = []  # (seq, at, verdict) each time the decision moved
     prev_at: datetime | None = None
     tile_end: dict[str, ObservedTile] = {}
+    decisions = _Decisions(state, ws)
+    critical = decisions.critical
+    items, signoffs = state.items, state.signoffs
+    fromiso = datetime.fromisoformat
+    new_row = tuple.__new__  # a Row without NamedTuple's Python-level constructor (100,000 times)
+    clock_key: tuple = ()
+    upcoming: list[tuple[datetime, timedelta]] = []  # marks not reached yet, soonest last
 
     def reach(until: datetime) -> None:
         """Marks the counting clock passed between the last event and ``until``."""
-        if cd.anchor is None or cd.holding or cd.scrubbed or prev_at is None:
+        nonlocal clock_key, upcoming
+        key = (cd.anchor, cd.held_at, cd.scrubbed)
+        if key != clock_key:
+            clock_key = key
+            upcoming = [] if cd.anchor is None or cd.held_at is not None or cd.scrubbed else sorted(
+                ((cd.anchor + m, m) for m, seen in marks.items() if seen is None), reverse=True)
+        if prev_at is None:
             return
-        for m, seen in marks.items():
-            if seen is None:
-                when = cd.anchor + m
-                if prev_at <= when <= until:
-                    marks[m] = when
+        while upcoming and upcoming[-1][0] <= until:
+            when, m = upcoming.pop()
+            if prev_at <= when and marks[m] is None:
+                marks[m] = when
 
     for ev in events:
-        at = _at(ev, prev_at or now)
-        reach(at)
-        t_before = cd.t(at)
-        decisive = kind_decisive = ev.kind in _DECISIVE or (ev.kind == SET_STATUS and ev.target in ws.items
-                                                            and ws.items[ev.target].critical)
-        before = _same_for_decide(state, ev) if kind_decisive else ...
-        if ev.kind == SET_T0 and planned is None:
+        kind, ts, p, target = ev.kind, ev.ts, ev.payload, ev.target
+        try:  # the journal writes 2026-11-23T14:00:00.000Z: read fast, and shown as "2026-11-23 14:00:00"
+            at = fromiso(ts)
+            if at.tzinfo is None:
+                raise ValueError(ts)
+            # cut from a time the parser accepted: digits and separators only (never markup)
+            stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) == 24 and ts[-1] == "Z" else utc_stamp(at)
+        except (TypeError, ValueError):
+            at = _at(ev, prev_at or now)
+            stamp = utc_stamp(at)
+        if cd.anchor is not None:
+            reach(at)
+        old = items[target].status if kind == SET_STATUS and target in critical else None
+        was = None
+        if kind == SIGN or kind == POLL_ANSWER:
+            decisions.signed += 1
+            sign = signoffs.get(target)
+            was = sign and (sign.decision, state.stale_reason(sign) is None)
+        elif kind == ASSESS or kind == METRIC_STATE:
+            decisions.assessed += 1
+        if kind == SET_T0 and planned is None:
             try:
-                planned = parse_time(str(ev.payload.get("t0")))
+                planned = parse_time(str(p.get("t0")))
             except ValueError:
                 pass
         state.apply(ev)
         prev_at = at
-        if ev.kind in (RECYCLE, SET_T0):  # marks ahead of the clock are reached again
+        if kind == RECYCLE or kind == SET_T0:  # marks ahead of the clock are reached again
             t_now = cd.t(at)
             for m in marks:
                 if t_now is None or m > t_now:
@@ -277,46 +452,85 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                     early.discard(m)
                 elif marks[m] is None:
                     early.add(m)  # already past when the count was set here: no time of its own
-        t = cd.t(at)
-        held = cd.holding or cd.scrubbed or ev.kind == RESUME
-        ts = ev.ts
-        stamp = f"{ts[:10]} {ts[11:19]}" if len(ts) >= 20 and ts[10] == "T" and ts[-1] == "Z" else \
-            at.astimezone(timezone.utc).isoformat(" ")[:19]
-        row = Row(ev.seq, at, ev.op, ev.kind, ev.target, ev.describe(), format_clock(t) if t is not None else "", held, stamp)
-        rows.append(row)
-        p = ev.payload
-        kind = ev.kind
-        if kind in (SIGN, POLL_ANSWER):
-            sign = state.signoffs.get(ev.target)
-            if sign is not None and sign.seq == ev.seq:
-                ev_data = p.get("evidence")
-                signs.append(SignRow(ev.seq, at, ev.target, sign.decision, ev.op, sign.comment, kind == POLL_ANSWER,
-                                     ev_data if isinstance(ev_data, dict) else None, False))
-        elif kind == POLL_START:
-            polls.append((ev.seq, at, ev.op, [str(r) for r in p.get("roles", [])] if isinstance(p.get("roles"), list) else []))
-        elif kind == ASSESS:
-            crit_history.setdefault(ev.target, []).append((ev.seq, at, ev.op, str(p.get("result", "")), str(p.get("value") or "")))
-        elif kind == ROLLBACK:
-            if p.get("state") == "fired":
-                rollbacks.append(row)
+            clock_key = ()
+        held_at = cd.held_at
+        t = None if cd.anchor is None and held_at is None and not cd.scrubbed else cd.t(at)
+        held = held_at is not None or cd.scrubbed or kind == RESUME
+        tier, group, detail = 1, "", ""
+        if kind == SET_STATUS:
+            status = p.get("status")
+            detail = status if isinstance(status, str) else ""
+            if status in _TICKS:
+                tier = 3
+                group = "items set " + (phase_names[i - 1] if (i := bisect_right(phase_marks, t)) else first_phase) \
+                    if t is not None else "items set (no T-0 yet)"
+            else:
+                tier, group = 2, "items blocked or skipped"
+        elif kind == METRIC_STATE:
+            tier, group, detail = 3, f"tile {target} changes", str(p.get("state", ""))
+        elif kind == SIGN or kind == POLL_ANSWER:
+            tier, group, detail = 2, "sign-offs", str(p.get("decision", "")).upper()
         elif kind == NOTE:
-            notes.append((ev.seq, at, ev.op, ev.target, str(p.get("text", ""))))
-        elif kind == SET_STATUS:
-            status = str(p.get("status", ""))
-            if status in (Status.BLOCKED.value, Status.SKIPPED.value) and ev.target in ws.items:
-                statuses.append(StatusRow(ev.seq, at, ev.target, ws.items[ev.target].text, status,
-                                          str(p.get("reason") or ""), ev.op, ""))
-            if status == Status.DONE.value:
-                done_t[ev.target] = t_before
+            tier, group = 2, "notes"
         elif kind in RUN_KINDS:
-            runs.append(Row(ev.seq, at, ev.op, kind, ev.target, _run_text(kind, p, row.text), row.t, held))
-        if kind in (HOLD, ROLLBACK) and isinstance(p.get("evidence"), dict):
-            evidence_rows[ev.seq] = p["evidence"]
-        if decisive and (before is ... or before != _same_for_decide(state, ev)):
-            v = decide(state).verdict
+            tier, group, detail = 2, "command runs", kind
+        if kind in _INERT or (kind == SET_STATUS and (old is None or not decisions.item_moved(old, items[target].status))):
+            pass  # nothing ``decide`` reads has changed
+        elif was and (sign := signoffs.get(target)) is not None and was == (sign.decision, True):
+            pass  # the role signed as it stood (a sign-off just made stands)
+        else:
+            v = decisions.verdict()
             if v != verdict:
                 verdict, decision_at, decision_seq = v, at, ev.seq
                 changes.append((ev.seq, at, v))
+                tier = 1  # the decision moved here: kept whole on every timeline
+        tclock = format_clock(t) if t is not None else ""
+        if tier == 3:  # counted: one open group per name, closed by the next event shown whole
+            if kind == SET_STATUS and detail == DONE:
+                done_t[target] = t
+            g = open_groups.get(group)
+            if g is None:  # the first of its run: a row (most runs are one event); a group from the second on
+                open_groups[group] = len(timeline)
+                timeline.append(new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), tclock, held, stamp, tier,
+                                              group, detail)))
+                continue
+            e = timeline[g]
+            if type(e) is Row:
+                e = timeline[g] = Group.of(e)  # type: ignore[arg-type]
+            e.add(ev.seq, stamp, tclock, held, ev.op, detail)  # type: ignore[union-attr]
+            continue
+        if open_groups:
+            open_groups.clear()
+        row = new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), tclock, held, stamp, tier, group, detail))
+        timeline.append(row)
+        if kind == SIGN or kind == POLL_ANSWER:
+            sign = state.signoffs.get(target)
+            if sign is not None and sign.seq == ev.seq:
+                ev_data = p.get("evidence")
+                signs.append(SignRow(ev.seq, at, target, sign.decision, ev.op, sign.comment, kind == POLL_ANSWER,
+                                     ev_data if isinstance(ev_data, dict) else None, False, stamp))
+        elif kind == NOTE:
+            notes.append((ev.seq, stamp, ev.op, target, str(p.get("text", ""))))
+        elif kind == SET_STATUS:
+            status = str(p.get("status", ""))
+            if (status == BLOCKED or status == SKIPPED) and target in ws.items:
+                statuses.append(StatusRow(ev.seq, at, target, ws.items[target].text, status,
+                                          str(p.get("reason") or ""), ev.op, "", stamp))
+            if status == DONE:
+                done_t[target] = t
+        elif kind in RUN_KINDS:
+            runs.append(row._replace(text=_run_text(kind, p, row.text)))
+        elif kind == POLL_START:
+            polls.append((ev.seq, at, ev.op, [str(r) for r in p.get("roles", [])] if isinstance(p.get("roles"), list) else []))
+        elif kind == ASSESS:
+            crit_history.setdefault(target, []).append((ev.seq, at, ev.op, str(p.get("result", "")), str(p.get("value") or "")))
+        elif kind == ROLLBACK:
+            if p.get("state") == "fired":
+                rollbacks.append(row)
+        if (kind == HOLD or kind == ROLLBACK) and isinstance(p.get("evidence"), dict):
+            evidence_rows[ev.seq] = p["evidence"]
+            if kind == HOLD:
+                hold_rows.append(row)
     end = max(now, prev_at) if prev_at else now
     reach(end)
 
@@ -392,7 +606,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
         timezone=layout.timezone, t0_planned=planned_t0, t0_actual=marks.get(timedelta(0)),
         t0_effective=cd.effective_t0(end), clock_state=cd.state, attempts=cd.attempt, recycles=cd.recycles,
         decision=verdict, decision_at=decision_at, decision_seq=decision_seq, decision_changes=changes,
-        reasons=[r.text for r in final.reasons], signers=signers, rows=rows, holds=holds, phases=phase_rows,
-        signoffs=signs, polls=polls, criteria=crit_rows, rollbacks=rollbacks, evidence_rows=evidence_rows,
+        reasons=[r.text for r in final.reasons], signers=signers, timeline=timeline, holds=holds, phases=phase_rows,
+        signoffs=signs, polls=polls, criteria=crit_rows, rollbacks=rollbacks, hold_rows=hold_rows, evidence_rows=evidence_rows,
         notes=notes, statuses=statuses, runs=runs, charts=charts, head=state.head_hash, events=state.event_count,
         verify=verify, ignored=list(state.ignored), last_event_at=prev_at)

@@ -13,17 +13,41 @@ from warroom.metrics.threshold import format_value
 
 W, H = 720, 200
 L, R, T, B = 64, 12, 14, 28  # margins
-MAX_POINTS = 800
 BAD = {"CRIT": "#c62828", "PENDING": "#ef6c00", "WARN": "#f9a825", "ERROR": "#6a1b9a"}
 
 
-def _thin(samples: list[HistSample]) -> list[HistSample]:
-    """At most MAX_POINTS samples: an even spread, plus every sample not OK (breaches stay)."""
-    if len(samples) <= MAX_POINTS:
-        return samples
-    step = len(samples) / MAX_POINTS
-    keep = {int(i * step) for i in range(MAX_POINTS)}
-    return [s for i, s in enumerate(samples) if i in keep or s.state != "OK"]
+RANK = {"WARN": 1, "PENDING": 2, "ERROR": 3, "CRIT": 4}  # which breach a pixel column marks
+
+
+def per_pixel(pts: list[HistSample], t0: float, t1: float, cols: int) -> tuple[list[HistSample], list[HistSample]]:
+    """Downsampled to the chart's pixel columns: (the line's samples, the breaches to mark). Each
+    column keeps its lowest and its highest sample, in time order, so a spike stays as tall as
+    it was; and its worst breach (CRIT over ERROR over PENDING over WARN), so none goes unseen.
+    At most 2 points and 1 mark a column, however many samples the launch kept."""
+    if t1 <= t0:
+        t1 = t0 + 1
+    scale = (cols - 1) / (t1 - t0)
+    lo: dict[int, HistSample] = {}
+    hi: dict[int, HistSample] = {}
+    bad: dict[int, HistSample] = {}
+    for s in pts:
+        c = int((s.t - t0) * scale)
+        v = s.value
+        a = lo.get(c)
+        if a is None:
+            lo[c] = hi[c] = s
+        elif v < a.value:  # type: ignore[operator]
+            lo[c] = s
+        elif v > hi[c].value:  # type: ignore[operator]
+            hi[c] = s
+        rank = RANK.get(s.state)
+        if rank and (c not in bad or rank > RANK[bad[c].state]):
+            bad[c] = s
+    line: list[HistSample] = []
+    for c, a in lo.items():
+        b = hi[c]
+        line += (a,) if a is b else (a, b) if a.t <= b.t else (b, a)
+    return line, list(bad.values())
 
 
 def chart_svg(chart: Chart, title_id: str) -> str:
@@ -33,10 +57,10 @@ def chart_svg(chart: Chart, title_id: str) -> str:
     if not pts:
         return (head + f'<text x="{W // 2}" y="{H // 2}" text-anchor="middle" fill="#555" font-size="13">'
                 'no numeric samples in the metric history</text></svg>')
-    pts = _thin(pts)
     t0, t1 = pts[0].t, max([pts[-1].t] + [at.timestamp() for at, _ in chart.fired])
     if t1 <= t0:
         t1 = t0 + 1
+    pts, marks = per_pixel(pts, t0, t1, W - L - R)
     values = [float(s.value) for s in pts]  # type: ignore[arg-type]
     lines = [v for v in (chart.warn, chart.crit) if v is not None]
     lo, hi = min(values + lines), max(values + lines)
@@ -74,7 +98,8 @@ def chart_svg(chart: Chart, title_id: str) -> str:
                    f'{name}: {escape(text)}</text>')
     path = " ".join(f"{x(s.t):.1f},{y(v):.1f}" for s, v in zip(pts, values))
     out.append(f'<polyline points="{path}" fill="none" stroke="#1565c0" stroke-width="1.5"/>')
-    for s, v in zip(pts, values):
+    for s in marks:
+        v = float(s.value)  # type: ignore[arg-type]
         colour = BAD.get(s.state)
         if colour:
             label = f"{s.state} {format_value(v, chart.unit)} at {datetime.fromtimestamp(s.t, timezone.utc):%H:%M:%S} UTC"

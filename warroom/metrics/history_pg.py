@@ -31,6 +31,7 @@ from collections import deque
 from typing import Any, Iterable
 
 from warroom.metrics.history import HistSample, decode, downsample, encode
+from warroom.journal_pg import close_quietly
 from warroom.pg_side import HISTORY_LOCK, LEASE_LOCK, LEASE_WANTED, SideConnection, side_connect
 
 DEFAULT_ROWS = 150_000  # rows per launch before the older half is downsampled (~8 MB, as the file)
@@ -181,12 +182,8 @@ class PgLease:
         return LEASE_LOCK, self.target.launch
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a dead connection
-                pass
-            self._conn = None
+        close_quietly(self._conn)
+        self._conn = None
         self.held = False
         self._wanting = False
 

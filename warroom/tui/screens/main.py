@@ -58,6 +58,7 @@ class MainScreen(Screen):
         self.checklist_panes: list[ChecklistPane] = []
         self._journal_pane: JournalPane | None = None
         self.run_pane: RunPane | None = None  # mounted by the first run shown (tui/run_flow.py)
+        self._switcher: Static | None = None
 
     def compose(self) -> ComposeResult:
         """The first frame says what is loading, and nothing more: the header, the panes and the
@@ -76,10 +77,8 @@ class MainScreen(Screen):
 
     @property
     def switcher(self) -> Static | None:
-        try:
-            return self.query_one("#switcher", Static)
-        except NoMatches:  # still loading, or the app is shutting down
-            return None
+        """The tabs of a narrow screen: mounted the first time the screen is narrow, kept after."""
+        return self._switcher
 
     @property
     def journal_pane(self) -> JournalPane | None:
@@ -105,7 +104,7 @@ class MainScreen(Screen):
         layout = room.ws.layout
         container = self.query_one("#panes", Container)
         await container.query("#loading").remove()
-        await self.mount_all([WarHeader(layout.launch, read_only=read_only), Static("", id="switcher")], before=container)
+        await self.mount(WarHeader(layout.launch, read_only=read_only), before=container)  # the switcher comes when narrow
         await self.mount(KeyBar(hide=keys.WRITES if read_only else frozenset()))
         checklists = {c.id: c for c in room.ws.checklists}
         placed: list[tuple[Pane, Widget, str]] = []
@@ -176,6 +175,7 @@ class MainScreen(Screen):
         try:
             for widget in [*self.query(WarHeader), *self.query("#switcher"), *self.query(KeyBar)]:
                 await widget.remove()
+            self._switcher = None
             await container.remove_children()
             self.pane_widgets, self.pane_titles, self.checklist_panes, self._journal_pane = [], [], [], None
             await self.mount_panes(room, read_only, actions, replay=replay)
@@ -246,11 +246,19 @@ class MainScreen(Screen):
         self.show_switcher()
 
     def show_switcher(self) -> None:
+        """The tabs of a narrow screen, mounted the first time the screen is narrow."""
         if not self.pane_titles:  # still loading (there is no switcher yet), or no panes (it stays hidden)
             return
         switcher = self.switcher
         if switcher is None:
-            return
+            if not self.narrow:
+                return
+            try:
+                container = self.query_one("#panes", Container)
+            except NoMatches:  # going away
+                return
+            switcher = self._switcher = Static("", id="switcher")
+            self.mount(switcher, before=container)
         switcher.display = self.narrow
         switcher.update(tab_labels([neutralise(t) for t in self.pane_titles], self.active, self.app.size.width))
 
