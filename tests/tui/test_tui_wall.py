@@ -243,3 +243,8 @@ async def test_the_wall_renders_a_reasons_markdown_never_shows_it_raw(wall_room)
         await pilot.pause()
         text = app.screen.query_one(DecisionBanner).plain
         assert "Database backup verified" in text and "**" not in text
+        # the rendered line is cached and shared with every pane: the wall must not restyle it
+        from warroom.tui.widgets.text import inline_markdown
+
+        shared = inline_markdown(app.room.decision().reasons[0].text)
+        assert shared.justify is None and not shared.no_wrap and not shared.style

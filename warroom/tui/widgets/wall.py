@@ -68,7 +68,7 @@ class DecisionBanner(WallPart):
         parts.append(Text(""))
         parts.append(Text(count, style=style, justify="center"))
         for reason in decision.reasons[:2]:
-            line = inline_markdown(reason.text.splitlines()[0] if reason.text else "")  # '**Load Test**' reads bold, never raw
+            line = inline_markdown(reason.text.splitlines()[0] if reason.text else "").copy()  # cached: never restyle it in place; "**Load Test**" reads bold, never raw
             line.style = style
             line.no_wrap, line.overflow, line.justify = True, "ellipsis", "center"
             parts.append(line)
