@@ -299,6 +299,8 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
 
     @on(JournalEvents)
     def on_journal_events_arrived(self, message: JournalEvents) -> None:
+        from textual.css.query import NoMatches
+
         from warroom.tui.screens.base import LiveDialog
 
         room, screen = self.room, self._main_screen_or_none()
@@ -328,9 +330,13 @@ class WarRoomApp(TypeAheadMixin, Flows, LayoutReload, ReviewMixin, App):
             if wall is not None:
                 wall.add_events(message.events, room.ws.layout.timezone, reset=changes.reset)
             for dialog in self.screen_stack:
-                # one pushed but not mounted yet draws the state itself when it mounts
+                # one pushed but not mounted yet draws the state itself when it mounts; one torn
+                # down at exit has lost its widgets already: neither is redrawn
                 if isinstance(dialog, LiveDialog) and dialog.is_mounted:
-                    dialog.refresh_from_state()
+                    try:
+                        dialog.refresh_from_state()
+                    except NoMatches:
+                        pass
 
     def refresh_all(self) -> None:
         for pane in self.main_screen.checklist_panes:
