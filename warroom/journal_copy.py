@@ -29,6 +29,7 @@ from warroom.metrics.history import HistSample, history_path
 from warroom.metrics.side import history_for
 from warroom.runner.record import RunRecord, apply_run
 from warroom.runner.store import FileOutputs, PgOutputs, is_sha256
+from warroom.textsafe import visible
 
 BATCH = 5_000  # samples appended at a time
 
@@ -125,7 +126,7 @@ def copy_outputs(src: Any, dst: Any, events: list[Event], locate: Callable[[int]
     copied = 0
     try:
         for rec, sha, seq in runs:
-            what = f"{locate(seq)}: run {rec.run_id} of {rec.target!r}"
+            what = f"{locate(seq)}: run {visible(rec.run_id)} of {visible(rec.target)!r}"  # journal text is hostile
             try:
                 blocks = iter(source.chunks(rec))
                 first = next(blocks, None)

@@ -200,3 +200,20 @@ def test_a_destination_that_holds_side_data_already_is_refused(file_launch: Path
         assert code == 1 and f"holds {what} already: refusing to copy over it" in err and "Traceback" not in err
         with psycopg.connect(pg_url) as conn:
             assert not conn.execute("SELECT 1 FROM warroom_events WHERE launch = %s", (launch,)).fetchone()
+
+
+def test_a_destination_that_does_not_hold_the_output_read_fails_saying_which_run(file_launch: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    src = journal_of(file_launch)
+    (end, planted_end) = [ev for ev in events_of(src) if ev.kind == RUN_END]
+    dst = tmp_path / "other" / "dst.journal.yaml"
+    dst.parent.mkdir()
+    planted = dst.with_name(planted_end.payload["output_file"])
+    planted.write_bytes(b"something else under that name")
+    os.symlink(src.with_name(end.payload["output_file"]), dst.with_name(end.payload["output_file"]))
+    code, out, err = run(capsys, "journal", "copy", str(src), str(dst))
+    assert code == 1 and "Traceback" not in err
+    assert events_of(dst) == events_of(src) and "copied 0 of 2 run outputs" in out
+    assert f"run {planted_end.payload['run']} of 'cmds/go/hello': {dst} does not hold the output read" in err
+    assert f"run {end.payload['run']} of 'cmds/go/smoke': cannot read its output back from {dst}" in err  # never through a symlink
+    assert planted.read_bytes() == b"something else under that name"  # never written over
+    assert "the events are in" in err

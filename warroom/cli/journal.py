@@ -5,7 +5,9 @@ anything is written, the events are copied as they are (the same lines, so the s
 the destination is verified after: the same number of events and the same head hash, or the
 command fails. An existing destination (a file, or a launch with any event in the database) is
 refused. The launch is the URL's ``?launch=``, else ``--launch``, else, for a database source,
-its only launch, and for a file the file's name without ``.journal.yaml``.
+its only launch, and for a file the file's name without ``.journal.yaml``. What sits beside the
+events (command outputs, the metric history) is copied after them and read back from the
+destination (``warroom.journal_copy``); checkpoints are rebuilt, not copied.
 """
 
 from __future__ import annotations
