@@ -72,6 +72,19 @@ def side_taken(where: Any) -> str | None:
     return None
 
 
+def _has_side(target: Any) -> bool:
+    from warroom.journal_pg import JournalUnavailable, _first_line, _psycopg
+    from warroom.pg_side import SideConnection
+
+    db = SideConnection(target, "warroom-copy", create=False)
+    try:
+        return db.get() is not None
+    except _psycopg().Error as exc:
+        raise JournalUnavailable(f"cannot read the journal database {target.display}: {_first_line(exc)}") from None
+    finally:
+        db.drop()
+
+
 def ended_runs(events: list[Event]) -> list[tuple[RunRecord, str, int]]:
     """(run, the SHA-256 its run-end recorded, the run-end's seq) of every run that ended with one."""
     runs: dict[str, RunRecord] = {}
@@ -169,6 +182,8 @@ def copy_outputs(src: Any, dst: Any, events: list[Event], locate: Callable[[int]
 def copy_history(src: Any, dst: Any, src_name: str, dst_name: str) -> SideReport:
     """Copy the metric history in its order; read it back."""
     rep = SideReport()
+    if not _is_file(src) and not _has_side(src):
+        return rep  # no side tables in the source database: no history (and none created by reading)
     source = history_for(src)
     try:
         samples: list[HistSample] = source.load()

@@ -217,3 +217,15 @@ def test_a_destination_that_does_not_hold_the_output_read_fails_saying_which_run
     assert f"run {end.payload['run']} of 'cmds/go/smoke': cannot read its output back from {dst}" in err  # never through a symlink
     assert planted.read_bytes() == b"something else under that name"  # never written over
     assert "the events are in" in err
+
+
+def test_a_launch_with_nothing_beside_its_events_copies_without_making_side_tables(demo: Path, pg_url: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["tick", str(demo), "--as", "ana", "load-test"]) == 0
+    src = demo.with_name("demo.journal.yaml")
+    out = ok(capsys, "journal", "copy", str(src), pg_url)
+    back = tmp_path / "back.journal.yaml"
+    out += ok(capsys, "journal", "copy", pg_url, str(back))
+    assert back.read_bytes() == src.read_bytes() and not history_path(back).exists()
+    assert "run outputs" not in out and "metric samples" not in out
+    with psycopg.connect(pg_url) as conn:  # reading a source never creates the side schema
+        assert conn.execute("SELECT to_regclass('warroom_runs'), to_regclass('warroom_metric_samples')").fetchone() == (None, None)
