@@ -96,7 +96,30 @@ async def test_a_read_only_screen_shows_the_hold_at_t0_and_writes_nothing(layout
         header = str(app.main_screen.query_one("#hdr-left").render())
         assert "T-00:00:00" in header or "T+00:00:00" in header
         assert "HOLD" in header and "UTC" in header  # the wall clock stays on the narrow header
+        # QA: a read-only screen offered "r: a GO or an override", a key it does not have
+    app = make_app(layout, past_t0, read_only=True)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await loaded(pilot)
+        app.tick_clock()
+        await pilot.pause()
+        header = str(app.main_screen.query_one("#hdr-left").render())
+        assert "resumes with a GO or an override" in header and "r:" not in header
     assert past_t0.read_bytes() == before
+
+
+async def test_a_read_only_screen_names_no_key_that_writes(layout, room_dir) -> None:
+    """QA: read-only screens said "press T to set one" and "sign again or poll (p)"."""
+    from warroom.tui.widgets.signoff import SignoffPane
+
+    journal = room_dir / "layouts" / "none.journal.yaml"
+    for read_only, shown in ((True, False), (False, True)):
+        app = make_app(layout, journal, read_only=read_only)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await loaded(pilot)
+            header = str(app.main_screen.query_one("#hdr-left").render())
+            assert "no T-0 set" in header and ("press T" in header) is shown
+            pane = app.main_screen.query_one(SignoffPane)
+            assert pane.read_only is read_only
 
 
 async def test_a_replay_shows_the_hold_at_t0_without_a_bell_or_a_toast(layout, past_t0) -> None:
@@ -286,9 +309,18 @@ async def test_the_tenth_entry_of_a_picker_is_reached_with_0(layout, journal_pat
         await pilot.pause()
         app.push_screen(ChoiceScreen("Which?", [("", f"entry {i}", i) for i in range(1, 13)]), picked.append)
         await pilot.pause()
-        await pilot.press("G", "enter")  # the 12th: no number, j/k and enter
+        await pilot.press("G", "enter")  # the 12th: j/k and enter
         await pilot.pause()
-    assert picked == [10, 12]
+        app.push_screen(ChoiceScreen("Which?", [("", f"entry {i}", i) for i in range(1, 13)]), picked.append)
+        await pilot.pause()
+        assert "b entry 12" in str(app.screen.query_one("#choice-list").get_option_at_index(11).prompt)
+        await pilot.press("b")  # the 12th: its spare letter (the 11th has a, and none is h j k l g q y n)
+        await pilot.pause()
+        app.push_screen(ChoiceScreen("Which?", [("a", "first", 1)] + [("", f"entry {i}", i) for i in range(2, 13)]), picked.append)
+        await pilot.pause()
+        await pilot.press("c")  # a is the first entry's own letter: the 11th and 12th have b and c
+        await pilot.pause()
+    assert picked == [10, 12, 12, 12]
 
 
 def test_a_picker_refuses_a_letter_that_moves_or_answers() -> None:

@@ -147,13 +147,15 @@ class PromptScreen(DialogScreen[str | None]):
         self.dismiss(None)
 
 
-NUMBER_KEYS = "1234567890"  # a picker's first ten entries; the rest are reached with j/k
+NUMBER_KEYS = "1234567890"  # a picker's first ten entries
 RESERVED = frozenset("hjklgGqyn")  # never a picker's letter: they move, quit or answer
+SPARE_LETTERS = "abcdefimoprstuvwxz"  # past the tenth entry, each gets one of these no entry took (then j/k only)
 
 
 class ChoiceScreen(DialogScreen[Any]):
     """Pick one entry: j/k (or the arrows) and Enter, a number (1…9, 0 for the 10th), or the
-    entry's letter when it has one (never one of h j k l g G q y n)."""
+    entry's letter when it has one (never one of h j k l g G q y n). Entries past the tenth
+    without a letter of their own get a spare one, shown where the number would be."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -166,6 +168,10 @@ class ChoiceScreen(DialogScreen[Any]):
         for key, _, _ in options:
             if key and (len(key) != 1 or key in RESERVED):
                 raise ValueError(f"a picker letter is one letter, not one of {''.join(sorted(RESERVED))}: {key!r}")
+        spare = iter([c for c in SPARE_LETTERS if c not in {key for key, _, _ in options}])
+        self.spare = {i: letter for i in range(len(NUMBER_KEYS), len(options)) if not options[i][0]
+                      and (letter := next(spare, ""))}  # entry index -> the letter it was given
+        options = [(self.spare.get(i, key), label, value) for i, (key, label, value) in enumerate(options)]
         self.title_text = title
         self.options = options
         self.highlight = highlight
@@ -175,15 +181,15 @@ class ChoiceScreen(DialogScreen[Any]):
         entries = []
         for i, (key, label, _) in enumerate(self.options):
             line = Text()
-            line.append(f"{NUMBER_KEYS[i]} " if i < len(NUMBER_KEYS) else "  ", style="bold")
+            line.append(f"{NUMBER_KEYS[i]} " if i < len(NUMBER_KEYS) else f"{self.spare.get(i, ' ')} ", style="bold")
             line.append_text(label if isinstance(label, Text) else Text(label))
-            if key:
+            if key and i not in self.spare:
                 line.append(f"  ({key})", style="dim")
             entries.append(Option(line, id=str(i)))
         with Vertical(classes="dialog"):
             yield Label(_title(self.title_text), classes="dialog-title")
             yield PickerList(*entries, id="choice-list")
-            yield Label(self.hint or "j/k move · enter picks · 1-9, 0 or the letter · escape cancels",
+            yield Label(self.hint or "j/k move · enter picks · its number or letter · escape cancels",
                         classes="dialog-keys", markup=False)
 
     def on_mount(self) -> None:

@@ -121,7 +121,7 @@ class MainScreen(Screen):
             elif pane.kind == "timeline":
                 widget = TimelinePane(pane.title)
             elif pane.kind == "signoff":
-                widget = SignoffPane(pane.title)
+                widget = SignoffPane(pane.title, read_only=read_only)
             elif pane.kind == "journal":
                 from warroom.tui.widgets.journal_log import JournalPane
 

@@ -80,7 +80,7 @@ class WarHeader(Horizontal):
                 if t0 is not None:
                     left.append(f"T-0 at {t0.astimezone(zone):%H:%M:%S}" + (f" {zname}" if zname else " UTC"), style="dim")
             else:
-                left.append("no T-0 set: press T to set one", style="dim")
+                left.append("no T-0 set" if self.read_only else "no T-0 set: press T to set one", style="dim")
         left_w.update(left)
         digits_w.update(big_clock(t))
         decision = room.decision()
@@ -110,7 +110,9 @@ class WarHeader(Horizontal):
                 text.append(f" {cd.scrub_reason}", style="bold red")
         elif view.auto:
             text.append(" ■ HOLD ", style="bold black on yellow")
-            text.append(" no GO at T-0 · r: a GO or an override", style="bold yellow")
+            # the key only where it works: a read-only, replay or wall screen says what resumes it
+            text.append(" no GO at T-0 · " + ("resumes with a GO or an override" if self.read_only else "r: a GO or an override"),
+                        style="bold yellow")
         elif view.builtin:
             left = int(view.builtin_left.total_seconds()) if view.builtin_left is not None else 0
             text.append(" ■ HOLD ", style="bold black on yellow")

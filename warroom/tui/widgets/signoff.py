@@ -16,6 +16,10 @@ class SignoffPane(BodyPane):
     DEFAULT_TITLE = "Sign-off"
     BODY_ID = "signoff-body"
 
+    def __init__(self, title: str = "", read_only: bool = False) -> None:
+        super().__init__(title)
+        self.read_only = read_only  # a read-only, replay or wall screen names no key that writes
+
     def show(self, room) -> None:  # noqa: ANN001 - Room
         state = room.state
         zone = zone_of(room.ws.layout.timezone)
@@ -25,8 +29,8 @@ class SignoffPane(BodyPane):
         head.append(f" {decision.verdict} ", style=DECISION_STYLE.get(decision.verdict, "bold"))
         stale = sum(1 for rv in decision.roles if rv.state == "stale")
         if stale:
-            head.append(f"\n{ROLE_GLYPH['stale'][0]} {stale} GO{'s' if stale > 1 else ''} stale: sign again or poll (p)",
-                        style="bold yellow")
+            head.append(f"\n{ROLE_GLYPH['stale'][0]} {stale} GO{'s' if stale > 1 else ''} stale: "
+                        + ("to be given again" if self.read_only else "sign again or poll (p)"), style="bold yellow")
         poll = state.poll
         if poll is not None:
             head.append(f"\nPOLL {len(poll.answers)}/{len(poll.roles)} answered · asking {poll.current_role}",
