@@ -118,3 +118,18 @@ def test_a_write_past_t0_records_the_hold_first_so_resume_finds_it(capsys, day) 
     kinds = [json.loads(line)["kind"] for line in run(capsys, "log", str(day), "--json")[1].splitlines()]
     assert kinds == ["set-t0", "t0-reached", "resume"]
     assert status(capsys, day)["clock"]["state"] == "COUNTING"
+
+
+def test_status_shows_item_texts_and_reasons_as_read_not_their_markdown(capsys, day) -> None:
+    """QA: `status` printed 'critical item todo: **Secrets Migration…**', markers and all. The
+    JSON keeps the text as written (scripts read it); the lines a person reads drop the markers."""
+    checklist = next(day.parent.parent.glob("checklists/*.yaml"))
+    data = yaml.safe_load(checklist.read_text())
+    item = next(i for s in data["sections"] for i in s.get("items", []) if i.get("critical"))
+    item["text"] = "**Secrets Migration** to `aws secretsmanager`"
+    checklist.write_text(yaml.safe_dump(data, sort_keys=False))
+    code, out, err = run(capsys, "status", str(day), "--items", "--no-probe")
+    assert code == 0, err
+    assert "Secrets Migration to aws secretsmanager" in out and "**" not in out and "`" not in out
+    reasons = status(capsys, day)["decision"]["reasons"]
+    assert any("**Secrets Migration** to `aws secretsmanager`" in r["text"] for r in reasons)

@@ -22,6 +22,7 @@ from warroom.cli.common import (
 from warroom.decision import GO, NO_GO
 from warroom.errors import ActionError
 from warroom.events import Event
+from warroom.inline_text import plain_inline
 from warroom.journal import contains_head
 from warroom.journals import describe
 from warroom.model import Status
@@ -149,7 +150,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
     verdict = data["decision"]["verdict"]
     print(f"\nDecision: {verdict}")
     for r in data["decision"]["reasons"]:
-        print(f"  {'✗' if r['verdict'] == NO_GO else '…'} {r['text']}")
+        print(f"  {'✗' if r['verdict'] == NO_GO else '…'} {plain_inline(r['text'])}")
     print("\nChecklists:")
     for c in data["checklists"]:
         print(f"  {c['title']} ({c['id']})  {c['done']}/{c['total']}  {progress_bar(c['done'], c['total'])} {percent(c['done'], c['total'])}%")
@@ -163,7 +164,7 @@ def _print_status(data: dict[str, Any], s: Session, show_items: bool) -> None:
         if show_items:
             for it in c["items"]:
                 flags = ("★" if it["critical"] else " ") + ("⚠" if it["overdue"] else " ")
-                print(f"    {Status(it['status']).glyph} {flags} {it['id']}  {it['text']}" + (f"  ({it['reason']})" if it["reason"] else ""))
+                print(f"    {Status(it['status']).glyph} {flags} {it['id']}  {plain_inline(it['text'])}" + (f"  ({it['reason']})" if it["reason"] else ""))
     print("\nSign-offs:")
     for r in data["signoffs"]:
         who = f" — {r['by']}" + (f" [{r['account']}]" if r["account"] else "") + f" at {r['at']}" if r["by"] else ""
