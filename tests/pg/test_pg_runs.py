@@ -141,6 +141,28 @@ def test_fifty_megabytes_into_the_database_memory_bounded_hash_right(pg_room) ->
     assert len(tail) == 64 * 1024 and not whole and expected.endswith(tail)
 
 
+def test_the_tail_of_output_stored_in_small_chunks_is_as_long_as_asked(pg_room, monkeypatch) -> None:  # noqa: ANN001
+    """A slow command's output is stored in many small chunks: the tail is still the last
+    ``limit`` bytes (once, it was the last few chunks only, however short)."""
+    monkeypatch.setattr(store, "FLUSH_EVERY", 0.0)  # every read of the command's output becomes a chunk
+    room, url = pg_room
+    room.set_command("hello", "for i in $(seq 1 200); do printf '%0999d\\n' $i; sleep 0.002; done")
+    run = Run(room.plan("hello"), _journal(url), "ana")
+    run.start()
+    result = run.wait(120)
+    expected = b"".join(b"%0999d\r\n" % i for i in range(1, 201))
+    assert result is not None and result.exit == 0 and result.bytes == len(expected)
+    outputs = store.outputs_for(_journal(url))
+    rec = LaunchState.replay(room.ws(), _journal(url).load().events).runs["room/go/hello"]
+    assert outputs.stored(rec)["bytes"] == len(expected)
+    chunks = list(outputs.chunks(rec))
+    assert len(chunks) > 20 and b"".join(chunks) == expected  # small chunks, as a slow command writes
+    tail, whole = outputs.tail(rec, 64 * 1024)
+    assert tail == expected[-64 * 1024:] and not whole
+    tail, whole = outputs.tail(rec, len(expected) + 1)
+    assert tail == expected and whole
+
+
 def test_a_run_whose_supervisor_is_killed_is_abandoned_from_any_machine_by_its_heartbeat(pg_room, monkeypatch) -> None:  # noqa: ANN001
     room, url = pg_room
     room.set_command("sleepy", "echo $$ > cmd.pid; echo sleeping; sleep 60")

@@ -336,15 +336,22 @@ class PgOutputs:
         return bool(self._query("SELECT 1 FROM warroom_runs WHERE launch = %s AND run = %s", (self.target.launch, rec.run_id)))
 
     def tail(self, rec: RunRecord, limit: int = 64 * 1024) -> tuple[bytes, bool]:
-        rows = self._query("SELECT chunk, data FROM warroom_run_output WHERE launch = %s AND run = %s"
-                           " ORDER BY chunk DESC LIMIT %s", (self.target.launch, rec.run_id, limit // CHUNK_BYTES + 2))
-        got, data = 0, []
-        for _, block in rows:
-            data.append(bytes(block))
-            got += len(block)
-            if got >= limit:
+        # from the last chunk back, a few at a time, until the tail is full: chunks are of any size
+        # (a slow command's are flushed small), so how many make the tail is not known before
+        got, data, below, first = 0, [], None, None
+        while got < limit:
+            rows = self._query("SELECT chunk, data FROM warroom_run_output WHERE launch = %s AND run = %s"
+                               " AND chunk < %s ORDER BY chunk DESC LIMIT 16",
+                               (self.target.launch, rec.run_id, below if below is not None else 2**62))
+            if not rows:
                 break
-        whole = bool(not rows or rows[-1][0] == 0 and len(data) == len(rows))
+            for chunk, block in rows:
+                data.append(bytes(block))
+                got += len(block)
+                below = first = chunk
+                if got >= limit:
+                    break
+        whole = first is None or first == 0 and got <= limit
         out = b"".join(reversed(data))
         if len(out) > limit:
             out, whole = out[-limit:], False
