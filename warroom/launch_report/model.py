@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
@@ -195,11 +196,11 @@ def group_text(g: Group, most: int = 3) -> tuple[str, str]:
     """(what, who) of a group: ``12 × items set during Pre-Launch (T-4h): 10 done, 2 in-progress``
     and ``ana ×7, bo ×5``."""
     what = f"{g.count} × {g.label}"
-    if g.details:
-        what += ": " + ", ".join(f"{n} {d}" for d, n in sorted(g.details.items(), key=lambda x: -x[1]))
+    if g.details:  # most counted first; equal counts in the order first seen (the sort is stable, reversed too)
+        what += ": " + ", ".join(f"{n} {d}" for d, n in sorted(g.details.items(), key=itemgetter(1), reverse=True))
     if g.held:
         what += f" ({g.held} while holding)"
-    ops = sorted(g.ops.items(), key=lambda x: -x[1])
+    ops = sorted(g.ops.items(), key=itemgetter(1), reverse=True)
     who = ", ".join(f"{op} ×{n}" for op, n in ops[:most]) + (f", {len(ops) - most} more" if len(ops) > most else "")
     return what, who
 
