@@ -391,10 +391,12 @@ def _numeric(cond: Any) -> float | None:
 
 
 def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, journal_path: Path | str,
-                 history: dict[str, list[HistSample]] | None = None, now: datetime | None = None) -> Report:
+                 history: dict[str, list[HistSample]] | None = None, now: datetime | None = None,
+                 run_events: list[Event] | None = None) -> Report:
     """The report of ``events`` (any iterable of decoded events, read once: a generator that
     verifies as it reads, such as ``journal.verified_events``, fills ``verify`` as it goes, and
-    ``verify`` is read only after the last event)."""
+    ``verify`` is read only after the last event). ``run_events``, when given, receives the
+    run-start and run-end events as they go by (their outputs are checked afterwards)."""
     now = now or datetime.now(timezone.utc)
     layout, history = ws.layout, history or {}
     state = LaunchState(ws)
@@ -515,6 +517,8 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 done_t[target] = t
             continue
         old = None
+        if run_events is not None and (kind == RUN_START or kind == RUN_END):
+            run_events.append(ev)
         was = None
         if kind == SIGN or kind == POLL_ANSWER:
             decisions.signed += 1

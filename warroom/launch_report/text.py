@@ -73,9 +73,9 @@ def _build_and_render(ws: "Workspace", spec: str | Path, launch: str | None, fmt
     from warroom.launch_report.model import build_report
     from warroom.metrics.side import read_samples
 
-    runs: list[Event] = []
+    runs: list[Event] = []  # the run-start and run-end events, as the report goes by them
     if isinstance(spec, Path):
-        events, report = journal_events(spec, runs)
+        events, report = journal_events(spec)
         where, name = spec, str(spec)
     else:  # a launch in PostgreSQL: its events, history and command outputs are in the database
         from warroom.journal_pg import parse_target, verify_pg
@@ -84,8 +84,8 @@ def _build_and_render(ws: "Workspace", spec: str | Path, launch: str | None, fmt
         where = parse_target(spec, launch)
         read: list[Event] = []
         report, name = verify_pg(where, read), f"{display_spec(spec)} (launch {where.launch})"
-        events = _tap_runs(read, runs)
-    report_data = build_report(ws, events, report, name, read_samples(where))
+        events = read
+    report_data = build_report(ws, events, report, name, read_samples(where), run_events=runs)
     _check_outputs(report_data, runs, where)
     if fmt == "markdown":
         from warroom.launch_report.markdown import render_markdown
