@@ -5,7 +5,9 @@ anything is written, the events are copied as they are (the same lines, so the s
 the destination is verified after: the same number of events and the same head hash, or the
 command fails. An existing destination (a file, or a launch with any event in the database) is
 refused. The launch is the URL's ``?launch=``, else ``--launch``, else, for a database source,
-its only launch, and for a file the file's name without ``.journal.yaml``.
+its only launch, and for a file the file's name without ``.journal.yaml``. What sits beside the
+events (command outputs, the metric history) is copied after them and read back from the
+destination (``warroom.journal_copy``); checkpoints are rebuilt, not copied.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from warroom.journal import HEADER, JournalError, verify
+from warroom.journal import HEADER, JournalError, decode_line, verify
+from warroom.journal_copy import copy_history, copy_outputs, side_taken
 from warroom.journal_pg import (
     copy_lines_in,
     is_url,
@@ -48,8 +51,20 @@ def _file_launch(path: Path) -> str:
     return name
 
 
-def _read_source(src: str, launch: str | None) -> tuple[str, list[str], str, str]:
-    """(what it is, its event lines, its head hash, the launch id) after verifying every event."""
+class _Source:
+    def __init__(self, name: str, lines: list[str], head: str, launch: str, where: Any, line_nos: list[int]) -> None:
+        self.name, self.lines, self.head, self.launch, self.where = name, lines, head, launch, where
+        self.events = [decode_line(line) for line in lines]
+        self._at = {ev.seq: n for ev, n in zip(self.events, line_nos)}
+
+    def locate(self, seq: int) -> str:
+        """Where an event is: ``path:line:1`` in a file, its seq in a database."""
+        n = self._at.get(seq, 0)
+        return f"{self.name}:{n}:1" if n else f"{self.name} seq {seq}"
+
+
+def _read_source(src: str, launch: str | None) -> _Source:
+    """The source after verifying every event."""
     if is_url(src):
         if "launch=" not in src and not launch:
             found = launches(src)
@@ -58,7 +73,7 @@ def _read_source(src: str, launch: str | None) -> tuple[str, list[str], str, str
             launch = found[0]
         target = parse_target(src, launch)
         report = verify_pg(target)
-        name, lines = target.display, None
+        name, lines, line_nos, where = target.display, None, [], target
         if report.ok:
             lines = lines_of(target)
         launch = target.launch
@@ -67,17 +82,17 @@ def _read_source(src: str, launch: str | None) -> tuple[str, list[str], str, str
         if not path.is_file():
             raise JournalError(f"{src}: no such journal file")
         report = verify(path)
-        name = str(path)
-        lines = None
+        name, lines, line_nos, where = str(path), None, [], path
         if report.ok:
-            lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln.startswith("- {")]
+            numbered = [(n, ln) for n, ln in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if ln.startswith("- {")]
+            lines, line_nos = [ln for _, ln in numbered], [n for n, _ in numbered]
         launch = launch or _file_launch(path)
     if not report.ok or lines is None:
         shown = "\n  ".join(report.problems[:10])
         raise JournalError(f"{name}: the source's chain is broken, nothing copied:\n  {shown}")
     if len(lines) != report.events:
         raise JournalError(f"{name}: read {len(lines)} events but verified {report.events}; nothing copied")
-    return name, lines, report.head_hash, launch
+    return _Source(name, lines, report.head_hash, launch, where, line_nos)
 
 
 def _write_file(path: Path, lines: list[str]) -> None:
@@ -101,15 +116,24 @@ def _write_file(path: Path, lines: list[str]) -> None:
 
 def cmd_copy(args: argparse.Namespace) -> int:
     try:
-        name, lines, head, launch = _read_source(args.src, args.launch)
+        source = _read_source(args.src, args.launch)
+        name, lines, head = source.name, source.lines, source.head
         if is_url(args.dst):
-            target = parse_target(args.dst, launch)
-            copy_lines_in(target, lines)
-            dst_name, report = target.display, verify_pg(target)
+            dst: Any = parse_target(args.dst, source.launch)
+            taken = side_taken(dst)
+            if taken:
+                raise JournalError(taken)
+            copy_lines_in(dst, lines)
+            dst_name, report = dst.display, verify_pg(dst)
         else:
-            path = Path(args.dst)
-            _write_file(path, lines)
-            dst_name, report = str(path), verify(path)
+            dst = Path(args.dst)
+            if dst.exists():
+                raise JournalError(f"{dst} exists: refusing to copy over it")
+            taken = side_taken(dst)
+            if taken:
+                raise JournalError(taken)
+            _write_file(dst, lines)
+            dst_name, report = str(dst), verify(dst)
     except JournalError as exc:
         print(f"warroom: error: {exc}", file=sys.stderr)
         return 1
@@ -123,4 +147,22 @@ def cmd_copy(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"copied {len(lines)} events from {name} to {dst_name}; both verify, head {head}")
+    # what sits beside the events (checkpoints are not copied: they are rebuilt)
+    side = []
+    try:
+        side.append(copy_outputs(source.where, dst, source.events, source.locate, dst_name))
+        side.append(copy_history(source.where, dst, name, dst_name))
+    except JournalError as exc:  # the database went away between two steps
+        print(f"warroom: error: {exc}", file=sys.stderr)
+        return 1
+    for rep in side:
+        for note in rep.notes:
+            print(note)
+        for warning in rep.warnings:
+            print(f"warroom: warning: {warning}", file=sys.stderr)
+        for error in rep.errors:
+            print(f"warroom: error: {error}", file=sys.stderr)
+    if any(rep.errors for rep in side):
+        print(f"warroom: error: the events are in {dst_name}, but not all that sits beside them (above)", file=sys.stderr)
+        return 1
     return 0

@@ -27,7 +27,7 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from warroom.runner.record import RunRecord, abandoned as pid_gone
 
@@ -38,6 +38,10 @@ STALE = 20.0  # seconds without a heartbeat before a run elsewhere is abandoned
 RETRY_AFTER = 2.0  # seconds between two attempts to reach an unreachable database
 RETRY_READ_AFTER = 10.0  # seconds a reader (a screen's details) leaves an unreachable database alone
 MAX_PENDING = 8 * 1024 * 1024  # bytes held while the database is unreachable, before giving up keeping output
+
+
+def is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 def outputs_for(journal: Any) -> "FileOutputs | PgOutputs":
@@ -142,8 +146,17 @@ class FileOutputs:
     def new(self, run_id: str) -> FileOutput:
         return FileOutput(self.journal_path, run_id)
 
+    def _name(self, rec: RunRecord) -> str:
+        """The side file's name: the one the journal recorded, else (a run made on a database
+        journal, copied to a file: ``journal copy``) the final name its SHA-256 gives."""
+        if rec.output_file:
+            return rec.output_file
+        sha = str((rec.end or {}).get("output_sha256") or "")
+        return f"{self.journal_path.name}.run-{sha}.log" if is_sha256(sha) else ""
+
     def _path(self, rec: RunRecord) -> Path | None:
-        return self.journal_path.with_name(rec.output_file) if rec.output_file else None
+        name = self._name(rec)
+        return self.journal_path.with_name(name) if name else None
 
     def describe(self, rec: RunRecord) -> str:
         return rec.output_file
@@ -153,7 +166,7 @@ class FileOutputs:
         return read_tail(path, limit) if path is not None else (b"", True)
 
     def has_output(self, rec: RunRecord) -> bool:
-        return bool(rec.output_file)
+        return bool(self._name(rec))
 
     def chunks(self, rec: RunRecord, block: int = 16 * 1024) -> Iterator[bytes]:
         path = self._path(rec)
@@ -168,6 +181,28 @@ class FileOutputs:
 
     def abandoned(self, rec: RunRecord, host: str) -> bool:
         return pid_gone(rec, host)
+
+    def copy_in(self, rec: RunRecord, blocks: Iterable[bytes], sha: str = "") -> str:
+        """Store an ended run's output (``journal copy``) where ``chunks(rec)`` reads it: a new 0640
+        side file under the recorded name (never over an existing file, never through a symlink).
+        Returns its name; raises OSError (FileExistsError: a file is there; else nothing is left)."""
+        path = self._path(rec)
+        if path is None:
+            raise OSError(f"run {rec.run_id} has no side file name")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o640)
+        try:
+            os.fchmod(fd, 0o640)
+            for block in blocks:
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        return path.name
 
     def close(self) -> None:
         pass
@@ -377,6 +412,42 @@ class PgOutputs:
             return {}
         host, pid, size, sha, age, ended = rows[0]
         return {"host": host, "pid": pid, "bytes": size, "sha256": sha, "beat_age": float(age), "ended": ended}
+
+    def copy_in(self, rec: RunRecord, blocks: Iterable[bytes], sha: str) -> str:
+        """Store an ended run's output (``journal copy``): its ``warroom_runs`` row (ended, with the
+        SHA-256 its run-end recorded) and its chunks, in one transaction; refused when the run is
+        there already. Raises JournalError (JournalUnavailable when the database cannot be reached)."""
+        from warroom.journal_pg import JournalError, JournalUnavailable, _first_line, _psycopg
+        from warroom.pg_side import SideConnection
+
+        psycopg = _psycopg()
+        db = SideConnection(self.target, "warroom-copy")
+        try:
+            conn = db.get()
+            with conn.transaction():
+                if conn.execute("SELECT 1 FROM warroom_runs WHERE launch = %s AND run = %s",
+                                (self.target.launch, rec.run_id)).fetchone():
+                    raise JournalError(f"run {rec.run_id} is in {self.target.display} already")
+                pending, chunk, size = bytearray(), 0, 0
+                for block in blocks:
+                    pending += block
+                    while len(pending) >= CHUNK_BYTES:
+                        conn.execute("INSERT INTO warroom_run_output (launch, run, chunk, data) VALUES (%s, %s, %s, %s)",
+                                     (self.target.launch, rec.run_id, chunk, bytes(pending[:CHUNK_BYTES])))
+                        del pending[:CHUNK_BYTES]
+                        chunk, size = chunk + 1, size + CHUNK_BYTES
+                if pending:
+                    conn.execute("INSERT INTO warroom_run_output (launch, run, chunk, data) VALUES (%s, %s, %s, %s)",
+                                 (self.target.launch, rec.run_id, chunk, bytes(pending)))
+                    chunk, size = chunk + 1, size + len(pending)
+                conn.execute("INSERT INTO warroom_runs (launch, run, host, pid, bytes, chunks, sha256, ended_at)"
+                             " VALUES (%s, %s, %s, %s, %s, %s, %s, now())",
+                             (self.target.launch, rec.run_id, rec.host, rec.pid if 0 <= rec.pid < 2**31 else 0, size, chunk, sha))
+        except psycopg.Error as exc:
+            raise JournalUnavailable(f"cannot write the journal database {self.target.display}: {_first_line(exc)}") from None
+        finally:
+            db.drop()
+        return self.describe(rec)
 
     def abandoned(self, rec: RunRecord, host: str) -> bool:
         if not rec.open:
