@@ -218,13 +218,39 @@ _WANT = {"text": "text", "time": "text", "tmark": "text", "int": "a whole number
          "texts": "a list of text"}
 
 
+# The kinds whose every field is text, optional text or an optional whole number (the common
+# ones: set-status, note, sign): (required text, optional text, optional whole numbers), checked
+# at once; anything else they hold goes through the full check below, which says what is wrong.
+_FAST = {kind: (tuple(k for k, b, o in rules if b == "text" and not o), tuple(k for k, b, o in rules if b == "text" and o),
+                tuple(k for k, b, o in rules if b == "int" and o))
+         for kind, rules in _RULES.items() if all((b, o) in (("text", False), ("text", True), ("int", True)) for _, b, o in rules)}
+
+
 def payload_problem(ev: Event) -> str | None:
     """What is wrong with a known kind's payload (a missing or mistyped field), or None.
     Keys a newer warroom may add are allowed; an unknown kind is not checked."""
+    p = ev.payload
+    fast = _FAST.get(ev.kind)
+    if fast is not None and type(p) is dict:
+        texts, optional, ints = fast
+        for key in texts:
+            if type(p.get(key)) is not str:
+                break
+        else:
+            for key in optional:
+                value = p.get(key)
+                if value is not None and type(value) is not str:
+                    break
+            else:
+                for key in ints:
+                    value = p.get(key)
+                    if value is not None and type(value) is not int:
+                        break
+                else:
+                    return None
     schema = _RULES.get(ev.kind)
     if schema is None:
         return None
-    p = ev.payload
     if not isinstance(p, dict):
         return f"{ev.kind} event: its payload must be a mapping, got {_shape(p)}"
     for key, base, optional in schema:

@@ -221,34 +221,30 @@ class LaunchState:
     def apply(self, ev: Event) -> None:
         self.last_seq, self.head_hash = ev.seq, ev.hash
         self.event_count += 1
-        handler = _HANDLERS.get(ev.kind)
-        if handler is None:
-            self.ignored.append((ev.seq, f"unknown event kind '{ev.kind}'"))
-            first, count = self.unknown_kinds.get(ev.kind, (ev.line, 0))
-            self.unknown_kinds[ev.kind] = (first, count + 1)
+        kind = ev.kind
+        entry = _DISPATCH.get(kind)  # (handler, its target's check) of each known kind
+        if entry is None:
+            self.ignored.append((ev.seq, f"unknown event kind '{kind}'"))
+            first, count = self.unknown_kinds.get(kind, (ev.line, 0))
+            self.unknown_kinds[kind] = (first, count + 1)
             return
-        problem = payload_problem(ev) or self._target_problem(ev)
+        handler, target_check = entry
+        problem = payload_problem(ev)
+        if problem is None and target_check is not None:
+            problem = target_check(self.ws.layout, ev.target)
         if problem is None:
             try:
                 problem = handler(self, ev)
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-                problem = f"malformed {ev.kind} event: {exc}"
+                problem = f"malformed {kind} event: {exc}"
         if problem:
             self.ignored.append((ev.seq, problem))
             self.skipped.append((ev.line, f"event seq {ev.seq} skipped: {problem}"))
 
     def _target_problem(self, ev: Event) -> str | None:
         """An event about something this war room does not have (edited, or from another layout)."""
-        layout = self.ws.layout
-        if ev.kind in (SIGN, POLL_ANSWER) and ev.target not in {r.name for r in layout.roles}:
-            return f"unknown role '{ev.target}'"
-        if ev.kind == ASSESS and ev.target not in {c.id for c in layout.criteria}:
-            return f"unknown criterion '{ev.target}'"
-        if ev.kind == ROLLBACK and ev.target not in {c.id for c in layout.criteria}:
-            return f"unknown rollback trigger '{ev.target}'"
-        if ev.kind == METRIC_STATE and ev.target not in {getattr(t, "name", None) for t in layout.tiles}:
-            return f"unknown tile '{ev.target}'"
-        return None
+        entry = _DISPATCH.get(ev.kind)
+        return None if entry is None or entry[1] is None else entry[1](self.ws.layout, ev.target)
 
     def problems(self) -> list[tuple[int, str]]:
         """``(journal line, message)``: every event that did not apply (invalid: ``verify`` fails
@@ -268,16 +264,22 @@ class LaunchState:
         st = self.items.get(ev.target)
         if st is None:
             return f"unknown item '{ev.target}'"
-        new = Status(ev.payload["status"])
-        item = self.ws.items[ev.target]
-        if item.critical and st.status is Status.DONE and new is not Status.DONE:
-            self.invalidations.append(Invalidation(ev.seq, ev.ts, f"critical item '{item.id}' was un-ticked"))
+        status = ev.payload["status"]
+        new = _STATUS_OF.get(status) if type(status) is str else None
+        if new is None:
+            new = Status(status)  # raises: not a status
+        if st.status is Status.DONE and new is not Status.DONE:
+            item = self.ws.items[ev.target]
+            if item.critical:
+                self.invalidations.append(Invalidation(ev.seq, ev.ts, f"critical item '{item.id}' was un-ticked"))
         st.status, st.reason, st.by, st.at, st.seq = new, str(ev.payload.get("reason") or ""), ev.op, ev.ts, ev.seq
-        st.account = format_account(ev.acct)
+        acct = ev.acct
+        st.account = format_account(acct) if acct else ""
         return None
 
     def _note(self, ev: Event) -> str | None:
-        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq, format_account(ev.acct))
+        acct = ev.acct
+        entry = NoteEntry(str(ev.payload["text"]), ev.op, ev.ts, ev.seq, format_account(acct) if acct else "")
         if not ev.target:
             self.launch_notes.append(entry)
             return None
@@ -291,8 +293,9 @@ class LaunchState:
         decision = str(ev.payload["decision"]).upper()
         if decision not in ("GO", "NO-GO"):
             return f"unknown decision '{decision}'"
+        acct = ev.acct
         self.signoffs[ev.target] = SignOff(ev.target, decision, ev.op, ev.ts, str(ev.payload.get("comment") or ""), ev.seq,
-                                           via_poll=ev.kind == POLL_ANSWER, account=format_account(ev.acct))
+                                           ev.kind == POLL_ANSWER, format_account(acct) if acct else "")
         if ev.kind == POLL_ANSWER and self.poll is not None:
             self.poll.answers[ev.target] = self.signoffs[ev.target]
             if self.poll.current_role is None:
@@ -414,3 +417,44 @@ _HANDLERS = {
     LAYOUT_CHANGE: LaunchState._layout_change,
     T0_REACHED: LaunchState._clock,
 }
+
+
+_STATUS_OF = {st.value: st for st in Status}
+
+
+# What each kind's target must name in the layout (a role, a criterion, a tile), or None: each
+# check is a scan of the layout's few entries as it is now (the layout is never copied).
+def _role_problem(layout: Any, target: str) -> str | None:
+    for r in layout.roles:
+        if r.name == target:
+            return None
+    return f"unknown role '{target}'"
+
+
+def _criterion_problem(layout: Any, target: str) -> str | None:
+    for c in layout.criteria:
+        if c.id == target:
+            return None
+    return f"unknown criterion '{target}'"
+
+
+def _trigger_problem(layout: Any, target: str) -> str | None:
+    for c in layout.criteria:
+        if c.id == target:
+            return None
+    return f"unknown rollback trigger '{target}'"
+
+
+def _tile_problem(layout: Any, target: str) -> str | None:
+    for t in layout.tiles:
+        if getattr(t, "name", None) == target:
+            return None
+    return f"unknown tile '{target}'"
+
+
+_TARGET_CHECKS: dict[str, Callable[[Any, str], str | None]] = {
+    SIGN: _role_problem, POLL_ANSWER: _role_problem, ASSESS: _criterion_problem, ROLLBACK: _trigger_problem,
+    METRIC_STATE: _tile_problem,
+}
+# Each known kind: its handler and its target's check, looked up once per event.
+_DISPATCH = {kind: (handler, _TARGET_CHECKS.get(kind)) for kind, handler in _HANDLERS.items()}

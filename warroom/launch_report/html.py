@@ -176,7 +176,7 @@ def render_html(r: Report) -> str:
     i = 0
     for e in entries:
         if type(e) is Row:
-            seq, _, op, kind, _, _, t, held, stamp, *_ = e
+            seq, _, op, kind, _, _, t, held, stamp, _, _, _ = e  # (no starred target: it would make a list a row)
             add_row(f'<tr{HELD if held else ""}><td class="num">{seq}</td><td>{stamp} UTC</td><td>{tees[t]}</td>'
                     f"<td>{ops[op]}</td><td>{kinds[kind]}</td><td>{texts[i]}{moved.get(seq, END_ROW)}")
             i += 1
@@ -187,9 +187,8 @@ def render_html(r: Report) -> str:
                 f"<td>{f.stamp} –<br>{e.last_stamp} UTC</td><td>{once(f.t)}"  # type: ignore[union-attr]
                 f"{' – ' + once(e.last_t) if e.last_t != f.t else ''}</td><td>{escape(who)}</td><td>{once(f.kind)}</td>"  # type: ignore[union-attr]
                 f"<td><strong>{escape(what)}</strong></td></tr>")
-    body.append("</tbody></table>")
-    add("".join(body))
-    add("</section>")
+    body.append("</tbody></table></section>")
+    o += body  # the page is joined once, at the end (the timeline is most of it)
 
     # -- holds
     add('<section id="holds"><h2>Holds</h2>')

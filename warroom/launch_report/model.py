@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
@@ -57,6 +58,36 @@ RUN_KINDS = ("run-command", RUN_START, RUN_END, RUN_RELEASE)
 _INERT = {NOTE, POLL_START, POLL_CANCEL, LAYOUT_CHANGE, *RUN_KINDS}
 _TICKS = {Status.DONE.value, Status.IN_PROGRESS.value, Status.TODO.value}
 DONE, BLOCKED, SKIPPED = Status.DONE.value, Status.BLOCKED.value, Status.SKIPPED.value
+
+
+_ZERO = timedelta(0)
+_TWO = tuple(f"{i:02d}" for i in range(60))
+
+
+class _Clocks:
+    """``format_clock`` of each event's T (100,000 of them): the text depends only on the whole
+    seconds, so each minute's text is made once (by ``format_clock`` itself) and the seconds put
+    after it."""
+
+    __slots__ = ("minutes",)
+
+    def __init__(self) -> None:
+        self.minutes: dict[int, str] = {}
+
+    def __call__(self, t: timedelta | None) -> str:
+        if t is None:
+            return ""
+        if t >= _ZERO:  # format_clock's whole seconds: toward zero either side of T-0
+            a, neg = t.days * 86400 + t.seconds, False
+        else:
+            n = -t
+            a = n.days * 86400 + n.seconds
+            neg = a != 0
+        key = -1 - a // 60 if neg else a // 60
+        head = self.minutes.get(key)
+        if head is None:
+            head = self.minutes[key] = format_clock(timedelta(seconds=-a if neg else a))[:-2]
+        return head + _TWO[a % 60]
 
 
 def utc_stamp(at: datetime) -> str:
@@ -165,11 +196,11 @@ def group_text(g: Group, most: int = 3) -> tuple[str, str]:
     """(what, who) of a group: ``12 × items set during Pre-Launch (T-4h): 10 done, 2 in-progress``
     and ``ana ×7, bo ×5``."""
     what = f"{g.count} × {g.label}"
-    if g.details:
-        what += ": " + ", ".join(f"{n} {d}" for d, n in sorted(g.details.items(), key=lambda x: -x[1]))
+    if g.details:  # most counted first; equal counts in the order first seen (the sort is stable, reversed too)
+        what += ": " + ", ".join(f"{n} {d}" for d, n in sorted(g.details.items(), key=itemgetter(1), reverse=True))
     if g.held:
         what += f" ({g.held} while holding)"
-    ops = sorted(g.ops.items(), key=lambda x: -x[1])
+    ops = sorted(g.ops.items(), key=itemgetter(1), reverse=True)
     who = ", ".join(f"{op} ×{n}" for op, n in ops[:most]) + (f", {len(ops) - most} more" if len(ops) > most else "")
     return what, who
 
@@ -360,10 +391,12 @@ def _numeric(cond: Any) -> float | None:
 
 
 def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, journal_path: Path | str,
-                 history: dict[str, list[HistSample]] | None = None, now: datetime | None = None) -> Report:
+                 history: dict[str, list[HistSample]] | None = None, now: datetime | None = None,
+                 run_events: list[Event] | None = None) -> Report:
     """The report of ``events`` (any iterable of decoded events, read once: a generator that
     verifies as it reads, such as ``journal.verified_events``, fills ``verify`` as it goes, and
-    ``verify`` is read only after the last event)."""
+    ``verify`` is read only after the last event). ``run_events``, when given, receives the
+    run-start and run-end events as they go by (their outputs are checked afterwards)."""
     now = now or datetime.now(timezone.utc)
     layout, history = ws.layout, history or {}
     state = LaunchState(ws)
@@ -399,6 +432,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     fromiso = datetime.fromisoformat
     new_row = tuple.__new__  # a Row without NamedTuple's Python-level constructor (100,000 times)
     clock_key: tuple = ()
+    clocks = _Clocks()
     upcoming: list[tuple[datetime, timedelta]] = []  # marks not reached yet, soonest last
 
     def reach(until: datetime) -> None:
@@ -429,7 +463,62 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
             stamp = utc_stamp(at)
         if cd.anchor is not None:
             reach(at)
-        old = items[target].status if kind == SET_STATUS and target in critical else None
+        if kind == SET_STATUS or kind == NOTE:  # most events: the general path below, cut to what applies to them
+            old = items[target].status if kind == SET_STATUS and target in critical else None
+            state.apply(ev)
+            prev_at = at
+            held_at = cd.held_at
+            t = None if cd.anchor is None and held_at is None and not cd.scrubbed else cd.t(at)
+            held = held_at is not None or cd.scrubbed
+            if kind == NOTE:
+                if open_groups:
+                    open_groups.clear()
+                timeline.append(new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), clocks(t), held, stamp, 2,
+                                              "notes", "")))
+                notes.append((ev.seq, stamp, ev.op, target, str(p.get("text", ""))))
+                continue
+            status = p.get("status")
+            detail = status if isinstance(status, str) else ""
+            if status in _TICKS:
+                tier = 3
+                group = "items set " + (phase_names[i - 1] if (i := bisect_right(phase_marks, t)) else first_phase) \
+                    if t is not None else "items set (no T-0 yet)"
+            else:
+                tier, group = 2, "items blocked or skipped"
+            if old is not None and decisions.item_moved(old, items[target].status):
+                v = decisions.verdict()
+                if v != verdict:
+                    verdict, decision_at, decision_seq = v, at, ev.seq
+                    changes.append((ev.seq, at, v))
+                    tier = 1  # the decision moved here: kept whole on every timeline
+            if tier == 3:  # counted: one open group per name, closed by the next event shown whole
+                if detail == DONE:
+                    done_t[target] = t
+                g = open_groups.get(group)
+                if g is None:  # the first of its run: a row (most runs are one event); a group from the second on
+                    open_groups[group] = len(timeline)
+                    timeline.append(new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), clocks(t), held, stamp,
+                                                  tier, group, detail)))
+                    continue
+                e = timeline[g]
+                if type(e) is Row:
+                    e = timeline[g] = Group.of(e)  # type: ignore[arg-type]
+                e.add(ev.seq, stamp, clocks(t), held, ev.op, detail)  # type: ignore[union-attr]
+                continue
+            if open_groups:
+                open_groups.clear()
+            timeline.append(new_row(Row, (ev.seq, at, ev.op, kind, target, ev.describe(), clocks(t), held, stamp, tier,
+                                          group, detail)))
+            status = str(p.get("status", ""))
+            if (status == BLOCKED or status == SKIPPED) and target in ws.items:
+                statuses.append(StatusRow(ev.seq, at, target, ws.items[target].text, status,
+                                          str(p.get("reason") or ""), ev.op, "", stamp))
+            if status == DONE:
+                done_t[target] = t
+            continue
+        old = None
+        if run_events is not None and (kind == RUN_START or kind == RUN_END):
+            run_events.append(ev)
         was = None
         if kind == SIGN or kind == POLL_ANSWER:
             decisions.signed += 1
@@ -484,7 +573,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 verdict, decision_at, decision_seq = v, at, ev.seq
                 changes.append((ev.seq, at, v))
                 tier = 1  # the decision moved here: kept whole on every timeline
-        tclock = format_clock(t) if t is not None else ""
+        tclock = clocks(t)
         if tier == 3:  # counted: one open group per name, closed by the next event shown whole
             if kind == SET_STATUS and detail == DONE:
                 done_t[target] = t

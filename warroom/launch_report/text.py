@@ -6,10 +6,13 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from warroom.events import Event
 from warroom.journal import VerifyReport
+
+if TYPE_CHECKING:
+    from warroom.workspace import Workspace
 
 
 def journal_events(path: Path, runs: list[Event] | None = None) -> tuple[Iterable[Event], VerifyReport]:
@@ -53,34 +56,44 @@ def _one_pass() -> Iterator[None]:
 def write_report(layout: str | Path, journal: str | Path | None = None, fmt: str = "html") -> str:
     """The report's text (the CLI and the screen's palette share this). ``journal``: a journal
     file, or a ``postgresql://`` URL (default: the layout's ``journal:``, else its file)."""
-    from warroom.journals import default_launch, display_spec, journal_spec
-    from warroom.launch_report.model import build_report
-    from warroom.metrics.side import read_samples
+    from warroom.journals import default_launch, journal_spec
     from warroom.workspace import load_workspace
 
     ws = load_workspace(layout)
     spec = journal_spec(ws, journal)
-    runs: list[Event] = []
     with _one_pass():
-        if isinstance(spec, Path):
-            events, report = journal_events(spec, runs)
-            where, name = spec, str(spec)
-        else:  # a launch in PostgreSQL: its events, history and command outputs are in the database
-            from warroom.journal_pg import parse_target, verify_pg
+        # built and rendered in a call of its own: what it made (a row for each event) is freed
+        # when it returns, before the collector runs again, instead of walked by it once more
+        return _build_and_render(ws, spec, default_launch(layout), fmt)
 
-            where = parse_target(spec, default_launch(layout))
-            read: list[Event] = []
-            report, name = verify_pg(where, read), f"{display_spec(spec)} (launch {where.launch})"
-            events = _tap_runs(read, runs)
-        report_data = build_report(ws, events, report, name, read_samples(where))
-        _check_outputs(report_data, runs, where)
-        if fmt == "markdown":
-            from warroom.launch_report.markdown import render_markdown
 
-            return render_markdown(report_data)
-        from warroom.launch_report.html import render_html
+def _build_and_render(ws: "Workspace", spec: str | Path, launch: str | None, fmt: str) -> str:
+    """The report of the journal ``spec`` (a file, or a ``postgresql://`` URL whose launch
+    defaults to ``launch``), built and rendered in ``fmt``."""
+    from warroom.launch_report.model import build_report
+    from warroom.metrics.side import read_samples
 
-        return render_html(report_data)
+    runs: list[Event] = []  # the run-start and run-end events, as the report goes by them
+    if isinstance(spec, Path):
+        events, report = journal_events(spec)
+        where, name = spec, str(spec)
+    else:  # a launch in PostgreSQL: its events, history and command outputs are in the database
+        from warroom.journal_pg import parse_target, verify_pg
+        from warroom.journals import display_spec
+
+        where = parse_target(spec, launch)
+        read: list[Event] = []
+        report, name = verify_pg(where, read), f"{display_spec(spec)} (launch {where.launch})"
+        events = read
+    report_data = build_report(ws, events, report, name, read_samples(where), run_events=runs)
+    _check_outputs(report_data, runs, where)
+    if fmt == "markdown":
+        from warroom.launch_report.markdown import render_markdown
+
+        return render_markdown(report_data)
+    from warroom.launch_report.html import render_html
+
+    return render_html(report_data)
 
 
 def _check_outputs(report_data: object, events: list, where: object) -> None:

@@ -80,12 +80,20 @@ def encode(sample: HistSample) -> str:
     return json.dumps(row, ensure_ascii=False) + "\n"
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
 def decode(line: str) -> HistSample | None:
     """One line, or None for a comment, a blank or an unreadable line (skipped, never fatal)."""
     if not line or line.startswith("#"):
         return None
     try:
-        row = json.loads(line)
+        try:  # a line as written: one JSON array, nothing around it (json.loads less its checks)
+            row, end = _raw_decode(line)
+            if end != len(line):
+                raise ValueError(line)
+        except ValueError:
+            row = json.loads(line)  # anything else: as json.loads reads it, or its error
         t, tile, value, state, passing, *rest = row
         reason = rest[0] if len(rest) == 1 and isinstance(rest[0], str) else ""
         if not isinstance(tile, str) or not isinstance(state, str) or isinstance(t, bool) or len(rest) > 1:
