@@ -296,7 +296,9 @@ class LaunchState:
         acct = ev.acct
         self.signoffs[ev.target] = SignOff(ev.target, decision, ev.op, ev.ts, str(ev.payload.get("comment") or ""), ev.seq,
                                            ev.kind == POLL_ANSWER, format_account(acct) if acct else "")
-        if ev.kind == POLL_ANSWER and self.poll is not None:
+        # a role that signs while a poll waits on it (the CLI's sign, another screen's) has
+        # answered it: the poll does not ask it again
+        if self.poll is not None and (ev.kind == POLL_ANSWER or ev.target in self.poll.roles):
             self.poll.answers[ev.target] = self.signoffs[ev.target]
             if self.poll.current_role is None:
                 self.poll.open = False

@@ -173,6 +173,19 @@ def test_a_poll_asks_the_roles_in_order_and_its_answers_are_sign_offs(room) -> N
         room.do("poll_answer", "go")
 
 
+def test_a_role_that_signs_while_the_poll_waits_has_answered_it(room) -> None:
+    """QA: a role that signed by the CLI after the poll started was still asked ('✓ GO ◀ asking CTO')."""
+    room.do("poll_start")
+    first, second = room.state.poll.roles[:2]
+    room.do("sign", first, "go", comment="signed from the bastion")
+    assert room.state.poll.current_role == second and room.state.poll.answers[first].comment == "signed from the bastion"
+    room.do("sign", room.state.poll.roles[-1], "no-go", comment="not yet")  # a later role: answered too, never asked
+    for role in room.state.poll.roles[1:-1]:
+        assert room.state.poll.current_role == role
+        room.do("poll_answer", "go")
+    assert room.state.poll is None and room.state.polls[-1].answers[first].decision == "GO"
+
+
 def test_a_cancelled_poll_keeps_the_answers_given(room) -> None:
     room.do("poll_start")
     room.do("poll_answer", "go")
