@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 from report_support import war_room
 
@@ -277,3 +278,41 @@ def test_a_hand_edited_journal_is_reported_inert_and_broken(tmp_path: Path) -> N
     md = write_report(layout, None, "markdown")
     rendered = MarkdownIt("commonmark").enable("table").render(md)
     assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered and "<svg" not in rendered
+
+
+def test_t0_actual_is_when_the_count_went_on_after_holding_at_t0(tmp_path: Path) -> None:
+    """QA: the count held at T-0 without a GO for 1m12s and the report gave T-0 actual = planned."""
+    from warroom.launch_report.model import build_report
+
+    layout = war_room(tmp_path, "http://127.0.0.1:9")
+    journal = layout.with_name("launch.journal.yaml")
+    t0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    with Journal(journal) as j:
+        j.append("set-t0", "", {"t0": "2026-11-23T12:00:00.000Z"}, op="flight", now=t0 - timedelta(minutes=5))
+        j.append("t0-reached", "", {"t0": "2026-11-23T12:00:00.000Z", "verdict": "PENDING"}, op="flight",
+                 now=t0 + timedelta(seconds=1))
+        j.append("resume", "", {"override": "director's call"}, op="flight", now=t0 + timedelta(seconds=72))
+    events: list = []
+    report = build_report(load_workspace(layout), events, verify(journal, events), journal, {})
+    assert LaunchState.replay(load_workspace(layout), events).countdown.held_at is None  # the events applied
+    assert report.t0_planned == t0 and report.t0_actual == t0 + timedelta(seconds=72)
+
+
+def test_reasons_show_item_texts_as_read_not_their_markdown(tmp_path: Path) -> None:
+    """QA: "Why not GO" and the evidence listed 'critical item todo: **Secrets Migration…**'."""
+    layout = war_room(tmp_path, "http://127.0.0.1:9")
+    checklist = tmp_path / "checklists" / "demo-payments-v2.yaml"
+    data = yaml.safe_load(checklist.read_text())
+    item = next(i for s in data["sections"] for i in s.get("items", []) if i.get("critical"))
+    item["text"] = "**Secrets Migration** to `aws <secretsmanager>`"
+    checklist.write_text(yaml.safe_dump(data, sort_keys=False))
+    with Journal(layout.with_name("launch.journal.yaml")) as j:
+        j.append("sign", "Security", {"decision": "NO-GO", "comment": "not yet",
+                                      "evidence": {"from": "screen", "decision": "NO-GO",
+                                                   "reasons": ["critical item todo: **Secrets Migration** to `aws <secretsmanager>`"]}},
+                 op="lena")
+    page = write_report(layout, None, "html")
+    assert page.count("Secrets Migration to aws &lt;secretsmanager&gt;") >= 2  # why not GO, and the evidence
+    assert "**Secrets Migration**" not in page and "<secretsmanager>" not in page
+    text = write_report(layout, None, "markdown")
+    assert "Secrets Migration to aws" in text and "\\*\\*Secrets" not in text and "**Secrets" not in text

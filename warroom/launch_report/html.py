@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
+from warroom.inline_text import plain_inline
 from warroom.launch_report.model import Group, Report, Row, group_text
 from warroom.launch_report.svg import chart_svg
 
@@ -98,7 +99,7 @@ def evidence_html(ev: dict[str, Any] | None) -> str:
              f'{_verdict(str(ev.get("decision", "")))}']
     reasons = ev.get("reasons") or []
     if isinstance(reasons, list) and reasons:
-        parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in reasons) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{_e(plain_inline(str(r)))}</li>" for r in reasons) + "</ul>")
     tiles = ev.get("tiles") or {}
     if isinstance(tiles, dict) and tiles:
         rows = []
@@ -140,7 +141,7 @@ def render_html(r: Report) -> str:
         add('<p class="decision-history">Decision over time: ' + _e(more) + "".join(
             f" → {_verdict(v)} at #{seq} ({_e(_time(at))})" for seq, at, v in moves) + "</p>")
     if r.reasons:
-        add("<p>Why not GO:</p><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>")
+        add("<p>Why not GO:</p><ul>" + "".join(f"<li>{_e(plain_inline(str(x)))}</li>" for x in r.reasons) + "</ul>")
     add("</section>")
 
     # -- timeline: the story one by one, the repetitive counted
@@ -313,7 +314,7 @@ def render_html(r: Report) -> str:
     # -- integrity
     v = r.verify
     add('<section id="integrity"><h2>Journal integrity</h2>')
-    add(f"<p>Head hash <code>{_e(v.head_hash)}</code> after {v.events} events. `warroom verify`: "
+    add(f"<p>Head hash <code>{_e(v.head_hash)}</code> after {v.events} events. <code>warroom verify</code>: "
         + ('<span class="ok">chain ok</span>' if v.ok else f'<span class="bad">BROKEN: {len(v.problems)} problem(s)</span>') + "</p>")
     if v.problems:
         add("<ul>" + "".join(f"<li>{_e(p)}</li>" for p in v.problems[:100]) + "</ul>")

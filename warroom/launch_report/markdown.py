@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from warroom.inline_text import plain_inline
 from warroom.launch_report.model import Group, Report, group_text, milestones
 from warroom.metrics.threshold import format_value
 
@@ -75,7 +76,7 @@ def _evidence(ev: dict[str, Any] | None) -> list[str]:
         return ["*no evidence recorded (an event from before evidence was kept)*", ""]
     out = [f"As shown then ({md(ev.get('from', ''))}): decision **{md(ev.get('decision', ''))}**", ""]
     for reason in ev.get("reasons") or []:
-        out.append(f"- {md(reason)}")
+        out.append(f"- {md(plain_inline(str(reason)))}")
     if ev.get("reasons"):
         out.append("")
     tiles = ev.get("tiles") or {}
@@ -108,7 +109,7 @@ def render_markdown(r: Report) -> str:
         more = f"… {len(r.decision_changes) - 50} earlier moves, then " if len(r.decision_changes) > 50 else "PENDING"
         o += ["Decision over time: " + more + "".join(f" → **{md(v)}** at \\#{seq} \\({md(_time(at))}\\)" for seq, at, v in moves), ""]
     if r.reasons:
-        o += ["Why not GO:", ""] + [f"- {md(x)}" for x in r.reasons] + [""]
+        o += ["Why not GO:", ""] + [f"- {md(plain_inline(str(x)))}" for x in r.reasons] + [""]
 
     o += ["## Timeline", ""]
     entries, whole = r.timeline, "sign-offs, notes, blocked and skipped items and command runs are shown one by one"

@@ -24,8 +24,11 @@ from warroom.decision import decide
 from warroom.events import (
     ASSESS,
     HOLD,
+    LAYOUT_CHANGE,
+    METRIC_STATE,
     NOTE,
     POLL_ANSWER,
+    POLL_CANCEL,
     POLL_START,
     RECYCLE,
     RESUME,
@@ -33,13 +36,9 @@ from warroom.events import (
     RUN_END,
     RUN_RELEASE,
     RUN_START,
-    SCRUB,
     SET_STATUS,
     SET_T0,
     SIGN,
-    METRIC_STATE,
-    POLL_CANCEL,
-    LAYOUT_CHANGE,
     Event,
 )
 from warroom.evidence import ObservedTile
@@ -403,7 +402,7 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
     cd = state.countdown
     phases = layout.phases
     marks = {p.mark: None for p in phases}  # mark -> when the clock reached it (latest attempt)
-    marks.setdefault(timedelta(0), None)
+    marks.setdefault(_ZERO, None)
     early: set[timedelta] = set()
     by_mark = sorted(phases, key=lambda p: p.mark)
     phase_marks = [p.mark for p in by_mark]
@@ -531,8 +530,11 @@ def build_report(ws: Workspace, events: Iterable[Event], verify: VerifyReport, j
                 planned = parse_time(str(p.get("t0")))
             except ValueError:
                 pass
+        held_at_t0 = kind == RESUME and cd.held_at == _ZERO
         state.apply(ev)
         prev_at = at
+        if held_at_t0 and cd.held_at is None:  # held at T-0 (no GO there, say): T-0 is when the count went on
+            marks[_ZERO] = at
         if kind == RECYCLE or kind == SET_T0:  # marks ahead of the clock are reached again
             t_now = cd.t(at)
             for m in marks:
