@@ -426,32 +426,27 @@ _STATUS_OF = {st.value: st for st in Status}
 
 # What each kind's target must name in the layout (a role, a criterion, a tile), or None: each
 # check is a scan of the layout's few entries as it is now (the layout is never copied).
-def _role_problem(layout: Any, target: str) -> str | None:
-    for r in layout.roles:
-        if r.name == target:
+def _named(entries: Any, attr: str, target: str, what: str) -> str | None:
+    for entry in entries:
+        if getattr(entry, attr, None) == target:
             return None
-    return f"unknown role '{target}'"
+    return f"unknown {what} '{target}'"
+
+
+def _role_problem(layout: Any, target: str) -> str | None:
+    return _named(layout.roles, "name", target, "role")
 
 
 def _criterion_problem(layout: Any, target: str) -> str | None:
-    for c in layout.criteria:
-        if c.id == target:
-            return None
-    return f"unknown criterion '{target}'"
+    return _named(layout.criteria, "id", target, "criterion")
 
 
 def _trigger_problem(layout: Any, target: str) -> str | None:
-    for c in layout.criteria:
-        if c.id == target:
-            return None
-    return f"unknown rollback trigger '{target}'"
+    return _named(layout.criteria, "id", target, "rollback trigger")
 
 
 def _tile_problem(layout: Any, target: str) -> str | None:
-    for t in layout.tiles:
-        if getattr(t, "name", None) == target:
-            return None
-    return f"unknown tile '{target}'"
+    return _named(layout.tiles, "name", target, "tile")
 
 
 _TARGET_CHECKS: dict[str, Callable[[Any, str], str | None]] = {

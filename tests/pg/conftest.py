@@ -15,6 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runner"))
+from pg_support import launch_url  # noqa: E402
+from runner_support import Room, make_room  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +58,15 @@ def demo(tmp_path: Path) -> Path:
     layout = tmp_path / "layouts" / "demo.yaml"
     layout.write_text(yaml.safe_dump(data, sort_keys=False))
     return layout
+
+
+@pytest.fixture
+def pg_room(tmp_path: Path, pg_url: str) -> tuple[Room, str]:
+    """The runner tests' war room (one item with a command), its journal a launch in a new database."""
+    import yaml
+
+    room = make_room(tmp_path)
+    data = yaml.safe_load(room.layout.read_text())
+    data["journal"] = launch_url(pg_url, "room")
+    room.layout.write_text(yaml.safe_dump(data, sort_keys=False))
+    return room, pg_url

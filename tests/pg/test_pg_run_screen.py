@@ -7,26 +7,12 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
-import yaml
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runner"))
 from pg_support import launch_url  # noqa: E402
-from runner_support import Room, base_env, make_room  # noqa: E402
+from runner_support import Room, base_env  # noqa: E402
 
 from warroom.events import RUN_END, RUN_START  # noqa: E402
 from warroom.journal_pg import PgJournal, parse_target  # noqa: E402
-
-
-@pytest.fixture
-def pg_room(tmp_path: Path, pg_url: str) -> tuple[Room, str]:
-    room = make_room(tmp_path)
-    data = yaml.safe_load(room.layout.read_text())
-    data["journal"] = launch_url(pg_url, "room")
-    room.layout.write_text(yaml.safe_dump(data, sort_keys=False))
-    return room, pg_url
 
 
 def _events(url: str) -> list:

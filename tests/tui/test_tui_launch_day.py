@@ -11,7 +11,7 @@ import yaml
 from rich.color import ColorSystem
 from textual import events
 from textual.widgets import Input
-from tui_support import FROZEN, append, frozen, loaded, make_app, until
+from tui_support import FROZEN, append, frozen, loaded, make_app, pick, until
 
 from warroom.actions import Actions
 from warroom.events import POLL_ANSWER, T0_REACHED
@@ -221,10 +221,7 @@ async def test_a_contradicting_pass_is_refused_on_screen_until_an_override(laten
         await loaded(pilot)
         await pilot.press("a")
         await pilot.pause()
-        labels = [str(o.prompt) for o in app.screen.query_one("#choice-list").options]
-        index = next(i for i, text in enumerate(labels) if "API Latency" in text)
-        await pilot.press(str(index + 1))  # the criterion by its number
-        await pilot.pause()
+        await pick(pilot, "API Latency")  # the criterion by its number
         await pilot.press("1")  # pass
         await pilot.pause()
         await pilot.press(*"900ms", "enter")
@@ -242,8 +239,8 @@ async def test_the_override_confirmation_shows_the_value_and_the_reason_on_two_l
         await loaded(pilot)
         await pilot.press("a")
         await pilot.pause()
-        labels = [str(o.prompt) for o in app.screen.query_one("#choice-list").options]
-        await pilot.press(str(next(i for i, text in enumerate(labels) if "API Latency" in text) + 1), "1")
+        await pick(pilot, "API Latency")
+        await pilot.press("1")
         await pilot.pause()
         await pilot.press(*"900ms", "enter")
         await pilot.pause()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tui_support import FROZEN, append, frozen, loaded, make_app, until
+from tui_support import FROZEN, append, frozen, loaded, make_app, pick, until
 
 from warroom.actions import Actions
 from warroom.journal import Journal
@@ -54,9 +54,7 @@ def test_a_pass_refused_for_contradicting_its_threshold(snap_compare, layout, jo
         await loaded(pilot)
         await pilot.press("a")
         await pilot.pause()
-        labels = [str(o.prompt) for o in pilot.app.screen.query_one("#choice-list").options]
-        await pilot.press(str(next(i for i, text in enumerate(labels) if "API Latency" in text) + 1))
-        await pilot.pause()
+        await pick(pilot, "API Latency")
         await pilot.press("1", *"900ms", "enter")
         await pilot.pause()
         await pilot.pause()

@@ -15,15 +15,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tui_support import FROZEN, frozen, loaded, make_app, until
+from tui_support import FROZEN, loaded, make_app, shop_room, until
 
-from warroom.actions import Actions
-from warroom.journal import Journal
 from warroom.metrics.evaluate import TileEvaluator
-from warroom.metrics.history import HistSample, Lease, MetricHistory, history_path, lease_path
+from warroom.metrics.history import (
+    HistSample,
+    Lease,
+    MetricHistory,
+    history_path,
+    lease_path,
+)
 from warroom.metrics.sample import Sample
-from warroom.state import LaunchState
-from warroom.workspace import load_workspace
 
 NOW = FROZEN.timestamp()
 CHECKLIST = """\
@@ -72,16 +74,7 @@ def history() -> list[HistSample]:
 
 @pytest.fixture
 def room(tmp_path: Path) -> tuple[Path, Path]:
-    (tmp_path / "layouts").mkdir()
-    (tmp_path / "checklists").mkdir()
-    (tmp_path / "checklists" / "shop.yaml").write_text(CHECKLIST, encoding="utf-8")
-    layout = tmp_path / "layouts" / "shop.yaml"
-    layout.write_text(LAYOUT, encoding="utf-8")
-    journal_path = tmp_path / "shop.journal.yaml"
-    ws = load_workspace(layout)
-    with Journal(journal_path) as journal:
-        journal.load()
-        Actions(journal, "director", now=frozen).set_t0(LaunchState(ws), FROZEN + timedelta(minutes=30))
+    layout, journal_path = shop_room(tmp_path, CHECKLIST, LAYOUT, timedelta(minutes=30))
     MetricHistory(history_path(journal_path)).append(history())
     # another screen holds the poller's lease: this one follows the history and polls nothing
     Lease(lease_path(journal_path), holder="another screen").acquire()

@@ -11,14 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tui_support import FROZEN, append, frozen, loaded, make_app, until
+from tui_support import FROZEN, append, loaded, make_app, shop_room, until
 
-from warroom.actions import Actions
-from warroom.journal import Journal
 from warroom.metrics.evaluate import TileEvaluator
 from warroom.metrics.sample import Sample
-from warroom.state import LaunchState
-from warroom.workspace import load_workspace
 
 WALL = (240, 67)
 NOW = FROZEN.timestamp()
@@ -70,17 +66,7 @@ def feed_samples(state: str) -> dict[str, list[Sample]]:
 
 @pytest.fixture
 def wall_room(tmp_path: Path) -> tuple[Path, Path]:
-    (tmp_path / "layouts").mkdir()
-    (tmp_path / "checklists").mkdir()
-    (tmp_path / "checklists" / "shop.yaml").write_text(CHECKLIST, encoding="utf-8")
-    layout = tmp_path / "layouts" / "shop.yaml"
-    layout.write_text(LAYOUT, encoding="utf-8")
-    journal_path = tmp_path / "shop.journal.yaml"
-    ws = load_workspace(layout)
-    with Journal(journal_path) as journal:
-        journal.load()
-        Actions(journal, "director", now=frozen).set_t0(LaunchState(ws), FROZEN + timedelta(minutes=8))
-    return layout, journal_path
+    return shop_room(tmp_path, CHECKLIST, LAYOUT, timedelta(minutes=8))
 
 
 def set_up(layout: Path, journal_path: Path, state: str) -> None:
