@@ -11,28 +11,31 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-_MARKUP_CHARS = frozenset("*_`[<&\\~")
+MARKUP_CHARS = frozenset("*_`[<&\\~")  # a text without any of these is plain as it stands
 _md: Any = None
+
+
+def inline_tokens(text: str) -> list[Any]:
+    """markdown-it's inline tokens of ``text`` (CommonMark with strikethrough): the one parser
+    the screen's rendering and the plain text below share."""
+    global _md
+    if _md is None:
+        from markdown_it import MarkdownIt
+
+        _md = MarkdownIt("commonmark").enable("strikethrough")
+    return [tok for block in _md.parseInline(text) for tok in block.children or []]
 
 
 @lru_cache(maxsize=4096)
 def plain_inline(text: str) -> str:
     """``text`` with its inline Markdown markers dropped (emphasis, code spans, links keep their
     words; entities and escapes are resolved)."""
-    if not _MARKUP_CHARS.intersection(text):
+    if not MARKUP_CHARS.intersection(text):
         return text
-    global _md
-    if _md is None:
-        from markdown_it import MarkdownIt
-
-        _md = MarkdownIt("commonmark").enable("strikethrough")
     out: list[str] = []
-    for block in _md.parseInline(text):
-        for tok in block.children or []:
-            if tok.type in ("text", "code_inline", "html_inline"):
-                out.append(tok.content)
-            elif tok.type in ("softbreak", "hardbreak"):
-                out.append(" ")
-            elif tok.type == "image":
-                out.append(tok.content)
+    for tok in inline_tokens(text):
+        if tok.type in ("text", "code_inline", "html_inline", "image"):
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append(" ")
     return "".join(out)

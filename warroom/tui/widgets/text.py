@@ -10,9 +10,10 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-from warroom.textsafe import neutralise
 from warroom import report
+from warroom.inline_text import MARKUP_CHARS, inline_tokens
 from warroom.model import Item, Section, Status
+from warroom.textsafe import neutralise
 from warroom.tmarks import parse_time, parse_zone
 
 STATUS_STYLE = {
@@ -28,9 +29,7 @@ DECISION_STYLE = {"GO": "bold black on green", "NO-GO": "bold white on red", "PE
 ROLE_GLYPH = {"pending": ("○", ""), "GO": ("✓", "green"), "NO-GO": ("✗", "bold red"), "stale": ("↺", "yellow")}  # ↺ sign again; ~ is in progress
 
 
-_MARKUP_CHARS = frozenset("*_`[<&\\~")
 _INLINE_STYLE = {"strong": "bold", "em": "italic", "s": "strike", "link": "underline"}
-_md: Any = None
 
 
 @lru_cache(maxsize=8192)
@@ -43,32 +42,26 @@ def inline_markdown(text: str) -> Text:
     what markdown-it gives; anything else goes to markdown-it.
     """
     text = neutralise(text, newlines=False)  # hostile text shows its escapes (\x1b), never acts
-    if not _MARKUP_CHARS.intersection(text):
+    if not MARKUP_CHARS.intersection(text):
         return Text(text)
     fast = _simple_inline(text)
     if fast is not None:
         return fast
-    global _md
-    if _md is None:
-        from markdown_it import MarkdownIt
-
-        _md = MarkdownIt("commonmark").enable("strikethrough")
     out = Text()
     stack: list[str] = []
-    for block in _md.parseInline(text):
-        for tok in block.children or []:
-            kind = tok.type
-            if kind.endswith("_open") and kind[:-5] in _INLINE_STYLE:
-                stack.append(_INLINE_STYLE[kind[:-5]])
-            elif kind.endswith("_close") and kind[:-6] in _INLINE_STYLE:
-                if stack:
-                    stack.pop()
-            elif kind == "code_inline":
-                out.append(tok.content, style="bold cyan")
-            elif kind in ("softbreak", "hardbreak"):
-                out.append(" ")
-            else:  # text, html_inline, image alt text...
-                out.append(tok.content, style=" ".join(stack) or None)
+    for tok in inline_tokens(text):
+        kind = tok.type
+        if kind.endswith("_open") and kind[:-5] in _INLINE_STYLE:
+            stack.append(_INLINE_STYLE[kind[:-5]])
+        elif kind.endswith("_close") and kind[:-6] in _INLINE_STYLE:
+            if stack:
+                stack.pop()
+        elif kind == "code_inline":
+            out.append(tok.content, style="bold cyan")
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        else:  # text, html_inline, image alt text...
+            out.append(tok.content, style=" ".join(stack) or None)
     return out
 
 
