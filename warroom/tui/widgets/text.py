@@ -40,6 +40,8 @@ def inline_markdown(text: str) -> Text:
     screen shows it the way a Markdown viewer would. Plain text, and the simple shapes real
     checklists use (one bold or italic span, code spans), take a fast path that gives exactly
     what markdown-it gives; anything else goes to markdown-it.
+
+    The result is cached and shared by every caller: ``.copy()`` it before styling or appending.
     """
     text = neutralise(text, newlines=False)  # hostile text shows its escapes (\x1b), never acts
     if not MARKUP_CHARS.intersection(text):
